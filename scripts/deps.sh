@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package OnAir needs to build and test. Idempotent and quiet
+# when everything is already present. Usage: scripts/deps.sh [build|test]
+set -euo pipefail
+
+pkgs=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-httpserver-dev
+  libqt6sql6-sqlite libqt6sql6-psql
+  qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  libopus-dev libhiredis-dev libqrencode-dev
+)
+if [ "${1:-build}" = test ]; then
+  pkgs+=(python3 curl procps)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "OnAir: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

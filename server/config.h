@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+
+namespace onair {
+
+// Every tunable of the engine. Each field has a command-line flag and an ONAIR_* environment
+// variable (see serveroptions.cpp); the defaults here are the documented ones.
+struct EngineConfig
+{
+    QHostAddress bindAddress = QHostAddress::LocalHost;
+    quint16 port = 8765;            // 0 picks a free port
+    int workers = 0;                // 0 = one per core
+    QString dataDir;                // empty = platform default
+
+    // Limits
+    int maxListenersPerStream = 10000;
+    int maxConnections = 18000;     // all WebSocket connections together
+    int maxStreams = 256;
+    qint64 maxFrameBytes = 64 * 1024;   // one binary audio frame from a speaker
+    qint64 maxJsonBytes = 16 * 1024;    // one text/JSON control message
+
+    // Heartbeats
+    int pingIntervalMs = 15000;
+    int pingTimeoutMs = 10000;
+    int handshakeTimeoutMs = 10000;
+
+    // Slow listeners: past the soft bound audio frames are skipped (skip to live); past the
+    // hard bound for slowGraceMs the listener is closed with 1008 "slow consumer".
+    qint64 slowSoftBytes = 32 * 1024;
+    qint64 slowHardBytes = 256 * 1024;
+    int slowGraceMs = 2000;
+
+    // Resilience around a non-passthrough pipeline.
+    int pipelineTimeoutMs = 200;
+    int pipelineRetries = 2;
+    int breakerThreshold = 5;       // consecutive failures before the circuit opens
+    int breakerCooldownMs = 5000;   // open time before a half-open trial
+
+    int shutdownGraceMs = 1500;     // SIGTERM: time given to close frames to flush
+};
+
+} // namespace onair

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "pipeline.h"
+#include "streamstate.h"
+
+#include <QHostAddress>
+#include <QPointer>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+class QTcpSocket;
+class QWebSocket;
+
+namespace onair {
+
+enum class ConnectionKind { Listener, Speaker, Legacy, Probe };
+
+// One client connection as a worker sees it. Owned by its FanoutWorker, touched only on
+// that worker's thread.
+struct Connection
+{
+    quint64 id = 0;
+    ConnectionKind kind = ConnectionKind::Listener;
+    QWebSocket *ws = nullptr;
+    QTcpSocket *tcp = nullptr;
+    int fd = -1;                         // -1: write through Qt only (e.g. TLS)
+    std::shared_ptr<StreamState> stream;
+    QString peer;
+    qint64 connectedAtMs = 0;            // wall clock
+    qint64 lastSeenMs = 0;               // monotonic
+    qint64 lastPingMs = 0;
+    qint64 awaitingPongSinceMs = 0;      // 0: not waiting
+    qint64 overHardSinceMs = 0;          // 0: backlog below the hard bound
+    qint64 drops = 0;
+    bool closing = false;
+    std::unique_ptr<Pipeline> pipeline;  // speakers and legacy clients
+    std::function<void(const QByteArray &frame)> sink; // Probe: in-process listener
+};
+
+} // namespace onair

@@ -1,0 +1,408 @@
+#include "engine.h"
+
+#include "acceptor.h"
+#include "clock.h"
+#include "fanoutworker.h"
+#include "logging.h"
+#include "wsroute.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QHttpServerResponse>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QThread>
+#include <QTimer>
+
+namespace onair {
+
+namespace {
+using Status = QHttpServerResponder::StatusCode;
+
+QJsonObject errorBody(const QString &error, const QString &message)
+{
+    return {{QStringLiteral("error"), error}, {QStringLiteral("message"), message}};
+}
+
+void writeJson(QHttpServerResponder &responder, const QJsonObject &body, Status status)
+{
+    responder.write(QJsonDocument(body), status);
+}
+} // namespace
+
+Engine::Engine(EngineConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_metrics(std::make_unique<Metrics>())
+    , m_hub(std::make_unique<Hub>(m_config, m_metrics.get()))
+{
+}
+
+Engine::~Engine()
+{
+    stopThreads();
+}
+
+void Engine::setProcessorFactory(ProcessorFactory factory)
+{
+    Q_ASSERT(!m_running);
+    m_hub->setProcessorFactory(std::move(factory));
+}
+
+bool Engine::start(QString *error)
+{
+    Q_ASSERT(!m_running);
+    int n = m_config.workers > 0 ? m_config.workers : QThread::idealThreadCount();
+    n = qBound(1, n, kMaxWorkers);
+    for (int i = 0; i < n; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("onair-worker-%1").arg(i));
+        auto *worker = new FanoutWorker(i, m_hub.get());
+        worker->moveToThread(thread);
+        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        thread->start();
+        worker->begin();
+        m_threads.append(thread);
+        m_workers.append(worker);
+    }
+    m_hub->setWorkers(m_workers);
+    for (FanoutWorker *w : std::as_const(m_workers)) {
+        w->startProbe([this](const QByteArray &frame) {
+            // Probe payload: 8-byte sequence number after a 2-byte frame header.
+            if (frame.size() < 10)
+                return;
+            quint64 seq = 0;
+            memcpy(&seq, frame.constData() + 2, sizeof seq);
+            QMutexLocker lock(&m_probeMutex);
+            if (seq == m_probeSeq)
+                m_probeAnswers.release();
+        });
+    }
+
+    m_http = new QHttpServer(this);
+    setupRoutes();
+    m_acceptor = new Acceptor(m_hub.get(), this);
+    if (!m_acceptor->listen(m_config.bindAddress, m_config.port)) {
+        if (error)
+            *error = QStringLiteral("cannot listen on %1:%2: %3")
+                         .arg(m_config.bindAddress.toString())
+                         .arg(m_config.port)
+                         .arg(m_acceptor->errorString());
+        stopThreads();
+        return false;
+    }
+    m_http->bind(m_acceptor);
+    m_uptime.start();
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    m_running = true;
+    qCInfo(lcEngine) << "engine listening on" << baseUrl().toString() << "with" << n << "workers";
+    return true;
+}
+
+quint16 Engine::port() const { return m_acceptor ? m_acceptor->serverPort() : 0; }
+QHostAddress Engine::address() const { return m_acceptor ? m_acceptor->serverAddress() : QHostAddress(); }
+
+QUrl Engine::baseUrl() const
+{
+    QUrl u;
+    u.setScheme(QStringLiteral("http"));
+    QHostAddress a = address();
+    if (a == QHostAddress::Any || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6)
+        a = QHostAddress::LocalHost;
+    u.setHost(a.toString());
+    u.setPort(port());
+    return u;
+}
+
+void Engine::shutdown()
+{
+    if (!m_running || m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcEngine) << "shutting down: closing clients with 1001";
+    m_acceptor->close();
+    auto remaining = std::make_shared<int>(int(m_workers.size()));
+    auto finished = std::make_shared<bool>(false);
+    auto finish = [this, finished] {
+        if (*finished)
+            return;
+        *finished = true;
+        stopThreads();
+        m_running = false;
+        Q_EMIT stopped();
+    };
+    for (FanoutWorker *w : std::as_const(m_workers)) {
+        w->shutdown([this, remaining, finish] {
+            QMetaObject::invokeMethod(this, [remaining, finish] {
+                if (--*remaining == 0)
+                    finish();
+            });
+        });
+    }
+    QTimer::singleShot(m_config.shutdownGraceMs, this, finish);
+}
+
+void Engine::stopThreads()
+{
+    for (QThread *t : std::as_const(m_threads)) {
+        t->quit();
+        t->wait();
+        delete t;
+    }
+    m_threads.clear();
+    m_workers.clear();
+    m_hub->setWorkers({});
+}
+
+ProbeResult Engine::probe(int timeoutMs)
+{
+    ProbeResult r;
+    auto s = m_hub->find(Hub::kProbeStream);
+    if (!s || m_workers.isEmpty())
+        return r;
+    quint64 seq;
+    {
+        QMutexLocker lock(&m_probeMutex);
+        seq = ++m_probeSeq;
+        m_probeAnswers.acquire(m_probeAnswers.available());
+    }
+    QByteArray payload(sizeof seq, Qt::Uninitialized);
+    memcpy(payload.data(), &seq, sizeof seq);
+    const qint64 t0 = monotonicNs();
+    m_hub->publishProbe(s, payload);
+    const int n = int(m_workers.size());
+    r.ok = m_probeAnswers.tryAcquire(n, timeoutMs);
+    r.rttMs = double(monotonicNs() - t0) / 1e6;
+    r.workersAnswered = r.ok ? n : m_probeAnswers.available();
+    return r;
+}
+
+QJsonObject Engine::healthJson() const
+{
+    return {{QStringLiteral("status"), QStringLiteral("ok")},
+            {QStringLiteral("service"), QStringLiteral("onair")},
+            {QStringLiteral("version"), QStringLiteral(ONAIR_VERSION)},
+            {QStringLiteral("uptime_seconds"), double(uptimeMs()) / 1000.0},
+            {QStringLiteral("started_at"), m_startedAt.toString(Qt::ISODateWithMs)}};
+}
+
+QJsonObject Engine::connectionsJson() const
+{
+    QJsonArray streams;
+    qint64 listeners = 0, speakers = 0, framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0, drops = 0;
+    for (const StreamSnapshot &s : m_hub->snapshot()) {
+        QJsonObject speaker{{QStringLiteral("live"), s.speakerLive}};
+        if (s.speakerLive)
+            speaker.insert(QStringLiteral("address"), s.speakerAddress);
+        speaker.insert(QStringLiteral("format"), s.format.isEmpty() ? QJsonValue() : QJsonValue(s.format));
+        streams.append(QJsonObject{
+            {QStringLiteral("stream_id"), s.id},
+            {QStringLiteral("speaker"), speaker},
+            {QStringLiteral("listeners"), s.listeners},
+            {QStringLiteral("frames_in"), s.framesIn},
+            {QStringLiteral("bytes_in"), s.bytesIn},
+            {QStringLiteral("frames_out"), s.framesOut},
+            {QStringLiteral("bytes_out"), s.bytesOut},
+            {QStringLiteral("drops"), s.drops},
+            {QStringLiteral("pipeline"),
+             QJsonObject{{QStringLiteral("mode"), s.passthrough ? QStringLiteral("passthrough")
+                                                                : QStringLiteral("processed")},
+                         {QStringLiteral("circuit"), QString::fromLatin1(breakerStateName(s.pipelineState))}}}});
+        listeners += s.listeners;
+        speakers += s.speakerLive ? 1 : 0;
+        framesIn += s.framesIn;
+        framesOut += s.framesOut;
+        bytesIn += s.bytesIn;
+        bytesOut += s.bytesOut;
+        drops += s.drops;
+    }
+    return {{QStringLiteral("scope"), QStringLiteral("this replica")},
+            {QStringLiteral("streams"), streams},
+            {QStringLiteral("totals"),
+             QJsonObject{{QStringLiteral("streams"), streams.size()},
+                         {QStringLiteral("speakers"), speakers},
+                         {QStringLiteral("listeners"), listeners},
+                         {QStringLiteral("connections"), m_hub->connections()},
+                         {QStringLiteral("frames_in"), framesIn},
+                         {QStringLiteral("frames_out"), framesOut},
+                         {QStringLiteral("bytes_in"), bytesIn},
+                         {QStringLiteral("bytes_out"), bytesOut},
+                         {QStringLiteral("drops"), drops}}},
+            {QStringLiteral("limits"),
+             QJsonObject{{QStringLiteral("max_connections"), m_config.maxConnections},
+                         {QStringLiteral("max_listeners_per_stream"), m_config.maxListenersPerStream},
+                         {QStringLiteral("max_streams"), m_config.maxStreams}}}};
+}
+
+QJsonObject Engine::fullHealthJson()
+{
+    const ProbeResult p = probe();
+    int open = 0;
+    for (const StreamSnapshot &s : m_hub->snapshot())
+        open += s.pipelineState != BreakerState::Closed ? 1 : 0;
+    const bool nearLimit = m_hub->connections() >= m_config.maxConnections * 9 / 10;
+    QString status = QStringLiteral("ok");
+    if (!p.ok)
+        status = QStringLiteral("down");
+    else if (open > 0 || nearLimit)
+        status = QStringLiteral("degraded");
+    QJsonObject components{
+        {QStringLiteral("hub"),
+         QJsonObject{{QStringLiteral("status"), p.ok ? QStringLiteral("ok") : QStringLiteral("down")},
+                     {QStringLiteral("probe_ok"), p.ok},
+                     {QStringLiteral("probe_rtt_ms"), p.rttMs},
+                     {QStringLiteral("workers"), workerCount()},
+                     {QStringLiteral("workers_answered"), p.workersAnswered}}},
+        {QStringLiteral("pipeline"),
+         QJsonObject{{QStringLiteral("status"), open ? QStringLiteral("degraded") : QStringLiteral("ok")},
+                     {QStringLiteral("circuits_open"), open}}},
+        {QStringLiteral("connections"),
+         QJsonObject{{QStringLiteral("status"), nearLimit ? QStringLiteral("degraded") : QStringLiteral("ok")},
+                     {QStringLiteral("current"), m_hub->connections()},
+                     {QStringLiteral("max"), m_config.maxConnections}}},
+    };
+    QJsonObject out = healthJson();
+    out.insert(QStringLiteral("status"), status);
+    out.insert(QStringLiteral("components"), components);
+    out.insert(QStringLiteral("fanout_latency_ms"),
+               QJsonObject{{QStringLiteral("p50"), m_metrics->fanoutQuantileMs(0.5)},
+                           {QStringLiteral("p99"), m_metrics->fanoutQuantileMs(0.99)}});
+    return out;
+}
+
+QByteArray Engine::prometheusText() const
+{
+    QByteArray out;
+    auto metric = [&out](const char *name, const char *type, const char *help, qint64 value) {
+        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n' + name
+            + ' ' + QByteArray::number(value) + '\n';
+    };
+    const QList<StreamSnapshot> streams = m_hub->snapshot();
+    qint64 listeners = 0, speakers = 0;
+    for (const StreamSnapshot &s : streams) {
+        listeners += s.listeners;
+        speakers += s.speakerLive ? 1 : 0;
+    }
+    const Metrics &m = *m_metrics;
+    metric("onair_connections", "gauge", "Open WebSocket connections (including handshakes).", m_hub->connections());
+    metric("onair_listeners", "gauge", "Connected listeners.", listeners);
+    metric("onair_speakers", "gauge", "Live speakers.", speakers);
+    metric("onair_streams", "gauge", "Streams with a speaker or listeners.", streams.size());
+    metric("onair_connections_accepted_total", "counter", "WebSocket connections accepted.", m.connectionsAccepted.load());
+    metric("onair_connections_closed_total", "counter", "WebSocket connections closed.", m.connectionsClosed.load());
+    metric("onair_http_connections_total", "counter", "Connections served by the HTTP router.", m.httpRequests.load());
+    metric("onair_frames_in_total", "counter", "Frames received from speakers and legacy clients.", m.framesIn.load());
+    metric("onair_bytes_in_total", "counter", "Bytes received from speakers and legacy clients.", m.bytesIn.load());
+    metric("onair_frames_out_total", "counter", "Frames written to listeners.", m.framesOut.load());
+    metric("onair_bytes_out_total", "counter", "Bytes written to listeners (framed).", m.bytesOut.load());
+    metric("onair_frames_dropped_total", "counter", "Audio frames skipped for slow listeners.", m.drops.load());
+    out += "# HELP onair_refusals_total Connections or messages refused, by reason.\n"
+           "# TYPE onair_refusals_total counter\n";
+    for (int i = 0; i < int(Refusal::Count); ++i) {
+        out += QByteArray("onair_refusals_total{reason=\"") + refusalName(Refusal(i)) + "\"} "
+            + QByteArray::number(m.refusals(Refusal(i))) + '\n';
+    }
+    out += "# HELP onair_stream_listeners Listeners per stream.\n# TYPE onair_stream_listeners gauge\n";
+    for (const StreamSnapshot &s : streams)
+        out += "onair_stream_listeners{stream=\"" + s.id.toUtf8() + "\"} " + QByteArray::number(s.listeners) + '\n';
+    out += "# HELP onair_stream_frames_in_total Frames received per stream.\n"
+           "# TYPE onair_stream_frames_in_total counter\n";
+    for (const StreamSnapshot &s : streams)
+        out += "onair_stream_frames_in_total{stream=\"" + s.id.toUtf8() + "\"} " + QByteArray::number(s.framesIn) + '\n';
+    out += prometheusHistogram(m);
+    return out;
+}
+
+void Engine::setupRoutes()
+{
+    using Method = QHttpServerRequest::Method;
+    m_http->route(QStringLiteral("/health"), Method::Get, [this] { return QHttpServerResponse(healthJson()); });
+    m_http->route(QStringLiteral("/health/connections"), Method::Get,
+                  [this] { return QHttpServerResponse(connectionsJson()); });
+    m_http->route(QStringLiteral("/health/full"), Method::Get, [this] {
+        const QJsonObject body = fullHealthJson();
+        const bool down = body.value(QLatin1String("status")).toString() == QLatin1String("down");
+        return QHttpServerResponse(body, down ? Status::ServiceUnavailable : Status::Ok);
+    });
+    m_http->route(QStringLiteral("/metrics"), Method::Get, [this] {
+        return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"), prometheusText());
+    });
+
+    // WebSocket endpoints reach this router only when the upgrade is refused (the Acceptor
+    // hands accepted upgrades straight to a worker) or when a plain request hits them.
+    auto wsRefusal = [this](const QHttpServerRequest &req, QHttpServerResponder &responder) {
+        const bool upgrade = req.value("upgrade").toLower().contains("websocket");
+        const WsRoute route = parseWsRoute(req.url().path(QUrl::FullyDecoded));
+        if (route.kind == WsRoute::Unknown) {
+            m_metrics->refuse(Refusal::UnknownPath);
+            writeJson(responder, errorBody(QStringLiteral("not_found"), QStringLiteral("no such endpoint")),
+                      Status::NotFound);
+            return;
+        }
+        if (route.kind == WsRoute::Invalid) {
+            m_metrics->refuse(Refusal::InvalidStreamId);
+            writeJson(responder, errorBody(QStringLiteral("invalid_stream_id"), route.error), Status::BadRequest);
+            return;
+        }
+        if (!upgrade) {
+            writeJson(responder,
+                      errorBody(QStringLiteral("upgrade_required"),
+                                QStringLiteral("this endpoint speaks WebSocket only")),
+                      Status::UpgradeRequired);
+            return;
+        }
+        if (route.kind == WsRoute::Speak && m_hub->hasSpeaker(route.streamId)) {
+            m_metrics->refuse(Refusal::StreamTaken);
+            QJsonObject body = errorBody(QStringLiteral("stream_taken"),
+                                         QStringLiteral("stream '%1' already has a speaker").arg(route.streamId));
+            writeJson(responder, body, Status::Conflict);
+            return;
+        }
+        if (route.kind == WsRoute::Listen && m_hub->listenersOf(route.streamId) >= m_config.maxListenersPerStream) {
+            m_metrics->refuse(Refusal::MaxListeners);
+            writeJson(responder,
+                      errorBody(QStringLiteral("stream_full"),
+                                QStringLiteral("stream has the maximum of %1 listeners").arg(m_config.maxListenersPerStream)),
+                      Status::ServiceUnavailable);
+            return;
+        }
+        if (route.kind != WsRoute::Legacy && m_hub->atStreamLimitFor(route.streamId)) {
+            m_metrics->refuse(Refusal::MaxStreams);
+            writeJson(responder,
+                      errorBody(QStringLiteral("too_many_streams"),
+                                QStringLiteral("the server has the maximum of %1 streams").arg(m_config.maxStreams)),
+                      Status::ServiceUnavailable);
+            return;
+        }
+        m_metrics->refuse(Refusal::MaxConnections);
+        writeJson(responder,
+                  errorBody(QStringLiteral("server_full"),
+                            QStringLiteral("the server has the maximum of %1 connections; retry later")
+                                .arg(m_config.maxConnections)),
+                  Status::ServiceUnavailable);
+    };
+    m_http->route(QStringLiteral("/ws"), [wsRefusal](const QHttpServerRequest &req, QHttpServerResponder &&r) {
+        wsRefusal(req, r);
+    });
+    m_http->route(QStringLiteral("/ws/<arg>"), [wsRefusal](const QString &, const QHttpServerRequest &req,
+                                                            QHttpServerResponder &&r) { wsRefusal(req, r); });
+    m_http->route(QStringLiteral("/ws/speak/<arg>"), [wsRefusal](const QString &, const QHttpServerRequest &req,
+                                                                  QHttpServerResponder &&r) { wsRefusal(req, r); });
+    m_http->route(QStringLiteral("/ws/listen/<arg>"), [wsRefusal](const QString &, const QHttpServerRequest &req,
+                                                                   QHttpServerResponder &&r) { wsRefusal(req, r); });
+    m_http->setMissingHandler([this](const QHttpServerRequest &req, QHttpServerResponder &&responder) {
+        if (req.url().path().startsWith(QLatin1String("/ws")))
+            m_metrics->refuse(Refusal::UnknownPath);
+        writeJson(responder,
+                  errorBody(QStringLiteral("not_found"),
+                            QStringLiteral("no such endpoint: %1").arg(req.url().path().left(200))),
+                  Status::NotFound);
+    });
+    m_http->afterRequest([](QHttpServerResponse &&resp) {
+        resp.setHeader("Cache-Control", "no-store");
+        return std::move(resp);
+    });
+}
+
+} // namespace onair

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "audioprocessor.h"
+#include "config.h"
+#include "hub.h"
+#include "metrics.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QList>
+#include <QMutex>
+#include <QObject>
+#include <QSemaphore>
+#include <QUrl>
+
+#include <memory>
+
+class QHttpServer;
+class QThread;
+
+namespace onair {
+
+class Acceptor;
+class FanoutWorker;
+
+struct ProbeResult
+{
+    bool ok = false;
+    double rttMs = 0;
+    int workersAnswered = 0;
+};
+
+// The embeddable broadcast engine: one TCP port serving HTTP and WebSocket, a hub, and the
+// fan-out workers. The headless server and the desktop app both drive it through this API.
+// Lives on the thread that creates it; accepting and HTTP run there, handshakes and fan-out
+// on the worker threads.
+class Engine final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Engine)
+public:
+    explicit Engine(EngineConfig config, QObject *parent = nullptr);
+    ~Engine() override;
+
+    // Set before start(): the processor of each stream's pipeline (default passthrough).
+    void setProcessorFactory(ProcessorFactory factory);
+
+    bool start(QString *error = nullptr);
+    // Closes every client with 1001 and stops the workers; emits stopped() when done.
+    void shutdown();
+    bool isRunning() const { return m_running; }
+
+    quint16 port() const;
+    QHostAddress address() const;
+    QUrl baseUrl() const;
+    const EngineConfig &config() const { return m_config; }
+    Hub *hub() const { return m_hub.get(); }
+    Metrics *metrics() const { return m_metrics.get(); }
+    qint64 uptimeMs() const { return m_uptime.elapsed(); }
+    QDateTime startedAt() const { return m_startedAt; }
+    int workerCount() const { return int(m_workers.size()); }
+
+    // A frame through the hub to the internal probe listener on every worker.
+    ProbeResult probe(int timeoutMs = 1000);
+
+    QJsonObject healthJson() const;
+    QJsonObject connectionsJson() const;
+    QJsonObject fullHealthJson();
+    QByteArray prometheusText() const;
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    void setupRoutes();
+    void stopThreads();
+
+    EngineConfig m_config;
+    std::unique_ptr<Metrics> m_metrics;
+    std::unique_ptr<Hub> m_hub;
+    QHttpServer *m_http = nullptr;
+    Acceptor *m_acceptor = nullptr;
+    QList<QThread *> m_threads;
+    QList<FanoutWorker *> m_workers;
+    QElapsedTimer m_uptime;
+    QDateTime m_startedAt;
+    bool m_running = false;
+    bool m_stopping = false;
+
+    QMutex m_probeMutex;
+    quint64 m_probeSeq = 0;
+    QSemaphore m_probeAnswers;
+};
+
+} // namespace onair

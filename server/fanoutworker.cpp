@@ -1,0 +1,580 @@
+#include "fanoutworker.h"
+
+#include "clock.h"
+#include "controlmessages.h"
+#include "logging.h"
+#include "wsroute.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QThread>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <cerrno>
+#include <sys/socket.h>
+
+namespace onair {
+
+namespace {
+constexpr int kCloseStreamTaken = 4409;
+constexpr int kCloseTryAgainLater = 1013; // RFC 6455 registry; not in QWebSocketProtocol 6.4
+constexpr int kAbortAfterCloseMs = 1000;
+
+QString peerOf(const QTcpSocket *tcp)
+{
+    QHostAddress a = tcp->peerAddress();
+    bool ok = false;
+    const QHostAddress v4(a.toIPv4Address(&ok));
+    if (ok)
+        a = v4;
+    return a.toString() + u':' + QString::number(tcp->peerPort());
+}
+} // namespace
+
+FanoutWorker::FanoutWorker(int index, Hub *hub)
+    : m_index(index), m_hub(hub), m_config(hub->config())
+{
+}
+
+FanoutWorker::~FanoutWorker()
+{
+    for (Connection *c : std::as_const(m_byWs))
+        delete c;
+    delete m_probe;
+}
+
+void FanoutWorker::setup()
+{
+    m_wss = new QWebSocketServer(QStringLiteral("OnAir/" ONAIR_VERSION), QWebSocketServer::NonSecureMode, this);
+    // The default of 30 pending connections is far too low for a reconnect storm.
+    m_wss->setMaxPendingConnections(1 << 20);
+    m_wss->setHandshakeTimeout(m_config.handshakeTimeoutMs);
+    connect(m_wss, &QWebSocketServer::newConnection, this, &FanoutWorker::onNewWebSocket);
+    m_heartbeat = new QTimer(this);
+    m_heartbeat->setInterval(qBound(20, qMin(m_config.pingIntervalMs, m_config.pingTimeoutMs) / 4, 1000));
+    connect(m_heartbeat, &QTimer::timeout, this, &FanoutWorker::heartbeat);
+    m_heartbeat->start();
+}
+
+void FanoutWorker::begin()
+{
+    QMetaObject::invokeMethod(this, [this] {
+        if (!m_wss)
+            setup();
+    });
+}
+
+void FanoutWorker::adopt(QTcpSocket *socket)
+{
+    QMetaObject::invokeMethod(this, [this, socket] {
+        if (!m_wss)
+            setup();
+        if (m_shuttingDown) {
+            socket->abort();
+            socket->deleteLater();
+            m_hub->releaseConnection();
+            return;
+        }
+        m_handshaking.insert(socket);
+        m_connectionCount.fetch_add(1, std::memory_order_relaxed);
+        connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+            if (m_handshaking.remove(socket)) {
+                m_connectionCount.fetch_sub(1, std::memory_order_relaxed);
+                m_hub->releaseConnection();
+                socket->deleteLater();
+            }
+        });
+        m_wss->handleConnection(socket);
+    });
+}
+
+void FanoutWorker::onNewWebSocket()
+{
+    while (m_wss->hasPendingConnections()) {
+        QWebSocket *ws = m_wss->nextPendingConnection();
+        QTcpSocket *tcp = ws->findChild<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly);
+        if (!tcp) {
+            for (QTcpSocket *s : std::as_const(m_handshaking)) {
+                if (s->peerPort() == ws->peerPort() && s->peerAddress() == ws->peerAddress()) {
+                    tcp = s;
+                    break;
+                }
+            }
+        }
+        if (!tcp) {
+            qCWarning(lcWs) << "no TCP socket behind a WebSocket; closing";
+            ws->abort();
+            ws->deleteLater();
+            continue;
+        }
+        m_handshaking.remove(tcp);
+        attach(ws, tcp);
+    }
+}
+
+void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
+{
+    ws->setParent(this);
+    auto *c = new Connection;
+    c->id = m_hub->nextConnectionId();
+    c->ws = ws;
+    c->tcp = tcp;
+    c->fd = int(tcp->socketDescriptor());
+    c->peer = peerOf(tcp);
+    c->connectedAtMs = QDateTime::currentMSecsSinceEpoch();
+    c->lastSeenMs = c->lastPingMs = monotonicMs();
+    m_byWs.insert(ws, c);
+    m_hub->metrics()->connectionsAccepted.fetch_add(1, std::memory_order_relaxed);
+
+    const qint64 maxMessage = qMax(m_config.maxFrameBytes, m_config.maxJsonBytes);
+    ws->setMaxAllowedIncomingFrameSize(quint64(maxMessage));
+    ws->setMaxAllowedIncomingMessageSize(quint64(maxMessage));
+
+    connect(ws, &QWebSocket::disconnected, this, [this, c] { onDisconnected(c); });
+    connect(ws, &QWebSocket::textMessageReceived, this, [this, c](const QString &t) { onText(c, t); });
+    connect(ws, &QWebSocket::binaryMessageReceived, this,
+            [this, c](const QByteArray &b) { onBinary(c, b); });
+    connect(ws, &QWebSocket::pong, this, [c](quint64, const QByteArray &) {
+        c->awaitingPongSinceMs = 0;
+        c->lastSeenMs = monotonicMs();
+    });
+
+    const WsRoute route = parseWsRoute(ws->requestUrl().path(QUrl::FullyDecoded));
+    Refusal why = Refusal::UnknownPath;
+    switch (route.kind) {
+    case WsRoute::Listen: {
+        c->kind = ConnectionKind::Listener;
+        c->stream = m_hub->joinListener(route.streamId, m_index, &why);
+        if (!c->stream)
+            break;
+        m_listeners[c->stream.get()].append(c);
+        qCInfo(lcWs) << "listener" << c->id << c->peer << "joined" << route.streamId;
+        const QJsonObject fmt = m_hub->format(c->stream);
+        sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
+                     {QStringLiteral("role"), QStringLiteral("listener")},
+                     {QStringLiteral("stream_id"), route.streamId},
+                     {QStringLiteral("speaker_live"), m_hub->speakerLive(c->stream)},
+                     {QStringLiteral("format"), fmt.isEmpty() ? QJsonValue() : QJsonValue(fmt)},
+                     {QStringLiteral("listeners"), c->stream->listeners.load()},
+                     {QStringLiteral("message"), QStringLiteral("Connected to stream %1").arg(route.streamId)}});
+        return;
+    }
+    case WsRoute::Speak: {
+        c->kind = ConnectionKind::Speaker;
+        c->stream = m_hub->joinSpeaker(route.streamId, c->id, c->peer, &why);
+        if (!c->stream)
+            break;
+        const std::shared_ptr<StreamState> s = c->stream;
+        std::unique_ptr<AudioProcessor> processor;
+        if (m_hub->processorFactory())
+            processor = m_hub->processorFactory()(route.streamId);
+        c->pipeline = std::make_unique<Pipeline>(
+            std::move(processor),
+            PipelineOptions{m_config.pipelineTimeoutMs, m_config.pipelineRetries,
+                            m_config.breakerThreshold, m_config.breakerCooldownMs},
+            s->pipeline);
+        connect(c->pipeline.get(), &Pipeline::output, this,
+                [hub = m_hub, s](const QByteArray &frame) { hub->publishAudio(s, frame); });
+        qCInfo(lcWs) << "speaker" << c->id << c->peer << "on air on" << route.streamId;
+        sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
+                     {QStringLiteral("role"), QStringLiteral("speaker")},
+                     {QStringLiteral("stream_id"), route.streamId},
+                     {QStringLiteral("listeners"), s->listeners.load()}});
+        m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("speaker_joined")},
+                               {QStringLiteral("stream_id"), route.streamId}});
+        return;
+    }
+    case WsRoute::Legacy: {
+        c->kind = ConnectionKind::Legacy;
+        std::unique_ptr<AudioProcessor> processor;
+        if (m_hub->processorFactory())
+            processor = m_hub->processorFactory()(QString());
+        c->pipeline = std::make_unique<Pipeline>(
+            std::move(processor),
+            PipelineOptions{m_config.pipelineTimeoutMs, m_config.pipelineRetries,
+                            m_config.breakerThreshold, m_config.breakerCooldownMs},
+            nullptr);
+        QPointer<QWebSocket> guard(ws);
+        connect(c->pipeline.get(), &Pipeline::output, this, [this, guard](const QByteArray &frame) {
+            if (!guard)
+                return;
+            guard->sendBinaryMessage(frame);
+            m_hub->metrics()->framesOut.fetch_add(1, std::memory_order_relaxed);
+            m_hub->metrics()->bytesOut.fetch_add(frame.size(), std::memory_order_relaxed);
+        });
+        qCInfo(lcWs) << "legacy client" << c->id << c->peer << "connected";
+        return;
+    }
+    case WsRoute::Invalid:
+        why = Refusal::InvalidStreamId;
+        break;
+    case WsRoute::Unknown:
+        why = Refusal::UnknownPath;
+        break;
+    }
+
+    // Refused after the handshake (a limit was reached meanwhile, or the speaker slot taken).
+    m_hub->metrics()->refuse(why);
+    int code = QWebSocketProtocol::CloseCodePolicyViolated;
+    QString reason;
+    switch (why) {
+    case Refusal::StreamTaken:
+        code = kCloseStreamTaken;
+        reason = QStringLiteral("stream taken: '%1' already has a speaker").arg(route.streamId);
+        break;
+    case Refusal::MaxListeners:
+        code = kCloseTryAgainLater;
+        reason = QStringLiteral("stream full: max %1 listeners").arg(m_config.maxListenersPerStream);
+        break;
+    case Refusal::MaxStreams:
+        code = kCloseTryAgainLater;
+        reason = QStringLiteral("too many streams: max %1").arg(m_config.maxStreams);
+        break;
+    case Refusal::InvalidStreamId:
+        reason = QStringLiteral("invalid stream id: ") + route.error;
+        break;
+    default:
+        reason = QStringLiteral("unknown path");
+        break;
+    }
+    qCInfo(lcWs) << "refused" << c->peer << ws->requestUrl().path() << code << reason;
+    closeConnection(c, code, reason);
+}
+
+void FanoutWorker::onDisconnected(Connection *c)
+{
+    if (!m_byWs.remove(c->ws))
+        return;
+    m_connectionCount.fetch_sub(1, std::memory_order_relaxed);
+    m_hub->releaseConnection();
+    m_hub->metrics()->connectionsClosed.fetch_add(1, std::memory_order_relaxed);
+    if (c->kind == ConnectionKind::Listener && c->stream) {
+        auto it = m_listeners.find(c->stream.get());
+        if (it != m_listeners.end() && it->removeOne(c)) {
+            if (it->isEmpty())
+                m_listeners.erase(it);
+            m_hub->leaveListener(c->stream, m_index);
+        } else if (c->closing) {
+            m_hub->leaveListener(c->stream, m_index); // removed from fan-out when closing began
+        }
+        qCInfo(lcWs) << "listener" << c->id << c->peer << "left" << c->stream->id
+                     << "code" << c->ws->closeCode();
+    } else if (c->kind == ConnectionKind::Speaker && c->stream) {
+        c->pipeline.reset();
+        m_hub->leaveSpeaker(c->stream, c->id);
+        m_hub->publishJson(c->stream, {{QStringLiteral("type"), QStringLiteral("speaker_left")},
+                                       {QStringLiteral("stream_id"), c->stream->id}});
+        qCInfo(lcWs) << "speaker" << c->id << c->peer << "left" << c->stream->id;
+    } else {
+        qCDebug(lcWs) << "connection" << c->id << c->peer << "closed";
+    }
+    c->ws->deleteLater();
+    delete c;
+    maybeFinishShutdown();
+}
+
+void FanoutWorker::closeConnection(Connection *c, int code, const QString &reason)
+{
+    if (c->closing)
+        return;
+    c->closing = true;
+    if (c->kind == ConnectionKind::Listener && c->stream) {
+        // Stop fan-out to it at once; the hub count is released on disconnect.
+        auto it = m_listeners.find(c->stream.get());
+        if (it != m_listeners.end() && it->removeOne(c)) {
+            if (it->isEmpty())
+                m_listeners.erase(it);
+        } else {
+            c->stream.reset(); // never joined: nothing to release
+        }
+    }
+    QPointer<QWebSocket> ws(c->ws);
+    ws->close(QWebSocketProtocol::CloseCode(code), reason);
+    QTimer::singleShot(kAbortAfterCloseMs, this, [ws] {
+        if (ws)
+            ws->abort();
+    });
+}
+
+void FanoutWorker::sendJson(Connection *c, const QJsonObject &obj)
+{
+    c->ws->sendTextMessage(QString::fromUtf8(QJsonDocument(obj).toJson(QJsonDocument::Compact)));
+}
+
+void FanoutWorker::sendError(Connection *c, const QString &code, const QString &message)
+{
+    sendJson(c, {{QStringLiteral("type"), QStringLiteral("error")},
+                 {QStringLiteral("error"), code},
+                 {QStringLiteral("message"), message}});
+}
+
+void FanoutWorker::onText(Connection *c, const QString &text)
+{
+    c->lastSeenMs = monotonicMs();
+    c->awaitingPongSinceMs = 0;
+    if (c->closing)
+        return;
+    const QByteArray utf8 = text.toUtf8();
+    if (utf8.size() > m_config.maxJsonBytes) {
+        m_hub->metrics()->refuse(Refusal::JsonTooLarge);
+        closeConnection(c, QWebSocketProtocol::CloseCodeTooMuchData,
+                        QStringLiteral("JSON message over %1 bytes").arg(m_config.maxJsonBytes));
+        return;
+    }
+    const ParsedMessage m = parseClientMessage(utf8);
+    if (!m.errorCode.isEmpty()) {
+        sendError(c, m.errorCode, m.errorMessage);
+        return;
+    }
+    if (m.object.isEmpty() && m.type == QLatin1String("ping")) {
+        c->ws->sendTextMessage(QStringLiteral("pong"));
+        return;
+    }
+    if (m.type == QLatin1String("ping")) {
+        sendJson(c, {{QStringLiteral("type"), QStringLiteral("pong")}});
+        return;
+    }
+    if (m.type == QLatin1String("hello") && c->kind == ConnectionKind::Speaker) {
+        handleHello(c, m.object);
+        return;
+    }
+    sendError(c, QStringLiteral("unknown_type"),
+              QStringLiteral("unknown message type '%1'").arg(m.type.left(64)));
+}
+
+void FanoutWorker::handleHello(Connection *c, const QJsonObject &msg)
+{
+    QJsonObject format;
+    const QString err = validateAudioFormat(msg.value(QLatin1String("format")), &format);
+    if (!err.isEmpty()) {
+        sendError(c, QStringLiteral("invalid_hello"), err);
+        return;
+    }
+    m_hub->setFormat(c->stream, format);
+    sendJson(c, {{QStringLiteral("type"), QStringLiteral("format_accepted")},
+                 {QStringLiteral("format"), format}});
+    m_hub->publishJson(c->stream, {{QStringLiteral("type"), QStringLiteral("format")},
+                                   {QStringLiteral("stream_id"), c->stream->id},
+                                   {QStringLiteral("format"), format}});
+}
+
+void FanoutWorker::onBinary(Connection *c, const QByteArray &data)
+{
+    c->lastSeenMs = monotonicMs();
+    c->awaitingPongSinceMs = 0;
+    if (c->closing)
+        return;
+    if (data.size() > m_config.maxFrameBytes) {
+        m_hub->metrics()->refuse(Refusal::FrameTooLarge);
+        closeConnection(c, QWebSocketProtocol::CloseCodeTooMuchData,
+                        QStringLiteral("frame over %1 bytes").arg(m_config.maxFrameBytes));
+        return;
+    }
+    Metrics *metrics = m_hub->metrics();
+    switch (c->kind) {
+    case ConnectionKind::Speaker:
+        c->stream->framesIn.fetch_add(1, std::memory_order_relaxed);
+        c->stream->bytesIn.fetch_add(data.size(), std::memory_order_relaxed);
+        metrics->framesIn.fetch_add(1, std::memory_order_relaxed);
+        metrics->bytesIn.fetch_add(data.size(), std::memory_order_relaxed);
+        c->pipeline->submit(data);
+        break;
+    case ConnectionKind::Legacy:
+        metrics->framesIn.fetch_add(1, std::memory_order_relaxed);
+        metrics->bytesIn.fetch_add(data.size(), std::memory_order_relaxed);
+        c->pipeline->submit(data);
+        break;
+    default:
+        sendError(c, QStringLiteral("unexpected_binary"), QStringLiteral("listeners do not send audio"));
+        break;
+    }
+}
+
+void FanoutWorker::post(const std::shared_ptr<StreamState> &stream, const QByteArray &frame,
+                        bool droppable, qint64 t0Ns)
+{
+    QMetaObject::invokeMethod(this, [this, stream, frame, droppable, t0Ns] {
+        deliver(stream.get(), frame, droppable, t0Ns);
+    });
+}
+
+void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, bool droppable, qint64 t0Ns)
+{
+    auto it = m_listeners.find(stream);
+    if (it == m_listeners.end())
+        return;
+    const char *data = frame.constData();
+    const qint64 size = frame.size();
+    qint64 sent = 0, dropped = 0;
+    QList<Connection *> tooSlow;
+    for (Connection *c : std::as_const(*it)) {
+        if (c->sink) {
+            c->sink(frame); // in-process listener (the health probe); not counted as traffic
+            continue;
+        }
+        const qint64 backlog = c->tcp->bytesToWrite();
+        if (backlog == 0 && c->fd >= 0) {
+            // Fast path: straight to the kernel, no Qt buffer and no write notifier.
+            ssize_t n = ::send(c->fd, data, size_t(size), MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n == size) {
+                ++sent;
+                continue;
+            }
+            if (n < 0) {
+                if (errno != EAGAIN && errno != EWOULDBLOCK)
+                    continue; // broken: Qt notices and disconnects it
+                n = 0;
+            }
+            c->tcp->write(data + n, size - n); // the rest goes out when writable
+            ++sent;
+            continue;
+        }
+        if (backlog >= m_config.slowHardBytes) {
+            const qint64 now = monotonicMs();
+            if (c->overHardSinceMs == 0)
+                c->overHardSinceMs = now;
+            else if (now - c->overHardSinceMs >= m_config.slowGraceMs)
+                tooSlow.append(c);
+        } else {
+            c->overHardSinceMs = 0;
+        }
+        if (droppable && backlog >= m_config.slowSoftBytes) {
+            ++dropped;
+            ++c->drops;
+            continue; // skip to live
+        }
+        c->tcp->write(frame);
+        ++sent;
+    }
+    stream->framesOut.fetch_add(sent, std::memory_order_relaxed);
+    stream->bytesOut.fetch_add(sent * size, std::memory_order_relaxed);
+    Metrics *metrics = m_hub->metrics();
+    metrics->framesOut.fetch_add(sent, std::memory_order_relaxed);
+    metrics->bytesOut.fetch_add(sent * size, std::memory_order_relaxed);
+    if (dropped) {
+        stream->drops.fetch_add(dropped, std::memory_order_relaxed);
+        metrics->drops.fetch_add(dropped, std::memory_order_relaxed);
+    }
+    if (droppable)
+        metrics->observeFanoutNs(monotonicNs() - t0Ns);
+    for (Connection *c : std::as_const(tooSlow)) {
+        metrics->refuse(Refusal::SlowConsumer);
+        qCInfo(lcWs) << "listener" << c->id << c->peer << "closed: slow consumer, backlog"
+                     << c->tcp->bytesToWrite();
+        closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("slow consumer"));
+    }
+}
+
+void FanoutWorker::heartbeat()
+{
+    const qint64 now = monotonicMs();
+    QList<Connection *> dead, slow;
+    for (Connection *c : std::as_const(m_byWs)) {
+        if (c->closing)
+            continue;
+        if (c->awaitingPongSinceMs && now - c->awaitingPongSinceMs > m_config.pingTimeoutMs) {
+            dead.append(c);
+            continue;
+        }
+        if (c->overHardSinceMs && now - c->overHardSinceMs >= m_config.slowGraceMs
+            && c->tcp->bytesToWrite() >= m_config.slowHardBytes) {
+            slow.append(c);
+            continue;
+        }
+        if (now - c->lastPingMs >= m_config.pingIntervalMs) {
+            c->lastPingMs = now;
+            if (!c->awaitingPongSinceMs)
+                c->awaitingPongSinceMs = now;
+            c->ws->ping();
+        }
+    }
+    for (Connection *c : std::as_const(slow)) {
+        m_hub->metrics()->refuse(Refusal::SlowConsumer);
+        qCInfo(lcWs) << "connection" << c->id << c->peer << "closed: slow consumer";
+        closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("slow consumer"));
+    }
+    for (Connection *c : std::as_const(dead)) {
+        m_hub->metrics()->refuse(Refusal::HeartbeatTimeout);
+        qCInfo(lcWs) << "connection" << c->id << c->peer << "removed: no pong within"
+                     << m_config.pingTimeoutMs << "ms";
+        closeConnection(c, QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("ping timeout"));
+        c->ws->abort();
+    }
+}
+
+void FanoutWorker::shutdown(std::function<void()> done)
+{
+    QMetaObject::invokeMethod(this, [this, done = std::move(done)] {
+        m_shuttingDown = true;
+        m_shutdownDone = done;
+        if (m_heartbeat)
+            m_heartbeat->stop();
+        for (QTcpSocket *s : std::as_const(m_handshaking))
+            s->abort();
+        const auto conns = m_byWs.values();
+        for (Connection *c : conns)
+            closeConnection(c, QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down"));
+        maybeFinishShutdown();
+    });
+}
+
+void FanoutWorker::maybeFinishShutdown()
+{
+    if (m_shuttingDown && m_byWs.isEmpty() && m_shutdownDone) {
+        auto done = std::move(m_shutdownDone);
+        m_shutdownDone = nullptr;
+        done();
+    }
+}
+
+void FanoutWorker::startProbe(std::function<void(const QByteArray &frame)> received)
+{
+    QMetaObject::invokeMethod(this, [this, received = std::move(received)] {
+        if (m_probe)
+            return;
+        Refusal why{};
+        auto s = m_hub->joinListener(Hub::kProbeStream, m_index, &why);
+        if (!s)
+            return;
+        m_probe = new Connection;
+        m_probe->kind = ConnectionKind::Probe;
+        m_probe->stream = s;
+        m_probe->sink = received;
+        m_listeners[s.get()].append(m_probe);
+    });
+}
+
+void FanoutWorker::kick(quint64 connectionId, const QString &reason)
+{
+    QMetaObject::invokeMethod(this, [this, connectionId, reason] {
+        for (Connection *c : std::as_const(m_byWs)) {
+            if (c->id == connectionId) {
+                qCInfo(lcWs) << "kicked" << c->id << c->peer << reason;
+                closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated, reason);
+                return;
+            }
+        }
+    });
+}
+
+QList<FanoutWorker::ListenerInfo> FanoutWorker::listeners(const QString &stream)
+{
+    QList<ListenerInfo> out;
+    auto collect = [&] {
+        for (Connection *c : std::as_const(m_byWs)) {
+            if (c->kind != ConnectionKind::Listener || !c->stream || c->stream->id != stream || c->closing)
+                continue;
+            out.append({c->id, stream, c->peer, c->connectedAtMs, c->tcp->bytesToWrite(), c->drops});
+        }
+    };
+    if (QThread::currentThread() == thread())
+        collect();
+    else
+        QMetaObject::invokeMethod(this, collect, Qt::BlockingQueuedConnection);
+    return out;
+}
+
+} // namespace onair

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "connection.h"
+#include "hub.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <atomic>
+#include <functional>
+
+class QTcpSocket;
+class QWebSocket;
+class QWebSocketServer;
+
+namespace onair {
+
+// One shard of the engine: an event loop on its own thread that finishes WebSocket handshakes
+// for the sockets handed to it and then owns them. It writes each stream frame it is posted
+// to its own listeners (skipping audio for slow ones), relays its speakers' frames through
+// their pipelines into the hub, answers legacy clients, and runs heartbeats.
+class FanoutWorker final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FanoutWorker)
+public:
+    FanoutWorker(int index, Hub *hub);
+    ~FanoutWorker() override;
+
+    int index() const { return m_index; }
+    int connectionCount() const { return m_connectionCount.load(std::memory_order_relaxed); }
+
+    // Thread-safe: creates the WebSocket server and heartbeat timer on the worker's thread.
+    void begin();
+    // Thread-safe. The socket must already belong to this worker's thread.
+    void adopt(QTcpSocket *socket);
+    // Thread-safe: queue a pre-framed message for this worker's listeners of the stream.
+    void post(const std::shared_ptr<StreamState> &stream, const QByteArray &frame, bool droppable,
+              qint64 t0Ns);
+    // Thread-safe: close every client with 1001 and report through `done` (on this thread).
+    void shutdown(std::function<void()> done);
+    // Thread-safe: joins the internal probe listener; `received` runs on this thread.
+    void startProbe(std::function<void(const QByteArray &frame)> received);
+    // Thread-safe: close one listener/speaker by connection id with a reason.
+    void kick(quint64 connectionId, const QString &reason);
+
+    struct ListenerInfo
+    {
+        quint64 id;
+        QString stream;
+        QString peer;
+        qint64 connectedAtMs;
+        qint64 backlog;
+        qint64 drops;
+    };
+    // Called on any thread; blocks briefly on this worker's queue.
+    QList<ListenerInfo> listeners(const QString &stream);
+
+private:
+    void setup();
+    void onNewWebSocket();
+    void attach(QWebSocket *ws, QTcpSocket *tcp);
+    void onDisconnected(Connection *c);
+    void onText(Connection *c, const QString &text);
+    void onBinary(Connection *c, const QByteArray &data);
+    void deliver(StreamState *stream, const QByteArray &frame, bool droppable, qint64 t0Ns);
+    void heartbeat();
+    void closeConnection(Connection *c, int code, const QString &reason);
+    void sendJson(Connection *c, const QJsonObject &obj);
+    void sendError(Connection *c, const QString &code, const QString &message);
+    void handleHello(Connection *c, const QJsonObject &msg);
+    void maybeFinishShutdown();
+
+    const int m_index;
+    Hub *const m_hub;
+    const EngineConfig &m_config;
+    QWebSocketServer *m_wss = nullptr;
+    QTimer *m_heartbeat = nullptr;
+    QHash<QWebSocket *, Connection *> m_byWs;
+    QHash<StreamState *, QList<Connection *>> m_listeners;
+    QSet<QTcpSocket *> m_handshaking;
+    std::atomic<int> m_connectionCount{0};
+    std::function<void()> m_shutdownDone;
+    bool m_shuttingDown = false;
+    Connection *m_probe = nullptr;
+};
+
+} // namespace onair

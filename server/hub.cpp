@@ -1,0 +1,224 @@
+#include "hub.h"
+
+#include "clock.h"
+#include "fanoutworker.h"
+#include "logging.h"
+#include "wsframe.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+
+namespace onair {
+
+Hub::Hub(const EngineConfig &config, Metrics *metrics) : m_config(config), m_metrics(metrics) {}
+
+void Hub::setWorkers(QList<FanoutWorker *> workers)
+{
+    Q_ASSERT(workers.size() <= kMaxWorkers);
+    m_workers = std::move(workers);
+}
+
+std::shared_ptr<StreamState> Hub::findOrCreateLocked(const QString &id, Refusal *why)
+{
+    auto it = m_streams.constFind(id);
+    if (it != m_streams.constEnd())
+        return *it;
+    const bool internal = id.startsWith(u'~');
+    if (!internal && streamCountLocked() >= m_config.maxStreams) {
+        *why = Refusal::MaxStreams;
+        return nullptr;
+    }
+    auto s = std::make_shared<StreamState>(id);
+    s->createdMs = QDateTime::currentMSecsSinceEpoch();
+    m_streams.insert(id, s);
+    qCDebug(lcHub) << "stream created" << id;
+    return s;
+}
+
+void Hub::forgetIfIdleLocked(const std::shared_ptr<StreamState> &s)
+{
+    if (s->speakerConnection != 0 || s->listeners.load() != 0)
+        return;
+    auto it = m_streams.find(s->id);
+    if (it != m_streams.end() && it->get() == s.get()) {
+        m_streams.erase(it);
+        qCDebug(lcHub) << "stream removed" << s->id;
+    }
+}
+
+std::shared_ptr<StreamState> Hub::find(const QString &id) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_streams.value(id);
+}
+
+std::shared_ptr<StreamState> Hub::joinListener(const QString &id, int worker, Refusal *why)
+{
+    QMutexLocker lock(&m_mutex);
+    auto s = findOrCreateLocked(id, why);
+    if (!s)
+        return nullptr;
+    if (!id.startsWith(u'~') && s->listeners.load() >= m_config.maxListenersPerStream) {
+        *why = Refusal::MaxListeners;
+        forgetIfIdleLocked(s);
+        return nullptr;
+    }
+    s->listeners.fetch_add(1);
+    s->perWorker[size_t(worker)].fetch_add(1);
+    return s;
+}
+
+void Hub::leaveListener(const std::shared_ptr<StreamState> &s, int worker)
+{
+    QMutexLocker lock(&m_mutex);
+    s->perWorker[size_t(worker)].fetch_sub(1);
+    s->listeners.fetch_sub(1);
+    forgetIfIdleLocked(s);
+}
+
+std::shared_ptr<StreamState> Hub::joinSpeaker(const QString &id, quint64 connection,
+                                              const QString &address, Refusal *why)
+{
+    QMutexLocker lock(&m_mutex);
+    auto s = findOrCreateLocked(id, why);
+    if (!s)
+        return nullptr;
+    if (s->speakerConnection != 0) {
+        *why = Refusal::StreamTaken;
+        return nullptr;
+    }
+    s->speakerConnection = connection;
+    s->speakerAddress = address;
+    s->format = {};
+    return s;
+}
+
+void Hub::leaveSpeaker(const std::shared_ptr<StreamState> &s, quint64 connection)
+{
+    QMutexLocker lock(&m_mutex);
+    if (s->speakerConnection != connection)
+        return;
+    s->speakerConnection = 0;
+    s->speakerAddress.clear();
+    s->format = {};
+    forgetIfIdleLocked(s);
+}
+
+bool Hub::hasSpeaker(const QString &id) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto s = m_streams.value(id);
+    return s && s->speakerConnection != 0;
+}
+
+void Hub::setFormat(const std::shared_ptr<StreamState> &s, const QJsonObject &format)
+{
+    QMutexLocker lock(&m_mutex);
+    s->format = format;
+}
+
+QJsonObject Hub::format(const std::shared_ptr<StreamState> &s) const
+{
+    QMutexLocker lock(&m_mutex);
+    return s->format;
+}
+
+bool Hub::speakerLive(const std::shared_ptr<StreamState> &s) const
+{
+    QMutexLocker lock(&m_mutex);
+    return s->speakerConnection != 0;
+}
+
+void Hub::publishAudio(const std::shared_ptr<StreamState> &s, const QByteArray &payload)
+{
+    fanout(s, buildServerFrame(WsOpcode::Binary, payload), true);
+}
+
+void Hub::publishProbe(const std::shared_ptr<StreamState> &s, const QByteArray &payload)
+{
+    fanout(s, buildServerFrame(WsOpcode::Binary, payload), false);
+}
+
+void Hub::publishJson(const std::shared_ptr<StreamState> &s, const QJsonObject &message)
+{
+    fanout(s, buildServerFrame(WsOpcode::Text, QJsonDocument(message).toJson(QJsonDocument::Compact)),
+           false);
+}
+
+void Hub::fanout(const std::shared_ptr<StreamState> &s, const QByteArray &frame, bool droppable)
+{
+    const qint64 t0 = monotonicNs();
+    for (int i = 0; i < m_workers.size(); ++i) {
+        if (s->perWorker[size_t(i)].load(std::memory_order_relaxed) > 0)
+            m_workers[i]->post(s, frame, droppable, t0);
+    }
+}
+
+bool Hub::reserveConnection()
+{
+    int cur = m_connections.load();
+    do {
+        if (cur >= m_config.maxConnections)
+            return false;
+    } while (!m_connections.compare_exchange_weak(cur, cur + 1));
+    return true;
+}
+
+void Hub::releaseConnection() { m_connections.fetch_sub(1); }
+
+int Hub::streamCount() const
+{
+    QMutexLocker lock(&m_mutex);
+    return streamCountLocked();
+}
+
+int Hub::streamCountLocked() const
+{
+    int n = 0;
+    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it)
+        n += it.key().startsWith(u'~') ? 0 : 1;
+    return n;
+}
+
+bool Hub::atStreamLimitFor(const QString &id) const
+{
+    QMutexLocker lock(&m_mutex);
+    return !m_streams.contains(id) && streamCountLocked() >= m_config.maxStreams;
+}
+
+int Hub::listenersOf(const QString &id) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto s = m_streams.value(id);
+    return s ? s->listeners.load() : 0;
+}
+
+QList<StreamSnapshot> Hub::snapshot() const
+{
+    QMutexLocker lock(&m_mutex);
+    QList<StreamSnapshot> out;
+    out.reserve(m_streams.size());
+    for (const auto &s : m_streams) {
+        if (s->id.startsWith(u'~'))
+            continue;
+        StreamSnapshot snap;
+        snap.id = s->id;
+        snap.speakerLive = s->speakerConnection != 0;
+        snap.speakerAddress = s->speakerAddress;
+        snap.format = s->format;
+        snap.listeners = s->listeners.load();
+        snap.framesIn = s->framesIn.load();
+        snap.bytesIn = s->bytesIn.load();
+        snap.framesOut = s->framesOut.load();
+        snap.bytesOut = s->bytesOut.load();
+        snap.drops = s->drops.load();
+        snap.pipelineState = BreakerState(s->pipeline->state.load());
+        snap.passthrough = s->pipeline->passthrough.load();
+        out.append(snap);
+    }
+    std::sort(out.begin(), out.end(),
+              [](const StreamSnapshot &a, const StreamSnapshot &b) { return a.id < b.id; });
+    return out;
+}
+
+} // namespace onair

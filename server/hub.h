@@ -1,0 +1,102 @@
+#pragma once
+
+#include "audioprocessor.h"
+#include "config.h"
+#include "metrics.h"
+#include "streamstate.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QMutex>
+
+#include <atomic>
+#include <memory>
+
+namespace onair {
+
+class FanoutWorker;
+
+struct StreamSnapshot
+{
+    QString id;
+    bool speakerLive = false;
+    QString speakerAddress;
+    QJsonObject format;
+    int listeners = 0;
+    qint64 framesIn = 0, bytesIn = 0, framesOut = 0, bytesOut = 0, drops = 0;
+    BreakerState pipelineState = BreakerState::Closed;
+    bool passthrough = true;
+};
+
+// The seeds' ConnectionManager: which streams exist, who speaks on each, how many listen
+// where, and fan-out of a stream's frames to the workers that hold its listeners. Thread-safe;
+// listener sockets themselves live in the workers. A payload is framed once here and crosses
+// to each interested worker once, as one implicitly shared buffer.
+class Hub final
+{
+public:
+    // Reserved id of the internal probe stream of /health/full; '~' is not a valid external id.
+    static inline const QString kProbeStream = QStringLiteral("~probe");
+
+    Hub(const EngineConfig &config, Metrics *metrics);
+    Q_DISABLE_COPY_MOVE(Hub)
+
+    const EngineConfig &config() const { return m_config; }
+    Metrics *metrics() const { return m_metrics; }
+    void setWorkers(QList<FanoutWorker *> workers);
+    const QList<FanoutWorker *> &workers() const { return m_workers; }
+    void setProcessorFactory(ProcessorFactory f) { m_processorFactory = std::move(f); }
+    const ProcessorFactory &processorFactory() const { return m_processorFactory; }
+
+    std::shared_ptr<StreamState> find(const QString &id) const;
+
+    // Joins a listener held by `worker` to the stream (created on demand). nullptr with the
+    // reason when max-streams or max-listeners-per-stream is reached.
+    std::shared_ptr<StreamState> joinListener(const QString &id, int worker, Refusal *why);
+    void leaveListener(const std::shared_ptr<StreamState> &s, int worker);
+
+    // Makes `connection` the one speaker of the stream; nullptr with StreamTaken or MaxStreams.
+    std::shared_ptr<StreamState> joinSpeaker(const QString &id, quint64 connection,
+                                             const QString &address, Refusal *why);
+    void leaveSpeaker(const std::shared_ptr<StreamState> &s, quint64 connection);
+    bool hasSpeaker(const QString &id) const;
+    void setFormat(const std::shared_ptr<StreamState> &s, const QJsonObject &format);
+    QJsonObject format(const std::shared_ptr<StreamState> &s) const;
+    bool speakerLive(const std::shared_ptr<StreamState> &s) const;
+
+    // Delivers an audio frame to every listener of the stream (droppable for slow listeners).
+    void publishAudio(const std::shared_ptr<StreamState> &s, const QByteArray &payload);
+    // The /health/full probe: a frame to the internal probe listeners, never dropped, not timed.
+    void publishProbe(const std::shared_ptr<StreamState> &s, const QByteArray &payload);
+    // Delivers a JSON control message to every listener of the stream (never dropped).
+    void publishJson(const std::shared_ptr<StreamState> &s, const QJsonObject &message);
+
+    // Connection accounting for max-connections: reserve before the handshake.
+    bool reserveConnection();
+    void releaseConnection();
+    int connections() const { return m_connections.load(); }
+    int streamCount() const;
+    bool atStreamLimitFor(const QString &id) const;
+    int listenersOf(const QString &id) const;
+
+    QList<StreamSnapshot> snapshot() const;
+    quint64 nextConnectionId() { return m_nextConnectionId.fetch_add(1) + 1; }
+
+private:
+    std::shared_ptr<StreamState> findOrCreateLocked(const QString &id, Refusal *why);
+    int streamCountLocked() const;
+    void forgetIfIdleLocked(const std::shared_ptr<StreamState> &s);
+    void fanout(const std::shared_ptr<StreamState> &s, const QByteArray &frame, bool droppable);
+
+    const EngineConfig m_config;
+    Metrics *m_metrics;
+    QList<FanoutWorker *> m_workers;
+    ProcessorFactory m_processorFactory;
+    mutable QMutex m_mutex;
+    QHash<QString, std::shared_ptr<StreamState>> m_streams;
+    std::atomic<int> m_connections{0};
+    std::atomic<quint64> m_nextConnectionId{0};
+};
+
+} // namespace onair

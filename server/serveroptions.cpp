@@ -1,0 +1,130 @@
+#include "serveroptions.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QStandardPaths>
+
+namespace onair {
+
+namespace {
+struct IntOption
+{
+    const char *name;
+    const char *help;
+    int EngineConfig::*field;
+    int min;
+};
+struct BytesOption
+{
+    const char *name;
+    const char *help;
+    qint64 EngineConfig::*field;
+    qint64 min;
+};
+
+const IntOption kIntOptions[] = {
+    {"workers", "Fan-out worker threads (0 = one per core).", &EngineConfig::workers, 0},
+    {"max-listeners", "Maximum listeners per stream.", &EngineConfig::maxListenersPerStream, 1},
+    {"max-connections", "Maximum WebSocket connections in total.", &EngineConfig::maxConnections, 1},
+    {"max-streams", "Maximum concurrent streams.", &EngineConfig::maxStreams, 1},
+    {"ping-interval", "WebSocket ping interval in ms.", &EngineConfig::pingIntervalMs, 10},
+    {"ping-timeout", "Close a client that has not answered a ping within this many ms.", &EngineConfig::pingTimeoutMs, 10},
+    {"handshake-timeout", "Time allowed for a request head or WebSocket handshake, ms.", &EngineConfig::handshakeTimeoutMs, 10},
+    {"slow-grace", "How long a listener may stay over --slow-hard-bytes before it is closed, ms.", &EngineConfig::slowGraceMs, 0},
+    {"pipeline-timeout", "Per-frame timeout of a processing pipeline, ms.", &EngineConfig::pipelineTimeoutMs, 1},
+    {"pipeline-retries", "Retries of a failed pipeline stage per frame.", &EngineConfig::pipelineRetries, 0},
+    {"breaker-threshold", "Consecutive pipeline failures that open the circuit.", &EngineConfig::breakerThreshold, 1},
+    {"breaker-cooldown", "Time the circuit stays open before a trial, ms.", &EngineConfig::breakerCooldownMs, 1},
+    {"shutdown-grace", "Time given to clients to close on SIGTERM, ms.", &EngineConfig::shutdownGraceMs, 0},
+};
+const BytesOption kBytesOptions[] = {
+    {"max-frame-bytes", "Largest binary frame a speaker may send.", &EngineConfig::maxFrameBytes, 16},
+    {"max-json-bytes", "Largest JSON control message.", &EngineConfig::maxJsonBytes, 16},
+    {"slow-soft-bytes", "Unsent backlog past which a listener skips audio frames.", &EngineConfig::slowSoftBytes, 0},
+    {"slow-hard-bytes", "Unsent backlog past which a listener is closed after --slow-grace.", &EngineConfig::slowHardBytes, 1},
+};
+
+QString envName(const char *flag)
+{
+    return QStringLiteral("ONAIR_") + QString::fromLatin1(flag).toUpper().replace(u'-', u'_');
+}
+
+// Flag value, else environment value, else empty.
+QString valueOf(const QCommandLineParser &p, const char *flag)
+{
+    const QString name = QString::fromLatin1(flag);
+    if (p.isSet(name))
+        return p.value(name);
+    return qEnvironmentVariable(envName(flag).toLatin1().constData());
+}
+
+QString defaultText(qint64 v) { return QString::number(v); }
+} // namespace
+
+void addEngineOptions(QCommandLineParser &parser)
+{
+    const EngineConfig d;
+    auto add = [&parser](const char *name, const QString &help, const QString &valueName, const QString &def) {
+        parser.addOption(QCommandLineOption(QString::fromLatin1(name),
+                                            help + QStringLiteral(" [env %1, default %2]").arg(envName(name), def),
+                                            valueName));
+    };
+    add("port", QStringLiteral("TCP port for HTTP and WebSocket (0 picks a free one)."), QStringLiteral("port"),
+        defaultText(d.port));
+    add("bind", QStringLiteral("Address to listen on (0.0.0.0 for the whole network)."), QStringLiteral("address"),
+        d.bindAddress.toString());
+    add("data-dir", QStringLiteral("Directory for the server's data."), QStringLiteral("dir"),
+        QStringLiteral("the user data directory"));
+    for (const IntOption &o : kIntOptions)
+        add(o.name, QString::fromLatin1(o.help), QStringLiteral("n"), defaultText(d.*(o.field)));
+    for (const BytesOption &o : kBytesOptions)
+        add(o.name, QString::fromLatin1(o.help), QStringLiteral("bytes"), defaultText(d.*(o.field)));
+}
+
+QString applyEngineOptions(const QCommandLineParser &parser, EngineConfig *config)
+{
+    if (const QString v = valueOf(parser, "port"); !v.isEmpty()) {
+        bool ok = false;
+        const uint port = v.toUInt(&ok);
+        if (!ok || port > 65535)
+            return QStringLiteral("--port: '%1' is not a port number (0-65535)").arg(v);
+        config->port = quint16(port);
+    }
+    if (const QString v = valueOf(parser, "bind"); !v.isEmpty()) {
+        QHostAddress a;
+        if (v == QLatin1String("localhost"))
+            a = QHostAddress::LocalHost;
+        else if (!a.setAddress(v))
+            return QStringLiteral("--bind: '%1' is not an IP address").arg(v);
+        config->bindAddress = a;
+    }
+    if (const QString v = valueOf(parser, "data-dir"); !v.isEmpty())
+        config->dataDir = v;
+    if (config->dataDir.isEmpty())
+        config->dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    for (const IntOption &o : kIntOptions) {
+        const QString v = valueOf(parser, o.name);
+        if (v.isEmpty())
+            continue;
+        bool ok = false;
+        const int n = v.toInt(&ok);
+        if (!ok || n < o.min)
+            return QStringLiteral("--%1: '%2' must be an integer >= %3").arg(QString::fromLatin1(o.name), v).arg(o.min);
+        config->*(o.field) = n;
+    }
+    for (const BytesOption &o : kBytesOptions) {
+        const QString v = valueOf(parser, o.name);
+        if (v.isEmpty())
+            continue;
+        bool ok = false;
+        const qint64 n = v.toLongLong(&ok);
+        if (!ok || n < o.min)
+            return QStringLiteral("--%1: '%2' must be an integer >= %3").arg(QString::fromLatin1(o.name), v).arg(o.min);
+        config->*(o.field) = n;
+    }
+    if (config->slowHardBytes < config->slowSoftBytes)
+        return QStringLiteral("--slow-hard-bytes must not be below --slow-soft-bytes");
+    return {};
+}
+
+} // namespace onair
