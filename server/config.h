@@ -26,11 +26,12 @@ struct EngineConfig
     int pingTimeoutMs = 10000;
     int handshakeTimeoutMs = 10000;
 
-    // Slow listeners: past the soft bound audio frames are skipped (skip to live); past the
-    // hard bound for slowGraceMs the listener is closed with 1008 "slow consumer".
+    // Slow listeners: while the unsent backlog is past the soft bound, audio frames are skipped
+    // (skip to live, counted as drops); a listener that stays past it for slowGraceMs, or
+    // passes the hard bound at all, is closed with 1008 "slow consumer".
     qint64 slowSoftBytes = 32 * 1024;
-    qint64 slowHardBytes = 256 * 1024;
-    int slowGraceMs = 2000;
+    qint64 slowHardBytes = 1024 * 1024;
+    int slowGraceMs = 5000;
 
     // Resilience around a non-passthrough pipeline.
     int pipelineTimeoutMs = 200;

@@ -32,7 +32,7 @@ struct Connection
     qint64 lastSeenMs = 0;               // monotonic
     qint64 lastPingMs = 0;
     qint64 awaitingPongSinceMs = 0;      // 0: not waiting
-    qint64 overHardSinceMs = 0;          // 0: backlog below the hard bound
+    qint64 overSoftSinceMs = 0;          // 0: backlog below the soft bound
     qint64 drops = 0;
     bool closing = false;
     std::unique_ptr<Pipeline> pipeline;  // speakers and legacy clients

@@ -332,6 +332,11 @@ void Engine::setupRoutes()
     // WebSocket endpoints reach this router only when the upgrade is refused (the Acceptor
     // hands accepted upgrades straight to a worker) or when a plain request hits them.
     auto wsRefusal = [this](const QHttpServerRequest &req, QHttpServerResponder &responder) {
+        // QHttpServer 6.4 also runs the missing handler for an upgrade request whose route
+        // answered (it still looks for a WebSocket consumer); remember that this one is done
+        // until the event loop turns, so it gets exactly one response.
+        m_upgradeAnswered = true;
+        QTimer::singleShot(0, this, [this] { m_upgradeAnswered = false; });
         const bool upgrade = req.value("upgrade").toLower().contains("websocket");
         const WsRoute route = parseWsRoute(req.url().path(QUrl::FullyDecoded));
         if (route.kind == WsRoute::Unknown) {
@@ -391,9 +396,16 @@ void Engine::setupRoutes()
                                                                   QHttpServerResponder &&r) { wsRefusal(req, r); });
     m_http->route(QStringLiteral("/ws/listen/<arg>"), [wsRefusal](const QString &, const QHttpServerRequest &req,
                                                                    QHttpServerResponder &&r) { wsRefusal(req, r); });
-    m_http->setMissingHandler([this](const QHttpServerRequest &req, QHttpServerResponder &&responder) {
-        if (req.url().path().startsWith(QLatin1String("/ws")))
-            m_metrics->refuse(Refusal::UnknownPath);
+    m_http->setMissingHandler([this, wsRefusal](const QHttpServerRequest &req, QHttpServerResponder &&responder) {
+        if (m_upgradeAnswered) {
+            m_upgradeAnswered = false;
+            return;
+        }
+        if (req.url().path().startsWith(QLatin1String("/ws/"))) {
+            wsRefusal(req, responder); // e.g. an id with an encoded '/' that no route matched
+            m_upgradeAnswered = false;
+            return;
+        }
         writeJson(responder,
                   errorBody(QStringLiteral("not_found"),
                             QStringLiteral("no such endpoint: %1").arg(req.url().path().left(200))),

@@ -87,6 +87,7 @@ private:
     QDateTime m_startedAt;
     bool m_running = false;
     bool m_stopping = false;
+    bool m_upgradeAnswered = false;
 
     QMutex m_probeMutex;
     quint64 m_probeSeq = 0;

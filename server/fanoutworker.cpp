@@ -417,6 +417,7 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, bool dr
         }
         const qint64 backlog = c->tcp->bytesToWrite();
         if (backlog == 0 && c->fd >= 0) {
+            c->overSoftSinceMs = 0;
             // Fast path: straight to the kernel, no Qt buffer and no write notifier.
             ssize_t n = ::send(c->fd, data, size_t(size), MSG_DONTWAIT | MSG_NOSIGNAL);
             if (n == size) {
@@ -433,27 +434,33 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, bool dr
             continue;
         }
         if (backlog >= m_config.slowHardBytes) {
-            const qint64 now = monotonicMs();
-            if (c->overHardSinceMs == 0)
-                c->overHardSinceMs = now;
-            else if (now - c->overHardSinceMs >= m_config.slowGraceMs)
-                tooSlow.append(c);
-        } else {
-            c->overHardSinceMs = 0;
+            tooSlow.append(c); // memory bound: no grace
+            continue;
         }
-        if (droppable && backlog >= m_config.slowSoftBytes) {
-            ++dropped;
-            ++c->drops;
-            continue; // skip to live
+        if (backlog >= m_config.slowSoftBytes) {
+            const qint64 now = monotonicMs();
+            if (c->overSoftSinceMs == 0)
+                c->overSoftSinceMs = now;
+            else if (now - c->overSoftSinceMs >= m_config.slowGraceMs)
+                tooSlow.append(c);
+            if (droppable) {
+                ++dropped;
+                ++c->drops;
+                continue; // skip to live
+            }
+        } else {
+            c->overSoftSinceMs = 0;
         }
         c->tcp->write(frame);
         ++sent;
     }
-    stream->framesOut.fetch_add(sent, std::memory_order_relaxed);
-    stream->bytesOut.fetch_add(sent * size, std::memory_order_relaxed);
     Metrics *metrics = m_hub->metrics();
-    metrics->framesOut.fetch_add(sent, std::memory_order_relaxed);
-    metrics->bytesOut.fetch_add(sent * size, std::memory_order_relaxed);
+    if (droppable) { // frame counters count audio; control messages are not traffic
+        stream->framesOut.fetch_add(sent, std::memory_order_relaxed);
+        stream->bytesOut.fetch_add(sent * size, std::memory_order_relaxed);
+        metrics->framesOut.fetch_add(sent, std::memory_order_relaxed);
+        metrics->bytesOut.fetch_add(sent * size, std::memory_order_relaxed);
+    }
     if (dropped) {
         stream->drops.fetch_add(dropped, std::memory_order_relaxed);
         metrics->drops.fetch_add(dropped, std::memory_order_relaxed);
@@ -479,8 +486,8 @@ void FanoutWorker::heartbeat()
             dead.append(c);
             continue;
         }
-        if (c->overHardSinceMs && now - c->overHardSinceMs >= m_config.slowGraceMs
-            && c->tcp->bytesToWrite() >= m_config.slowHardBytes) {
+        if (c->overSoftSinceMs && now - c->overSoftSinceMs >= m_config.slowGraceMs
+            && c->tcp->bytesToWrite() >= m_config.slowSoftBytes) {
             slow.append(c);
             continue;
         }

@@ -30,7 +30,7 @@ const IntOption kIntOptions[] = {
     {"ping-interval", "WebSocket ping interval in ms.", &EngineConfig::pingIntervalMs, 10},
     {"ping-timeout", "Close a client that has not answered a ping within this many ms.", &EngineConfig::pingTimeoutMs, 10},
     {"handshake-timeout", "Time allowed for a request head or WebSocket handshake, ms.", &EngineConfig::handshakeTimeoutMs, 10},
-    {"slow-grace", "How long a listener may stay over --slow-hard-bytes before it is closed, ms.", &EngineConfig::slowGraceMs, 0},
+    {"slow-grace", "How long a listener may stay over --slow-soft-bytes before it is closed, ms.", &EngineConfig::slowGraceMs, 0},
     {"pipeline-timeout", "Per-frame timeout of a processing pipeline, ms.", &EngineConfig::pipelineTimeoutMs, 1},
     {"pipeline-retries", "Retries of a failed pipeline stage per frame.", &EngineConfig::pipelineRetries, 0},
     {"breaker-threshold", "Consecutive pipeline failures that open the circuit.", &EngineConfig::breakerThreshold, 1},
@@ -41,7 +41,7 @@ const BytesOption kBytesOptions[] = {
     {"max-frame-bytes", "Largest binary frame a speaker may send.", &EngineConfig::maxFrameBytes, 16},
     {"max-json-bytes", "Largest JSON control message.", &EngineConfig::maxJsonBytes, 16},
     {"slow-soft-bytes", "Unsent backlog past which a listener skips audio frames.", &EngineConfig::slowSoftBytes, 0},
-    {"slow-hard-bytes", "Unsent backlog past which a listener is closed after --slow-grace.", &EngineConfig::slowHardBytes, 1},
+    {"slow-hard-bytes", "Unsent backlog past which a listener is closed at once.", &EngineConfig::slowHardBytes, 1},
 };
 
 QString envName(const char *flag)

@@ -1,0 +1,202 @@
+#include "testsupport.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+namespace onair::test {
+
+EngineConfig testConfig()
+{
+    EngineConfig c;
+    c.port = 0;
+    c.bindAddress = QHostAddress::LocalHost;
+    c.workers = 2;
+    c.shutdownGraceMs = 500;
+    return c;
+}
+
+QString serverBinary()
+{
+    const QString env = qEnvironmentVariable("ONAIR_SERVER_BIN");
+    return env.isEmpty() ? QCoreApplication::applicationDirPath() + QStringLiteral("/../app/onair-server") : env;
+}
+
+TestServer::TestServer(EngineConfig config, ProcessorFactory factory)
+    : m_engine(std::make_unique<Engine>(config))
+{
+    if (factory)
+        m_engine->setProcessorFactory(std::move(factory));
+    QString error;
+    if (!m_engine->start(&error))
+        qFatal("test server did not start: %s", qPrintable(error));
+}
+
+TestServer::~TestServer() = default;
+
+QUrl TestServer::ws(const QString &path) const
+{
+    return QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(port()).arg(path));
+}
+
+WsClient::WsClient()
+{
+    connect(&socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &b) { binary.append(b); });
+    connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &t) {
+        texts.append(t);
+        const QJsonDocument d = QJsonDocument::fromJson(t.toUtf8());
+        if (d.isObject())
+            json.append(d.object());
+    });
+    connect(&socket, &QWebSocket::disconnected, this, [this] {
+        disconnected = true;
+        closeCode = socket.closeCode();
+        closeReason = socket.closeReason();
+    });
+}
+
+WsClient::~WsClient()
+{
+    socket.abort();
+}
+
+bool WsClient::open(const QUrl &url, int timeoutMs)
+{
+    QSignalSpy spy(&socket, &QWebSocket::connected);
+    socket.open(url);
+    return spy.wait(timeoutMs) || spy.count() > 0;
+}
+
+bool WsClient::openAndWaitConnected(const QUrl &url, int timeoutMs)
+{
+    return open(url, timeoutMs) && waitJsonType(QStringLiteral("connected"), timeoutMs);
+}
+
+bool WsClient::waitBinary(int count, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (binary.size() < count && t.elapsed() < timeoutMs && !disconnected)
+        QTest::qWait(2);
+    return binary.size() >= count;
+}
+
+bool WsClient::waitJsonType(const QString &type, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    do {
+        for (const QJsonObject &o : std::as_const(json)) {
+            if (o.value(QLatin1String("type")).toString() == type)
+                return true;
+        }
+        QTest::qWait(2);
+    } while (t.elapsed() < timeoutMs);
+    return false;
+}
+
+bool WsClient::waitDisconnected(int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!disconnected && t.elapsed() < timeoutMs)
+        QTest::qWait(5);
+    return disconnected;
+}
+
+QJsonObject WsClient::lastJsonOfType(const QString &type) const
+{
+    for (auto it = json.crbegin(); it != json.crend(); ++it) {
+        if (it->value(QLatin1String("type")).toString() == type)
+            return *it;
+    }
+    return {};
+}
+
+QJsonObject HttpReply::json() const
+{
+    return QJsonDocument::fromJson(body).object();
+}
+
+HttpReply rawHttp(quint16 port, const QByteArray &request, int timeoutMs)
+{
+    // The engine under test usually shares this thread, so wait by spinning the event loop,
+    // never with the blocking waitFor* calls.
+    HttpReply r;
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, port);
+    QElapsedTimer t;
+    t.start();
+    while (s.state() != QAbstractSocket::ConnectedState && t.elapsed() < timeoutMs)
+        QTest::qWait(1);
+    if (s.state() != QAbstractSocket::ConnectedState)
+        return r;
+    s.write(request);
+    QByteArray all;
+    while (t.elapsed() < timeoutMs) {
+        QTest::qWait(1);
+        all += s.readAll();
+        const qsizetype headEnd = all.indexOf("\r\n\r\n");
+        if (headEnd < 0) {
+            if (s.state() != QAbstractSocket::ConnectedState)
+                break;
+            continue;
+        }
+        const QByteArray head = all.left(headEnd);
+        const qsizetype clPos = head.toLower().indexOf("content-length:");
+        if (clPos >= 0) {
+            const qsizetype eol = head.indexOf("\r\n", clPos);
+            const int len = head.mid(clPos + 15, eol < 0 ? -1 : eol - clPos - 15).trimmed().toInt();
+            if (all.size() >= headEnd + 4 + len)
+                break;
+        } else if (head.startsWith("HTTP/1.1 101") || s.state() != QAbstractSocket::ConnectedState) {
+            break;
+        }
+    }
+    const qsizetype headEnd = all.indexOf("\r\n\r\n");
+    r.head = headEnd >= 0 ? all.left(headEnd) : all;
+    r.body = headEnd >= 0 ? all.mid(headEnd + 4) : QByteArray();
+    const QList<QByteArray> statusLine = r.head.left(r.head.indexOf("\r\n")).split(' ');
+    if (statusLine.size() >= 2)
+        r.status = statusLine[1].toInt();
+    return r;
+}
+
+HttpReply httpGet(quint16 port, const QString &path)
+{
+    return rawHttp(port, "GET " + path.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+}
+
+QByteArray upgradeRequest(const QByteArray &target)
+{
+    return "GET " + target
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+}
+
+bool RawWsClient::connectAndHandshake(quint16 port, const QByteArray &target, int receiveBuffer)
+{
+    if (receiveBuffer > 0) {
+        // Qt stops reading from the kernel once its own buffer holds this much.
+        socket.setReadBufferSize(receiveBuffer);
+        socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, receiveBuffer);
+    }
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    QElapsedTimer t;
+    t.start();
+    while (socket.state() != QAbstractSocket::ConnectedState && t.elapsed() < 3000)
+        QTest::qWait(1);
+    socket.write(upgradeRequest(target));
+    QByteArray head;
+    while (!head.contains("\r\n\r\n") && t.elapsed() < 3000) {
+        QTest::qWait(1);
+        // Read only the head; leave WebSocket frames in the socket.
+        while (socket.bytesAvailable() > 0 && !head.contains("\r\n\r\n"))
+            head += socket.read(1);
+    }
+    return head.startsWith("HTTP/1.1 101");
+}
+
+} // namespace onair::test

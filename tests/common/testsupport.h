@@ -1,0 +1,83 @@
+#pragma once
+
+// Shared helpers of the OnAir tests: an in-process engine on a free loopback port, a
+// recording WebSocket client, and a raw HTTP client. Everything runs over real sockets.
+
+#include "engine.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QTcpSocket>
+#include <QUrl>
+#include <QWebSocket>
+
+#include <memory>
+
+namespace onair::test {
+
+EngineConfig testConfig();
+// The onair-server binary next to the tests (CTest sets ONAIR_SERVER_BIN).
+QString serverBinary();
+
+class TestServer
+{
+public:
+    explicit TestServer(EngineConfig config = testConfig(), ProcessorFactory factory = {});
+    ~TestServer();
+    Engine &engine() { return *m_engine; }
+    quint16 port() const { return m_engine->port(); }
+    QUrl ws(const QString &path) const;
+
+private:
+    std::unique_ptr<Engine> m_engine;
+};
+
+// A WebSocket client that records everything it receives.
+class WsClient final : public QObject
+{
+    Q_OBJECT
+public:
+    WsClient();
+    ~WsClient() override;
+    bool open(const QUrl &url, int timeoutMs = 5000);
+    // Opens and waits for the server's first JSON message ("connected").
+    bool openAndWaitConnected(const QUrl &url, int timeoutMs = 5000);
+    bool waitBinary(int count, int timeoutMs = 5000);
+    bool waitJsonType(const QString &type, int timeoutMs = 5000);
+    bool waitDisconnected(int timeoutMs = 5000);
+    QJsonObject lastJsonOfType(const QString &type) const;
+
+    QWebSocket socket;
+    QList<QByteArray> binary;
+    QList<QJsonObject> json;
+    QStringList texts;
+    bool disconnected = false;
+    int closeCode = -1;
+    QString closeReason;
+};
+
+struct HttpReply
+{
+    int status = 0;
+    QByteArray head;
+    QByteArray body;
+    QJsonObject json() const;
+};
+// Sends `request` verbatim and reads until the peer closes or the response is complete.
+HttpReply rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 5000);
+HttpReply httpGet(quint16 port, const QString &path);
+// A WebSocket upgrade request for `target` (raw path, may be percent-encoded).
+QByteArray upgradeRequest(const QByteArray &target);
+
+// A listener that speaks raw TCP: performs the handshake and then does what the test wants
+// (stops reading, never answers pings).
+class RawWsClient
+{
+public:
+    bool connectAndHandshake(quint16 port, const QByteArray &target, int receiveBuffer = 0);
+    QTcpSocket socket;
+};
+
+} // namespace onair::test

@@ -1,0 +1,37 @@
+// Heartbeats: a client that never answers pings is closed and removed; one that does stays.
+#include "testsupport.h"
+
+#include <QTest>
+
+using namespace onair;
+using namespace onair::test;
+
+class TestHeartbeat : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void silentClientIsRemoved();
+};
+
+void TestHeartbeat::silentClientIsRemoved()
+{
+    EngineConfig c = testConfig();
+    c.pingIntervalMs = 100;
+    c.pingTimeoutMs = 300;
+    TestServer server(c);
+    WsClient alive; // QWebSocket answers pings on its own
+    QVERIFY(alive.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/main"))));
+    RawWsClient silent; // completes the handshake, then never reads or answers
+    QVERIFY(silent.connectAndHandshake(server.port(), "/ws/listen/main"));
+    QTRY_COMPARE(server.engine().hub()->listenersOf(QStringLiteral("main")), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(server.engine().hub()->listenersOf(QStringLiteral("main")), 1, 3000);
+    QCOMPARE(server.engine().metrics()->refusals(Refusal::HeartbeatTimeout), 1);
+    QTRY_VERIFY(silent.socket.state() != QAbstractSocket::ConnectedState);
+    // The answering client survives many intervals.
+    QTest::qWait(800);
+    QVERIFY(!alive.disconnected);
+    QCOMPARE(server.engine().hub()->listenersOf(QStringLiteral("main")), 1);
+}
+
+QTEST_GUILESS_MAIN(TestHeartbeat)
+#include "tst_heartbeat.moc"
