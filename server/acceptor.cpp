@@ -102,10 +102,20 @@ void Acceptor::classify(QTcpSocket *socket)
     }
     if (accept && !m_hub->reserveConnection())
         accept = false;
-    if (accept)
-        toWorker(socket);
-    else
+    if (accept) {
+        // Not from inside this readyRead emission: QAbstractSocket still touches the socket
+        // after its handlers return, and the worker may own (or delete) it by then.
+        disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+        QPointer<QTcpSocket> guard(socket);
+        QMetaObject::invokeMethod(this, [this, guard] {
+            if (guard && guard->state() == QAbstractSocket::ConnectedState)
+                toWorker(guard);
+            else
+                m_hub->releaseConnection();
+        }, Qt::QueuedConnection);
+    } else {
         toHttp(socket); // the matching route answers with the reason and status
+    }
 }
 
 void Acceptor::toHttp(QTcpSocket *socket)

@@ -59,8 +59,7 @@ bool Engine::start(QString *error)
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("onair-worker-%1").arg(i));
         auto *worker = new FanoutWorker(i, m_hub.get());
-        worker->moveToThread(thread);
-        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        worker->moveToThread(thread); // deleted by stopThreads() once no worker runs
         thread->start();
         worker->begin();
         m_threads.append(thread);
@@ -145,14 +144,17 @@ void Engine::shutdown()
 
 void Engine::stopThreads()
 {
-    for (QThread *t : std::as_const(m_threads)) {
+    // Stop every worker before deleting any: a running worker may still post to the others
+    // (a speaker leaving announces it to every shard).
+    for (QThread *t : std::as_const(m_threads))
         t->quit();
+    for (QThread *t : std::as_const(m_threads))
         t->wait();
-        delete t;
-    }
+    m_hub->setWorkers({});
+    qDeleteAll(m_workers);
+    qDeleteAll(m_threads);
     m_threads.clear();
     m_workers.clear();
-    m_hub->setWorkers({});
 }
 
 ProbeResult Engine::probe(int timeoutMs)

@@ -41,8 +41,13 @@ FanoutWorker::FanoutWorker(int index, Hub *hub)
 
 FanoutWorker::~FanoutWorker()
 {
-    for (Connection *c : std::as_const(m_byWs))
+    // Runs after the worker's thread has stopped. Sockets go first, without signalling back.
+    for (Connection *c : std::as_const(m_byWs)) {
+        disconnect(c->ws, nullptr, this, nullptr);
+        c->pipeline.reset();
+        delete c->ws;
         delete c;
+    }
     delete m_probe;
 }
 

@@ -153,7 +153,6 @@ void TestHub::concurrentJoinLeavePublish()
         auto *t = new QThread;
         auto *w = new FanoutWorker(i, &hub);
         w->moveToThread(t);
-        QObject::connect(t, &QThread::finished, w, &QObject::deleteLater);
         t->start();
         w->begin();
         threads.append(t);
@@ -194,12 +193,13 @@ void TestHub::concurrentJoinLeavePublish()
     QCOMPARE(hub.streamCount(), 0);
     for (const auto &snap : hub.snapshot())
         QCOMPARE(snap.listeners, 0);
-    hub.setWorkers({});
-    for (QThread *t : threads) {
+    for (QThread *t : threads)
         t->quit();
+    for (QThread *t : threads)
         t->wait();
-        delete t;
-    }
+    hub.setWorkers({});
+    qDeleteAll(workers);
+    qDeleteAll(threads);
 }
 
 QTEST_GUILESS_MAIN(TestHub)
