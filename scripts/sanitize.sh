@@ -7,7 +7,7 @@ shift || true
 export ONAIR_DEPS_PROFILE=test
 dir="build-$(echo "$san" | tr ',' '-')"
 ONAIR_BUILD_DIR=$dir bash scripts/build.sh -DONAIR_SANITIZE="$san" -DONAIR_WERROR=ON -DONAIR_BUILD_BENCH=OFF \
-  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++
+  -DCMAKE_BUILD_TYPE=Debug
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp"
