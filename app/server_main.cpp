@@ -14,6 +14,8 @@ int main(int argc, char *argv[])
     // Qt's own UNIX event dispatcher: the glib one spends a large share of CPU on socket
     // notifier bookkeeping once thousands of sockets are open. Must precede the app object.
     qputenv("QT_NO_GLIB", "1");
+    if (!qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
+        qputenv("QT_MESSAGE_PATTERN", "%{time yyyy-MM-ddThh:mm:ss.zzz} %{category} %{type}: %{message}");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("onair"));
     QCoreApplication::setOrganizationName(QStringLiteral("OnAir"));

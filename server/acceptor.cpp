@@ -52,7 +52,7 @@ void Acceptor::incomingConnection(qintptr fd)
     QPointer<QTcpSocket> guard(socket);
     QTimer::singleShot(m_hub->config().handshakeTimeoutMs, this, [this, guard] {
         if (guard && guard->parent() == this && !guard->property("onair.handed").toBool()) {
-            qCInfo(lcHttp) << "closing" << guard->peerAddress().toString() << ": request head not received in time";
+            qCInfo(lcHttp).noquote() << "closing" << guard->peerAddress().toString() << ": request head not received in time";
             guard->abort();
         }
     });

@@ -11,6 +11,7 @@
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QJsonArray>
+#include <QScopeGuard>
 #include <QJsonDocument>
 #include <QThread>
 #include <QTimer>
@@ -95,7 +96,7 @@ bool Engine::start(QString *error)
     m_uptime.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_running = true;
-    qCInfo(lcEngine) << "engine listening on" << baseUrl().toString() << "with" << n << "workers";
+    qCInfo(lcEngine).noquote() << "engine listening on" << baseUrl().toString() << "with" << n << "workers";
     return true;
 }
 
@@ -119,7 +120,7 @@ void Engine::shutdown()
     if (!m_running || m_stopping)
         return;
     m_stopping = true;
-    qCInfo(lcEngine) << "shutting down: closing clients with 1001";
+    qCInfo(lcEngine).noquote() << "shutting down: closing clients with 1001";
     m_acceptor->close();
     auto remaining = std::make_shared<int>(int(m_workers.size()));
     auto finished = std::make_shared<bool>(false);
@@ -341,6 +342,10 @@ void Engine::setupRoutes()
         QTimer::singleShot(0, this, [this] { m_upgradeAnswered = false; });
         const bool upgrade = req.value("upgrade").toLower().contains("websocket");
         const WsRoute route = parseWsRoute(req.url().path(QUrl::FullyDecoded));
+        const auto log = qScopeGuard([&] {
+            qCInfo(lcHttp).noquote() << "refused" << (upgrade ? "upgrade" : "request") << "to"
+                                     << req.url().path().left(120) << "from" << req.remoteAddress().toString();
+        });
         if (route.kind == WsRoute::Unknown) {
             m_metrics->refuse(Refusal::UnknownPath);
             writeJson(responder, errorBody(QStringLiteral("not_found"), QStringLiteral("no such endpoint")),

@@ -110,7 +110,7 @@ void FanoutWorker::onNewWebSocket()
             }
         }
         if (!tcp) {
-            qCWarning(lcWs) << "no TCP socket behind a WebSocket; closing";
+            qCWarning(lcWs).noquote() << "no TCP socket behind a WebSocket; closing";
             ws->abort();
             ws->deleteLater();
             continue;
@@ -156,7 +156,7 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
         if (!c->stream)
             break;
         m_listeners[c->stream.get()].append(c);
-        qCInfo(lcWs) << "listener" << c->id << c->peer << "joined" << route.streamId;
+        qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "joined" << route.streamId;
         const QJsonObject fmt = m_hub->format(c->stream);
         sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
                      {QStringLiteral("role"), QStringLiteral("listener")},
@@ -183,7 +183,7 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
             s->pipeline);
         connect(c->pipeline.get(), &Pipeline::output, this,
                 [hub = m_hub, s](const QByteArray &frame) { hub->publishAudio(s, frame); });
-        qCInfo(lcWs) << "speaker" << c->id << c->peer << "on air on" << route.streamId;
+        qCInfo(lcWs).noquote() << "speaker" << c->id << c->peer << "on air on" << route.streamId;
         sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
                      {QStringLiteral("role"), QStringLiteral("speaker")},
                      {QStringLiteral("stream_id"), route.streamId},
@@ -210,7 +210,7 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
             m_hub->metrics()->framesOut.fetch_add(1, std::memory_order_relaxed);
             m_hub->metrics()->bytesOut.fetch_add(frame.size(), std::memory_order_relaxed);
         });
-        qCInfo(lcWs) << "legacy client" << c->id << c->peer << "connected";
+        qCInfo(lcWs).noquote() << "legacy client" << c->id << c->peer << "connected";
         return;
     }
     case WsRoute::Invalid:
@@ -245,7 +245,7 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
         reason = QStringLiteral("unknown path");
         break;
     }
-    qCInfo(lcWs) << "refused" << c->peer << ws->requestUrl().path() << code << reason;
+    qCInfo(lcWs).noquote() << "refused" << c->peer << ws->requestUrl().path() << code << reason;
     closeConnection(c, code, reason);
 }
 
@@ -265,16 +265,16 @@ void FanoutWorker::onDisconnected(Connection *c)
         } else if (c->closing) {
             m_hub->leaveListener(c->stream, m_index); // removed from fan-out when closing began
         }
-        qCInfo(lcWs) << "listener" << c->id << c->peer << "left" << c->stream->id
+        qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "left" << c->stream->id
                      << "code" << c->ws->closeCode();
     } else if (c->kind == ConnectionKind::Speaker && c->stream) {
         c->pipeline.reset();
         m_hub->leaveSpeaker(c->stream, c->id);
         m_hub->publishJson(c->stream, {{QStringLiteral("type"), QStringLiteral("speaker_left")},
                                        {QStringLiteral("stream_id"), c->stream->id}});
-        qCInfo(lcWs) << "speaker" << c->id << c->peer << "left" << c->stream->id;
+        qCInfo(lcWs).noquote() << "speaker" << c->id << c->peer << "left" << c->stream->id;
     } else {
-        qCDebug(lcWs) << "connection" << c->id << c->peer << "closed";
+        qCDebug(lcWs).noquote() << "connection" << c->id << c->peer << "closed";
     }
     c->ws->deleteLater();
     delete c;
@@ -474,7 +474,7 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, bool dr
         metrics->observeFanoutNs(monotonicNs() - t0Ns);
     for (Connection *c : std::as_const(tooSlow)) {
         metrics->refuse(Refusal::SlowConsumer);
-        qCInfo(lcWs) << "listener" << c->id << c->peer << "closed: slow consumer, backlog"
+        qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "closed: slow consumer, backlog"
                      << c->tcp->bytesToWrite();
         closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("slow consumer"));
     }
@@ -505,15 +505,17 @@ void FanoutWorker::heartbeat()
     }
     for (Connection *c : std::as_const(slow)) {
         m_hub->metrics()->refuse(Refusal::SlowConsumer);
-        qCInfo(lcWs) << "connection" << c->id << c->peer << "closed: slow consumer";
+        qCInfo(lcWs).noquote() << "connection" << c->id << c->peer << "closed: slow consumer";
         closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("slow consumer"));
     }
     for (Connection *c : std::as_const(dead)) {
         m_hub->metrics()->refuse(Refusal::HeartbeatTimeout);
-        qCInfo(lcWs) << "connection" << c->id << c->peer << "removed: no pong within"
+        qCInfo(lcWs).noquote() << "connection" << c->id << c->peer << "removed: no pong within"
                      << m_config.pingTimeoutMs << "ms";
+        QPointer<QWebSocket> ws(c->ws);
         closeConnection(c, QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("ping timeout"));
-        c->ws->abort();
+        if (ws) // close() may already have disconnected it (and deleted c)
+            ws->abort();
     }
 }
 
@@ -564,7 +566,7 @@ void FanoutWorker::kick(quint64 connectionId, const QString &reason)
     QMetaObject::invokeMethod(this, [this, connectionId, reason] {
         for (Connection *c : std::as_const(m_byWs)) {
             if (c->id == connectionId) {
-                qCInfo(lcWs) << "kicked" << c->id << c->peer << reason;
+                qCInfo(lcWs).noquote() << "kicked" << c->id << c->peer << reason;
                 closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated, reason);
                 return;
             }

@@ -31,7 +31,7 @@ std::shared_ptr<StreamState> Hub::findOrCreateLocked(const QString &id, Refusal 
     auto s = std::make_shared<StreamState>(id);
     s->createdMs = QDateTime::currentMSecsSinceEpoch();
     m_streams.insert(id, s);
-    qCDebug(lcHub) << "stream created" << id;
+    qCDebug(lcHub).noquote() << "stream created" << id;
     return s;
 }
 
@@ -42,7 +42,7 @@ void Hub::forgetIfIdleLocked(const std::shared_ptr<StreamState> &s)
     auto it = m_streams.find(s->id);
     if (it != m_streams.end() && it->get() == s.get()) {
         m_streams.erase(it);
-        qCDebug(lcHub) << "stream removed" << s->id;
+        qCDebug(lcHub).noquote() << "stream removed" << s->id;
     }
 }
 

@@ -145,7 +145,7 @@ void Pipeline::onResult(quint64 seq, bool ok, const QByteArray &out, const QStri
             p.result = out;
             recordSuccess();
         } else {
-            qCDebug(lcPipeline) << m_name << "failed:" << error;
+            qCDebug(lcPipeline).noquote() << m_name << "failed:" << error;
             m_stats->failures.fetch_add(1, std::memory_order_relaxed);
             m_stats->fallbacks.fetch_add(1, std::memory_order_relaxed);
             p.result = p.original;
@@ -219,7 +219,7 @@ void Pipeline::setBreaker(BreakerState s)
 {
     if (m_breaker == s)
         return;
-    qCInfo(lcPipeline) << "pipeline" << m_name << "circuit" << breakerStateName(m_breaker) << "->"
+    qCInfo(lcPipeline).noquote() << "pipeline" << m_name << "circuit" << breakerStateName(m_breaker) << "->"
                        << breakerStateName(s);
     m_breaker = s;
     m_stats->state.store(int(s));
