@@ -235,63 +235,76 @@ void onFrame(Conn &c, uint8_t opcode, const char *p, size_t len, int64_t now)
     }
 }
 
-void onReadable(size_t i)
+// Parses complete frames from [p, p+n); returns the bytes consumed.
+size_t parseFrames(Conn &c, const char *p, size_t n, int64_t now)
 {
-    Conn &c = conns[i];
-    char buf[65536];
-    for (;;) {
-        const ssize_t n = ::recv(c.fd, buf, sizeof buf, MSG_DONTWAIT);
-        if (n > 0) {
-            c.in.append(buf, size_t(n));
-            if (size_t(n) < sizeof buf)
-                break;
-            continue;
-        }
-        if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-            closeConn(c, true);
-            return;
-        }
-        break;
-    }
-    const int64_t now = nowNs();
-    if (c.state == State::Handshake) {
-        const size_t end = c.in.find("\r\n\r\n");
-        if (end == std::string::npos)
-            return;
-        if (c.in.compare(0, 12, "HTTP/1.1 101") != 0) {
-            closeConn(c, false);
-            return;
-        }
-        c.in.erase(0, end + 4);
-        c.state = State::Open;
-    }
     size_t pos = 0;
-    while (c.state == State::Open) {
-        if (c.in.size() - pos < 2)
-            break;
-        const auto *h = reinterpret_cast<const uint8_t *>(c.in.data() + pos);
+    while (c.state == State::Open && n - pos >= 2) {
+        const auto *h = reinterpret_cast<const uint8_t *>(p + pos);
         uint64_t len = h[1] & 0x7F;
         size_t hl = 2;
         if (len == 126) {
-            if (c.in.size() - pos < 4)
+            if (n - pos < 4)
                 break;
             len = (uint64_t(h[2]) << 8) | h[3];
             hl = 4;
         } else if (len == 127) {
-            if (c.in.size() - pos < 10)
+            if (n - pos < 10)
                 break;
             len = 0;
             for (int k = 2; k < 10; ++k)
                 len = (len << 8) | h[k];
             hl = 10;
         }
-        if (c.in.size() - pos < hl + len)
+        if (n - pos < hl + len)
             break;
-        onFrame(c, h[0] & 0x0F, c.in.data() + pos + hl, size_t(len), now);
+        onFrame(c, h[0] & 0x0F, p + pos + hl, size_t(len), now);
         pos += hl + size_t(len);
     }
-    if (pos)
-        c.in.erase(0, pos);
+    return pos;
+}
+
+void onReadable(size_t i)
+{
+    Conn &c = conns[i];
+    static char buf[1 << 18];
+    for (;;) {
+        const ssize_t n = ::recv(c.fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+            closeConn(c, true);
+            return;
+        }
+        if (n < 0)
+            return;
+        const int64_t now = nowNs();
+        const char *p = buf;
+        size_t len = size_t(n);
+        if (c.state == State::Handshake) {
+            c.in.append(p, len);
+            const size_t end = c.in.find("\r\n\r\n");
+            if (end == std::string::npos)
+                continue;
+            if (c.in.compare(0, 12, "HTTP/1.1 101") != 0) {
+                closeConn(c, false);
+                return;
+            }
+            c.in.erase(0, end + 4);
+            c.state = State::Open;
+            const size_t used = parseFrames(c, c.in.data(), c.in.size(), now);
+            c.in.erase(0, used);
+        } else if (c.in.empty()) {
+            // Common case: whole frames straight from the receive buffer, no copy.
+            const size_t used = parseFrames(c, p, len, now);
+            if (used < len && c.state == State::Open)
+                c.in.assign(p + used, len - used);
+        } else {
+            c.in.append(p, len);
+            const size_t used = parseFrames(c, c.in.data(), c.in.size(), now);
+            c.in.erase(0, used);
+        }
+        if (c.state != State::Open || size_t(n) < sizeof buf)
+            return;
+    }
 }
 
 void pump(int timeoutMs)

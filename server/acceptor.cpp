@@ -1,5 +1,6 @@
 #include "acceptor.h"
 
+#include "clock.h"
 #include "fanoutworker.h"
 #include "hub.h"
 #include "logging.h"
@@ -35,6 +36,8 @@ bool isWebSocketUpgrade(const QByteArray &head)
 
 Acceptor::Acceptor(Hub *hub, QObject *parent) : QTcpServer(parent), m_hub(hub)
 {
+    m_sweep.setInterval(500);
+    connect(&m_sweep, &QTimer::timeout, this, &Acceptor::sweep);
     // QHttpServer drains pending connections at once; this only bounds a burst.
     setMaxPendingConnections(1 << 20);
 }
@@ -48,14 +51,32 @@ void Acceptor::incomingConnection(qintptr fd)
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { classify(socket); });
-    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    QPointer<QTcpSocket> guard(socket);
-    QTimer::singleShot(m_hub->config().handshakeTimeoutMs, this, [this, guard] {
-        if (guard && guard->parent() == this && !guard->property("onair.handed").toBool()) {
-            qCInfo(lcHttp).noquote() << "closing" << guard->peerAddress().toString() << ": request head not received in time";
-            guard->abort();
-        }
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+        m_sniffing.remove(socket);
+        socket->deleteLater();
     });
+    // One sweep timer for all sockets whose request head is still missing, rather than a
+    // timer object per connection.
+    m_sniffing.insert(socket, monotonicMs());
+    if (!m_sweep.isActive())
+        m_sweep.start();
+}
+
+void Acceptor::sweep()
+{
+    const qint64 deadline = monotonicMs() - m_hub->config().handshakeTimeoutMs;
+    QList<QTcpSocket *> late;
+    for (auto it = m_sniffing.cbegin(); it != m_sniffing.cend(); ++it) {
+        if (it.value() < deadline)
+            late.append(it.key());
+    }
+    for (QTcpSocket *s : std::as_const(late)) {
+        qCInfo(lcHttp).noquote() << "closing" << s->peerAddress().toString() << ": request head not received in time";
+        m_sniffing.remove(s);
+        s->abort();
+    }
+    if (m_sniffing.isEmpty())
+        m_sweep.stop();
 }
 
 void Acceptor::classify(QTcpSocket *socket)
@@ -106,10 +127,11 @@ void Acceptor::classify(QTcpSocket *socket)
         // Not from inside this readyRead emission: QAbstractSocket still touches the socket
         // after its handlers return, and the worker may own (or delete) it by then.
         disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+        m_sniffing.remove(socket);
         QPointer<QTcpSocket> guard(socket);
-        QMetaObject::invokeMethod(this, [this, guard] {
+        QMetaObject::invokeMethod(this, [this, guard, route] {
             if (guard && guard->state() == QAbstractSocket::ConnectedState)
-                toWorker(guard);
+                toWorker(guard, route.kind == WsRoute::Listen);
             else
                 m_hub->releaseConnection();
         }, Qt::QueuedConnection);
@@ -120,8 +142,9 @@ void Acceptor::classify(QTcpSocket *socket)
 
 void Acceptor::toHttp(QTcpSocket *socket)
 {
-    socket->setProperty("onair.handed", true);
-    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    m_sniffing.remove(socket);
+    disconnect(socket, nullptr, this, nullptr);
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     m_hub->metrics()->httpRequests.fetch_add(1, std::memory_order_relaxed);
     addPendingConnection(socket);
     Q_EMIT newConnection();
@@ -130,15 +153,15 @@ void Acceptor::toHttp(QTcpSocket *socket)
         Q_EMIT socket->readyRead();
 }
 
-void Acceptor::toWorker(QTcpSocket *socket)
+void Acceptor::toWorker(QTcpSocket *socket, bool listener)
 {
-    socket->setProperty("onair.handed", true);
     const QList<FanoutWorker *> &workers = m_hub->workers();
-    // Round robin: counts lag behind a burst of accepts, so "least loaded" would pile a
-    // reconnect storm onto one worker.
-    FanoutWorker *target = workers[int(m_nextWorker++ % quint64(workers.size()))];
+    // Listeners round robin over the fan-out shards (counts lag behind a burst of accepts, so
+    // "least loaded" would pile a reconnect storm onto one shard); speakers to the ingest worker.
+    FanoutWorker *target = listener || !m_hub->ingestWorker()
+        ? workers[int(m_nextWorker++ % quint64(workers.size()))]
+        : m_hub->ingestWorker();
     disconnect(socket, nullptr, this, nullptr);
-    disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     socket->setParent(nullptr);
     socket->moveToThread(target->thread());
     target->adopt(socket);

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QHash>
 #include <QTcpServer>
+#include <QTimer>
 
 class QTcpSocket;
 
@@ -26,10 +28,14 @@ protected:
 private:
     void classify(QTcpSocket *socket);
     void toHttp(QTcpSocket *socket);
-    void toWorker(QTcpSocket *socket);
+    void toWorker(QTcpSocket *socket, bool listener);
+
+    void sweep();
 
     Hub *m_hub;
     quint64 m_nextWorker = 0;
+    QHash<QTcpSocket *, qint64> m_sniffing; // socket -> accepted at (monotonic ms)
+    QTimer m_sweep;
 };
 
 } // namespace onair

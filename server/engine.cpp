@@ -14,6 +14,10 @@
 #include <QScopeGuard>
 #include <QJsonDocument>
 #include <QThread>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <QTimer>
 
 namespace onair {
@@ -55,10 +59,12 @@ bool Engine::start(QString *error)
 {
     Q_ASSERT(!m_running);
     int n = m_config.workers > 0 ? m_config.workers : QThread::idealThreadCount();
-    n = qBound(1, n, kMaxWorkers);
-    for (int i = 0; i < n; ++i) {
+    n = qBound(1, n, kMaxWorkers - 1);
+    // n fan-out shards for listeners, plus one ingest worker for speakers and legacy clients:
+    // a speaker's frame must never wait behind a shard's fan-out loop.
+    for (int i = 0; i <= n; ++i) {
         auto *thread = new QThread;
-        thread->setObjectName(QStringLiteral("onair-worker-%1").arg(i));
+        thread->setObjectName(i < n ? QStringLiteral("onair-fanout-%1").arg(i) : QStringLiteral("onair-ingest"));
         auto *worker = new FanoutWorker(i, m_hub.get());
         worker->moveToThread(thread); // deleted by stopThreads() once no worker runs
         thread->start();
@@ -66,8 +72,9 @@ bool Engine::start(QString *error)
         m_threads.append(thread);
         m_workers.append(worker);
     }
-    m_hub->setWorkers(m_workers);
-    for (FanoutWorker *w : std::as_const(m_workers)) {
+    m_hub->setWorkers(m_workers.mid(0, n));
+    m_hub->setIngestWorker(m_workers.last());
+    for (FanoutWorker *w : m_hub->workers()) {
         w->startProbe([this](const QByteArray &frame) {
             // Probe payload: 8-byte sequence number after a 2-byte frame header.
             if (frame.size() < 10)
@@ -93,6 +100,19 @@ bool Engine::start(QString *error)
         return false;
     }
     m_http->bind(m_acceptor);
+#ifdef __GLIBC__
+    // After a wave of handshakes glibc keeps the freed request/response buffers resident;
+    // hand them back to the OS when the connection count has moved.
+    auto *trim = new QTimer(this);
+    connect(trim, &QTimer::timeout, this, [this] {
+        const qint64 accepted = m_metrics->connectionsAccepted.load() + m_metrics->connectionsClosed.load();
+        if (accepted != m_lastTrimConnections) {
+            m_lastTrimConnections = accepted;
+            malloc_trim(0);
+        }
+    });
+    trim->start(5000);
+#endif
     m_uptime.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_running = true;
@@ -152,6 +172,7 @@ void Engine::stopThreads()
     for (QThread *t : std::as_const(m_threads))
         t->wait();
     m_hub->setWorkers({});
+    m_hub->setIngestWorker(nullptr);
     qDeleteAll(m_workers);
     qDeleteAll(m_threads);
     m_threads.clear();
@@ -174,7 +195,7 @@ ProbeResult Engine::probe(int timeoutMs)
     memcpy(payload.data(), &seq, sizeof seq);
     const qint64 t0 = monotonicNs();
     m_hub->publishProbe(s, payload);
-    const int n = int(m_workers.size());
+    const int n = int(m_hub->workers().size());
     r.ok = m_probeAnswers.tryAcquire(n, timeoutMs);
     r.rttMs = double(monotonicNs() - t0) / 1e6;
     r.workersAnswered = r.ok ? n : m_probeAnswers.available();

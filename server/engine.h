@@ -59,7 +59,7 @@ public:
     Metrics *metrics() const { return m_metrics.get(); }
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QDateTime startedAt() const { return m_startedAt; }
-    int workerCount() const { return int(m_workers.size()); }
+    int workerCount() const { return int(m_hub->workers().size()); } // fan-out shards
 
     // A frame through the hub to the internal probe listener on every worker.
     ProbeResult probe(int timeoutMs = 1000);
@@ -88,6 +88,7 @@ private:
     bool m_running = false;
     bool m_stopping = false;
     bool m_upgradeAnswered = false;
+    qint64 m_lastTrimConnections = 0;
 
     QMutex m_probeMutex;
     quint64 m_probeSeq = 0;

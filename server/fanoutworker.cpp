@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "controlmessages.h"
 #include "logging.h"
+#include "wsframe.h"
 #include "wsroute.h"
 
 #include <QDateTime>
@@ -306,7 +307,28 @@ void FanoutWorker::closeConnection(Connection *c, int code, const QString &reaso
 
 void FanoutWorker::sendJson(Connection *c, const QJsonObject &obj)
 {
-    c->ws->sendTextMessage(QString::fromUtf8(QJsonDocument(obj).toJson(QJsonDocument::Compact)));
+    writeFrame(c, buildServerFrame(WsOpcode::Text, QJsonDocument(obj).toJson(QJsonDocument::Compact)));
+}
+
+bool FanoutWorker::writeFrame(Connection *c, const QByteArray &frame)
+{
+    // Straight to the kernel while nothing is queued in Qt: no Qt write buffer (whose chunk
+    // would stay allocated per socket) and no write-notifier round trip. Whatever the kernel
+    // does not take goes to the Qt buffer, which keeps the order.
+    if (c->fd >= 0 && c->tcp->bytesToWrite() == 0) {
+        ssize_t n = ::send(c->fd, frame.constData(), size_t(frame.size()), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n == frame.size())
+            return true;
+        if (n < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                return false; // broken: Qt notices and disconnects it
+            n = 0;
+        }
+        c->tcp->write(frame.constData() + n, frame.size() - n);
+        return true;
+    }
+    c->tcp->write(frame);
+    return true;
 }
 
 void FanoutWorker::sendError(Connection *c, const QString &code, const QString &message)
@@ -401,17 +423,60 @@ void FanoutWorker::onBinary(Connection *c, const QByteArray &data)
 void FanoutWorker::post(const std::shared_ptr<StreamState> &stream, const QByteArray &frame,
                         bool droppable, qint64 t0Ns)
 {
-    QMetaObject::invokeMethod(this, [this, stream, frame, droppable, t0Ns] {
-        deliver(stream.get(), frame, droppable, t0Ns);
-    });
+    bool wake = false;
+    {
+        QMutexLocker lock(&m_queueMutex);
+        m_queue.append({stream, frame, droppable, t0Ns});
+        wake = !m_wakePending;
+        m_wakePending = true;
+    }
+    if (wake)
+        QMetaObject::invokeMethod(this, &FanoutWorker::drain, Qt::QueuedConnection);
 }
 
-void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, bool droppable, qint64 t0Ns)
+void FanoutWorker::drain()
+{
+    QList<Posted> batch;
+    {
+        QMutexLocker lock(&m_queueMutex);
+        batch.swap(m_queue);
+        m_wakePending = false;
+    }
+    // Group by stream, keeping each stream's order; a run of droppable (audio) frames is sent
+    // as one buffer, control messages on their own.
+    std::vector<bool> done(size_t(batch.size()), false);
+    std::vector<qint64> t0s;
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        if (done[size_t(i)])
+            continue;
+        const Posted &first = batch[i];
+        done[size_t(i)] = true;
+        if (!first.droppable) {
+            deliver(first.stream.get(), first.frame, 1, false, &first.t0Ns);
+            continue;
+        }
+        QByteArray bytes = first.frame;
+        t0s.assign(1, first.t0Ns);
+        for (qsizetype j = i + 1; j < batch.size(); ++j) {
+            const Posted &p = batch[j];
+            if (p.stream != first.stream)
+                continue;
+            if (!p.droppable)
+                break; // keep audio and control messages of a stream in their order
+            bytes.append(p.frame);
+            t0s.push_back(p.t0Ns);
+            done[size_t(j)] = true;
+        }
+        deliver(first.stream.get(), bytes, int(t0s.size()), true, t0s.data());
+    }
+}
+
+void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, int frames, bool droppable,
+                           const qint64 *t0s)
 {
     auto it = m_listeners.find(stream);
     if (it == m_listeners.end())
         return;
-    const char *data = frame.constData();
     const qint64 size = frame.size();
     qint64 sent = 0, dropped = 0;
     QList<Connection *> tooSlow;
@@ -421,21 +486,9 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, bool dr
             continue;
         }
         const qint64 backlog = c->tcp->bytesToWrite();
-        if (backlog == 0 && c->fd >= 0) {
+        if (backlog == 0) {
             c->overSoftSinceMs = 0;
-            // Fast path: straight to the kernel, no Qt buffer and no write notifier.
-            ssize_t n = ::send(c->fd, data, size_t(size), MSG_DONTWAIT | MSG_NOSIGNAL);
-            if (n == size) {
-                ++sent;
-                continue;
-            }
-            if (n < 0) {
-                if (errno != EAGAIN && errno != EWOULDBLOCK)
-                    continue; // broken: Qt notices and disconnects it
-                n = 0;
-            }
-            c->tcp->write(data + n, size - n); // the rest goes out when writable
-            ++sent;
+            sent += writeFrame(c, frame) ? 1 : 0;
             continue;
         }
         if (backlog >= m_config.slowHardBytes) {
@@ -450,7 +503,7 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, bool dr
                 tooSlow.append(c);
             if (droppable) {
                 ++dropped;
-                ++c->drops;
+                c->drops += frames;
                 continue; // skip to live
             }
         } else {
@@ -461,17 +514,18 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, bool dr
     }
     Metrics *metrics = m_hub->metrics();
     if (droppable) { // frame counters count audio; control messages are not traffic
-        stream->framesOut.fetch_add(sent, std::memory_order_relaxed);
+        stream->framesOut.fetch_add(sent * frames, std::memory_order_relaxed);
         stream->bytesOut.fetch_add(sent * size, std::memory_order_relaxed);
-        metrics->framesOut.fetch_add(sent, std::memory_order_relaxed);
+        metrics->framesOut.fetch_add(sent * frames, std::memory_order_relaxed);
         metrics->bytesOut.fetch_add(sent * size, std::memory_order_relaxed);
+        const qint64 now = monotonicNs();
+        for (int i = 0; i < frames; ++i)
+            metrics->observeFanoutNs(now - t0s[i]);
     }
     if (dropped) {
-        stream->drops.fetch_add(dropped, std::memory_order_relaxed);
-        metrics->drops.fetch_add(dropped, std::memory_order_relaxed);
+        stream->drops.fetch_add(dropped * frames, std::memory_order_relaxed);
+        metrics->drops.fetch_add(dropped * frames, std::memory_order_relaxed);
     }
-    if (droppable)
-        metrics->observeFanoutNs(monotonicNs() - t0Ns);
     for (Connection *c : std::as_const(tooSlow)) {
         metrics->refuse(Refusal::SlowConsumer);
         qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "closed: slow consumer, backlog"

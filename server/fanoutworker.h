@@ -4,6 +4,7 @@
 #include "hub.h"
 
 #include <QHash>
+#include <QMutex>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
@@ -65,10 +66,14 @@ private:
     void onDisconnected(Connection *c);
     void onText(Connection *c, const QString &text);
     void onBinary(Connection *c, const QByteArray &data);
-    void deliver(StreamState *stream, const QByteArray &frame, bool droppable, qint64 t0Ns);
+    void drain();
+    // `bytes` holds `frames` consecutive frames of one stream; t0s their hub arrival times.
+    void deliver(StreamState *stream, const QByteArray &bytes, int frames, bool droppable,
+                 const qint64 *t0s);
     void heartbeat();
     void closeConnection(Connection *c, int code, const QString &reason);
     void sendJson(Connection *c, const QJsonObject &obj);
+    bool writeFrame(Connection *c, const QByteArray &frame);
     void sendError(Connection *c, const QString &code, const QString &message);
     void handleHello(Connection *c, const QJsonObject &msg);
     void maybeFinishShutdown();
@@ -85,6 +90,20 @@ private:
     std::function<void()> m_shutdownDone;
     bool m_shuttingDown = false;
     Connection *m_probe = nullptr;
+
+    // Frames posted by other threads. One wake-up per batch: when this worker falls behind,
+    // the frames of a stream that piled up go to each listener in one send, so the cost per
+    // frame falls exactly when load is highest.
+    struct Posted
+    {
+        std::shared_ptr<StreamState> stream;
+        QByteArray frame;
+        bool droppable;
+        qint64 t0Ns;
+    };
+    QMutex m_queueMutex;
+    QList<Posted> m_queue;
+    bool m_wakePending = false;
 };
 
 } // namespace onair

@@ -46,6 +46,9 @@ public:
     Metrics *metrics() const { return m_metrics; }
     void setWorkers(QList<FanoutWorker *> workers);
     const QList<FanoutWorker *> &workers() const { return m_workers; }
+    // The worker that holds speakers and legacy clients (not a fan-out shard).
+    void setIngestWorker(FanoutWorker *w) { m_ingest = w; }
+    FanoutWorker *ingestWorker() const { return m_ingest; }
     void setProcessorFactory(ProcessorFactory f) { m_processorFactory = std::move(f); }
     const ProcessorFactory &processorFactory() const { return m_processorFactory; }
 
@@ -92,6 +95,7 @@ private:
     const EngineConfig m_config;
     Metrics *m_metrics;
     QList<FanoutWorker *> m_workers;
+    FanoutWorker *m_ingest = nullptr;
     ProcessorFactory m_processorFactory;
     mutable QMutex m_mutex;
     QHash<QString, std::shared_ptr<StreamState>> m_streams;

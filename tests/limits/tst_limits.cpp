@@ -20,8 +20,25 @@ private Q_SLOTS:
     void malformedJsonGetsErrorAndKeepsConnection_data();
     void malformedJsonGetsErrorAndKeepsConnection();
     void oversizedJsonCloses();
+    void incompleteRequestHeadIsClosed();
     void optionsRejectNonsense();
 };
+
+void TestLimits::incompleteRequestHeadIsClosed()
+{
+    EngineConfig c = testConfig();
+    c.handshakeTimeoutMs = 300;
+    TestServer server(c);
+    QTcpSocket slow; // slowloris: a request head that never ends
+    slow.connectToHost(QHostAddress::LocalHost, server.port());
+    QTRY_COMPARE(slow.state(), QAbstractSocket::ConnectedState);
+    slow.write("GET /ws/listen/main HTTP/1.1\r\nHost: x\r\n");
+    WsClient fine;
+    QVERIFY(fine.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/main"))));
+    QTRY_COMPARE_WITH_TIMEOUT(slow.state(), QAbstractSocket::UnconnectedState, 3000);
+    QVERIFY(!fine.disconnected);
+    QCOMPARE(server.engine().hub()->listenersOf(QStringLiteral("main")), 1);
+}
 
 void TestLimits::maxListenersPerStream()
 {
