@@ -377,7 +377,7 @@ void usage()
     std::puts("usage: onair-loadgen [--port P] [--host H] [--listeners N] [--streams K] [--rate R]\n"
               "         [--size S] [--duration SEC] [--warmup SEC] [--server-pid PID] [--idle]\n"
               "         [--hold SEC] [--max-inflight N] [--prefix NAME]\n"
-              "Needs a server started with --open-speakers if it requires speaker tokens.");
+              "The server must let anyone speak (it does by default until tokens arrive).");
 }
 
 } // namespace
