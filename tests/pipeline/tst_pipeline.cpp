@@ -101,7 +101,9 @@ void TestPipeline::passthroughIsSynchronousAndIdentical()
 void TestPipeline::processorTransformsInOrder()
 {
     auto stats = std::make_shared<PipelineStats>();
-    Pipeline p(std::make_unique<Reverser>(), {}, stats);
+    PipelineOptions o;
+    o.timeoutMs = 10000; // this case is about order and transformation, not timeouts
+    Pipeline p(std::make_unique<Reverser>(), o, stats);
     QSignalSpy spy(&p, &Pipeline::output);
     for (int i = 0; i < 50; ++i)
         p.submit(QByteArray::number(i * 1000 + 12));
