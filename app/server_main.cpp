@@ -1,13 +1,77 @@
 // onair-server: the engine without a window, for replicas and scripts.
+#include "auth.h"
 #include "engine.h"
+#include "streamid.h"
 #include "serveroptions.h"
 #include "unixsignals.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
+#include <QStandardPaths>
 
 #include <cstdio>
+
+namespace {
+// onair-server token --role speaker --stream main --ttl 8h [--sub NAME] [--data-dir DIR]
+int mintTokenCommand(QCoreApplication &app)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Prints a token signed with the data directory's secret."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("token"), QStringLiteral("the subcommand"));
+    p.addOption({QStringLiteral("role"), QStringLiteral("admin, speaker or listener."), QStringLiteral("role")});
+    p.addOption({QStringLiteral("stream"), QStringLiteral("Limit a speaker to this stream (repeatable)."), QStringLiteral("id")});
+    p.addOption({QStringLiteral("ttl"), QStringLiteral("Lifetime: 30m, 8h, 7d or seconds [default 8h]."), QStringLiteral("ttl"),
+                 QStringLiteral("8h")});
+    p.addOption({QStringLiteral("sub"), QStringLiteral("Who the token names [default: the role]."), QStringLiteral("name")});
+    p.addOption({QStringLiteral("data-dir"), QStringLiteral("The server's data directory."), QStringLiteral("dir")});
+    p.addOption({QStringLiteral("secret"), QStringLiteral("Use this secret instead of the data directory's."), QStringLiteral("secret")});
+    p.process(app);
+    const onair::Role role = onair::roleFromName(p.value(QStringLiteral("role")));
+    if (role == onair::Role::None) {
+        std::fprintf(stderr, "onair-server token: --role must be admin, speaker or listener\n");
+        return 2;
+    }
+    const qint64 ttl = onair::parseDurationSecs(p.value(QStringLiteral("ttl")));
+    if (ttl <= 0) {
+        std::fprintf(stderr, "onair-server token: --ttl: use e.g. 30m, 8h, 7d\n");
+        return 2;
+    }
+    for (const QString &s : p.values(QStringLiteral("stream"))) {
+        if (!onair::isValidStreamId(s)) {
+            std::fprintf(stderr, "onair-server token: --stream '%s': %s\n", qPrintable(s), qPrintable(onair::streamIdError(s)));
+            return 2;
+        }
+    }
+    QByteArray secret = p.value(QStringLiteral("secret")).toUtf8();
+    if (secret.isEmpty())
+        secret = qEnvironmentVariable("ONAIR_SECRET").toUtf8();
+    if (secret.isEmpty()) {
+        QString dir = p.value(QStringLiteral("data-dir"));
+        if (dir.isEmpty())
+            dir = qEnvironmentVariable("ONAIR_DATA_DIR");
+        if (dir.isEmpty())
+            dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        QDir().mkpath(dir);
+        QString error;
+        secret = onair::loadOrCreateSecret(QDir(dir).filePath(QStringLiteral("secret.key")), &error);
+        if (secret.isEmpty()) {
+            std::fprintf(stderr, "onair-server token: %s\n", qPrintable(error));
+            return 1;
+        }
+    }
+    onair::TokenClaims c;
+    c.role = role;
+    c.sub = p.isSet(QStringLiteral("sub")) ? p.value(QStringLiteral("sub")) : onair::roleName(role);
+    c.streams = p.values(QStringLiteral("stream"));
+    c.iat = QDateTime::currentSecsSinceEpoch();
+    c.exp = c.iat + ttl;
+    std::printf("%s\n", onair::mintToken(c, secret).constData());
+    return 0;
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -20,6 +84,9 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("onair"));
     QCoreApplication::setOrganizationName(QStringLiteral("OnAir"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ONAIR_VERSION));
+
+    if (argc > 1 && qstrcmp(argv[1], "token") == 0)
+        return mintTokenCommand(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(

@@ -377,7 +377,7 @@ void usage()
     std::puts("usage: onair-loadgen [--port P] [--host H] [--listeners N] [--streams K] [--rate R]\n"
               "         [--size S] [--duration SEC] [--warmup SEC] [--server-pid PID] [--idle]\n"
               "         [--hold SEC] [--max-inflight N] [--prefix NAME]\n"
-              "The server must let anyone speak (it does by default until tokens arrive).");
+              "Start the server with --open-speakers (the speakers here carry no token).");
 }
 
 } // namespace

@@ -7,11 +7,13 @@ reps=${1:-3}
 bin=${ONAIR_BUILD_DIR:-build}
 port=18765
 ulimit -n "$(ulimit -Hn)"
+data=$(mktemp -d)
+trap 'rm -rf "$data"' EXIT
 
 run() { # name, server args, loadgen args
   local name=$1 sargs=$2 largs=$3
   for i in $(seq 1 "$reps"); do
-    "$bin/app/onair-server" --port $port $sargs >/dev/null 2>&1 &
+    "$bin/app/onair-server" --port $port --open-speakers --data-dir "$data" $sargs >/dev/null 2>&1 &
     local sp=$!
     for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
     echo "### $name (run $i)"

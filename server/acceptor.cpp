@@ -106,6 +106,7 @@ void Acceptor::classify(QTcpSocket *socket)
     bool accept = false;
     switch (route.kind) {
     case WsRoute::Legacy:
+    case WsRoute::Events:
         accept = true;
         break;
     case WsRoute::Speak:

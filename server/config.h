@@ -2,6 +2,7 @@
 
 #include <QHostAddress>
 #include <QString>
+#include <QStringList>
 
 namespace onair {
 
@@ -40,6 +41,17 @@ struct EngineConfig
     int breakerCooldownMs = 5000;   // open time before a half-open trial
 
     int shutdownGraceMs = 1500;     // SIGTERM: time given to close frames to flush
+
+    // Authentication: speaking and admin calls need a token unless openSpeakers (for
+    // benchmarks and closed networks); listening and events are open unless
+    // requireListenerToken. The secret comes from here, else <dataDir>/secret.key.
+    bool openSpeakers = false;
+    bool requireListenerToken = false;
+    QByteArray secret;
+
+    qint64 maxBodyBytes = 16 * 1024; // REST request bodies
+    int maxTopicsPerClient = 64;
+    QStringList watchDirs;           // --watch: file changes become file_events
 };
 
 } // namespace onair

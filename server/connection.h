@@ -5,6 +5,7 @@
 
 #include <QHostAddress>
 #include <QPointer>
+#include <QSet>
 #include <QString>
 
 #include <functional>
@@ -15,7 +16,7 @@ class QWebSocket;
 
 namespace onair {
 
-enum class ConnectionKind { Listener, Speaker, Legacy, Probe };
+enum class ConnectionKind { Listener, Speaker, Legacy, Events, Probe };
 
 // One client connection as a worker sees it. Owned by its FanoutWorker, touched only on
 // that worker's thread.
@@ -37,6 +38,9 @@ struct Connection
     bool closing = false;
     std::unique_ptr<Pipeline> pipeline;  // speakers and legacy clients
     std::function<void(const QByteArray &frame)> sink; // Probe: in-process listener
+    QString identity;                    // token sub, else the client_id it chose
+    bool authenticated = false;
+    QSet<QString> topics;                // events clients: subscriptions
 };
 
 } // namespace onair

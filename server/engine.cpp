@@ -1,11 +1,16 @@
 #include "engine.h"
 
 #include "acceptor.h"
+#include "auth.h"
+#include "bannerservice.h"
+#include "restapi.h"
+#include "sqlstore.h"
 #include "clock.h"
 #include "fanoutworker.h"
 #include "logging.h"
 #include "wsroute.h"
 
+#include <QDir>
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
@@ -58,6 +63,36 @@ void Engine::setProcessorFactory(ProcessorFactory factory)
 bool Engine::start(QString *error)
 {
     Q_ASSERT(!m_running);
+    QString err;
+    if (m_config.dataDir.isEmpty() || !QDir().mkpath(m_config.dataDir)) {
+        if (error)
+            *error = QStringLiteral("cannot create the data directory '%1'").arg(m_config.dataDir);
+        return false;
+    }
+    const QByteArray secret = m_config.secret.isEmpty()
+        ? loadOrCreateSecret(QDir(m_config.dataDir).filePath(QStringLiteral("secret.key")), &err)
+        : m_config.secret;
+    if (secret.isEmpty()) {
+        if (error)
+            *error = err;
+        return false;
+    }
+    m_hub->setSecret(secret);
+    m_store = std::make_unique<SqlStore>(QDir(m_config.dataDir).filePath(QStringLiteral("onair.db")));
+    if (!m_store->open(&err)) {
+        if (error)
+            *error = QStringLiteral("cannot open the store %1: %2").arg(m_store->describe(), err);
+        return false;
+    }
+    m_banners = new BannerService(m_store.get(), m_hub.get(), this);
+    if (!m_banners->load(&err)) {
+        if (error)
+            *error = QStringLiteral("cannot read banners: %1").arg(err);
+        return false;
+    }
+    m_hub->setBanners(m_banners);
+    if (m_config.openSpeakers)
+        qCWarning(lcEngine).noquote() << "--open-speakers: ANYONE who can reach this server may speak on any stream";
     int n = m_config.workers > 0 ? m_config.workers : QThread::idealThreadCount();
     n = qBound(1, n, kMaxWorkers - 1);
     // n fan-out shards for listeners, plus one ingest worker for speakers and legacy clients:
@@ -89,6 +124,10 @@ bool Engine::start(QString *error)
 
     m_http = new QHttpServer(this);
     setupRoutes();
+    installRestApi(m_http, this, m_banners);
+    auto *streamEvents = new QTimer(this);
+    connect(streamEvents, &QTimer::timeout, this, [this] { m_hub->flushStreamEvents(); });
+    streamEvents->start(250);
     m_acceptor = new Acceptor(m_hub.get(), this);
     if (!m_acceptor->listen(m_config.bindAddress, m_config.port)) {
         if (error)

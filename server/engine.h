@@ -22,7 +22,9 @@ class QThread;
 namespace onair {
 
 class Acceptor;
+class BannerService;
 class FanoutWorker;
+class Store;
 
 struct ProbeResult
 {
@@ -57,6 +59,8 @@ public:
     const EngineConfig &config() const { return m_config; }
     Hub *hub() const { return m_hub.get(); }
     Metrics *metrics() const { return m_metrics.get(); }
+    Store *store() const { return m_store.get(); }
+    BannerService *banners() const { return m_banners; }
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QDateTime startedAt() const { return m_startedAt; }
     int workerCount() const { return int(m_hub->workers().size()); } // fan-out shards
@@ -79,6 +83,8 @@ private:
     EngineConfig m_config;
     std::unique_ptr<Metrics> m_metrics;
     std::unique_ptr<Hub> m_hub;
+    std::unique_ptr<Store> m_store;
+    BannerService *m_banners = nullptr;
     QHttpServer *m_http = nullptr;
     Acceptor *m_acceptor = nullptr;
     QList<QThread *> m_threads;

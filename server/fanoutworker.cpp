@@ -3,12 +3,19 @@
 #include "clock.h"
 #include "controlmessages.h"
 #include "logging.h"
+#include "streamid.h"
+#include "auth.h"
+#include "bannerservice.h"
+#include "topics.h"
 #include "wsframe.h"
 #include "wsroute.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QJsonArray>
 #include <QPointer>
+#include <QScopeGuard>
+#include <QUrlQuery>
 #include <QTcpSocket>
 #include <QThread>
 #include <QWebSocket>
@@ -150,7 +157,48 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
 
     const WsRoute route = parseWsRoute(ws->requestUrl().path(QUrl::FullyDecoded));
     Refusal why = Refusal::UnknownPath;
-    switch (route.kind) {
+    QString authReason;
+    const QUrlQuery query(ws->requestUrl());
+    // Browsers cannot set headers on a WebSocket, so ?token= is accepted as well.
+    QByteArray token = query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
+    if (token.isEmpty()) {
+        const QByteArray header = ws->request().rawHeader("Authorization");
+        if (header.startsWith("Bearer "))
+            token = header.mid(7).trimmed();
+    }
+    std::optional<TokenClaims> claims;
+    if (!token.isEmpty()) {
+        claims = verifyToken(token, m_hub->secret(), &authReason);
+        if (!claims)
+            why = Refusal::Unauthorized;
+    }
+    if (claims) {
+        c->identity = claims->sub;
+        c->authenticated = true;
+    } else {
+        // A self-chosen id so acknowledgements survive reconnects: a convenience, not security.
+        const QString clientId = query.queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded);
+        c->identity = isValidStreamId(clientId) ? QStringLiteral("client:") + clientId
+                                                : QStringLiteral("connection:") + QString::number(c->id);
+    }
+    if (why != Refusal::Unauthorized) {
+        const bool speaking = route.kind == WsRoute::Speak || route.kind == WsRoute::Legacy;
+        const bool listening = route.kind == WsRoute::Listen || route.kind == WsRoute::Events;
+        if (speaking && !m_config.openSpeakers) {
+            if (!claims) {
+                why = Refusal::Unauthorized;
+                authReason = QStringLiteral("speaking needs a speaker token");
+            } else if (route.kind == WsRoute::Speak ? !claims->maySpeakOn(route.streamId)
+                                                    : (claims->role != Role::Speaker && claims->role != Role::Admin)) {
+                why = Refusal::Forbidden;
+                authReason = QStringLiteral("this token may not speak here");
+            }
+        } else if (listening && m_config.requireListenerToken && !claims) {
+            why = Refusal::Unauthorized;
+            authReason = QStringLiteral("this server requires a token to listen");
+        }
+    }
+    switch (why == Refusal::Unauthorized || why == Refusal::Forbidden ? WsRoute::Unknown : route.kind) {
     case WsRoute::Listen: {
         c->kind = ConnectionKind::Listener;
         c->stream = m_hub->joinListener(route.streamId, m_index, &why);
@@ -159,6 +207,7 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
         m_listeners[c->stream.get()].append(c);
         qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "joined" << route.streamId;
         const QJsonObject fmt = m_hub->format(c->stream);
+        const auto sendBanner = qScopeGuard([this, c] { sendActiveBanner(c); });
         sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
                      {QStringLiteral("role"), QStringLiteral("listener")},
                      {QStringLiteral("stream_id"), route.streamId},
@@ -191,6 +240,9 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
                      {QStringLiteral("listeners"), s->listeners.load()}});
         m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("speaker_joined")},
                                {QStringLiteral("stream_id"), route.streamId}});
+        m_hub->publishTopic(QStringLiteral("stream:") + route.streamId,
+                            QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_joined")},
+                                        {QStringLiteral("stream_id"), route.streamId}});
         return;
     }
     case WsRoute::Legacy: {
@@ -214,11 +266,22 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
         qCInfo(lcWs).noquote() << "legacy client" << c->id << c->peer << "connected";
         return;
     }
+    case WsRoute::Events: {
+        c->kind = ConnectionKind::Events;
+        m_events.append(c);
+        qCDebug(lcWs).noquote() << "events client" << c->id << c->peer << "connected";
+        sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
+                     {QStringLiteral("role"), QStringLiteral("events")},
+                     {QStringLiteral("message"), QStringLiteral("Connected to broadcast live updates")}});
+        sendActiveBanner(c);
+        return;
+    }
     case WsRoute::Invalid:
         why = Refusal::InvalidStreamId;
         break;
     case WsRoute::Unknown:
-        why = Refusal::UnknownPath;
+        if (why != Refusal::Unauthorized && why != Refusal::Forbidden)
+            why = Refusal::UnknownPath;
         break;
     }
 
@@ -241,6 +304,12 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
         break;
     case Refusal::InvalidStreamId:
         reason = QStringLiteral("invalid stream id: ") + route.error;
+        break;
+    case Refusal::Unauthorized:
+        reason = QStringLiteral("unauthorized: ") + authReason;
+        break;
+    case Refusal::Forbidden:
+        reason = QStringLiteral("forbidden: ") + authReason;
         break;
     default:
         reason = QStringLiteral("unknown path");
@@ -268,11 +337,24 @@ void FanoutWorker::onDisconnected(Connection *c)
         }
         qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "left" << c->stream->id
                      << "code" << c->ws->closeCode();
+    } else if (c->kind == ConnectionKind::Events) {
+        m_events.removeOne(c);
+        for (const QString &t : std::as_const(c->topics)) {
+            auto it = m_subscribers.find(t);
+            if (it != m_subscribers.end()) {
+                it->removeOne(c);
+                if (it->isEmpty())
+                    m_subscribers.erase(it);
+            }
+        }
     } else if (c->kind == ConnectionKind::Speaker && c->stream) {
         c->pipeline.reset();
         m_hub->leaveSpeaker(c->stream, c->id);
         m_hub->publishJson(c->stream, {{QStringLiteral("type"), QStringLiteral("speaker_left")},
                                        {QStringLiteral("stream_id"), c->stream->id}});
+        m_hub->publishTopic(QStringLiteral("stream:") + c->stream->id,
+                            QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_left")},
+                                        {QStringLiteral("stream_id"), c->stream->id}});
         qCInfo(lcWs).noquote() << "speaker" << c->id << c->peer << "left" << c->stream->id;
     } else {
         qCDebug(lcWs).noquote() << "connection" << c->id << c->peer << "closed";
@@ -368,8 +450,90 @@ void FanoutWorker::onText(Connection *c, const QString &text)
         handleHello(c, m.object);
         return;
     }
+    if (m.type == QLatin1String("get_active_broadcast")) {
+        sendActiveBanner(c);
+        return;
+    }
+    if (m.type == QLatin1String("acknowledge_broadcast")) {
+        const QString id = m.object.value(QLatin1String("broadcast_id")).toString();
+        BannerService *banners = m_hub->banners();
+        const std::optional<Banner> active = banners ? banners->active() : std::nullopt;
+        if (!active || active->id != id) {
+            sendError(c, QStringLiteral("unknown_broadcast"), QStringLiteral("no active broadcast with that id"));
+            return;
+        }
+        banners->acknowledgeLater(id, c->identity);
+        sendJson(c, {{QStringLiteral("type"), QStringLiteral("broadcast_acknowledged")},
+                     {QStringLiteral("broadcast_id"), id}});
+        return;
+    }
+    if (m.type == QLatin1String("subscribe") || m.type == QLatin1String("unsubscribe")) {
+        handleSubscription(c, m.object, m.type == QLatin1String("subscribe"));
+        return;
+    }
     sendError(c, QStringLiteral("unknown_type"),
               QStringLiteral("unknown message type '%1'").arg(m.type.left(64)));
+}
+
+void FanoutWorker::sendActiveBanner(Connection *c)
+{
+    BannerService *banners = m_hub->banners();
+    if (!banners)
+        return;
+    if (const std::optional<Banner> b = banners->activeFor(c->identity))
+        sendJson(c, BannerService::activeBroadcastMessage(*b));
+}
+
+void FanoutWorker::handleSubscription(Connection *c, const QJsonObject &msg, bool subscribe)
+{
+    if (c->kind != ConnectionKind::Events) {
+        sendError(c, QStringLiteral("not_events_client"), QStringLiteral("subscriptions live on /ws/events"));
+        return;
+    }
+    const QJsonValue v = msg.value(QLatin1String("topics"));
+    if (!v.isArray()) {
+        sendError(c, QStringLiteral("invalid_topics"), QStringLiteral("\"topics\" must be an array of strings"));
+        return;
+    }
+    QStringList topics;
+    for (const QJsonValue &t : v.toArray()) {
+        const QString topic = t.toString();
+        const QString err = t.isString() ? topicError(topic) : QStringLiteral("topics must be strings");
+        if (!err.isEmpty()) {
+            sendError(c, QStringLiteral("invalid_topic"), err);
+            return; // all or nothing
+        }
+        topics.append(topic);
+    }
+    if (subscribe) {
+        QSet<QString> after = c->topics;
+        for (const QString &t : std::as_const(topics))
+            after.insert(t);
+        if (after.size() > m_config.maxTopicsPerClient) {
+            sendError(c, QStringLiteral("too_many_topics"),
+                      QStringLiteral("at most %1 topics per client").arg(m_config.maxTopicsPerClient));
+            return;
+        }
+        for (const QString &t : std::as_const(topics)) {
+            if (!c->topics.contains(t)) {
+                c->topics.insert(t);
+                m_subscribers[t].append(c);
+            }
+        }
+    } else {
+        for (const QString &t : std::as_const(topics)) {
+            if (c->topics.remove(t)) {
+                auto it = m_subscribers.find(t);
+                it->removeOne(c);
+                if (it->isEmpty())
+                    m_subscribers.erase(it);
+            }
+        }
+    }
+    QStringList now(c->topics.cbegin(), c->topics.cend());
+    now.sort();
+    sendJson(c, {{QStringLiteral("type"), subscribe ? QStringLiteral("subscribed") : QStringLiteral("unsubscribed")},
+                 {QStringLiteral("topics"), QJsonArray::fromStringList(now)}});
 }
 
 void FanoutWorker::handleHello(Connection *c, const QJsonObject &msg)
@@ -423,10 +587,25 @@ void FanoutWorker::onBinary(Connection *c, const QByteArray &data)
 void FanoutWorker::post(const std::shared_ptr<StreamState> &stream, const QByteArray &frame,
                         bool droppable, qint64 t0Ns)
 {
+    enqueue({stream, frame, droppable, t0Ns, QString()});
+}
+
+void FanoutWorker::postAll(const QByteArray &frame)
+{
+    enqueue({nullptr, frame, false, 0, QString()});
+}
+
+void FanoutWorker::postTopic(const QString &topic, const QByteArray &frame)
+{
+    enqueue({nullptr, frame, false, 0, topic});
+}
+
+void FanoutWorker::enqueue(Posted p)
+{
     bool wake = false;
     {
         QMutexLocker lock(&m_queueMutex);
-        m_queue.append({stream, frame, droppable, t0Ns});
+        m_queue.append(std::move(p));
         wake = !m_wakePending;
         m_wakePending = true;
     }
@@ -451,6 +630,13 @@ void FanoutWorker::drain()
             continue;
         const Posted &first = batch[i];
         done[size_t(i)] = true;
+        if (!first.stream) {
+            if (first.topic.isEmpty())
+                deliverAll(first.frame);
+            else
+                deliverTopic(first.topic, first.frame);
+            continue;
+        }
         if (!first.droppable) {
             deliver(first.stream.get(), first.frame, 1, false, &first.t0Ns);
             continue;
@@ -468,6 +654,33 @@ void FanoutWorker::drain()
             done[size_t(j)] = true;
         }
         deliver(first.stream.get(), bytes, int(t0s.size()), true, t0s.data());
+    }
+}
+
+void FanoutWorker::deliverAll(const QByteArray &frame)
+{
+    for (Connection *c : std::as_const(m_byWs)) {
+        if ((c->kind == ConnectionKind::Listener || c->kind == ConnectionKind::Events) && !c->closing
+            && c->tcp->bytesToWrite() < m_config.slowHardBytes)
+            writeFrame(c, frame);
+    }
+}
+
+void FanoutWorker::deliverTopic(const QString &topic, const QByteArray &frame)
+{
+    const auto direct = m_subscribers.constFind(topic);
+    if (direct != m_subscribers.cend()) {
+        for (Connection *c : *direct)
+            writeFrame(c, frame);
+    }
+    if (topic == kTopicAll)
+        return;
+    const auto all = m_subscribers.constFind(kTopicAll);
+    if (all != m_subscribers.cend()) {
+        for (Connection *c : *all) {
+            if (!c->topics.contains(topic)) // subscribed to both: once
+                writeFrame(c, frame);
+        }
     }
 }
 

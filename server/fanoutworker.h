@@ -40,6 +40,10 @@ public:
     // Thread-safe: queue a pre-framed message for this worker's listeners of the stream.
     void post(const std::shared_ptr<StreamState> &stream, const QByteArray &frame, bool droppable,
               qint64 t0Ns);
+    // Thread-safe: a pre-framed message for every listener and events client (banners).
+    void postAll(const QByteArray &frame);
+    // Thread-safe: a pre-framed event for the clients subscribed to `topic` or "all".
+    void postTopic(const QString &topic, const QByteArray &frame);
     // Thread-safe: close every client with 1001 and report through `done` (on this thread).
     void shutdown(std::function<void()> done);
     // Thread-safe: joins the internal probe listener; `received` runs on this thread.
@@ -76,6 +80,10 @@ private:
     bool writeFrame(Connection *c, const QByteArray &frame);
     void sendError(Connection *c, const QString &code, const QString &message);
     void handleHello(Connection *c, const QJsonObject &msg);
+    void handleSubscription(Connection *c, const QJsonObject &msg, bool subscribe);
+    void sendActiveBanner(Connection *c);
+    void deliverAll(const QByteArray &frame);
+    void deliverTopic(const QString &topic, const QByteArray &frame);
     void maybeFinishShutdown();
 
     const int m_index;
@@ -85,6 +93,8 @@ private:
     QTimer *m_heartbeat = nullptr;
     QHash<QWebSocket *, Connection *> m_byWs;
     QHash<StreamState *, QList<Connection *>> m_listeners;
+    QList<Connection *> m_events;                     // /ws/events clients
+    QHash<QString, QList<Connection *>> m_subscribers; // topic -> events clients
     QSet<QTcpSocket *> m_handshaking;
     std::atomic<int> m_connectionCount{0};
     std::function<void()> m_shutdownDone;
@@ -96,11 +106,13 @@ private:
     // frame falls exactly when load is highest.
     struct Posted
     {
-        std::shared_ptr<StreamState> stream;
+        std::shared_ptr<StreamState> stream; // null: postAll / postTopic
         QByteArray frame;
         bool droppable;
         qint64 t0Ns;
+        QString topic;                       // postTopic
     };
+    void enqueue(Posted p);
     QMutex m_queueMutex;
     QList<Posted> m_queue;
     bool m_wakePending = false;

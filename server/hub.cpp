@@ -65,6 +65,8 @@ std::shared_ptr<StreamState> Hub::joinListener(const QString &id, int worker, Re
     }
     s->listeners.fetch_add(1);
     s->perWorker[size_t(worker)].fetch_add(1);
+    if (!id.startsWith(u'~'))
+        m_dirtyStreams.insert(id);
     return s;
 }
 
@@ -73,6 +75,7 @@ void Hub::leaveListener(const std::shared_ptr<StreamState> &s, int worker)
     QMutexLocker lock(&m_mutex);
     s->perWorker[size_t(worker)].fetch_sub(1);
     s->listeners.fetch_sub(1);
+    m_dirtyStreams.insert(s->id);
     forgetIfIdleLocked(s);
 }
 
@@ -137,6 +140,41 @@ void Hub::publishAudio(const std::shared_ptr<StreamState> &s, const QByteArray &
 void Hub::publishProbe(const std::shared_ptr<StreamState> &s, const QByteArray &payload)
 {
     fanout(s, buildServerFrame(WsOpcode::Binary, payload), false);
+}
+
+void Hub::publishAll(const QJsonObject &message)
+{
+    const QByteArray frame = buildServerFrame(WsOpcode::Text, QJsonDocument(message).toJson(QJsonDocument::Compact));
+    for (FanoutWorker *w : std::as_const(m_workers))
+        w->postAll(frame);
+}
+
+void Hub::publishTopic(const QString &topic, const QJsonValue &data)
+{
+    const QJsonObject message{{QStringLiteral("type"), QStringLiteral("event")},
+                              {QStringLiteral("topic"), topic},
+                              {QStringLiteral("data"), data}};
+    const QByteArray frame = buildServerFrame(WsOpcode::Text, QJsonDocument(message).toJson(QJsonDocument::Compact));
+    for (FanoutWorker *w : std::as_const(m_workers))
+        w->postTopic(topic, frame);
+}
+
+void Hub::flushStreamEvents()
+{
+    QList<QPair<QString, int>> changed;
+    {
+        QMutexLocker lock(&m_mutex);
+        for (const QString &id : std::as_const(m_dirtyStreams)) {
+            const auto s = m_streams.value(id);
+            changed.append({id, s ? s->listeners.load() : 0});
+        }
+        m_dirtyStreams.clear();
+    }
+    for (const auto &[id, n] : std::as_const(changed))
+        publishTopic(QStringLiteral("stream:") + id,
+                     QJsonObject{{QStringLiteral("event"), QStringLiteral("listeners")},
+                                 {QStringLiteral("stream_id"), id},
+                                 {QStringLiteral("listeners"), n}});
 }
 
 void Hub::publishJson(const std::shared_ptr<StreamState> &s, const QJsonObject &message)

@@ -9,12 +9,14 @@
 #include <QJsonObject>
 #include <QList>
 #include <QMutex>
+#include <QSet>
 
 #include <atomic>
 #include <memory>
 
 namespace onair {
 
+class BannerService;
 class FanoutWorker;
 
 struct StreamSnapshot
@@ -68,6 +70,20 @@ public:
     QJsonObject format(const std::shared_ptr<StreamState> &s) const;
     bool speakerLive(const std::shared_ptr<StreamState> &s) const;
 
+    // Banners: to every listener and events client on every worker (never dropped).
+    void publishAll(const QJsonObject &message);
+    // Events channel: {"type":"event","topic":…,"data":…} to the clients subscribed to
+    // `topic` or to "all".
+    void publishTopic(const QString &topic, const QJsonValue &data);
+    // Publishes the listener counts of streams whose count changed since the last call on
+    // their stream:<id> topic (called a few times a second: counts are throttled, not per join).
+    void flushStreamEvents();
+
+    void setBanners(BannerService *b) { m_banners = b; }
+    BannerService *banners() const { return m_banners; }
+    void setSecret(const QByteArray &s) { m_secret = s; }
+    const QByteArray &secret() const { return m_secret; }
+
     // Delivers an audio frame to every listener of the stream (droppable for slow listeners).
     void publishAudio(const std::shared_ptr<StreamState> &s, const QByteArray &payload);
     // The /health/full probe: a frame to the internal probe listeners, never dropped, not timed.
@@ -96,6 +112,9 @@ private:
     Metrics *m_metrics;
     QList<FanoutWorker *> m_workers;
     FanoutWorker *m_ingest = nullptr;
+    BannerService *m_banners = nullptr;
+    QByteArray m_secret;
+    QSet<QString> m_dirtyStreams; // guarded by m_mutex
     ProcessorFactory m_processorFactory;
     mutable QMutex m_mutex;
     QHash<QString, std::shared_ptr<StreamState>> m_streams;

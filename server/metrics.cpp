@@ -15,6 +15,8 @@ const char *refusalName(Refusal r)
     case Refusal::JsonTooLarge: return "json_too_large";
     case Refusal::SlowConsumer: return "slow_consumer";
     case Refusal::HeartbeatTimeout: return "heartbeat_timeout";
+    case Refusal::Unauthorized: return "unauthorized";
+    case Refusal::Forbidden: return "forbidden";
     case Refusal::Count: break;
     }
     return "unknown";

@@ -20,6 +20,8 @@ enum class Refusal : int {
     JsonTooLarge,
     SlowConsumer,
     HeartbeatTimeout,
+    Unauthorized,
+    Forbidden,
     Count
 };
 const char *refusalName(Refusal r);

@@ -75,6 +75,17 @@ void addEngineOptions(QCommandLineParser &parser)
         d.bindAddress.toString());
     add("data-dir", QStringLiteral("Directory for the server's data."), QStringLiteral("dir"),
         QStringLiteral("the user data directory"));
+    add("secret", QStringLiteral("Token signing secret (else <data-dir>/secret.key, created on first start)."),
+        QStringLiteral("secret"), QStringLiteral("from the data directory"));
+    add("max-body-bytes", QStringLiteral("Largest REST request body."), QStringLiteral("bytes"), defaultText(d.maxBodyBytes));
+    add("max-topics", QStringLiteral("Topics one events client may subscribe to."), QStringLiteral("n"),
+        defaultText(d.maxTopicsPerClient));
+    add("watch", QStringLiteral("Directory whose file changes become file_events (repeatable; env: ':'-separated)."),
+        QStringLiteral("dir"), QStringLiteral("none"));
+    parser.addOption(QCommandLineOption(QStringLiteral("open-speakers"),
+                                        QStringLiteral("Let anyone speak without a token (benchmarks, closed networks). [env ONAIR_OPEN_SPEAKERS=1]")));
+    parser.addOption(QCommandLineOption(QStringLiteral("require-listener-token"),
+                                        QStringLiteral("Require a token to listen and to use the events channel. [env ONAIR_REQUIRE_LISTENER_TOKEN=1]")));
     for (const IntOption &o : kIntOptions)
         add(o.name, QString::fromLatin1(o.help), QStringLiteral("n"), defaultText(d.*(o.field)));
     for (const BytesOption &o : kBytesOptions)
@@ -122,6 +133,31 @@ QString applyEngineOptions(const QCommandLineParser &parser, EngineConfig *confi
             return QStringLiteral("--%1: '%2' must be an integer >= %3").arg(QString::fromLatin1(o.name), v).arg(o.min);
         config->*(o.field) = n;
     }
+    if (const QString v = valueOf(parser, "secret"); !v.isEmpty()) {
+        if (v.size() < 16)
+            return QStringLiteral("--secret: use at least 16 characters");
+        config->secret = v.toUtf8();
+    }
+    if (const QString v = valueOf(parser, "max-body-bytes"); !v.isEmpty()) {
+        bool ok = false;
+        config->maxBodyBytes = v.toLongLong(&ok);
+        if (!ok || config->maxBodyBytes < 64)
+            return QStringLiteral("--max-body-bytes: '%1' must be an integer >= 64").arg(v);
+    }
+    if (const QString v = valueOf(parser, "max-topics"); !v.isEmpty()) {
+        bool ok = false;
+        config->maxTopicsPerClient = v.toInt(&ok);
+        if (!ok || config->maxTopicsPerClient < 1)
+            return QStringLiteral("--max-topics: '%1' must be an integer >= 1").arg(v);
+    }
+    config->watchDirs = parser.values(QStringLiteral("watch"));
+    if (config->watchDirs.isEmpty() && qEnvironmentVariableIsSet("ONAIR_WATCH"))
+        config->watchDirs = qEnvironmentVariable("ONAIR_WATCH").split(u':', Qt::SkipEmptyParts);
+    auto flag = [&parser](const char *name) {
+        return parser.isSet(QString::fromLatin1(name)) || qEnvironmentVariable(envName(name).toLatin1().constData()) == QLatin1String("1");
+    };
+    config->openSpeakers = flag("open-speakers");
+    config->requireListenerToken = flag("require-listener-token");
     if (config->slowHardBytes < config->slowSoftBytes)
         return QStringLiteral("--slow-hard-bytes must not be below --slow-soft-bytes");
     return {};

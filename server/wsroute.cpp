@@ -11,6 +11,10 @@ WsRoute parseWsRoute(const QString &path)
         r.kind = WsRoute::Legacy;
         return r;
     }
+    if (path == QLatin1String("/ws/events")) {
+        r.kind = WsRoute::Events;
+        return r;
+    }
     WsRoute::Kind kind;
     QStringView rest;
     if (path.startsWith(QLatin1String("/ws/speak/"))) {

@@ -7,7 +7,7 @@ namespace onair {
 // Which WebSocket endpoint a (decoded) request path names.
 struct WsRoute
 {
-    enum Kind { Unknown, Invalid, Legacy, Speak, Listen };
+    enum Kind { Unknown, Invalid, Legacy, Speak, Listen, Events };
     Kind kind = Unknown;
     QString streamId;
     QString error; // for Invalid: why the stream id was refused

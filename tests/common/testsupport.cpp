@@ -15,6 +15,7 @@ EngineConfig testConfig()
     c.bindAddress = QHostAddress::LocalHost;
     c.workers = 2;
     c.shutdownGraceMs = 500;
+    c.openSpeakers = true; // the engine tests are about audio; auth has its own tests
     return c;
 }
 
@@ -25,8 +26,12 @@ QString serverBinary()
 }
 
 TestServer::TestServer(EngineConfig config, ProcessorFactory factory)
-    : m_engine(std::make_unique<Engine>(config))
 {
+    if (config.dataDir.isEmpty()) {
+        m_dir = std::make_unique<QTemporaryDir>();
+        config.dataDir = m_dir->path();
+    }
+    m_engine = std::make_unique<Engine>(config);
     if (factory)
         m_engine->setProcessorFactory(std::move(factory));
     QString error;
@@ -34,7 +39,21 @@ TestServer::TestServer(EngineConfig config, ProcessorFactory factory)
         qFatal("test server did not start: %s", qPrintable(error));
 }
 
-TestServer::~TestServer() = default;
+TestServer::~TestServer()
+{
+    m_engine.reset(); // before its data directory goes
+}
+
+QByteArray TestServer::token(Role role, const QString &sub, const QStringList &streams, qint64 ttlSecs) const
+{
+    TokenClaims c;
+    c.sub = sub;
+    c.role = role;
+    c.streams = streams;
+    c.iat = QDateTime::currentSecsSinceEpoch();
+    c.exp = c.iat + ttlSecs;
+    return mintToken(c, m_engine->hub()->secret());
+}
 
 QUrl TestServer::ws(const QString &path) const
 {
@@ -164,9 +183,25 @@ HttpReply rawHttp(quint16 port, const QByteArray &request, int timeoutMs)
     return r;
 }
 
-HttpReply httpGet(quint16 port, const QString &path)
+HttpReply httpGet(quint16 port, const QString &path, const QByteArray &extraHeaders)
 {
-    return rawHttp(port, "GET " + path.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    return rawHttp(port, "GET " + path.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                   + extraHeaders + "\r\n");
+}
+
+HttpReply httpSend(quint16 port, const QByteArray &method, const QString &path, const QByteArray &body,
+                   const QByteArray &extraHeaders, const QByteArray &contentType)
+{
+    QByteArray req = method + ' ' + path.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    if (!contentType.isEmpty())
+        req += "Content-Type: " + contentType + "\r\n";
+    req += "Content-Length: " + QByteArray::number(body.size()) + "\r\n" + extraHeaders + "\r\n" + body;
+    return rawHttp(port, req);
+}
+
+QByteArray bearer(const QByteArray &token)
+{
+    return "Authorization: Bearer " + token + "\r\n";
 }
 
 QByteArray upgradeRequest(const QByteArray &target)

@@ -3,6 +3,7 @@
 // Shared helpers of the OnAir tests: an in-process engine on a free loopback port, a
 // recording WebSocket client, and a raw HTTP client. Everything runs over real sockets.
 
+#include "auth.h"
 #include "engine.h"
 
 #include <QByteArray>
@@ -11,6 +12,7 @@
 #include <QObject>
 #include <QTcpSocket>
 #include <QUrl>
+#include <QTemporaryDir>
 #include <QWebSocket>
 
 #include <memory>
@@ -24,13 +26,21 @@ QString serverBinary();
 class TestServer
 {
 public:
+    // Starts an engine on a free port; without a dataDir in `config` it gets a fresh
+    // temporary one (removed with the server).
     explicit TestServer(EngineConfig config = testConfig(), ProcessorFactory factory = {});
     ~TestServer();
     Engine &engine() { return *m_engine; }
     quint16 port() const { return m_engine->port(); }
     QUrl ws(const QString &path) const;
 
+    QString dataDir() const { return m_engine->config().dataDir; }
+    // A token signed with this server's secret.
+    QByteArray token(Role role, const QString &sub = QStringLiteral("tester"), const QStringList &streams = {},
+                     qint64 ttlSecs = 3600) const;
+
 private:
+    std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<Engine> m_engine;
 };
 
@@ -67,7 +77,11 @@ struct HttpReply
 };
 // Sends `request` verbatim and reads until the peer closes or the response is complete.
 HttpReply rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 5000);
-HttpReply httpGet(quint16 port, const QString &path);
+HttpReply httpGet(quint16 port, const QString &path, const QByteArray &extraHeaders = {});
+// A request with a JSON (or any) body; extraHeaders are full "Name: value\r\n" lines.
+HttpReply httpSend(quint16 port, const QByteArray &method, const QString &path, const QByteArray &body,
+                   const QByteArray &extraHeaders = {}, const QByteArray &contentType = "application/json");
+QByteArray bearer(const QByteArray &token);
 // A WebSocket upgrade request for `target` (raw path, may be percent-encoded).
 QByteArray upgradeRequest(const QByteArray &target);
 

@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -17,6 +18,9 @@ class TestShutdown : public QObject
 private Q_SLOTS:
     void sigtermClosesClientsWith1001_data();
     void sigtermClosesClientsWith1001();
+
+private:
+    QTemporaryDir m_dir;
 };
 
 void TestShutdown::sigtermClosesClientsWith1001_data()
@@ -32,8 +36,8 @@ void TestShutdown::sigtermClosesClientsWith1001()
     QProcess server;
     server.setProcessChannelMode(QProcess::SeparateChannels);
     server.start(serverBinary(),
-                 {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--data-dir"),
-                  QDir::tempPath() + QStringLiteral("/onair-shutdown-test")});
+                 {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--open-speakers"),
+                  QStringLiteral("--data-dir"), m_dir.path()});
     QVERIFY(server.waitForStarted());
     QByteArray line;
     QElapsedTimer t;

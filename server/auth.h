@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace onair {
+
+enum class Role { None, Listener, Speaker, Admin };
+QString roleName(Role r);
+Role roleFromName(const QString &name);
+
+// The claims of an OnAir token: a JWT (HS256) with `sub`, `role`, optional `streams` (a
+// speaker may then speak only there) and `exp` (seconds since the epoch).
+struct TokenClaims
+{
+    QString sub;
+    Role role = Role::None;
+    QStringList streams;
+    qint64 exp = 0;
+    qint64 iat = 0;
+    bool maySpeakOn(const QString &stream) const;
+};
+
+QByteArray mintToken(const TokenClaims &claims, const QByteArray &secret);
+// nullopt with the reason when the token is malformed, not HS256, badly signed or expired.
+std::optional<TokenClaims> verifyToken(const QByteArray &token, const QByteArray &secret,
+                                       QString *error, qint64 nowSecs = QDateTime::currentSecsSinceEpoch());
+
+// Equal length and content, in time that does not depend on where they differ.
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
+
+// The server secret: `path` is created with 32 random bytes (mode 0600) when missing.
+// Returns an empty array and sets `error` when it cannot be read or created.
+QByteArray loadOrCreateSecret(const QString &path, QString *error);
+
+// "8h", "30m", "45s", "2d" or plain seconds; -1 when unreadable.
+qint64 parseDurationSecs(const QString &text);
+
+} // namespace onair

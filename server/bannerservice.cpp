@@ -1,0 +1,160 @@
+#include "bannerservice.h"
+
+#include "hub.h"
+#include "logging.h"
+#include "store.h"
+
+#include <QUuid>
+
+namespace onair {
+
+BannerService::BannerService(Store *store, Hub *hub, QObject *parent)
+    : QObject(parent), m_store(store), m_hub(hub)
+{
+}
+
+bool BannerService::load(QString *error)
+{
+    const std::optional<Banner> a = m_store->activeBanner(error);
+    if (!a)
+        return false;
+    QSet<QString> acks;
+    if (a->isValid()) {
+        const std::optional<QStringList> who = m_store->acknowledgers(a->id, error);
+        if (!who)
+            return false;
+        acks = QSet<QString>(who->cbegin(), who->cend());
+    }
+    QMutexLocker lock(&m_mutex);
+    m_active = a->isValid() ? a : std::nullopt;
+    m_acks = acks;
+    return true;
+}
+
+QString BannerService::validate(const QJsonObject &body, Input *out, QString *message)
+{
+    const QJsonValue m = body.value(QLatin1String("message"));
+    if (!m.isString()) {
+        *message = QStringLiteral("\"message\" must be a string");
+        return QStringLiteral("invalid_message");
+    }
+    const QString text = m.toString();
+    if (text.trimmed().isEmpty()) {
+        *message = QStringLiteral("the message is empty");
+        return QStringLiteral("empty_message");
+    }
+    const qsizetype codePoints = text.toUcs4().size();
+    if (codePoints > kMaxCharacters) {
+        *message = QStringLiteral("the message has %1 characters; the maximum is %2").arg(codePoints).arg(kMaxCharacters);
+        return QStringLiteral("message_too_long");
+    }
+    const QJsonValue t = body.value(QLatin1String("type"));
+    const QString type = t.isUndefined() ? QStringLiteral("info") : t.toString();
+    if (type != QLatin1String("info") && type != QLatin1String("warning") && type != QLatin1String("alert")) {
+        *message = QStringLiteral("\"type\" must be one of info, warning, alert");
+        return QStringLiteral("invalid_type");
+    }
+    out->message = text;
+    out->type = type;
+    return {};
+}
+
+std::optional<Banner> BannerService::create(const Input &in, const QString &createdBy, QString *error)
+{
+    Banner b;
+    b.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    b.message = in.message;
+    b.type = in.type;
+    b.createdBy = createdBy;
+    b.createdAt = QDateTime::currentDateTimeUtc();
+    b.active = true;
+    if (!m_store->insertActiveBanner(b, error))
+        return std::nullopt;
+    QString auditError;
+    m_store->audit(createdBy, QStringLiteral("banner.create"), b.id, &auditError);
+    {
+        QMutexLocker lock(&m_mutex);
+        m_active = b;
+        m_acks.clear();
+    }
+    qCInfo(lcHub).noquote() << "banner" << b.id << "by" << createdBy << "type" << b.type;
+    m_hub->publishAll(newBroadcastMessage(b));
+    Q_EMIT changed();
+    return b;
+}
+
+bool BannerService::clear(const QString &actor, bool *cleared, QString *error)
+{
+    if (!m_store->clearActive(QDateTime::currentDateTimeUtc(), cleared, error))
+        return false;
+    QString auditError;
+    m_store->audit(actor, QStringLiteral("banner.clear"), QString(), &auditError);
+    {
+        QMutexLocker lock(&m_mutex);
+        m_active.reset();
+        m_acks.clear();
+    }
+    m_hub->publishAll({{QStringLiteral("type"), QStringLiteral("broadcast_cleared")},
+                       {QStringLiteral("message"), QStringLiteral("Active broadcast has been cleared")}});
+    Q_EMIT changed();
+    return true;
+}
+
+BannerService::AckResult BannerService::acknowledge(const QString &bannerId, const QString &identity, QString *error)
+{
+    const std::optional<Banner> b = m_store->banner(bannerId, error);
+    if (!b)
+        return AckResult::Failed;
+    if (!b->isValid())
+        return AckResult::NotFound;
+    if (!m_store->acknowledge(bannerId, identity, QDateTime::currentDateTimeUtc(), error))
+        return AckResult::Failed;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_active && m_active->id == bannerId)
+            m_acks.insert(identity);
+    }
+    Q_EMIT acknowledged(bannerId, identity);
+    return AckResult::Acknowledged;
+}
+
+void BannerService::acknowledgeLater(const QString &bannerId, const QString &identity)
+{
+    QMetaObject::invokeMethod(this, [this, bannerId, identity] {
+        QString error;
+        if (acknowledge(bannerId, identity, &error) == AckResult::Failed)
+            qCWarning(lcHub).noquote() << "acknowledgement of" << bannerId << "not stored:" << error;
+    });
+}
+
+std::optional<Banner> BannerService::activeFor(const QString &identity) const
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_active || m_acks.contains(identity))
+        return std::nullopt;
+    return m_active;
+}
+
+std::optional<Banner> BannerService::active() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_active;
+}
+
+int BannerService::acknowledgedCount() const
+{
+    QMutexLocker lock(&m_mutex);
+    return int(m_acks.size());
+}
+
+QJsonObject BannerService::newBroadcastMessage(const Banner &b)
+{
+    return {{QStringLiteral("type"), QStringLiteral("new_broadcast")}, {QStringLiteral("broadcast"), b.toWire()}};
+}
+
+QJsonObject BannerService::activeBroadcastMessage(const Banner &b)
+{
+    return {{QStringLiteral("type"), QStringLiteral("active_broadcast")}, {QStringLiteral("broadcast"), b.toWire()}};
+}
+
+} // namespace onair

@@ -1,0 +1,256 @@
+#include "restapi.h"
+
+#include "auth.h"
+#include "bannerservice.h"
+#include "engine.h"
+#include "logging.h"
+#include "store.h"
+#include "streamid.h"
+#include "topics.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUuid>
+
+namespace onair {
+
+namespace {
+using Status = QHttpServerResponder::StatusCode;
+using Method = QHttpServerRequest::Method;
+
+QHttpServerResponse error(Status status, const QString &code, const QString &message, QJsonObject extra = {})
+{
+    extra.insert(QStringLiteral("error"), code);
+    extra.insert(QStringLiteral("message"), message);
+    return QHttpServerResponse(extra, status);
+}
+
+struct Caller
+{
+    std::optional<TokenClaims> claims;
+    QString identity;      // token sub, else "client:" + X-Client-Id
+    QString tokenError;    // set when a token was given but is not valid
+};
+
+Caller callerOf(const QHttpServerRequest &req, const QByteArray &secret)
+{
+    Caller c;
+    const QByteArray auth = req.value("authorization");
+    if (!auth.isEmpty()) {
+        if (!auth.startsWith("Bearer ")) {
+            c.tokenError = QStringLiteral("expected 'Authorization: Bearer <token>'");
+            return c;
+        }
+        c.claims = verifyToken(auth.mid(7).trimmed(), secret, &c.tokenError);
+        if (c.claims)
+            c.identity = c.claims->sub;
+        return c;
+    }
+    const QString clientId = QString::fromUtf8(req.value("x-client-id"));
+    if (isValidStreamId(clientId))
+        c.identity = QStringLiteral("client:") + clientId;
+    return c;
+}
+
+// nullopt when the caller may proceed; else the 401/403 response.
+std::optional<QHttpServerResponse> requireRole(const Caller &c, Role role, Metrics *metrics)
+{
+    if (!c.tokenError.isEmpty()) {
+        metrics->refuse(Refusal::Unauthorized);
+        return error(Status::Unauthorized, QStringLiteral("unauthorized"), c.tokenError);
+    }
+    if (!c.claims) {
+        metrics->refuse(Refusal::Unauthorized);
+        return error(Status::Unauthorized, QStringLiteral("unauthorized"),
+                     QStringLiteral("this call needs 'Authorization: Bearer <token>'"));
+    }
+    if (role == Role::Admin && c.claims->role != Role::Admin) {
+        metrics->refuse(Refusal::Forbidden);
+        return error(Status::Forbidden, QStringLiteral("forbidden"),
+                     QStringLiteral("this call needs the admin role; the token has '%1'").arg(roleName(c.claims->role)));
+    }
+    return std::nullopt;
+}
+
+// Parses a JSON object body, or returns the 413/415/400 response.
+std::optional<QHttpServerResponse> jsonBody(const QHttpServerRequest &req, qint64 maxBytes, QJsonObject *out)
+{
+    if (req.body().size() > maxBytes)
+        return error(Status::PayloadTooLarge, QStringLiteral("body_too_large"),
+                     QStringLiteral("the body is over %1 bytes").arg(maxBytes),
+                     {{QStringLiteral("max_bytes"), maxBytes}});
+    const QByteArray type = req.value("content-type").toLower();
+    if (!type.startsWith("application/json"))
+        return error(Status::UnsupportedMediaType, QStringLiteral("unsupported_media_type"),
+                     QStringLiteral("send the body as application/json"));
+    QJsonParseError pe{};
+    const QJsonDocument doc = QJsonDocument::fromJson(req.body(), &pe);
+    if (pe.error != QJsonParseError::NoError)
+        return error(Status::BadRequest, QStringLiteral("invalid_json"),
+                     QStringLiteral("invalid JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString()));
+    if (!doc.isObject())
+        return error(Status::BadRequest, QStringLiteral("invalid_json"), QStringLiteral("the body must be a JSON object"));
+    *out = doc.object();
+    return std::nullopt;
+}
+
+QHttpServerResponse storeFailure(const QString &what, const QString &detail)
+{
+    qCWarning(lcHttp).noquote() << what << "failed:" << detail;
+    return error(Status::ServiceUnavailable, QStringLiteral("store_unavailable"),
+                 QStringLiteral("%1 failed; nothing was changed").arg(what));
+}
+} // namespace
+
+void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
+{
+    const QByteArray secret = engine->hub()->secret();
+    Metrics *metrics = engine->metrics();
+    const qint64 maxBody = engine->config().maxBodyBytes;
+
+    http->route(QStringLiteral("/api/broadcasts"), Method::Post,
+                [=](const QHttpServerRequest &req) -> QHttpServerResponse {
+        const Caller caller = callerOf(req, secret);
+        if (auto denied = requireRole(caller, Role::Admin, metrics))
+            return std::move(*denied);
+        QJsonObject body;
+        if (auto bad = jsonBody(req, maxBody, &body))
+            return std::move(*bad);
+        BannerService::Input in;
+        QString message;
+        const QString code = BannerService::validate(body, &in, &message);
+        if (!code.isEmpty()) {
+            QJsonObject extra;
+            if (code == QLatin1String("message_too_long") || code == QLatin1String("empty_message"))
+                extra.insert(QStringLiteral("max_characters"), BannerService::kMaxCharacters);
+            return error(Status::BadRequest, code, message, extra);
+        }
+        QString err;
+        const std::optional<Banner> b = banners->create(in, caller.identity, &err);
+        if (!b)
+            return storeFailure(QStringLiteral("creating the broadcast"), err);
+        return QHttpServerResponse(b->toRest(), Status::Created);
+    });
+
+    http->route(QStringLiteral("/api/broadcasts"), Method::Get,
+                [=](const QHttpServerRequest &req) -> QHttpServerResponse {
+        if (auto denied = requireRole(callerOf(req, secret), Role::Admin, metrics))
+            return std::move(*denied);
+        const QString limitText = req.query().queryItemValue(QStringLiteral("limit"));
+        bool ok = true;
+        const int limit = limitText.isEmpty() ? 20 : limitText.toInt(&ok);
+        if (!ok || limit < 1 || limit > 500)
+            return error(Status::BadRequest, QStringLiteral("invalid_limit"), QStringLiteral("limit must be 1-500"));
+        QString err;
+        const auto list = engine->store()->history(limit, &err);
+        if (!list)
+            return storeFailure(QStringLiteral("reading the history"), err);
+        QJsonArray out;
+        for (const Banner &b : *list)
+            out.append(b.toRest());
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("broadcasts"), out}});
+    });
+
+    http->route(QStringLiteral("/api/broadcasts/clear"), Method::Post,
+                [=](const QHttpServerRequest &req) -> QHttpServerResponse {
+        const Caller caller = callerOf(req, secret);
+        if (auto denied = requireRole(caller, Role::Admin, metrics))
+            return std::move(*denied);
+        bool cleared = false;
+        QString err;
+        if (!banners->clear(caller.identity, &cleared, &err))
+            return storeFailure(QStringLiteral("clearing the broadcast"), err);
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("cleared"), cleared}});
+    });
+
+    http->route(QStringLiteral("/api/broadcasts/active"), Method::Get,
+                [=](const QHttpServerRequest &req) -> QHttpServerResponse {
+        const Caller caller = callerOf(req, secret);
+        if (!caller.tokenError.isEmpty() || (engine->config().requireListenerToken && !caller.claims)) {
+            if (auto denied = requireRole(caller, Role::Listener, metrics))
+                return std::move(*denied);
+        }
+        const std::optional<Banner> b = banners->activeFor(caller.identity);
+        if (!b)
+            return QHttpServerResponse(QByteArrayLiteral("application/json"), QByteArrayLiteral("null"));
+        return QHttpServerResponse(b->toRest());
+    });
+
+    http->route(QStringLiteral("/api/broadcasts/limits"), Method::Get, [=] {
+        return QHttpServerResponse(QJsonObject{
+            {QStringLiteral("max_characters"), BannerService::kMaxCharacters},
+            {QStringLiteral("recommended_length"), BannerService::kRecommendedLength},
+            {QStringLiteral("current_active_broadcasts"), banners->active() ? 1 : 0},
+            {QStringLiteral("types"), QJsonArray{QStringLiteral("info"), QStringLiteral("warning"), QStringLiteral("alert")}}});
+    });
+
+    http->route(QStringLiteral("/api/broadcasts/stats"), Method::Get,
+                [=](const QHttpServerRequest &req) -> QHttpServerResponse {
+        if (auto denied = requireRole(callerOf(req, secret), Role::Admin, metrics))
+            return std::move(*denied);
+        QString err;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const auto today = engine->store()->countCreatedSince(QDateTime(now.date(), QTime(0, 0), Qt::UTC), &err);
+        if (!today)
+            return storeFailure(QStringLiteral("reading the statistics"), err);
+        const std::optional<Banner> active = banners->active();
+        return QHttpServerResponse(QJsonObject{
+            {QStringLiteral("broadcasts_today"), *today},
+            {QStringLiteral("has_active_broadcast"), active.has_value()},
+            {QStringLiteral("active_broadcast_id"), active ? QJsonValue(active->id) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("connected_clients"), engine->hub()->connections()},
+            {QStringLiteral("acknowledged"), banners->acknowledgedCount()},
+            {QStringLiteral("scope"), QStringLiteral("this replica")}});
+    });
+
+    http->route(QStringLiteral("/api/broadcasts/<arg>/ack"), Method::Post,
+                [=](const QString &id, const QHttpServerRequest &req) -> QHttpServerResponse {
+        const Caller caller = callerOf(req, secret);
+        if (!caller.tokenError.isEmpty() || (engine->config().requireListenerToken && !caller.claims)) {
+            if (auto denied = requireRole(caller, Role::Listener, metrics))
+                return std::move(*denied);
+        }
+        if (caller.identity.isEmpty())
+            return error(Status::BadRequest, QStringLiteral("missing_identity"),
+                         QStringLiteral("send a token or an X-Client-Id header ([A-Za-z0-9._-], 1-64)"));
+        if (QUuid::fromString(id).isNull())
+            return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no broadcast with that id"));
+        QString err;
+        switch (banners->acknowledge(id, caller.identity, &err)) {
+        case BannerService::AckResult::NotFound:
+            return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no broadcast with that id"));
+        case BannerService::AckResult::Failed:
+            return storeFailure(QStringLiteral("storing the acknowledgement"), err);
+        case BannerService::AckResult::Acknowledged:
+            break;
+        }
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("acknowledged"), true},
+                                               {QStringLiteral("broadcast_id"), id}});
+    });
+
+    http->route(QStringLiteral("/api/publish"), Method::Post,
+                [=](const QHttpServerRequest &req) -> QHttpServerResponse {
+        const Caller caller = callerOf(req, secret);
+        if (auto denied = requireRole(caller, Role::Admin, metrics))
+            return std::move(*denied);
+        QJsonObject body;
+        if (auto bad = jsonBody(req, maxBody, &body))
+            return std::move(*bad);
+        const QJsonValue topic = body.value(QLatin1String("topic"));
+        const QString topicErr = topic.isString() ? topicError(topic.toString()) : QStringLiteral("\"topic\" must be a string");
+        if (!topicErr.isEmpty())
+            return error(Status::BadRequest, QStringLiteral("invalid_topic"), topicErr);
+        if (!body.value(QLatin1String("data")).isObject())
+            return error(Status::BadRequest, QStringLiteral("invalid_data"), QStringLiteral("\"data\" must be a JSON object"));
+        engine->hub()->publishTopic(topic.toString(), body.value(QLatin1String("data")));
+        QString auditErr;
+        engine->store()->audit(caller.identity, QStringLiteral("publish"), topic.toString(), &auditErr);
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("published"), true}, {QStringLiteral("topic"), topic}},
+                                   Status::Accepted);
+    });
+}
+
+} // namespace onair

@@ -1,0 +1,28 @@
+#include "topics.h"
+
+#include "streamid.h"
+
+namespace onair {
+
+QString topicError(const QString &topic)
+{
+    if (topic == QLatin1String("all") || topic == QLatin1String("file_events")
+        || topic == QLatin1String("all_conversations"))
+        return {};
+    const qsizetype colon = topic.indexOf(u':');
+    if (colon <= 0)
+        return QStringLiteral("a topic is 'all', 'file_events' or '<namespace>:<id>'");
+    const QStringView ns = QStringView(topic).left(colon);
+    if (ns.size() > 32)
+        return QStringLiteral("topic namespace longer than 32 characters");
+    for (QChar c : ns) {
+        if (!((c >= u'a' && c <= u'z') || c == u'_'))
+            return QStringLiteral("topic namespace may only contain a-z and _");
+    }
+    const QString idError = streamIdError(QStringView(topic).mid(colon + 1));
+    if (!idError.isEmpty())
+        return QStringLiteral("topic id: ") + idError.mid(QStringLiteral("stream id ").size());
+    return {};
+}
+
+} // namespace onair
