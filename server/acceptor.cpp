@@ -132,7 +132,7 @@ void Acceptor::classify(QTcpSocket *socket)
         QPointer<QTcpSocket> guard(socket);
         QMetaObject::invokeMethod(this, [this, guard, route] {
             if (guard && guard->state() == QAbstractSocket::ConnectedState)
-                toWorker(guard, route.kind == WsRoute::Listen);
+                toWorker(guard, route.kind == WsRoute::Listen || route.kind == WsRoute::Events);
             else
                 m_hub->releaseConnection();
         }, Qt::QueuedConnection);
@@ -154,12 +154,13 @@ void Acceptor::toHttp(QTcpSocket *socket)
         Q_EMIT socket->readyRead();
 }
 
-void Acceptor::toWorker(QTcpSocket *socket, bool listener)
+void Acceptor::toWorker(QTcpSocket *socket, bool audience)
 {
     const QList<FanoutWorker *> &workers = m_hub->workers();
-    // Listeners round robin over the fan-out shards (counts lag behind a burst of accepts, so
-    // "least loaded" would pile a reconnect storm onto one shard); speakers to the ingest worker.
-    FanoutWorker *target = listener || !m_hub->ingestWorker()
+    // Listeners and events clients round robin over the fan-out shards (counts lag behind a
+    // burst of accepts, so "least loaded" would pile a reconnect storm onto one shard);
+    // speakers and legacy clients go to the ingest worker.
+    FanoutWorker *target = audience || !m_hub->ingestWorker()
         ? workers[int(m_nextWorker++ % quint64(workers.size()))]
         : m_hub->ingestWorker();
     disconnect(socket, nullptr, this, nullptr);

@@ -28,7 +28,7 @@ protected:
 private:
     void classify(QTcpSocket *socket);
     void toHttp(QTcpSocket *socket);
-    void toWorker(QTcpSocket *socket, bool listener);
+    void toWorker(QTcpSocket *socket, bool audience);
 
     void sweep();
 

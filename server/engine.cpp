@@ -7,6 +7,7 @@
 #include "sqlstore.h"
 #include "clock.h"
 #include "fanoutworker.h"
+#include "filewatcher.h"
 #include "logging.h"
 #include "wsroute.h"
 
@@ -125,6 +126,17 @@ bool Engine::start(QString *error)
     m_http = new QHttpServer(this);
     setupRoutes();
     installRestApi(m_http, this, m_banners);
+    if (!m_config.watchDirs.isEmpty()) {
+        m_fileWatcher = new FileWatcher(m_hub.get(), this);
+        for (const QString &dir : m_config.watchDirs) {
+            if (!m_fileWatcher->addRoot(dir, &err)) {
+                if (error)
+                    *error = err;
+                stopThreads();
+                return false;
+            }
+        }
+    }
     auto *streamEvents = new QTimer(this);
     connect(streamEvents, &QTimer::timeout, this, [this] { m_hub->flushStreamEvents(); });
     streamEvents->start(250);
@@ -205,7 +217,11 @@ void Engine::shutdown()
 void Engine::stopThreads()
 {
     // Stop every worker before deleting any: a running worker may still post to the others
-    // (a speaker leaving announces it to every shard).
+    // (a speaker leaving announces it to every shard). Each drops its sockets on its own thread.
+    for (int i = 0; i < m_workers.size(); ++i) {
+        if (m_threads[i]->isRunning())
+            QMetaObject::invokeMethod(m_workers[i], &FanoutWorker::releaseAll, Qt::BlockingQueuedConnection);
+    }
     for (QThread *t : std::as_const(m_threads))
         t->quit();
     for (QThread *t : std::as_const(m_threads))

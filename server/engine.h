@@ -24,6 +24,7 @@ namespace onair {
 class Acceptor;
 class BannerService;
 class FanoutWorker;
+class FileWatcher;
 class Store;
 
 struct ProbeResult
@@ -85,6 +86,7 @@ private:
     std::unique_ptr<Hub> m_hub;
     std::unique_ptr<Store> m_store;
     BannerService *m_banners = nullptr;
+    FileWatcher *m_fileWatcher = nullptr;
     QHttpServer *m_http = nullptr;
     Acceptor *m_acceptor = nullptr;
     QList<QThread *> m_threads;

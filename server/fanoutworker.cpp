@@ -49,14 +49,30 @@ FanoutWorker::FanoutWorker(int index, Hub *hub)
 
 FanoutWorker::~FanoutWorker()
 {
-    // Runs after the worker's thread has stopped. Sockets go first, without signalling back.
+    releaseAll(); // normally already done on the worker's own thread
+    delete m_probe;
+}
+
+void FanoutWorker::releaseAll()
+{
     for (Connection *c : std::as_const(m_byWs)) {
         disconnect(c->ws, nullptr, this, nullptr);
         c->pipeline.reset();
+        c->ws->abort();
         delete c->ws;
         delete c;
     }
-    delete m_probe;
+    m_byWs.clear();
+    m_listeners.clear();
+    m_events.clear();
+    m_subscribers.clear();
+    for (QTcpSocket *s : std::as_const(m_handshaking))
+        s->abort();
+    m_handshaking.clear();
+    delete m_wss;
+    m_wss = nullptr;
+    delete m_heartbeat;
+    m_heartbeat = nullptr;
 }
 
 void FanoutWorker::setup()

@@ -46,6 +46,9 @@ public:
     void postTopic(const QString &topic, const QByteArray &frame);
     // Thread-safe: close every client with 1001 and report through `done` (on this thread).
     void shutdown(std::function<void()> done);
+    // On the worker's thread, before it stops: drops every socket, timer and pipeline so that
+    // nothing with a timer is destroyed from another thread.
+    void releaseAll();
     // Thread-safe: joins the internal probe listener; `received` runs on this thread.
     void startProbe(std::function<void(const QByteArray &frame)> received);
     // Thread-safe: close one listener/speaker by connection id with a reason.
