@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string>
+#include <string_view>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -47,6 +48,12 @@ struct Options
     double hold = 3;        // idle: seconds to hold
     int maxInflight = 256;  // concurrent handshakes
     std::string prefix = "bench";
+    bool events = false;    // connect to /ws/events (subscribing to file_events) instead of listening
+    int banners = 0;        // post this many banners (needs --token) and time their delivery
+    std::string token;      // admin token for --banners
+    std::string watchDir;   // write --files files here (a directory the server --watch-es)
+    int files = 0;
+    double gap = 0.2;       // seconds between banners / files
 };
 
 enum class State { Connecting, Handshake, Open, Closed };
@@ -56,6 +63,7 @@ struct Conn
     int fd = -1;
     int stream = 0;
     bool speaker = false;
+    bool http = false;  // a REST request: its answer is read and dropped
     State state = State::Connecting;
     std::string in;     // unparsed input
     std::string out;    // unsent output
@@ -67,6 +75,9 @@ std::vector<uint32_t> latUs;          // latencies of measured frames, microseco
 std::vector<uint64_t> sentPerStream;  // measured frames sent per stream
 std::vector<int> listenersPerStream;
 uint64_t received = 0, receivedMeasured = 0, closedByServer = 0, connectFailures = 0, pongs = 0;
+std::vector<int64_t> markSentNs;   // banner / file k: when it was posted or written
+std::vector<uint32_t> markLatUs;   // delivery latencies of banners / file events
+uint64_t markReceived = 0;
 int64_t measureFromSeq = 0, measureToSeq = 0; // [from, to) frame seqs that count
 int epfd = -1;
 
@@ -189,7 +200,10 @@ void startConnect(size_t i)
         return;
     }
     char path[160];
-    std::snprintf(path, sizeof path, "/ws/%s/%s-%d", c.speaker ? "speak" : "listen", g.prefix.c_str(), c.stream);
+    if (g.events)
+        std::snprintf(path, sizeof path, "/ws/events");
+    else
+        std::snprintf(path, sizeof path, "/ws/%s/%s-%d", c.speaker ? "speak" : "listen", g.prefix.c_str(), c.stream);
     char req[512];
     const int n = std::snprintf(req, sizeof req,
                                 "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -218,6 +232,20 @@ void closeConn(Conn &c, bool byServer)
 
 void onFrame(Conn &c, uint8_t opcode, const char *p, size_t len, int64_t now)
 {
+    if (opcode == 0x1 && !markSentNs.empty()) {
+        // new_broadcast with "bench-mark-K" in its message, or a file event for bench-mark-K
+        const std::string_view text(p, len);
+        const size_t at = text.find("bench-mark-");
+        if (at != std::string_view::npos && (text.find("new_broadcast") != std::string_view::npos
+                                              || text.find("\"file_events\"") != std::string_view::npos)) {
+            const long k = std::strtol(p + at + 11, nullptr, 10);
+            if (k >= 0 && size_t(k) < markSentNs.size() && markSentNs[size_t(k)] > 0) {
+                markLatUs.push_back(uint32_t((now - markSentNs[size_t(k)]) / 1000));
+                ++markReceived;
+            }
+        }
+        return;
+    }
     if (opcode == 0x2 && len >= 16) {
         int64_t sent = 0, seq = 0;
         std::memcpy(&sent, p, 8);
@@ -279,6 +307,8 @@ void onReadable(size_t i)
         const int64_t now = nowNs();
         const char *p = buf;
         size_t len = size_t(n);
+        if (c.http)
+            continue; // the REST answer: not needed
         if (c.state == State::Handshake) {
             c.in.append(p, len);
             const size_t end = c.in.find("\r\n\r\n");
@@ -290,6 +320,10 @@ void onReadable(size_t i)
             }
             c.in.erase(0, end + 4);
             c.state = State::Open;
+            if (g.events) {
+                static const char sub[] = R"({"type":"subscribe","topics":["file_events"]})";
+                queueFrame(c, 0x1, sub, sizeof sub - 1);
+            }
             const size_t used = parseFrames(c, c.in.data(), c.in.size(), now);
             c.in.erase(0, used);
         } else if (c.in.empty()) {
@@ -406,6 +440,12 @@ int main(int argc, char **argv)
         else if (a == "--hold") g.hold = std::atof(next());
         else if (a == "--max-inflight") g.maxInflight = std::max(1, std::atoi(next()));
         else if (a == "--prefix") g.prefix = next();
+        else if (a == "--events") g.events = true;
+        else if (a == "--banners") g.banners = std::atoi(next());
+        else if (a == "--token") g.token = next();
+        else if (a == "--watch-dir") g.watchDir = next();
+        else if (a == "--files") g.files = std::atoi(next());
+        else if (a == "--gap") g.gap = std::atof(next());
         else { usage(); return a == "--help" ? 0 : 2; }
     }
     rlimit rl{};
@@ -434,6 +474,66 @@ int main(int argc, char **argv)
     const size_t open = countState(State::Open, false);
     std::printf("listeners connected: %zu/%d in %.2f s (failures %" PRIu64 ")\n", open, g.listeners, connectSecs,
                 connectFailures);
+
+    if (g.banners > 0 || g.files > 0) {
+        const int marks = std::max(g.banners, g.files);
+        markSentNs.assign(size_t(marks), 0);
+        markLatUs.reserve(size_t(marks) * size_t(open));
+        for (int k = 0; k < 50; ++k)
+            pump(10); // subscriptions settle
+        for (int k = 0; k < marks; ++k) {
+            const int64_t due = nowNs() + int64_t(g.gap * 1e9);
+            if (g.banners > 0) {
+                char body[128];
+                const int bl = std::snprintf(body, sizeof body, R"({"message":"bench-mark-%d","type":"info"})", k);
+                char req[1024];
+                const int reqLen = std::snprintf(req, sizeof req,
+                                             "POST /api/broadcasts HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+                                             "Content-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
+                                             g.host.c_str(), g.token.c_str(), bl, body);
+                conns.emplace_back();
+                Conn &h = conns.back();
+                h.http = true;
+                h.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                sockaddr_in a{};
+                a.sin_family = AF_INET;
+                a.sin_port = htons(uint16_t(g.port));
+                inet_pton(AF_INET, g.host.c_str(), &a.sin_addr);
+                if (::connect(h.fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0) {
+                    fcntl(h.fd, F_SETFL, O_NONBLOCK);
+                    h.state = State::Open;
+                    epoll_event ev{EPOLLIN, {}};
+                    ev.data.u32 = uint32_t(conns.size() - 1);
+                    epoll_ctl(epfd, EPOLL_CTL_ADD, h.fd, &ev);
+                    markSentNs[size_t(k)] = nowNs();
+                    h.out.assign(req, size_t(reqLen));
+                    flushOut(h);
+                }
+            } else {
+                char path[4096];
+                std::snprintf(path, sizeof path, "%s/bench-mark-%d.txt", g.watchDir.c_str(), k);
+                markSentNs[size_t(k)] = nowNs();
+                FILE *f = std::fopen(path, "w");
+                if (f) {
+                    std::fputs("hello\n", f);
+                    std::fclose(f);
+                }
+            }
+            for (int64_t now = nowNs(); now < due; now = nowNs())
+                pump(int(std::max<int64_t>(1, (due - now) / 1000000)));
+        }
+        const int64_t drainUntil = nowNs() + int64_t(1e9);
+        while (nowNs() < drainUntil)
+            pump(20);
+        std::vector<uint32_t> v = markLatUs;
+        const uint64_t expected = uint64_t(marks) * open;
+        std::printf("%s: %d x %zu clients, expected %" PRIu64 ", received %" PRIu64 " (%.2f%% lost)\n",
+                    g.banners > 0 ? "banners" : "file events", marks, open, expected, markReceived,
+                    expected ? 100.0 * double(int64_t(expected) - int64_t(markReceived)) / double(expected) : 0.0);
+        std::printf("delivery ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", pct(v, 0.50), pct(v, 0.90), pct(v, 0.99),
+                    v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()) / 1000.0);
+        return 0;
+    }
 
     if (g.idle) {
         const int64_t until = nowNs() + int64_t(g.hold * 1e9);
