@@ -21,9 +21,6 @@
 #include <QJsonDocument>
 #include <QThread>
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <QTimer>
 
 namespace onair {
@@ -151,19 +148,6 @@ bool Engine::start(QString *error)
         return false;
     }
     m_http->bind(m_acceptor);
-#ifdef __GLIBC__
-    // After a wave of handshakes glibc keeps the freed request/response buffers resident;
-    // hand them back to the OS when the connection count has moved.
-    auto *trim = new QTimer(this);
-    connect(trim, &QTimer::timeout, this, [this] {
-        const qint64 accepted = m_metrics->connectionsAccepted.load() + m_metrics->connectionsClosed.load();
-        if (accepted != m_lastTrimConnections) {
-            m_lastTrimConnections = accepted;
-            malloc_trim(0);
-        }
-    });
-    trim->start(5000);
-#endif
     m_uptime.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_running = true;

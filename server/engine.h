@@ -96,7 +96,6 @@ private:
     bool m_running = false;
     bool m_stopping = false;
     bool m_upgradeAnswered = false;
-    qint64 m_lastTrimConnections = 0;
 
     QMutex m_probeMutex;
     quint64 m_probeSeq = 0;

@@ -97,6 +97,16 @@ std::optional<QHttpServerResponse> jsonBody(const QHttpServerRequest &req, qint6
     return std::nullopt;
 }
 
+// The preamble of every admin call with a JSON body: role check, then body checks.
+std::optional<QHttpServerResponse> adminJson(const QHttpServerRequest &req, const QByteArray &secret,
+                                             Metrics *metrics, qint64 maxBody, Caller *caller, QJsonObject *body)
+{
+    *caller = callerOf(req, secret);
+    if (auto denied = requireRole(*caller, Role::Admin, metrics))
+        return denied;
+    return jsonBody(req, maxBody, body);
+}
+
 QHttpServerResponse storeFailure(const QString &what, const QString &detail)
 {
     qCWarning(lcHttp).noquote() << what << "failed:" << detail;
@@ -113,12 +123,10 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
 
     http->route(QStringLiteral("/api/broadcasts"), Method::Post,
                 [=](const QHttpServerRequest &req) -> QHttpServerResponse {
-        const Caller caller = callerOf(req, secret);
-        if (auto denied = requireRole(caller, Role::Admin, metrics))
-            return std::move(*denied);
+        Caller caller;
         QJsonObject body;
-        if (auto bad = jsonBody(req, maxBody, &body))
-            return std::move(*bad);
+        if (auto refused = adminJson(req, secret, metrics, maxBody, &caller, &body))
+            return std::move(*refused);
         BannerService::Input in;
         QString message;
         const QString code = BannerService::validate(body, &in, &message);
@@ -233,12 +241,10 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
 
     http->route(QStringLiteral("/api/publish"), Method::Post,
                 [=](const QHttpServerRequest &req) -> QHttpServerResponse {
-        const Caller caller = callerOf(req, secret);
-        if (auto denied = requireRole(caller, Role::Admin, metrics))
-            return std::move(*denied);
+        Caller caller;
         QJsonObject body;
-        if (auto bad = jsonBody(req, maxBody, &body))
-            return std::move(*bad);
+        if (auto refused = adminJson(req, secret, metrics, maxBody, &caller, &body))
+            return std::move(*refused);
         const QJsonValue topic = body.value(QLatin1String("topic"));
         const QString topicErr = topic.isString() ? topicError(topic.toString()) : QStringLiteral("\"topic\" must be a string");
         if (!topicErr.isEmpty())

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
@@ -23,6 +24,23 @@ QString serverBinary()
 {
     const QString env = qEnvironmentVariable("ONAIR_SERVER_BIN");
     return env.isEmpty() ? QCoreApplication::applicationDirPath() + QStringLiteral("/../app/onair-server") : env;
+}
+
+quint16 startServerProcess(QProcess &process, const QStringList &args)
+{
+    process.start(serverBinary(), QStringList{QStringLiteral("--port"), QStringLiteral("0")} + args);
+    if (!process.waitForStarted())
+        return 0;
+    QByteArray line;
+    QElapsedTimer t;
+    t.start();
+    while (!line.contains('\n') && t.elapsed() < 5000) {
+        process.waitForReadyRead(100);
+        line += process.readAllStandardOutput();
+    }
+    if (!line.startsWith("OnAir listening on http://"))
+        return 0;
+    return quint16(line.mid(line.lastIndexOf(':') + 1).trimmed().toUInt());
 }
 
 TestServer::TestServer(EngineConfig config, ProcessorFactory factory)
@@ -123,6 +141,24 @@ bool WsClient::waitDisconnected(int timeoutMs)
     while (!disconnected && t.elapsed() < timeoutMs)
         QTest::qWait(5);
     return disconnected;
+}
+
+bool WsClient::subscribe(const QStringList &topics)
+{
+    const int before = int(json.size());
+    socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{
+        {QStringLiteral("type"), QStringLiteral("subscribe")},
+        {QStringLiteral("topics"), QJsonArray::fromStringList(topics)}}).toJson(QJsonDocument::Compact)));
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 5000) {
+        for (qsizetype i = before; i < json.size(); ++i) {
+            if (json[i].value(QLatin1String("type")).toString() == QLatin1String("subscribed"))
+                return true;
+        }
+        QTest::qWait(2);
+    }
+    return false;
 }
 
 QJsonObject WsClient::lastJsonOfType(const QString &type) const

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QProcess>
 #include <QTcpSocket>
 #include <QUrl>
 #include <QTemporaryDir>
@@ -22,6 +23,9 @@ namespace onair::test {
 EngineConfig testConfig();
 // The onair-server binary next to the tests (CTest sets ONAIR_SERVER_BIN).
 QString serverBinary();
+// Starts onair-server with `args` (plus --port 0) and returns the port from its
+// "OnAir listening on" line, or 0.
+quint16 startServerProcess(QProcess &process, const QStringList &args);
 
 class TestServer
 {
@@ -58,6 +62,8 @@ public:
     bool waitJsonType(const QString &type, int timeoutMs = 5000);
     bool waitDisconnected(int timeoutMs = 5000);
     QJsonObject lastJsonOfType(const QString &type) const;
+    // /ws/events: subscribes and waits for the server's "subscribed".
+    bool subscribe(const QStringList &topics);
 
     QWebSocket socket;
     QList<QByteArray> binary;

@@ -20,14 +20,6 @@ private Q_SLOTS:
 };
 
 namespace {
-void subscribe(WsClient &c, const QStringList &topics)
-{
-    c.socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{
-        {QStringLiteral("type"), QStringLiteral("subscribe")},
-        {QStringLiteral("topics"), QJsonArray::fromStringList(topics)}}).toJson(QJsonDocument::Compact)));
-    QVERIFY(c.waitJsonType(QStringLiteral("subscribed")));
-}
-
 QStringList seen(const WsClient &c)
 {
     QStringList out;
@@ -56,10 +48,10 @@ void TestFileWatch::changesBecomeEvents()
     WsClient files, project, conversation, other;
     for (WsClient *w : {&files, &project, &conversation, &other})
         QVERIFY(w->openAndWaitConnected(server.ws(QStringLiteral("/ws/events"))));
-    subscribe(files, {QStringLiteral("file_events")});
-    subscribe(project, {QStringLiteral("project:p1")});
-    subscribe(conversation, {QStringLiteral("conversation:c9")});
-    subscribe(other, {QStringLiteral("project:p2")});
+    QVERIFY(files.subscribe({QStringLiteral("file_events")}));
+    QVERIFY(project.subscribe({QStringLiteral("project:p1")}));
+    QVERIFY(conversation.subscribe({QStringLiteral("conversation:c9")}));
+    QVERIFY(other.subscribe({QStringLiteral("project:p2")}));
 
     QVERIFY(QDir(watched.path()).mkdir(QStringLiteral("p1")));
     QTRY_VERIFY(!seen(files).isEmpty() || true);

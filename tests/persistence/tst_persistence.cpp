@@ -16,25 +16,7 @@ class TestPersistence : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void survivesKill9();
-
-private:
-    quint16 start(QProcess &p, const QString &dataDir);
 };
-
-quint16 TestPersistence::start(QProcess &p, const QString &dataDir)
-{
-    p.start(serverBinary(), {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--data-dir"), dataDir});
-    if (!p.waitForStarted())
-        return 0;
-    QByteArray line;
-    QElapsedTimer t;
-    t.start();
-    while (!line.contains('\n') && t.elapsed() < 5000) {
-        p.waitForReadyRead(100);
-        line += p.readAllStandardOutput();
-    }
-    return quint16(line.mid(line.lastIndexOf(':') + 1).trimmed().toUInt());
-}
 
 void TestPersistence::survivesKill9()
 {
@@ -48,7 +30,7 @@ void TestPersistence::survivesKill9()
     QString id;
     {
         QProcess server;
-        const quint16 port = start(server, data.path());
+        const quint16 port = startServerProcess(server, {QStringLiteral("--data-dir"), data.path()});
         QVERIFY(port > 0);
         const HttpReply created = httpSend(port, "POST", QStringLiteral("/api/broadcasts"),
                                            R"({"message":"Doors close at 21:00","type":"warning"})", admin);
@@ -67,7 +49,7 @@ void TestPersistence::survivesKill9()
         QCOMPARE(server.exitStatus(), QProcess::CrashExit);
     }
     QProcess server;
-    const quint16 port = start(server, data.path());
+    const quint16 port = startServerProcess(server, {QStringLiteral("--data-dir"), data.path()});
     QVERIFY(port > 0);
     const HttpReply active = httpGet(port, QStringLiteral("/api/broadcasts/active"), "X-Client-Id: gina\r\n");
     QCOMPARE(active.json().value(QLatin1String("id")).toString(), id);

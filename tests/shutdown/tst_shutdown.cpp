@@ -34,20 +34,8 @@ void TestShutdown::sigtermClosesClientsWith1001()
 {
     QFETCH(int, sig);
     QProcess server;
-    server.setProcessChannelMode(QProcess::SeparateChannels);
-    server.start(serverBinary(),
-                 {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--open-speakers"),
-                  QStringLiteral("--data-dir"), m_dir.path()});
-    QVERIFY(server.waitForStarted());
-    QByteArray line;
     QElapsedTimer t;
-    t.start();
-    while (!line.contains('\n') && t.elapsed() < 5000) {
-        server.waitForReadyRead(100);
-        line += server.readAllStandardOutput();
-    }
-    QVERIFY2(line.startsWith("OnAir listening on http://127.0.0.1:"), line.constData());
-    const quint16 port = quint16(line.mid(line.lastIndexOf(':') + 1).trimmed().toUInt());
+    const quint16 port = startServerProcess(server, {QStringLiteral("--open-speakers"), QStringLiteral("--data-dir"), m_dir.path()});
     QVERIFY(port > 0);
 
     WsClient l1, l2, s;

@@ -10,14 +10,6 @@ using namespace onair;
 using namespace onair::test;
 
 namespace {
-void subscribe(WsClient &c, const QStringList &topics)
-{
-    c.socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{
-        {QStringLiteral("type"), QStringLiteral("subscribe")},
-        {QStringLiteral("topics"), QJsonArray::fromStringList(topics)}}).toJson(QJsonDocument::Compact)));
-    QVERIFY(c.waitJsonType(QStringLiteral("subscribed")));
-}
-
 QStringList eventTopics(const WsClient &c)
 {
     QStringList out;
@@ -63,10 +55,10 @@ void TestTopics::subscriptionFiltering()
     WsClient project, conversation, everything, both, none;
     for (WsClient *c : {&project, &conversation, &everything, &both, &none})
         QVERIFY(c->openAndWaitConnected(m_server->ws(QStringLiteral("/ws/events"))));
-    subscribe(project, {QStringLiteral("project:456")});
-    subscribe(conversation, {QStringLiteral("conversation:123")});
-    subscribe(everything, {QStringLiteral("all")});
-    subscribe(both, {QStringLiteral("all"), QStringLiteral("project:456")});
+    QVERIFY(project.subscribe({QStringLiteral("project:456")}));
+    QVERIFY(conversation.subscribe({QStringLiteral("conversation:123")}));
+    QVERIFY(everything.subscribe({QStringLiteral("all")}));
+    QVERIFY(both.subscribe({QStringLiteral("all"), QStringLiteral("project:456")}));
     QCOMPARE(both.lastJsonOfType(QStringLiteral("subscribed")).value(QLatin1String("topics")).toArray().size(), 2);
 
     QCOMPARE(publish(QStringLiteral("project:456"), 1, m_admin).status, 202);
@@ -112,7 +104,7 @@ void TestTopics::publishRejects()
     QFETCH(QString, error);
     WsClient all;
     QVERIFY(all.openAndWaitConnected(m_server->ws(QStringLiteral("/ws/events"))));
-    subscribe(all, {QStringLiteral("all")});
+    QVERIFY(all.subscribe({QStringLiteral("all")}));
     const QByteArray headers = auth == 1 ? m_admin : auth == 2 ? bearer(m_server->token(Role::Speaker)) : QByteArray();
     const HttpReply r = httpSend(m_server->port(), "POST", QStringLiteral("/api/publish"), body, headers);
     QCOMPARE(r.status, status);
@@ -125,7 +117,7 @@ void TestTopics::invalidSubscriptionsChangeNothing()
 {
     WsClient c;
     QVERIFY(c.openAndWaitConnected(m_server->ws(QStringLiteral("/ws/events"))));
-    subscribe(c, {QStringLiteral("project:1")});
+    QVERIFY(c.subscribe({QStringLiteral("project:1")}));
     c.socket.sendTextMessage(QStringLiteral(R"({"type":"subscribe","topics":["project:2","bad topic"]})"));
     QVERIFY(c.waitJsonType(QStringLiteral("error")));
     QCOMPARE(c.lastJsonOfType(QStringLiteral("error")).value(QLatin1String("error")).toString(), QStringLiteral("invalid_topic"));
@@ -145,7 +137,7 @@ void TestTopics::streamLifecycleEvents()
 {
     WsClient watcher;
     QVERIFY(watcher.openAndWaitConnected(m_server->ws(QStringLiteral("/ws/events"))));
-    subscribe(watcher, {QStringLiteral("stream:main")});
+    QVERIFY(watcher.subscribe({QStringLiteral("stream:main")}));
     auto has = [&watcher](const QString &event, int listeners = -1) {
         for (const QJsonObject &o : watcher.json) {
             const QJsonObject d = o.value(QLatin1String("data")).toObject();
