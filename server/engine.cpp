@@ -218,6 +218,24 @@ void Engine::stopThreads()
     m_workers.clear();
 }
 
+QList<FanoutWorker::ListenerInfo> Engine::listenersOf(const QString &stream) const
+{
+    QList<FanoutWorker::ListenerInfo> out;
+    for (FanoutWorker *w : m_hub->workers())
+        out += w->listeners(stream);
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
+    return out;
+}
+
+bool Engine::kick(quint64 connectionId, const QString &reason)
+{
+    for (FanoutWorker *w : std::as_const(m_workers)) {
+        if (w->kick(connectionId, reason))
+            return true;
+    }
+    return false;
+}
+
 ProbeResult Engine::probe(int timeoutMs)
 {
     ProbeResult r;

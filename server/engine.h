@@ -1,6 +1,7 @@
 #pragma once
 
 #include "audioprocessor.h"
+#include "fanoutworker.h"
 #include "config.h"
 #include "hub.h"
 #include "metrics.h"
@@ -23,7 +24,6 @@ namespace onair {
 
 class Acceptor;
 class BannerService;
-class FanoutWorker;
 class FileWatcher;
 class Store;
 
@@ -65,6 +65,10 @@ public:
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QDateTime startedAt() const { return m_startedAt; }
     int workerCount() const { return int(m_hub->workers().size()); } // fan-out shards
+
+    // Listeners of a stream across all workers; closes one connection (any kind) by id.
+    QList<FanoutWorker::ListenerInfo> listenersOf(const QString &stream) const;
+    bool kick(quint64 connectionId, const QString &reason);
 
     // A frame through the hub to the internal probe listener on every worker.
     ProbeResult probe(int timeoutMs = 1000);

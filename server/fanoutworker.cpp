@@ -844,17 +844,24 @@ void FanoutWorker::startProbe(std::function<void(const QByteArray &frame)> recei
     });
 }
 
-void FanoutWorker::kick(quint64 connectionId, const QString &reason)
+bool FanoutWorker::kick(quint64 connectionId, const QString &reason)
 {
-    QMetaObject::invokeMethod(this, [this, connectionId, reason] {
+    bool found = false;
+    auto doKick = [&] {
         for (Connection *c : std::as_const(m_byWs)) {
-            if (c->id == connectionId) {
+            if (c->id == connectionId && !c->closing) {
                 qCInfo(lcWs).noquote() << "kicked" << c->id << c->peer << reason;
                 closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated, reason);
+                found = true;
                 return;
             }
         }
-    });
+    };
+    if (QThread::currentThread() == thread())
+        doKick();
+    else
+        QMetaObject::invokeMethod(this, doKick, Qt::BlockingQueuedConnection);
+    return found;
 }
 
 QList<FanoutWorker::ListenerInfo> FanoutWorker::listeners(const QString &stream)

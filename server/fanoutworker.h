@@ -51,8 +51,9 @@ public:
     void releaseAll();
     // Thread-safe: joins the internal probe listener; `received` runs on this thread.
     void startProbe(std::function<void(const QByteArray &frame)> received);
-    // Thread-safe: close one listener/speaker by connection id with a reason.
-    void kick(quint64 connectionId, const QString &reason);
+    // Closes one connection by id with 1008 and `reason`; false when this worker does not
+    // hold it. Blocks the caller briefly (never call it from another worker).
+    bool kick(quint64 connectionId, const QString &reason);
 
     struct ListenerInfo
     {

@@ -4,9 +4,9 @@
 #include "bannerservice.h"
 #include "engine.h"
 #include "logging.h"
-#include "store.h"
 #include "streamid.h"
 #include "topics.h"
+#include "store.h"
 
 #include <QHttpServer>
 #include <QHttpServerRequest>
@@ -237,6 +237,48 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
         }
         return QHttpServerResponse(QJsonObject{{QStringLiteral("acknowledged"), true},
                                                {QStringLiteral("broadcast_id"), id}});
+    });
+
+    http->route(QStringLiteral("/api/streams/<arg>/listeners"), Method::Get,
+                [=](const QString &stream, const QHttpServerRequest &req) -> QHttpServerResponse {
+        if (auto denied = requireRole(callerOf(req, secret), Role::Admin, metrics))
+            return std::move(*denied);
+        if (!isValidStreamId(stream))
+            return error(Status::BadRequest, QStringLiteral("invalid_stream_id"), streamIdError(stream));
+        QJsonArray out;
+        for (const FanoutWorker::ListenerInfo &l : engine->listenersOf(stream))
+            out.append(QJsonObject{{QStringLiteral("id"), QString::number(l.id)},
+                                   {QStringLiteral("address"), l.peer},
+                                   {QStringLiteral("connected_at"), QDateTime::fromMSecsSinceEpoch(l.connectedAtMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+                                   {QStringLiteral("backlog_bytes"), l.backlog},
+                                   {QStringLiteral("drops"), l.drops}});
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("stream_id"), stream}, {QStringLiteral("listeners"), out}});
+    });
+
+    http->route(QStringLiteral("/api/connections/<arg>/kick"), Method::Post,
+                [=](const QString &id, const QHttpServerRequest &req) -> QHttpServerResponse {
+        const Caller caller = callerOf(req, secret);
+        if (auto denied = requireRole(caller, Role::Admin, metrics))
+            return std::move(*denied);
+        QString reason = QStringLiteral("removed by the operator");
+        if (!req.body().isEmpty()) {
+            QJsonObject body;
+            if (auto bad = jsonBody(req, maxBody, &body))
+                return std::move(*bad);
+            const QJsonValue r = body.value(QLatin1String("reason"));
+            if (!r.isUndefined() && (!r.isString() || r.toString().toUtf8().size() > 120))
+                return error(Status::BadRequest, QStringLiteral("invalid_reason"),
+                             QStringLiteral("\"reason\" must be a string of at most 120 bytes (a close reason)"));
+            if (r.isString() && !r.toString().isEmpty())
+                reason = r.toString();
+        }
+        bool ok = false;
+        const quint64 connection = id.toULongLong(&ok);
+        if (!ok || !engine->kick(connection, reason))
+            return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no open connection with that id"));
+        QString auditErr;
+        engine->store()->audit(caller.identity, QStringLiteral("kick"), id + u' ' + reason, &auditErr);
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("kicked"), true}, {QStringLiteral("id"), id}});
     });
 
     http->route(QStringLiteral("/api/publish"), Method::Post,

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void payloadsAreVerbatim();
     void restAcknowledge();
     void eventsClientsGetBannersToo();
+    void adminListsAndKicksListeners();
 
 private:
     HttpReply post(const QString &path, const QByteArray &body, const QByteArray &headers)
@@ -269,6 +270,31 @@ void TestBanners::eventsClientsGetBannersToo()
     QVERIFY(events.waitJsonType(QStringLiteral("new_broadcast")));
     QTest::qWait(50);
     QVERIFY(speaker.lastJsonOfType(QStringLiteral("new_broadcast")).isEmpty()); // speakers are not audience
+}
+
+void TestBanners::adminListsAndKicksListeners()
+{
+    WsClient stay, go;
+    QVERIFY(stay.openAndWaitConnected(m_server->ws(QStringLiteral("/ws/listen/main"))));
+    QVERIFY(go.openAndWaitConnected(m_server->ws(QStringLiteral("/ws/listen/main"))));
+    HttpReply r = httpGet(m_server->port(), QStringLiteral("/api/streams/main/listeners"), m_admin);
+    QCOMPARE(r.status, 200);
+    const QJsonArray list = r.json().value(QLatin1String("listeners")).toArray();
+    QCOMPARE(list.size(), 2);
+    const QString goId = list.at(1).toObject().value(QLatin1String("id")).toString(); // sorted by id: the second
+    QCOMPARE(list.at(1).toObject().value(QLatin1String("address")).toString(),
+             QStringLiteral("127.0.0.1:%1").arg(go.socket.localPort()));
+    QCOMPARE(httpGet(m_server->port(), QStringLiteral("/api/streams/main/listeners"), bearer(m_server->token(Role::Speaker))).status, 403);
+    r = post(QStringLiteral("/api/connections/%1/kick").arg(goId), R"({"reason":"please reconnect"})", m_admin);
+    QCOMPARE(r.status, 200);
+    QVERIFY(go.waitDisconnected());
+    QCOMPARE(go.closeCode, 1008);
+    QCOMPARE(go.closeReason, QStringLiteral("please reconnect"));
+    QVERIFY(!stay.disconnected);
+    QCOMPARE(post(QStringLiteral("/api/connections/%1/kick").arg(goId), {}, m_admin).status, 404);
+    QCOMPARE(post(QStringLiteral("/api/connections/999999/kick"), {}, m_admin).status, 404);
+    QCOMPARE(post(QStringLiteral("/api/connections/1/kick"), R"({"reason":")" + QByteArray(200, 'x') + R"("})", m_admin).status, 400);
+    QTRY_COMPARE(m_server->engine().hub()->listenersOf(QStringLiteral("main")), 1);
 }
 
 QTEST_GUILESS_MAIN(TestBanners)
