@@ -5,6 +5,7 @@
 #include "bannerservice.h"
 #include "restapi.h"
 #include "sqlstore.h"
+#include "streamid.h"
 #include "clock.h"
 #include "fanoutworker.h"
 #include "filewatcher.h"
@@ -212,10 +213,98 @@ void Engine::stopThreads()
         t->wait();
     m_hub->setWorkers({});
     m_hub->setIngestWorker(nullptr);
+    {
+        QMutexLocker lock(&m_localMutex);
+        m_localListeners.clear(); // their sinks go with the workers
+    }
     qDeleteAll(m_workers);
     qDeleteAll(m_threads);
     m_threads.clear();
     m_workers.clear();
+}
+
+bool Engine::startLocalSpeaker(const QString &stream, const QJsonObject &format, QString *error)
+{
+    if (const QString e = streamIdError(stream); !e.isEmpty()) {
+        *error = e;
+        return false;
+    }
+    QMutexLocker lock(&m_localMutex);
+    if (m_localSpeakers.contains(stream))
+        return true;
+    const quint64 id = m_hub->nextConnectionId();
+    Refusal why{};
+    auto s = m_hub->joinSpeaker(stream, id, QStringLiteral("local microphone"), &why);
+    if (!s) {
+        *error = why == Refusal::StreamTaken ? QStringLiteral("stream '%1' already has a speaker").arg(stream)
+                                             : QStringLiteral("too many streams");
+        return false;
+    }
+    m_localSpeakers.insert(stream, {s, id});
+    lock.unlock();
+    m_hub->setFormat(s, format);
+    m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("speaker_joined")}, {QStringLiteral("stream_id"), stream}});
+    if (!format.isEmpty())
+        m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("format")},
+                               {QStringLiteral("stream_id"), stream},
+                               {QStringLiteral("format"), format}});
+    m_hub->publishTopic(QStringLiteral("stream:") + stream,
+                        QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_joined")},
+                                    {QStringLiteral("stream_id"), stream}});
+    qCInfo(lcWs).noquote() << "local speaker on air on" << stream;
+    return true;
+}
+
+void Engine::publishLocal(const QString &stream, const QByteArray &frame)
+{
+    std::shared_ptr<StreamState> s;
+    {
+        QMutexLocker lock(&m_localMutex);
+        s = m_localSpeakers.value(stream).first;
+    }
+    if (!s)
+        return;
+    s->framesIn.fetch_add(1, std::memory_order_relaxed);
+    s->bytesIn.fetch_add(frame.size(), std::memory_order_relaxed);
+    m_metrics->framesIn.fetch_add(1, std::memory_order_relaxed);
+    m_metrics->bytesIn.fetch_add(frame.size(), std::memory_order_relaxed);
+    m_hub->publishAudio(s, frame);
+}
+
+void Engine::stopLocalSpeaker(const QString &stream)
+{
+    QPair<std::shared_ptr<StreamState>, quint64> entry;
+    {
+        QMutexLocker lock(&m_localMutex);
+        entry = m_localSpeakers.take(stream);
+    }
+    if (!entry.first)
+        return;
+    m_hub->leaveSpeaker(entry.first, entry.second);
+    m_hub->publishJson(entry.first, {{QStringLiteral("type"), QStringLiteral("speaker_left")}, {QStringLiteral("stream_id"), stream}});
+    m_hub->publishTopic(QStringLiteral("stream:") + stream,
+                        QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_left")},
+                                    {QStringLiteral("stream_id"), stream}});
+    qCInfo(lcWs).noquote() << "local speaker off air on" << stream;
+}
+
+quint64 Engine::addLocalListener(const QString &stream, std::function<void(const QByteArray &frames)> received)
+{
+    if (!isValidStreamId(stream) || m_hub->workers().isEmpty())
+        return 0;
+    const quint64 id = m_hub->nextConnectionId();
+    QMutexLocker lock(&m_localMutex);
+    FanoutWorker *w = m_hub->workers()[int(m_nextLocalWorker++ % quint64(m_hub->workers().size()))];
+    m_localListeners.insert(id, w);
+    w->addSink(id, stream, std::move(received));
+    return id;
+}
+
+void Engine::removeLocalListener(quint64 id)
+{
+    QMutexLocker lock(&m_localMutex);
+    if (FanoutWorker *w = m_localListeners.take(id))
+        w->removeSink(id);
 }
 
 QList<FanoutWorker::ListenerInfo> Engine::listenersOf(const QString &stream) const

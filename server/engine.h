@@ -66,6 +66,15 @@ public:
     QDateTime startedAt() const { return m_startedAt; }
     int workerCount() const { return int(m_hub->workers().size()); } // fan-out shards
 
+    // In-process speaker (the desktop's microphone): no network hop. Thread-safe.
+    bool startLocalSpeaker(const QString &stream, const QJsonObject &format, QString *error);
+    void publishLocal(const QString &stream, const QByteArray &frame);
+    void stopLocalSpeaker(const QString &stream);
+    // In-process listener (the desktop's monitor); `received` runs on a worker thread with
+    // whole server frames (see splitServerFrames). Returns its id. Thread-safe.
+    quint64 addLocalListener(const QString &stream, std::function<void(const QByteArray &frames)> received);
+    void removeLocalListener(quint64 id);
+
     // Listeners of a stream across all workers; closes one connection (any kind) by id.
     QList<FanoutWorker::ListenerInfo> listenersOf(const QString &stream) const;
     bool kick(quint64 connectionId, const QString &reason);
@@ -100,6 +109,11 @@ private:
     bool m_running = false;
     bool m_stopping = false;
     bool m_upgradeAnswered = false;
+
+    QMutex m_localMutex;
+    QHash<QString, QPair<std::shared_ptr<StreamState>, quint64>> m_localSpeakers; // stream -> (state, id)
+    QHash<quint64, FanoutWorker *> m_localListeners;
+    quint64 m_nextLocalWorker = 0;
 
     QMutex m_probeMutex;
     quint64 m_probeSeq = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 
 namespace onair {
 
@@ -10,5 +11,14 @@ namespace onair {
 // of QWebSocket allocating a header and copying the payload per listener.
 enum class WsOpcode : quint8 { Text = 0x1, Binary = 0x2 };
 QByteArray buildServerFrame(WsOpcode opcode, const QByteArray &payload);
+
+// Splits a buffer of complete server frames (as an in-process listener receives them) into
+// (opcode, payload) pairs. Stops at the first incomplete or masked frame.
+struct ServerFrame
+{
+    WsOpcode opcode;
+    QByteArray payload;
+};
+QList<ServerFrame> splitServerFrames(const QByteArray &frames);
 
 } // namespace onair
