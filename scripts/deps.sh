@@ -9,9 +9,11 @@ pkgs=(
   libqt6sql6-sqlite libqt6sql6-psql
   qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libopus-dev libhiredis-dev libqrencode-dev
+  qt6-qpa-plugins libgl-dev
 )
 if [ "${1:-build}" = test ]; then
-  pkgs+=(python3 curl procps)
+  # curl: bench scripts; xvfb + xauth: screenshots; pulseaudio + espeak-ng: the virtual microphone test
+  pkgs+=(python3 curl procps xvfb xauth pulseaudio pulseaudio-utils espeak-ng)
 fi
 
 missing=()

@@ -1,0 +1,91 @@
+// onair: the desktop control room, with the engine running in-process on its own threads.
+#include "enginehost.h"
+#include "logmodel.h"
+#include "mainwindow.h"
+#include "serveroptions.h"
+#include "style.h"
+#include "unixsignals.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QMessageBox>
+#include <QTimer>
+#include <QTranslator>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    qputenv("QT_NO_GLIB", "1"); // see app/server_main.cpp: the fan-out workers need the UNIX dispatcher
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("onair"));
+    QApplication::setOrganizationName(QStringLiteral("OnAir"));
+    QApplication::setApplicationVersion(QStringLiteral(ONAIR_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("onair"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("OnAir control room: go on air, watch listeners, send banners."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    onair::addEngineOptions(parser);
+    parser.addOption({QStringLiteral("source"), QStringLiteral("Audio source: mic, mic:NAME, tone, tone:HZ or file:PATH."),
+                      QStringLiteral("spec")});
+    parser.addOption({QStringLiteral("on-air"), QStringLiteral("Go on air on this stream at launch."), QStringLiteral("stream")});
+    parser.addOption({QStringLiteral("lang"), QStringLiteral("User interface language (en, nl) [default: the system's]."),
+                      QStringLiteral("lang")});
+    parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window after --screenshot-delay ms and quit."),
+                      QStringLiteral("path")});
+    parser.addOption({QStringLiteral("screenshot-delay"), QStringLiteral("Delay before --screenshot [3000]."),
+                      QStringLiteral("ms"), QStringLiteral("3000")});
+    parser.process(app);
+
+    QTranslator translator;
+    const QString lang = parser.isSet(QStringLiteral("lang")) ? parser.value(QStringLiteral("lang")) : QLocale().name();
+    if (translator.load(QLocale(lang), QStringLiteral("onair"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(lang), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+
+    onair::EngineConfig config;
+    if (const QString err = onair::applyEngineOptions(parser, &config); !err.isEmpty()) {
+        std::fprintf(stderr, "onair: %s\n", qPrintable(err));
+        return 2;
+    }
+    onair::applyControlRoomStyle(app);
+    onair::LogModel log;
+    onair::EngineHost host(config);
+    QString error;
+    if (!host.start(&error)) {
+        std::fprintf(stderr, "onair: %s\n", qPrintable(error));
+        QMessageBox::critical(nullptr, QObject::tr("OnAir"), QObject::tr("The broadcast server could not start:\n%1").arg(error));
+        return 1;
+    }
+    std::printf("OnAir listening on http://%s:%u\n", qPrintable(host.engine()->address().toString()), host.engine()->port());
+    std::fflush(stdout);
+
+    onair::MainWindow window(&host, &log);
+    if (parser.isSet(QStringLiteral("source")))
+        window.setSource(parser.value(QStringLiteral("source")));
+    window.show();
+    if (parser.isSet(QStringLiteral("on-air")))
+        window.goOnAir(parser.value(QStringLiteral("on-air")));
+    if (parser.isSet(QStringLiteral("screenshot"))) {
+        const QString path = parser.value(QStringLiteral("screenshot"));
+        QTimer::singleShot(parser.value(QStringLiteral("screenshot-delay")).toInt(), &window, [&window, path] {
+            window.grab().save(path);
+            window.close();
+            QApplication::quit();
+        });
+    }
+    onair::UnixSignals unixSignals;
+    QObject::connect(&unixSignals, &onair::UnixSignals::terminationRequested, &app, [&window] {
+        window.close();
+        QApplication::quit();
+    });
+    return app.exec();
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Fills translations/onair_nl.ts from the Dutch phrase book below (run after lupdate).
+Exits 1 and names the strings that have no Dutch yet, so a new English string cannot slip
+through untranslated."""
+import re
+import sys
+import html
+
+NL = {
+    'OnAir': 'OnAir',
+    'The broadcast server could not start:\n%1': 'De uitzendserver kon niet starten:\n%1',
+    'tone frequency must be 20-20000 Hz': 'de toonfrequentie moet tussen 20 en 20000 Hz liggen',
+    "no input device matches '%1'": "geen invoerapparaat komt overeen met '%1'",
+    "unknown source '%1' (use mic, mic:NAME, tone, tone:HZ or file:PATH)":
+        "onbekende bron '%1' (gebruik mic, mic:NAAM, tone, tone:HZ of file:PAD)",
+    'Input level': 'Invoerniveau',
+    'Peak %1 dBFS, RMS %2 dBFS': 'Piek %1 dBFS, RMS %2 dBFS',
+    'silence': 'stilte',
+    '%1 dBFS': '%1 dBFS',
+    'Address': 'Adres',
+    'Connected since': 'Verbonden sinds',
+    'Backlog': 'Achterstand',
+    'Drops': 'Overgeslagen',
+    'Connection': 'Verbinding',
+    'OnAir control room': 'OnAir regiekamer',
+    'Live streams': 'Live streams',
+    'Kick': 'Verwijderen',
+    "Close the selected listener's connection": 'Verbreek de verbinding van de geselecteerde luisteraar',
+    'Streams': 'Streams',
+    'Listeners of the selected stream': 'Luisteraars van de geselecteerde stream',
+    'Filter the log (e.g. onair.ws, refused, main)': 'Filter het logboek (bijv. onair.ws, refused, main)',
+    'Log': 'Logboek',
+    'removed by the operator': 'verwijderd door de operator',
+    'Listener %1 was disconnected.': 'Luisteraar %1 is losgekoppeld.',
+    'ON AIR': 'IN DE LUCHT',
+    'Go on air': 'Ga de lucht in',
+    'On air on stream %1.': 'In de lucht op stream %1.',
+    'Off air.': 'Uit de lucht.',
+    'Speak': 'Spreken',
+    'Go on air / off air (Ctrl+Space)': 'De lucht in / uit de lucht (Ctrl+Spatie)',
+    'stream name': 'naam van de stream',
+    'Stream name': 'Naam van de stream',
+    'Audio source': 'Geluidsbron',
+    'Mute': 'Dempen',
+    'Monitor selected stream': 'Geselecteerde stream meeluisteren',
+    'Monitor volume': 'Volume meeluisteren',
+    'Stream': 'Stream',
+    'Source': 'Bron',
+    'Choose a WAV file': 'Kies een WAV-bestand',
+    'WAV files (*.wav)': 'WAV-bestanden (*.wav)',
+    'Banner': 'Mededeling',
+    'Text every listener sees, e.g. "Session B starts in 5 minutes"':
+        'Tekst die elke luisteraar ziet, bijv. "Sessie B begint over 5 minuten"',
+    'Banner text': 'Tekst van de mededeling',
+    'Info': 'Info',
+    'Warning': 'Waarschuwing',
+    'Alert': 'Alarm',
+    'Send': 'Versturen',
+    'Send the banner to every listener (Ctrl+Return)': 'Verstuur de mededeling naar elke luisteraar (Ctrl+Enter)',
+    'Clear': 'Wissen',
+    'No banner is showing.': 'Er wordt geen mededeling getoond.',
+    'The banner could not be cleared: %1': 'De mededeling kon niet worden gewist: %1',
+    'Health': 'Status',
+    'Listen at': 'Luisteren via',
+    'Up for': 'Actief sinds',
+    'Connections': 'Verbindingen',
+    'Messages/s': 'Berichten/s',
+    'Fan-out p99': 'Verspreiding p99',
+    'Components': 'Onderdelen',
+    'Share': 'Delen',
+    'QR code of the listener link': 'QR-code van de luisterlink',
+    'Copy link': 'Link kopiëren',
+    'Listeners scan the code or open the link:': 'Luisteraars scannen de code of openen de link:',
+    'Link copied.': 'Link gekopieerd.',
+    'Microphone: %1': 'Microfoon: %1',
+    'No microphone found': 'Geen microfoon gevonden',
+    'Test tone (440 Hz)': 'Testtoon (440 Hz)',
+    'WAV file…': 'WAV-bestand…',
+    'File: %1': 'Bestand: %1',
+    'No microphone found: use the test tone or a WAV file, or connect a microphone.':
+        'Geen microfoon gevonden: gebruik de testtoon of een WAV-bestand, of sluit een microfoon aan.',
+    'Stream name: %1': 'Naam van de stream: %1',
+    'Choose an audio source first.': 'Kies eerst een geluidsbron.',
+    '≤ %1 ms': '≤ %1 ms',
+    '%1 engine &nbsp; %2 store &nbsp; %3 capacity': '%1 server &nbsp; %2 opslag &nbsp; %3 capaciteit',
+    '%1/%2': '%1/%2',
+    'The banner was not sent: %1': 'De mededeling is niet verstuurd: %1',
+    'Banner sent.': 'Mededeling verstuurd.',
+    'Dismissed by: %1': 'Weggeklikt door: %1',
+    'No microphone found. Connect one, or use the test tone.': 'Geen microfoon gevonden. Sluit er een aan of gebruik de testtoon.',
+    '%1 cannot record 48 kHz mono 16-bit audio.': '%1 kan geen 48 kHz mono 16-bit geluid opnemen.',
+    'The microphone stopped (%1).': 'De microfoon is gestopt (%1).',
+    'Could not open %1.': 'Kon %1 niet openen.',
+    'No audio output device to monitor on.': 'Geen geluidsuitvoer om op mee te luisteren.',
+    'Speaker': 'Spreker',
+    'Listeners': 'Luisteraars',
+    'Frames/s in': 'Frames/s in',
+    'Out': 'Uit',
+    'Listeners (last minute)': 'Luisteraars (laatste minuut)',
+    'none': 'geen',
+    '/s': '/s',
+    'Test tone %1 Hz': 'Testtoon %1 Hz',
+    'File %1': 'Bestand %1',
+    'cannot open %1: %2': 'kan %1 niet openen: %2',
+    '%1 is not a WAV file': '%1 is geen WAV-bestand',
+    '%1: only 16-bit PCM mono or stereo WAV is supported': '%1: alleen 16-bit PCM mono of stereo WAV wordt ondersteund',
+    '%1 is %2 Hz; OnAir streams 48000 Hz (convert it, e.g. sox in.wav -r 48000 out.wav)':
+        '%1 is %2 Hz; OnAir zendt 48000 Hz uit (zet het om, bijv. sox in.wav -r 48000 out.wav)',
+    '%1 has no audio': '%1 bevat geen geluid',
+}
+PLURALS = {}
+
+path = sys.argv[1] if len(sys.argv) > 1 else 'translations/onair_nl.ts'
+ts = open(path, encoding='utf-8').read()
+missing = []
+
+def fill(m):
+    block = m.group(0)
+    src = html.unescape(re.search(r'<source>(.*?)</source>', block, re.S).group(1))
+    esc = lambda s: html.escape(s, quote=False).replace("'", '&apos;').replace('"', '&quot;')
+    if 'numerus="yes"' in block:
+        if src not in PLURALS:
+            missing.append(src)
+            return block
+        forms = ''.join('\n            <numerusform>%s</numerusform>' % esc(f) for f in PLURALS[src])
+        new = '<translation>%s\n        </translation>' % forms
+    else:
+        if src not in NL:
+            missing.append(src)
+            return block
+        new = '<translation>%s</translation>' % esc(NL[src])
+    return re.sub(r'<translation[^>]*>.*?</translation>|<translation[^>]*/>', lambda _: new, block, flags=re.S)
+
+ts = re.sub(r'<message[^>]*>.*?</message>', fill, ts, flags=re.S)
+open(path, 'w', encoding='utf-8').write(ts)
+if missing:
+    print('no Dutch for:', *missing, sep='\n  ')
+    sys.exit(1)

@@ -1,0 +1,436 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="nl_NL">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>OnAir</source>
+        <translation>OnAir</translation>
+    </message>
+    <message>
+        <source>The broadcast server could not start:
+%1</source>
+        <translation>De uitzendserver kon niet starten:
+%1</translation>
+    </message>
+</context>
+<context>
+    <name>onair::AudioFrameSource</name>
+    <message>
+        <source>tone frequency must be 20-20000 Hz</source>
+        <translation>de toonfrequentie moet tussen 20 en 20000 Hz liggen</translation>
+    </message>
+    <message>
+        <source>no input device matches &apos;%1&apos;</source>
+        <translation>geen invoerapparaat komt overeen met &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>unknown source &apos;%1&apos; (use mic, mic:NAME, tone, tone:HZ or file:PATH)</source>
+        <translation>onbekende bron &apos;%1&apos; (gebruik mic, mic:NAAM, tone, tone:HZ of file:PAD)</translation>
+    </message>
+</context>
+<context>
+    <name>onair::LevelMeter</name>
+    <message>
+        <source>Input level</source>
+        <translation>Invoerniveau</translation>
+    </message>
+    <message>
+        <source>Peak %1 dBFS, RMS %2 dBFS</source>
+        <translation>Piek %1 dBFS, RMS %2 dBFS</translation>
+    </message>
+    <message>
+        <source>silence</source>
+        <translation>stilte</translation>
+    </message>
+    <message>
+        <source>%1 dBFS</source>
+        <translation>%1 dBFS</translation>
+    </message>
+</context>
+<context>
+    <name>onair::ListenersModel</name>
+    <message>
+        <source>Address</source>
+        <translation>Adres</translation>
+    </message>
+    <message>
+        <source>Connected since</source>
+        <translation>Verbonden sinds</translation>
+    </message>
+    <message>
+        <source>Backlog</source>
+        <translation>Achterstand</translation>
+    </message>
+    <message>
+        <source>Drops</source>
+        <translation>Overgeslagen</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbinding</translation>
+    </message>
+</context>
+<context>
+    <name>onair::MainWindow</name>
+    <message>
+        <source>OnAir control room</source>
+        <translation>OnAir regiekamer</translation>
+    </message>
+    <message>
+        <source>Live streams</source>
+        <translation>Live streams</translation>
+    </message>
+    <message>
+        <source>Kick</source>
+        <translation>Verwijderen</translation>
+    </message>
+    <message>
+        <source>Close the selected listener&apos;s connection</source>
+        <translation>Verbreek de verbinding van de geselecteerde luisteraar</translation>
+    </message>
+    <message>
+        <source>Streams</source>
+        <translation>Streams</translation>
+    </message>
+    <message>
+        <source>Listeners of the selected stream</source>
+        <translation>Luisteraars van de geselecteerde stream</translation>
+    </message>
+    <message>
+        <source>Filter the log (e.g. onair.ws, refused, main)</source>
+        <translation>Filter het logboek (bijv. onair.ws, refused, main)</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Logboek</translation>
+    </message>
+    <message>
+        <source>removed by the operator</source>
+        <translation>verwijderd door de operator</translation>
+    </message>
+    <message>
+        <source>Listener %1 was disconnected.</source>
+        <translation>Luisteraar %1 is losgekoppeld.</translation>
+    </message>
+    <message>
+        <source>ON AIR</source>
+        <translation>IN DE LUCHT</translation>
+    </message>
+    <message>
+        <source>Go on air</source>
+        <translation>Ga de lucht in</translation>
+    </message>
+    <message>
+        <source>On air on stream %1.</source>
+        <translation>In de lucht op stream %1.</translation>
+    </message>
+    <message>
+        <source>Off air.</source>
+        <translation>Uit de lucht.</translation>
+    </message>
+    <message>
+        <source>Speak</source>
+        <translation>Spreken</translation>
+    </message>
+    <message>
+        <source>Go on air / off air (Ctrl+Space)</source>
+        <translation>De lucht in / uit de lucht (Ctrl+Spatie)</translation>
+    </message>
+    <message>
+        <source>stream name</source>
+        <translation>naam van de stream</translation>
+    </message>
+    <message>
+        <source>Stream name</source>
+        <translation>Naam van de stream</translation>
+    </message>
+    <message>
+        <source>Audio source</source>
+        <translation>Geluidsbron</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Dempen</translation>
+    </message>
+    <message>
+        <source>Monitor selected stream</source>
+        <translation>Geselecteerde stream meeluisteren</translation>
+    </message>
+    <message>
+        <source>Monitor volume</source>
+        <translation>Volume meeluisteren</translation>
+    </message>
+    <message>
+        <source>Stream</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Bron</translation>
+    </message>
+    <message>
+        <source>Choose a WAV file</source>
+        <translation>Kies een WAV-bestand</translation>
+    </message>
+    <message>
+        <source>WAV files (*.wav)</source>
+        <translation>WAV-bestanden (*.wav)</translation>
+    </message>
+    <message>
+        <source>Banner</source>
+        <translation>Mededeling</translation>
+    </message>
+    <message>
+        <source>Text every listener sees, e.g. &quot;Session B starts in 5 minutes&quot;</source>
+        <translation>Tekst die elke luisteraar ziet, bijv. &quot;Sessie B begint over 5 minuten&quot;</translation>
+    </message>
+    <message>
+        <source>Banner text</source>
+        <translation>Tekst van de mededeling</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Waarschuwing</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Versturen</translation>
+    </message>
+    <message>
+        <source>Send the banner to every listener (Ctrl+Return)</source>
+        <translation>Verstuur de mededeling naar elke luisteraar (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Wissen</translation>
+    </message>
+    <message>
+        <source>No banner is showing.</source>
+        <translation>Er wordt geen mededeling getoond.</translation>
+    </message>
+    <message>
+        <source>The banner could not be cleared: %1</source>
+        <translation>De mededeling kon niet worden gewist: %1</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Listen at</source>
+        <translation>Luisteren via</translation>
+    </message>
+    <message>
+        <source>Up for</source>
+        <translation>Actief sinds</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindingen</translation>
+    </message>
+    <message>
+        <source>Messages/s</source>
+        <translation>Berichten/s</translation>
+    </message>
+    <message>
+        <source>Fan-out p99</source>
+        <translation>Verspreiding p99</translation>
+    </message>
+    <message>
+        <source>Components</source>
+        <translation>Onderdelen</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Delen</translation>
+    </message>
+    <message>
+        <source>QR code of the listener link</source>
+        <translation>QR-code van de luisterlink</translation>
+    </message>
+    <message>
+        <source>Copy link</source>
+        <translation>Link kopiëren</translation>
+    </message>
+    <message>
+        <source>Listeners scan the code or open the link:</source>
+        <translation>Luisteraars scannen de code of openen de link:</translation>
+    </message>
+    <message>
+        <source>Link copied.</source>
+        <translation>Link gekopieerd.</translation>
+    </message>
+    <message>
+        <source>Microphone: %1</source>
+        <translation>Microfoon: %1</translation>
+    </message>
+    <message>
+        <source>No microphone found</source>
+        <translation>Geen microfoon gevonden</translation>
+    </message>
+    <message>
+        <source>Test tone (440 Hz)</source>
+        <translation>Testtoon (440 Hz)</translation>
+    </message>
+    <message>
+        <source>WAV file…</source>
+        <translation>WAV-bestand…</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>Bestand: %1</translation>
+    </message>
+    <message>
+        <source>No microphone found: use the test tone or a WAV file, or connect a microphone.</source>
+        <translation>Geen microfoon gevonden: gebruik de testtoon of een WAV-bestand, of sluit een microfoon aan.</translation>
+    </message>
+    <message>
+        <source>Stream name: %1</source>
+        <translation>Naam van de stream: %1</translation>
+    </message>
+    <message>
+        <source>Choose an audio source first.</source>
+        <translation>Kies eerst een geluidsbron.</translation>
+    </message>
+    <message>
+        <source>≤ %1 ms</source>
+        <translation>≤ %1 ms</translation>
+    </message>
+    <message>
+        <source>%1 engine &amp;nbsp; %2 store &amp;nbsp; %3 capacity</source>
+        <translation>%1 server &amp;nbsp; %2 opslag &amp;nbsp; %3 capaciteit</translation>
+    </message>
+    <message>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <source>The banner was not sent: %1</source>
+        <translation>De mededeling is niet verstuurd: %1</translation>
+    </message>
+    <message>
+        <source>Banner sent.</source>
+        <translation>Mededeling verstuurd.</translation>
+    </message>
+    <message>
+        <source>Dismissed by: %1</source>
+        <translation>Weggeklikt door: %1</translation>
+    </message>
+</context>
+<context>
+    <name>onair::MicSource</name>
+    <message>
+        <source>No microphone found. Connect one, or use the test tone.</source>
+        <translation>Geen microfoon gevonden. Sluit er een aan of gebruik de testtoon.</translation>
+    </message>
+    <message>
+        <source>%1 cannot record 48 kHz mono 16-bit audio.</source>
+        <translation>%1 kan geen 48 kHz mono 16-bit geluid opnemen.</translation>
+    </message>
+    <message>
+        <source>The microphone stopped (%1).</source>
+        <translation>De microfoon is gestopt (%1).</translation>
+    </message>
+    <message>
+        <source>Could not open %1.</source>
+        <translation>Kon %1 niet openen.</translation>
+    </message>
+</context>
+<context>
+    <name>onair::Monitor</name>
+    <message>
+        <source>No audio output device to monitor on.</source>
+        <translation>Geen geluidsuitvoer om op mee te luisteren.</translation>
+    </message>
+</context>
+<context>
+    <name>onair::StreamsModel</name>
+    <message>
+        <source>Stream</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>Spreker</translation>
+    </message>
+    <message>
+        <source>Listeners</source>
+        <translation>Luisteraars</translation>
+    </message>
+    <message>
+        <source>Frames/s in</source>
+        <translation>Frames/s in</translation>
+    </message>
+    <message>
+        <source>Out</source>
+        <translation>Uit</translation>
+    </message>
+    <message>
+        <source>Drops</source>
+        <translation>Overgeslagen</translation>
+    </message>
+    <message>
+        <source>Fan-out p99</source>
+        <translation>Verspreiding p99</translation>
+    </message>
+    <message>
+        <source>Listeners (last minute)</source>
+        <translation>Luisteraars (laatste minuut)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>geen</translation>
+    </message>
+    <message>
+        <source>/s</source>
+        <translation>/s</translation>
+    </message>
+    <message>
+        <source>≤ %1 ms</source>
+        <translation>≤ %1 ms</translation>
+    </message>
+</context>
+<context>
+    <name>onair::ToneSource</name>
+    <message>
+        <source>Test tone %1 Hz</source>
+        <translation>Testtoon %1 Hz</translation>
+    </message>
+</context>
+<context>
+    <name>onair::WavFileSource</name>
+    <message>
+        <source>File %1</source>
+        <translation>Bestand %1</translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>kan %1 niet openen: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a WAV file</source>
+        <translation>%1 is geen WAV-bestand</translation>
+    </message>
+    <message>
+        <source>%1: only 16-bit PCM mono or stereo WAV is supported</source>
+        <translation>%1: alleen 16-bit PCM mono of stereo WAV wordt ondersteund</translation>
+    </message>
+    <message>
+        <source>%1 is %2 Hz; OnAir streams 48000 Hz (convert it, e.g. sox in.wav -r 48000 out.wav)</source>
+        <translation>%1 is %2 Hz; OnAir zendt 48000 Hz uit (zet het om, bijv. sox in.wav -r 48000 out.wav)</translation>
+    </message>
+    <message>
+        <source>%1 has no audio</source>
+        <translation>%1 bevat geen geluid</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,248 @@
+#include "audiosource.h"
+
+#include <QAudioFormat>
+#include <QAudioSource>
+#include <QMediaDevices>
+#include <QtEndian>
+
+#include <cmath>
+#include <numbers>
+
+namespace onair {
+
+void AudioFrameSource::deliver(QByteArray frame)
+{
+    if (m_muted)
+        frame.fill('\0');
+    Q_EMIT this->frame(frame);
+}
+
+ToneSource::ToneSource(double frequency, QObject *parent) : AudioFrameSource(parent), m_frequency(frequency)
+{
+    m_timer.setTimerType(Qt::PreciseTimer);
+    m_timer.setInterval(5);
+    connect(&m_timer, &QTimer::timeout, this, &ToneSource::tick);
+}
+
+QString ToneSource::description() const { return tr("Test tone %1 Hz").arg(m_frequency); }
+
+bool ToneSource::start()
+{
+    m_framesSent = 0;
+    m_clock.start();
+    m_timer.start();
+    return true;
+}
+
+void ToneSource::stop() { m_timer.stop(); }
+
+void ToneSource::tick()
+{
+    // Emit as many 20 ms frames as the clock says are due: timers drift, the clock does not.
+    const qint64 due = m_clock.elapsed() / 20 + 1;
+    while (m_framesSent < due) {
+        QByteArray f(kFrameBytes, Qt::Uninitialized);
+        const double step = 2 * std::numbers::pi * m_frequency / kSampleRate;
+        for (int i = 0; i < kFrameSamples; ++i) {
+            const auto v = qint16(std::lround(0.316 * 32767 * std::sin(m_phase)));
+            qToLittleEndian(v, f.data() + 2 * i);
+            m_phase += step;
+        }
+        m_phase = std::fmod(m_phase, 2 * std::numbers::pi);
+        ++m_framesSent;
+        deliver(f);
+    }
+}
+
+WavFileSource::WavFileSource(QString path, QObject *parent) : AudioFrameSource(parent), m_path(std::move(path))
+{
+    m_timer.setTimerType(Qt::PreciseTimer);
+    m_timer.setInterval(5);
+    connect(&m_timer, &QTimer::timeout, this, &WavFileSource::tick);
+}
+
+QString WavFileSource::description() const { return tr("File %1").arg(m_path); }
+
+QByteArray WavFileSource::loadWav(const QString &path, QString *error)
+{
+    // Qt has no WAV reader outside QAudioDecoder (which needs a media backend); the RIFF
+    // header is small enough to read here. Only what OnAir can stream is accepted.
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = tr("cannot open %1: %2").arg(path, f.errorString());
+        return {};
+    }
+    const QByteArray all = f.readAll();
+    if (all.size() < 12 || !all.startsWith("RIFF") || all.mid(8, 4) != "WAVE") {
+        *error = tr("%1 is not a WAV file").arg(path);
+        return {};
+    }
+    int channels = 0, rate = 0, bits = 0, format = 0;
+    QByteArray data;
+    qsizetype pos = 12;
+    while (pos + 8 <= all.size()) {
+        const QByteArray id = all.mid(pos, 4);
+        const quint32 len = qFromLittleEndian<quint32>(all.constData() + pos + 4);
+        const qsizetype body = pos + 8;
+        if (body + qsizetype(len) > all.size() && id != "data")
+            break;
+        if (id == "fmt " && len >= 16) {
+            format = qFromLittleEndian<quint16>(all.constData() + body);
+            channels = qFromLittleEndian<quint16>(all.constData() + body + 2);
+            rate = int(qFromLittleEndian<quint32>(all.constData() + body + 4));
+            bits = qFromLittleEndian<quint16>(all.constData() + body + 14);
+        } else if (id == "data") {
+            data = all.mid(body, qMin<qsizetype>(len, all.size() - body));
+            break;
+        }
+        pos = body + qsizetype(len) + (len & 1);
+    }
+    if ((format != 1 && format != 0xFFFE) || bits != 16 || (channels != 1 && channels != 2)) {
+        *error = tr("%1: only 16-bit PCM mono or stereo WAV is supported").arg(path);
+        return {};
+    }
+    if (rate != kSampleRate) {
+        *error = tr("%1 is %2 Hz; OnAir streams 48000 Hz (convert it, e.g. sox in.wav -r 48000 out.wav)").arg(path).arg(rate);
+        return {};
+    }
+    if (data.isEmpty()) {
+        *error = tr("%1 has no audio").arg(path);
+        return {};
+    }
+    if (channels == 2) {
+        QByteArray mono(data.size() / 4 * 2, Qt::Uninitialized);
+        for (qsizetype i = 0; i + 3 < data.size(); i += 4) {
+            const int l = qFromLittleEndian<qint16>(data.constData() + i);
+            const int r = qFromLittleEndian<qint16>(data.constData() + i + 2);
+            qToLittleEndian(qint16((l + r) / 2), mono.data() + i / 2);
+        }
+        data = mono;
+    }
+    return data;
+}
+
+bool WavFileSource::start()
+{
+    QString error;
+    m_pcm = loadWav(m_path, &error);
+    if (m_pcm.isEmpty()) {
+        Q_EMIT failed(error);
+        return false;
+    }
+    m_pos = 0;
+    m_framesSent = 0;
+    m_clock.start();
+    m_timer.start();
+    return true;
+}
+
+void WavFileSource::stop() { m_timer.stop(); }
+
+void WavFileSource::tick()
+{
+    const qint64 due = m_clock.elapsed() / 20 + 1;
+    while (m_framesSent < due) {
+        QByteArray f;
+        f.reserve(kFrameBytes);
+        while (f.size() < kFrameBytes) {
+            const qsizetype take = qMin<qsizetype>(kFrameBytes - f.size(), m_pcm.size() - m_pos);
+            f.append(m_pcm.constData() + m_pos, take);
+            m_pos = (m_pos + take) % m_pcm.size(); // loop
+        }
+        ++m_framesSent;
+        deliver(f);
+    }
+}
+
+MicSource::MicSource(QAudioDevice device, QObject *parent) : AudioFrameSource(parent), m_device(std::move(device)) {}
+
+MicSource::~MicSource() { stop(); }
+
+QString MicSource::description() const { return m_device.description(); }
+
+bool MicSource::start()
+{
+    if (m_device.isNull()) {
+        Q_EMIT failed(tr("No microphone found. Connect one, or use the test tone."));
+        return false;
+    }
+    QAudioFormat format;
+    format.setSampleRate(kSampleRate);
+    format.setChannelCount(1);
+    format.setSampleFormat(QAudioFormat::Int16);
+    if (!m_device.isFormatSupported(format)) {
+        Q_EMIT failed(tr("%1 cannot record 48 kHz mono 16-bit audio.").arg(m_device.description()));
+        return false;
+    }
+    m_source = new QAudioSource(m_device, format, this);
+    m_source->setBufferSize(kFrameBytes * 4);
+    connect(m_source, &QAudioSource::stateChanged, this, [this](QAudio::State) {
+        if (m_source && m_source->error() != QAudio::NoError && m_source->error() != QAudio::UnderrunError)
+            Q_EMIT failed(tr("The microphone stopped (%1).").arg(m_device.description()));
+    });
+    m_io = m_source->start();
+    if (!m_io) {
+        Q_EMIT failed(tr("Could not open %1.").arg(m_device.description()));
+        return false;
+    }
+    connect(m_io, &QIODevice::readyRead, this, &MicSource::readAvailable);
+    return true;
+}
+
+void MicSource::stop()
+{
+    if (m_source) {
+        m_source->stop();
+        m_source->deleteLater();
+        m_source = nullptr;
+        m_io = nullptr;
+    }
+    m_pending.clear();
+}
+
+void MicSource::readAvailable()
+{
+    m_pending += m_io->readAll();
+    while (m_pending.size() >= kFrameBytes) {
+        deliver(m_pending.left(kFrameBytes));
+        m_pending.remove(0, kFrameBytes);
+    }
+}
+
+std::unique_ptr<AudioFrameSource> makeAudioSource(const QString &spec, QString *error)
+{
+    if (spec == QLatin1String("tone"))
+        return std::make_unique<ToneSource>();
+    if (spec.startsWith(QLatin1String("tone:"))) {
+        bool ok = false;
+        const double hz = spec.mid(5).toDouble(&ok);
+        if (!ok || hz < 20 || hz > 20000) {
+            *error = AudioFrameSource::tr("tone frequency must be 20-20000 Hz");
+            return nullptr;
+        }
+        return std::make_unique<ToneSource>(hz);
+    }
+    if (spec.startsWith(QLatin1String("file:"))) {
+        QString err;
+        if (WavFileSource::loadWav(spec.mid(5), &err).isEmpty()) {
+            *error = err;
+            return nullptr;
+        }
+        return std::make_unique<WavFileSource>(spec.mid(5));
+    }
+    if (spec == QLatin1String("mic") || spec.startsWith(QLatin1String("mic:"))) {
+        const QString name = spec.mid(4);
+        if (name.isEmpty())
+            return std::make_unique<MicSource>(QMediaDevices::defaultAudioInput());
+        for (const QAudioDevice &d : QMediaDevices::audioInputs()) {
+            if (d.description().contains(name, Qt::CaseInsensitive) || QString::fromUtf8(d.id()) == name)
+                return std::make_unique<MicSource>(d);
+        }
+        *error = AudioFrameSource::tr("no input device matches '%1'").arg(name);
+        return nullptr;
+    }
+    *error = AudioFrameSource::tr("unknown source '%1' (use mic, mic:NAME, tone, tone:HZ or file:PATH)").arg(spec);
+    return nullptr;
+}
+
+} // namespace onair

@@ -1,0 +1,107 @@
+#include "enginehost.h"
+
+#include "bannerservice.h"
+
+namespace onair {
+
+EngineHost::EngineHost(EngineConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
+{
+    qRegisterMetaType<onair::EngineSnapshot>();
+    m_thread.setObjectName(QStringLiteral("onair-engine"));
+    m_poll.setInterval(250); // 4 Hz: aggregated snapshots, never per network event
+    connect(&m_poll, &QTimer::timeout, this, [this] { Q_EMIT snapshotReady(snapshot()); });
+}
+
+EngineHost::~EngineHost()
+{
+    m_poll.stop();
+    if (m_engine) {
+        QMetaObject::invokeMethod(m_engine, [this] { delete m_engine; }, Qt::BlockingQueuedConnection);
+        m_engine = nullptr;
+    }
+    m_thread.quit();
+    m_thread.wait();
+}
+
+bool EngineHost::start(QString *error)
+{
+    m_thread.start();
+    bool ok = false;
+    // The engine is created on its thread so that it and its sockets live there.
+    auto *holder = new QObject;
+    holder->moveToThread(&m_thread);
+    QMetaObject::invokeMethod(holder, [&] {
+        m_engine = new Engine(m_config);
+        ok = m_engine->start(error);
+        if (!ok) {
+            delete m_engine;
+            m_engine = nullptr;
+        }
+    }, Qt::BlockingQueuedConnection);
+    holder->deleteLater();
+    if (ok)
+        m_poll.start();
+    return ok;
+}
+
+QUrl EngineHost::baseUrl() const { return m_engine ? m_engine->baseUrl() : QUrl(); }
+
+EngineSnapshot EngineHost::snapshot() const
+{
+    EngineSnapshot s;
+    if (!m_engine)
+        return s;
+    // All of these are thread-safe reads (mutex or atomics).
+    s.streams = m_engine->hub()->snapshot();
+    s.uptimeMs = m_engine->uptimeMs();
+    s.connections = m_engine->hub()->connections();
+    s.framesOut = m_engine->metrics()->framesOut.load();
+    s.fanoutP99Ms = m_engine->metrics()->fanoutQuantileMs(0.99);
+    s.activeBanner = m_engine->banners()->active();
+    s.acknowledged = m_engine->banners()->acknowledgedCount();
+    s.storeState = QStringLiteral("ok");
+    return s;
+}
+
+std::optional<Banner> EngineHost::sendBanner(const QString &text, const QString &type, QString *error)
+{
+    std::optional<Banner> out;
+    QMetaObject::invokeMethod(m_engine, [&] {
+        BannerService::Input in;
+        QString message;
+        const QString code = BannerService::validate(
+            QJsonObject{{QStringLiteral("message"), text}, {QStringLiteral("type"), type}}, &in, &message);
+        if (!code.isEmpty()) {
+            *error = message;
+            return;
+        }
+        out = m_engine->banners()->create(in, QStringLiteral("operator"), error);
+    }, Qt::BlockingQueuedConnection);
+    return out;
+}
+
+bool EngineHost::clearBanner(QString *error)
+{
+    bool ok = false;
+    QMetaObject::invokeMethod(m_engine, [&] {
+        bool cleared = false;
+        ok = m_engine->banners()->clear(QStringLiteral("operator"), &cleared, error);
+    }, Qt::BlockingQueuedConnection);
+    return ok;
+}
+
+bool EngineHost::kick(quint64 connectionId, const QString &reason)
+{
+    bool ok = false;
+    QMetaObject::invokeMethod(m_engine, [&] { ok = m_engine->kick(connectionId, reason); }, Qt::BlockingQueuedConnection);
+    return ok;
+}
+
+QList<FanoutWorker::ListenerInfo> EngineHost::listeners(const QString &stream)
+{
+    QList<FanoutWorker::ListenerInfo> out;
+    QMetaObject::invokeMethod(m_engine, [&] { out = m_engine->listenersOf(stream); }, Qt::BlockingQueuedConnection);
+    return out;
+}
+
+} // namespace onair

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "fanoutworker.h"
+
+#include <QAbstractTableModel>
+
+namespace onair {
+
+// The listeners of the selected stream: address, since, backlog, drops.
+class ListenersModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Address, Since, Backlog, Drops, Id, ColumnCount };
+    using QAbstractTableModel::QAbstractTableModel;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    void setListeners(const QList<FanoutWorker::ListenerInfo> &listeners);
+    quint64 idAt(int row) const;
+
+private:
+    QList<FanoutWorker::ListenerInfo> m_rows;
+};
+
+} // namespace onair

@@ -1,0 +1,548 @@
+#include "mainwindow.h"
+
+#include "auth.h"
+#include "bannerservice.h"
+#include "enginehost.h"
+#include "levelmeter.h"
+#include "listenersmodel.h"
+#include "logmodel.h"
+#include "monitor.h"
+#include "qrcode.h"
+#include "speakcontroller.h"
+#include "streamid.h"
+#include "streamsmodel.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMediaDevices>
+#include <QNetworkInterface>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QSlider>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace onair {
+
+namespace {
+QString dot(const QString &color) { return QStringLiteral("<span style='color:%1'>\u25CF</span>").arg(color); }
+} // namespace
+
+MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
+    : QMainWindow(parent), m_host(host), m_log(log)
+{
+    setWindowTitle(tr("OnAir control room"));
+    setWindowIcon(QIcon(QStringLiteral(":/onair/icons/onair.svg")));
+
+    m_audioThread.setObjectName(QStringLiteral("onair-audio"));
+    m_speaker = new SpeakController(host->engine());
+    m_speaker->moveToThread(&m_audioThread);
+    m_monitor = new Monitor(host->engine());
+    m_monitor->moveToThread(&m_audioThread);
+    connect(&m_audioThread, &QThread::finished, m_speaker, &QObject::deleteLater);
+    connect(&m_audioThread, &QThread::finished, m_monitor, &QObject::deleteLater);
+    m_audioThread.start();
+
+    auto *central = new QWidget;
+    auto *root = new QVBoxLayout(central);
+    root->addWidget(buildSpeakBar());
+
+    // Streams and the listeners of the selected one.
+    m_streams = new StreamsModel(this);
+    m_streamsView = new QTableView;
+    m_streamsView->setModel(m_streams);
+    m_streamsView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_streamsView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_streamsView->verticalHeader()->hide();
+    m_streamsView->horizontalHeader()->setStretchLastSection(true);
+    m_streamsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_streamsView->setWordWrap(false);
+    m_streamsView->setAlternatingRowColors(true);
+    m_streamsView->setAccessibleName(tr("Live streams"));
+    m_listeners = new ListenersModel(this);
+    m_listenersView = new QTableView;
+    m_listenersView->setModel(m_listeners);
+    m_listenersView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_listenersView->verticalHeader()->hide();
+    m_listenersView->horizontalHeader()->setStretchLastSection(true);
+    m_kick = new QPushButton(tr("Kick"));
+    m_kick->setToolTip(tr("Close the selected listener's connection"));
+    m_kick->setEnabled(false);
+
+    auto *streamsBox = new QGroupBox(tr("Streams"));
+    auto *sl = new QVBoxLayout(streamsBox);
+    sl->addWidget(m_streamsView);
+    auto *listenersBox = new QGroupBox(tr("Listeners of the selected stream"));
+    auto *ll = new QVBoxLayout(listenersBox);
+    ll->addWidget(m_listenersView);
+    auto *kickRow = new QHBoxLayout;
+    kickRow->addStretch();
+    kickRow->addWidget(m_kick);
+    ll->addLayout(kickRow);
+
+    auto *left = new QSplitter(Qt::Vertical);
+    left->addWidget(streamsBox);
+    left->addWidget(listenersBox);
+
+    auto *right = new QWidget;
+    auto *rl = new QVBoxLayout(right);
+    rl->setContentsMargins(0, 0, 0, 0);
+    rl->addWidget(buildBanners());
+    rl->addWidget(buildHealth());
+    rl->addWidget(buildShare());
+    rl->addStretch();
+
+    auto *top = new QSplitter(Qt::Horizontal);
+    top->addWidget(left);
+    top->addWidget(right);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+
+    // The log, filterable.
+    m_logFilter = new QSortFilterProxyModel(this);
+    m_logFilter->setSourceModel(m_log);
+    m_logFilter->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    auto *logView = new QListView;
+    logView->setModel(m_logFilter);
+    logView->setUniformItemSizes(true);
+    auto *filter = new QLineEdit;
+    filter->setPlaceholderText(tr("Filter the log (e.g. onair.ws, refused, main)"));
+    connect(filter, &QLineEdit::textChanged, m_logFilter, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_log, &QAbstractItemModel::rowsInserted, logView, [logView] { logView->scrollToBottom(); });
+    auto *logPage = new QWidget;
+    auto *lpl = new QVBoxLayout(logPage);
+    lpl->addWidget(filter);
+    lpl->addWidget(logView);
+    auto *tabs = new QTabWidget;
+    tabs->addTab(logPage, tr("Log"));
+
+    auto *vertical = new QSplitter(Qt::Vertical);
+    vertical->addWidget(top);
+    vertical->addWidget(tabs);
+    vertical->setStretchFactor(0, 4);
+    vertical->setStretchFactor(1, 1);
+    root->addWidget(vertical, 1);
+    setCentralWidget(central);
+
+    m_message = new QLabel;
+    statusBar()->addWidget(m_message, 1);
+
+    connect(m_host, &EngineHost::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(m_streamsView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        refreshListeners();
+        if (m_monitorBox->isChecked())
+            QMetaObject::invokeMethod(m_monitor, [m = m_monitor, s = selectedStream()] { m->setStream(s); });
+    });
+    connect(m_listenersView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { m_kick->setEnabled(m_listenersView->selectionModel()->hasSelection()); });
+    connect(m_kick, &QPushButton::clicked, this, [this] {
+        const QModelIndexList rows = m_listenersView->selectionModel()->selectedRows();
+        for (const QModelIndex &i : rows) {
+            const quint64 id = m_listeners->idAt(i.row());
+            if (m_host->kick(id, tr("removed by the operator")))
+                showMessage(tr("Listener %1 was disconnected.").arg(id), false);
+        }
+        refreshListeners();
+    });
+
+    connect(m_speaker, &SpeakController::level, m_meter, &LevelMeter::setLevel);
+    connect(m_speaker, &SpeakController::failed, this, [this](const QString &m) { showMessage(m, true); });
+    connect(m_monitor, &Monitor::failed, this, [this](const QString &m) { showMessage(m, true); });
+    connect(m_speaker, &SpeakController::onAirChanged, this, [this](bool on, const QString &stream) {
+        const QSignalBlocker block(m_onAir);
+        m_onAir->setChecked(on);
+        m_onAir->setText(on ? tr("ON AIR") : tr("Go on air"));
+        m_streamName->setEnabled(!on);
+        m_source->setEnabled(!on);
+        showMessage(on ? tr("On air on stream %1.").arg(stream) : tr("Off air."), false);
+    });
+
+    auto *onAirKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Space), this);
+    connect(onAirKey, &QShortcut::activated, m_onAir, &QPushButton::click);
+    auto *sendKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+    connect(sendKey, &QShortcut::activated, this, &MainWindow::sendBanner);
+
+    connect(new QMediaDevices(this), &QMediaDevices::audioInputsChanged, this, &MainWindow::refreshDevices);
+    refreshDevices();
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!settings.contains(QStringLiteral("window/geometry")))
+        resize(1280, 800);
+    m_streamName->setText(settings.value(QStringLiteral("speak/stream"), QStringLiteral("main")).toString());
+    updateCounter();
+}
+
+MainWindow::~MainWindow()
+{
+    QMetaObject::invokeMethod(m_speaker, [s = m_speaker, m = m_monitor] {
+        s->goOffAir();
+        m->setStream(QString());
+    }, Qt::BlockingQueuedConnection);
+    m_audioThread.quit();
+    m_audioThread.wait();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("speak/stream"), m_streamName->text());
+    QMainWindow::closeEvent(event);
+}
+
+QWidget *MainWindow::buildSpeakBar()
+{
+    auto *box = new QGroupBox(tr("Speak"));
+    auto *l = new QHBoxLayout(box);
+    m_onAir = new QPushButton(tr("Go on air"));
+    m_onAir->setObjectName(QStringLiteral("onAir"));
+    m_onAir->setCheckable(true);
+    m_onAir->setToolTip(tr("Go on air / off air (Ctrl+Space)"));
+    m_streamName = new QLineEdit;
+    m_streamName->setPlaceholderText(tr("stream name"));
+    m_streamName->setMaximumWidth(180);
+    m_streamName->setAccessibleName(tr("Stream name"));
+    m_source = new QComboBox;
+    m_source->setMinimumWidth(220);
+    m_source->setAccessibleName(tr("Audio source"));
+    m_mute = new QCheckBox(tr("Mute"));
+    m_meter = new LevelMeter;
+    m_meter->setMinimumWidth(260);
+    m_monitorBox = new QCheckBox(tr("Monitor selected stream"));
+    m_volume = new QSlider(Qt::Horizontal);
+    m_volume->setRange(0, 100);
+    m_volume->setValue(80);
+    m_volume->setMaximumWidth(100);
+    m_volume->setAccessibleName(tr("Monitor volume"));
+
+    l->addWidget(m_onAir);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Stream"), m_streamName);
+    form->addRow(tr("Source"), m_source);
+    l->addLayout(form);
+    auto *meterCol = new QVBoxLayout;
+    meterCol->addWidget(m_meter);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_mute);
+    row->addStretch();
+    row->addWidget(m_monitorBox);
+    row->addWidget(m_volume);
+    meterCol->addLayout(row);
+    l->addLayout(meterCol, 1);
+
+    connect(m_onAir, &QPushButton::toggled, this, [this](bool on) {
+        if (on)
+            goOnAir(m_streamName->text().trimmed());
+        else
+            goOffAir();
+    });
+    connect(m_mute, &QCheckBox::toggled, this, [this](bool muted) { m_speaker->setMuted(muted); });
+    connect(m_monitorBox, &QCheckBox::toggled, this, [this](bool on) {
+        const QString s = on ? selectedStream() : QString();
+        QMetaObject::invokeMethod(m_monitor, [m = m_monitor, s] { m->setStream(s); });
+    });
+    connect(m_volume, &QSlider::valueChanged, this, [this](int v) {
+        QMetaObject::invokeMethod(m_monitor, [m = m_monitor, v] { m->setVolume(v / 100.0); });
+    });
+    connect(m_source, &QComboBox::activated, this, [this](int) {
+        if (m_source->currentData().toString() == QLatin1String("file:")) {
+            const QString path = QFileDialog::getOpenFileName(this, tr("Choose a WAV file"), {}, tr("WAV files (*.wav)"));
+            if (!path.isEmpty())
+                setSource(QStringLiteral("file:") + path);
+        }
+    });
+    return box;
+}
+
+QWidget *MainWindow::buildBanners()
+{
+    auto *box = new QGroupBox(tr("Banner"));
+    auto *l = new QVBoxLayout(box);
+    m_bannerText = new QPlainTextEdit;
+    m_bannerText->setPlaceholderText(tr("Text every listener sees, e.g. \"Session B starts in 5 minutes\""));
+    m_bannerText->setMaximumHeight(70);
+    m_bannerText->setAccessibleName(tr("Banner text"));
+    m_counter = new QLabel;
+    m_counter->setObjectName(QStringLiteral("counter"));
+    m_bannerType = new QComboBox;
+    m_bannerType->addItem(tr("Info"), QStringLiteral("info"));
+    m_bannerType->addItem(tr("Warning"), QStringLiteral("warning"));
+    m_bannerType->addItem(tr("Alert"), QStringLiteral("alert"));
+    m_send = new QPushButton(tr("Send"));
+    m_send->setToolTip(tr("Send the banner to every listener (Ctrl+Return)"));
+    m_clear = new QPushButton(tr("Clear"));
+    m_bannerPreview = new QLabel(tr("No banner is showing."));
+    m_bannerPreview->setObjectName(QStringLiteral("bannerPreview"));
+    m_bannerPreview->setWordWrap(true);
+    m_bannerPreview->setTextFormat(Qt::PlainText); // banner text is data, never markup
+    m_acks = new QLabel;
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_counter);
+    row->addStretch();
+    row->addWidget(m_bannerType);
+    row->addWidget(m_send);
+    row->addWidget(m_clear);
+    l->addWidget(m_bannerText);
+    l->addLayout(row);
+    l->addWidget(m_bannerPreview);
+    l->addWidget(m_acks);
+    connect(m_bannerText, &QPlainTextEdit::textChanged, this, &MainWindow::updateCounter);
+    connect(m_send, &QPushButton::clicked, this, &MainWindow::sendBanner);
+    connect(m_clear, &QPushButton::clicked, this, [this] {
+        QString error;
+        if (!m_host->clearBanner(&error))
+            showMessage(tr("The banner could not be cleared: %1").arg(error), true);
+    });
+    return box;
+}
+
+QWidget *MainWindow::buildHealth()
+{
+    auto *box = new QGroupBox(tr("Health"));
+    auto *f = new QFormLayout(box);
+    m_urls = new QLabel;
+    m_urls->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_uptime = new QLabel;
+    m_connections = new QLabel;
+    m_rate = new QLabel;
+    m_latency = new QLabel;
+    m_components = new QLabel;
+    m_components->setTextFormat(Qt::RichText);
+    f->addRow(tr("Listen at"), m_urls);
+    f->addRow(tr("Up for"), m_uptime);
+    f->addRow(tr("Connections"), m_connections);
+    f->addRow(tr("Messages/s"), m_rate);
+    f->addRow(tr("Fan-out p99"), m_latency);
+    f->addRow(tr("Components"), m_components);
+    return box;
+}
+
+QWidget *MainWindow::buildShare()
+{
+    auto *box = new QGroupBox(tr("Share"));
+    auto *l = new QHBoxLayout(box);
+    m_qr = new QLabel;
+    m_qr->setFixedSize(150, 150);
+    m_qr->setScaledContents(true);
+    m_qr->setAccessibleName(tr("QR code of the listener link"));
+    m_shareUrl = new QLineEdit;
+    m_shareUrl->setReadOnly(true);
+    auto *copy = new QPushButton(tr("Copy link"));
+    auto *col = new QVBoxLayout;
+    col->addWidget(new QLabel(tr("Listeners scan the code or open the link:")));
+    col->addWidget(m_shareUrl);
+    col->addWidget(copy);
+    col->addStretch();
+    l->addWidget(m_qr);
+    l->addLayout(col, 1);
+    connect(copy, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_shareUrl->text());
+        showMessage(tr("Link copied."), false);
+    });
+    return box;
+}
+
+void MainWindow::refreshDevices()
+{
+    const QString current = currentSourceSpec();
+    m_source->clear();
+    const QList<QAudioDevice> inputs = QMediaDevices::audioInputs();
+    for (const QAudioDevice &d : inputs)
+        m_source->addItem(tr("Microphone: %1").arg(d.description()), QString(QStringLiteral("mic:") + QString::fromUtf8(d.id())));
+    if (inputs.isEmpty())
+        m_source->addItem(tr("No microphone found"), QString());
+    m_source->addItem(tr("Test tone (440 Hz)"), QStringLiteral("tone"));
+    m_source->addItem(tr("WAV file…"), QStringLiteral("file:"));
+    if (!m_sourceOverride.isEmpty()) {
+        if (m_source->findData(m_sourceOverride) < 0)
+            m_source->addItem(m_sourceOverride.startsWith(QLatin1String("file:")) ? tr("File: %1").arg(m_sourceOverride.mid(5))
+                                                                                   : m_sourceOverride,
+                              m_sourceOverride);
+        m_source->setCurrentIndex(m_source->findData(m_sourceOverride));
+    } else if (const int i = m_source->findData(current); i >= 0) {
+        m_source->setCurrentIndex(i);
+    }
+    if (inputs.isEmpty() && m_sourceOverride.isEmpty())
+        showMessage(tr("No microphone found: use the test tone or a WAV file, or connect a microphone."), true);
+}
+
+void MainWindow::setSource(const QString &spec)
+{
+    m_sourceOverride = spec == QLatin1String("mic") ? QString() : spec;
+    refreshDevices();
+}
+
+QString MainWindow::currentSourceSpec() const
+{
+    if (!m_sourceOverride.isEmpty() && m_source->currentData().toString() == m_sourceOverride)
+        return m_sourceOverride;
+    return m_source ? m_source->currentData().toString() : QString();
+}
+
+void MainWindow::goOnAir(const QString &stream)
+{
+    if (const QString err = streamIdError(stream); !err.isEmpty()) {
+        showMessage(tr("Stream name: %1").arg(err), true);
+        const QSignalBlocker block(m_onAir);
+        m_onAir->setChecked(false);
+        return;
+    }
+    QString spec = currentSourceSpec();
+    if (spec.isEmpty() || spec == QLatin1String("file:")) {
+        showMessage(tr("Choose an audio source first."), true);
+        const QSignalBlocker block(m_onAir);
+        m_onAir->setChecked(false);
+        return;
+    }
+    m_streamName->setText(stream);
+    m_speaker->goOnAir(spec, stream);
+}
+
+void MainWindow::goOffAir() { m_speaker->goOffAir(); }
+
+QString MainWindow::selectedStream() const
+{
+    const QModelIndexList rows = m_streamsView->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : m_streams->streamAt(rows.first().row());
+}
+
+QStringList MainWindow::listenerUrls(const QString &stream) const
+{
+    const QUrl base = m_host->baseUrl();
+    QStringList out;
+    const QHostAddress bound = m_host->engine()->address();
+    QList<QHostAddress> addresses;
+    if (bound == QHostAddress::Any || bound == QHostAddress::AnyIPv4) {
+        for (const QHostAddress &a : QNetworkInterface::allAddresses()) {
+            if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback())
+                addresses.append(a);
+        }
+    }
+    if (addresses.isEmpty())
+        addresses.append(QHostAddress(base.host()));
+    for (const QHostAddress &a : std::as_const(addresses))
+        out.append(QStringLiteral("http://%1:%2/listen/%3").arg(a.toString()).arg(base.port()).arg(stream));
+    return out;
+}
+
+void MainWindow::onSnapshot(const EngineSnapshot &s)
+{
+    const QString selected = selectedStream();
+    m_streams->update(s);
+    if (!selected.isEmpty() && selectedStream() != selected) {
+        const int row = m_streams->rowOf(selected);
+        if (row >= 0)
+            m_streamsView->selectRow(row);
+    }
+    if (selectedStream().isEmpty() && m_streams->rowCount() > 0)
+        m_streamsView->selectRow(0);
+    refreshListeners();
+
+    const QString shareStream = selectedStream().isEmpty() ? m_streamName->text().trimmed() : selectedStream();
+    if (shareStream != m_sharedStream && isValidStreamId(shareStream)) {
+        m_sharedStream = shareStream;
+        const QString url = listenerUrls(shareStream).constFirst();
+        m_shareUrl->setText(url);
+        m_qr->setPixmap(QPixmap::fromImage(makeQrCode(url)));
+    }
+    m_urls->setText(listenerUrls(QStringLiteral("…")).join(u'\n'));
+
+    const qint64 secs = s.uptimeMs / 1000;
+    m_uptime->setText(QStringLiteral("%1:%2:%3").arg(secs / 3600).arg(secs / 60 % 60, 2, 10, QLatin1Char('0'))
+                          .arg(secs % 60, 2, 10, QLatin1Char('0')));
+    m_connections->setText(QString::number(s.connections));
+    const double dt = double(s.uptimeMs - m_lastUptime) / 1000.0;
+    if (m_lastUptime > 0 && dt > 0)
+        m_rate->setText(QString::number(double(s.framesOut - m_lastFramesOut) / dt, 'f', 0));
+    m_lastFramesOut = s.framesOut;
+    m_lastUptime = s.uptimeMs;
+    m_latency->setText(s.fanoutP99Ms > 0 ? tr("≤ %1 ms").arg(s.fanoutP99Ms) : QStringLiteral("–"));
+    const bool nearFull = s.connections >= m_host->engine()->config().maxConnections * 9 / 10;
+    m_components->setText(tr("%1 engine &nbsp; %2 store &nbsp; %3 capacity")
+                              .arg(dot(QStringLiteral("#2ecc71")),
+                                   dot(s.storeState == QLatin1String("ok") ? QStringLiteral("#2ecc71") : QStringLiteral("#e74c3c")),
+                                   dot(nearFull ? QStringLiteral("#f1c40f") : QStringLiteral("#2ecc71"))));
+
+    if (s.activeBanner) {
+        const QString type = s.activeBanner->type;
+        const QString bg = type == QLatin1String("alert") ? QStringLiteral("#8e1b2b")
+                         : type == QLatin1String("warning") ? QStringLiteral("#8a6200") : QStringLiteral("#1d4f7a");
+        m_bannerPreview->setStyleSheet(QStringLiteral("background:%1; color:white;").arg(bg));
+        m_bannerPreview->setText(s.activeBanner->message);
+        m_acks->setText(tr("Dismissed by: %1").arg(s.acknowledged));
+        m_clear->setEnabled(true);
+    } else {
+        m_bannerPreview->setStyleSheet(QString());
+        m_bannerPreview->setText(tr("No banner is showing."));
+        m_acks->clear();
+        m_clear->setEnabled(false);
+    }
+}
+
+void MainWindow::refreshListeners()
+{
+    const QString stream = selectedStream();
+    const quint64 keep = m_listenersView->selectionModel()->hasSelection()
+        ? m_listeners->idAt(m_listenersView->selectionModel()->selectedRows().value(0).row())
+        : 0;
+    m_listeners->setListeners(stream.isEmpty() ? QList<FanoutWorker::ListenerInfo>() : m_host->listeners(stream));
+    for (int r = 0; keep && r < m_listeners->rowCount(); ++r) {
+        if (m_listeners->idAt(r) == keep)
+            m_listenersView->selectRow(r);
+    }
+    m_kick->setEnabled(m_listenersView->selectionModel()->hasSelection());
+}
+
+void MainWindow::updateCounter()
+{
+    const qsizetype n = m_bannerText->toPlainText().toUcs4().size();
+    const bool over = n > BannerService::kMaxCharacters;
+    m_counter->setText(tr("%1/%2").arg(n).arg(BannerService::kMaxCharacters));
+    m_counter->setProperty("over", over);
+    m_counter->style()->unpolish(m_counter);
+    m_counter->style()->polish(m_counter);
+    m_send->setEnabled(!over && !m_bannerText->toPlainText().trimmed().isEmpty());
+}
+
+void MainWindow::sendBanner()
+{
+    if (!m_send->isEnabled())
+        return;
+    QString error;
+    const auto b = m_host->sendBanner(m_bannerText->toPlainText(), m_bannerType->currentData().toString(), &error);
+    if (!b) {
+        showMessage(tr("The banner was not sent: %1").arg(error), true);
+        return;
+    }
+    m_bannerText->clear();
+    showMessage(tr("Banner sent."), false);
+}
+
+void MainWindow::showMessage(const QString &text, bool error)
+{
+    m_message->setStyleSheet(error ? QStringLiteral("color:#ff6b6b;") : QString());
+    m_message->setText(text);
+}
+
+} // namespace onair

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QThread>
+
+class QComboBox;
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QListView;
+class QPlainTextEdit;
+class QPushButton;
+class QSlider;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace onair {
+
+class EngineHost;
+class LevelMeter;
+class ListenersModel;
+class LogModel;
+class Monitor;
+class SpeakController;
+class StreamsModel;
+struct EngineSnapshot;
+
+// The control room: streams and their listeners, going on air, banners, health, sharing,
+// the log. It talks to the engine only through EngineHost and the engine's thread-safe API.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(EngineHost *host, LogModel *log, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void setSource(const QString &spec);  // "mic", "tone", "file:PATH", …
+    void goOnAir(const QString &stream);
+    void goOffAir();
+
+    // For tests and scripting.
+    QPushButton *onAirButton() const { return m_onAir; }
+    QLineEdit *streamEdit() const { return m_streamName; }
+    QPlainTextEdit *bannerEdit() const { return m_bannerText; }
+    QPushButton *sendBannerButton() const { return m_send; }
+    QLabel *bannerCounter() const { return m_counter; }
+    LevelMeter *levelMeter() const { return m_meter; }
+    StreamsModel *streamsModel() const { return m_streams; }
+    ListenersModel *listenersModel() const { return m_listeners; }
+    QTableView *streamsView() const { return m_streamsView; }
+    QTableView *listenersView() const { return m_listenersView; }
+    QPushButton *kickButton() const { return m_kick; }
+    QLabel *statusMessage() const { return m_message; }
+    SpeakController *speaker() const { return m_speaker; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    QWidget *buildSpeakBar();
+    QWidget *buildBanners();
+    QWidget *buildHealth();
+    QWidget *buildShare();
+    void refreshDevices();
+    void onSnapshot(const EngineSnapshot &s);
+    void refreshListeners();
+    void updateCounter();
+    void sendBanner();
+    void showMessage(const QString &text, bool error);
+    QString currentSourceSpec() const;
+    QString selectedStream() const;
+    QStringList listenerUrls(const QString &stream) const;
+
+    EngineHost *m_host;
+    LogModel *m_log;
+    QThread m_audioThread;
+    SpeakController *m_speaker = nullptr;
+    Monitor *m_monitor = nullptr;
+    QString m_sourceOverride;
+
+    StreamsModel *m_streams = nullptr;
+    ListenersModel *m_listeners = nullptr;
+    QTableView *m_streamsView = nullptr;
+    QTableView *m_listenersView = nullptr;
+    QPushButton *m_kick = nullptr;
+
+    QPushButton *m_onAir = nullptr;
+    QLineEdit *m_streamName = nullptr;
+    QComboBox *m_source = nullptr;
+    QCheckBox *m_mute = nullptr;
+    LevelMeter *m_meter = nullptr;
+    QCheckBox *m_monitorBox = nullptr;
+    QSlider *m_volume = nullptr;
+
+    QPlainTextEdit *m_bannerText = nullptr;
+    QLabel *m_counter = nullptr;
+    QComboBox *m_bannerType = nullptr;
+    QPushButton *m_send = nullptr;
+    QPushButton *m_clear = nullptr;
+    QLabel *m_bannerPreview = nullptr;
+    QLabel *m_acks = nullptr;
+
+    QLabel *m_urls = nullptr;
+    QLabel *m_uptime = nullptr;
+    QLabel *m_connections = nullptr;
+    QLabel *m_rate = nullptr;
+    QLabel *m_latency = nullptr;
+    QLabel *m_components = nullptr;
+
+    QLabel *m_qr = nullptr;
+    QLineEdit *m_shareUrl = nullptr;
+    QLabel *m_message = nullptr;
+    QSortFilterProxyModel *m_logFilter = nullptr;
+
+    qint64 m_lastFramesOut = 0;
+    qint64 m_lastUptime = 0;
+    QString m_sharedStream;
+};
+
+} // namespace onair
