@@ -3,6 +3,7 @@
 #include "logmodel.h"
 #include "mainwindow.h"
 #include "serveroptions.h"
+#include "settingsdialog.h"
 #include "style.h"
 #include "unixsignals.h"
 
@@ -52,6 +53,7 @@ int main(int argc, char *argv[])
         QApplication::installTranslator(&qtTranslator);
 
     onair::EngineConfig config;
+    onair::SettingsDialog::loadInto(&config); // saved settings, then flags and ONAIR_* on top
     if (const QString err = onair::applyEngineOptions(parser, &config); !err.isEmpty()) {
         std::fprintf(stderr, "onair: %s\n", qPrintable(err));
         return 2;

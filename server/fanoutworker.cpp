@@ -913,7 +913,7 @@ QList<FanoutWorker::ListenerInfo> FanoutWorker::listeners(const QString &stream)
         for (Connection *c : std::as_const(m_byWs)) {
             if (c->kind != ConnectionKind::Listener || !c->stream || c->stream->id != stream || c->closing)
                 continue;
-            out.append({c->id, stream, c->peer, c->connectedAtMs, c->tcp->bytesToWrite(), c->drops});
+            out.append({c->id, stream, c->peer, c->connectedAtMs, c->tcp->bytesToWrite(), c->drops, c->identity});
         }
     };
     if (QThread::currentThread() == thread())

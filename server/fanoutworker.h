@@ -67,6 +67,7 @@ public:
         qint64 connectedAtMs;
         qint64 backlog;
         qint64 drops;
+        QString identity;
     };
     // Called on any thread; blocks briefly on this worker's queue.
     QList<ListenerInfo> listeners(const QString &stream);

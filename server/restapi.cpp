@@ -251,7 +251,8 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
                                    {QStringLiteral("address"), l.peer},
                                    {QStringLiteral("connected_at"), QDateTime::fromMSecsSinceEpoch(l.connectedAtMs, Qt::UTC).toString(Qt::ISODateWithMs)},
                                    {QStringLiteral("backlog_bytes"), l.backlog},
-                                   {QStringLiteral("drops"), l.drops}});
+                                   {QStringLiteral("drops"), l.drops},
+                                   {QStringLiteral("identity"), l.identity}});
         return QHttpServerResponse(QJsonObject{{QStringLiteral("stream_id"), stream}, {QStringLiteral("listeners"), out}});
     });
 

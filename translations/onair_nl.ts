@@ -70,6 +70,10 @@
         <source>Connection</source>
         <translation>Verbinding</translation>
     </message>
+    <message>
+        <source>Identity</source>
+        <translation>Identiteit</translation>
+    </message>
 </context>
 <context>
     <name>onair::MainWindow</name>
@@ -325,6 +329,18 @@
         <source>Dismissed by: %1</source>
         <translation>Weggeklikt door: %1</translation>
     </message>
+    <message>
+        <source>&amp;OnAir</source>
+        <translation>&amp;OnAir</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Instellingen…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Afsluiten</translation>
+    </message>
 </context>
 <context>
     <name>onair::MicSource</name>
@@ -350,6 +366,57 @@
     <message>
         <source>No audio output device to monitor on.</source>
         <translation>Geen geluidsuitvoer om op mee te luisteren.</translation>
+    </message>
+</context>
+<context>
+    <name>onair::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Instellingen</translation>
+    </message>
+    <message>
+        <source>Listen on the network (phones and other computers can join)</source>
+        <translation>Luisteren op het netwerk (telefoons en andere computers kunnen meedoen)</translation>
+    </message>
+    <message>
+        <source>Server (applied at the next start)</source>
+        <translation>Server (geldt vanaf de volgende start)</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Poort</translation>
+    </message>
+    <message>
+        <source>Listeners per stream</source>
+        <translation>Luisteraars per stream</translation>
+    </message>
+    <message>
+        <source>Connections in total</source>
+        <translation>Verbindingen in totaal</translation>
+    </message>
+    <message>
+        <source>Speaker token</source>
+        <translation>Sprekerstoken</translation>
+    </message>
+    <message>
+        <source>A second presenter speaks from a browser or another OnAir with this token (valid 8 hours).</source>
+        <translation>Een tweede presentator spreekt met dit token vanuit een browser of een andere OnAir (8 uur geldig).</translation>
+    </message>
+    <message>
+        <source>Stream for the token</source>
+        <translation>Stream voor het token</translation>
+    </message>
+    <message>
+        <source>Mint token</source>
+        <translation>Token aanmaken</translation>
+    </message>
+    <message>
+        <source>Stream</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>Copy token</source>
+        <translation>Token kopiëren</translation>
     </message>
 </context>
 <context>
@@ -379,10 +446,6 @@
         <translation>Overgeslagen</translation>
     </message>
     <message>
-        <source>Fan-out p99</source>
-        <translation>Verspreiding p99</translation>
-    </message>
-    <message>
         <source>Listeners (last minute)</source>
         <translation>Luisteraars (laatste minuut)</translation>
     </message>
@@ -397,6 +460,10 @@
     <message>
         <source>≤ %1 ms</source>
         <translation>≤ %1 ms</translation>
+    </message>
+    <message>
+        <source>Fan-out p99 (all)</source>
+        <translation>Verspreiding p99 (alles)</translation>
     </message>
 </context>
 <context>

@@ -14,6 +14,7 @@ QVariant ListenersModel::headerData(int section, Qt::Orientation orientation, in
         return {};
     switch (section) {
     case Address: return tr("Address");
+    case Identity: return tr("Identity");
     case Since: return tr("Connected since");
     case Backlog: return tr("Backlog");
     case Drops: return tr("Drops");
@@ -29,6 +30,7 @@ QVariant ListenersModel::data(const QModelIndex &index, int role) const
     const FanoutWorker::ListenerInfo &l = m_rows[index.row()];
     switch (index.column()) {
     case Address: return l.peer;
+    case Identity: return l.identity;
     case Since: return QDateTime::fromMSecsSinceEpoch(l.connectedAtMs).toString(QStringLiteral("HH:mm:ss"));
     case Backlog: return QLocale().formattedDataSize(l.backlog);
     case Drops: return l.drops;

@@ -11,7 +11,7 @@ class ListenersModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Address, Since, Backlog, Drops, Id, ColumnCount };
+    enum Column { Address, Identity, Since, Backlog, Drops, Id, ColumnCount };
     using QAbstractTableModel::QAbstractTableModel;
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -8,6 +8,7 @@
 #include "logmodel.h"
 #include "monitor.h"
 #include "qrcode.h"
+#include "settingsdialog.h"
 #include "speakcontroller.h"
 #include "streamid.h"
 #include "streamsmodel.h"
@@ -27,6 +28,8 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QMediaDevices>
+#include <QMenu>
+#include <QMenuBar>
 #include <QNetworkInterface>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -83,6 +86,7 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     m_listenersView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_listenersView->verticalHeader()->hide();
     m_listenersView->horizontalHeader()->setStretchLastSection(true);
+    m_listenersView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_kick = new QPushButton(tr("Kick"));
     m_kick->setToolTip(tr("Close the selected listener's connection"));
     m_kick->setEnabled(false);
@@ -115,6 +119,7 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     top->addWidget(right);
     top->setStretchFactor(0, 3);
     top->setStretchFactor(1, 2);
+    top->setSizes({780, 500});
 
     // The log, filterable.
     m_logFilter = new QSortFilterProxyModel(this);
@@ -174,6 +179,15 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
         m_source->setEnabled(!on);
         showMessage(on ? tr("On air on stream %1.").arg(stream) : tr("Off air."), false);
     });
+
+    QMenu *menu = menuBar()->addMenu(tr("&OnAir"));
+    QAction *settingsAction = menu->addAction(tr("&Settings…"));
+    settingsAction->setShortcut(QKeySequence::Preferences);
+    connect(settingsAction, &QAction::triggered, this, [this] { SettingsDialog(m_host, this).exec(); });
+    menu->addSeparator();
+    QAction *quit = menu->addAction(tr("&Quit"));
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
 
     auto *onAirKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Space), this);
     connect(onAirKey, &QShortcut::activated, m_onAir, &QPushButton::click);
@@ -466,7 +480,7 @@ void MainWindow::onSnapshot(const EngineSnapshot &s)
         m_shareUrl->setText(url);
         m_qr->setPixmap(QPixmap::fromImage(makeQrCode(url)));
     }
-    m_urls->setText(listenerUrls(QStringLiteral("…")).join(u'\n'));
+    m_urls->setText(listenerUrls(QStringLiteral("{stream}")).join(u'\n'));
 
     const qint64 secs = s.uptimeMs / 1000;
     m_uptime->setText(QStringLiteral("%1:%2:%3").arg(secs / 3600).arg(secs / 60 % 60, 2, 10, QLatin1Char('0'))

@@ -39,7 +39,7 @@ QVariant StreamsModel::headerData(int section, Qt::Orientation orientation, int 
     case FramesIn: return tr("Frames/s in");
     case BytesOut: return tr("Out");
     case Drops: return tr("Drops");
-    case LatencyP99: return tr("Fan-out p99");
+    case LatencyP99: return tr("Fan-out p99 (all)");
     case History: return tr("Listeners (last minute)");
     }
     return {};

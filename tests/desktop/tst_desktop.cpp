@@ -7,6 +7,7 @@
 #include "listenersmodel.h"
 #include "logmodel.h"
 #include "mainwindow.h"
+#include "settingsdialog.h"
 #include "speakcontroller.h"
 #include "streamsmodel.h"
 #include "testsupport.h"
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void onAirWithToneReachesListenersAndMovesMeter();
     void kickClosesListener();
     void dutchTranslationLoads();
+    void settingsMintSpeakerToken();
     void microphoneFromPulseAudio();
 
 private:
@@ -54,6 +56,7 @@ void TestDesktop::init()
     qputenv("XDG_CONFIG_HOME", m_dir->filePath(QStringLiteral("config")).toUtf8()); // fresh QSettings
     EngineConfig c = testConfig();
     c.dataDir = m_dir->filePath(QStringLiteral("data"));
+    c.openSpeakers = false; // as the app runs by default
     m_log = std::make_unique<LogModel>();
     m_host = std::make_unique<EngineHost>(c);
     QString error;
@@ -166,6 +169,34 @@ void TestDesktop::dutchTranslationLoads()
     QCOMPARE(dutch.onAirButton()->text(), QStringLiteral("Ga de lucht in"));
     QCOMPARE(dutch.sendBannerButton()->text(), QStringLiteral("Versturen"));
     QApplication::removeTranslator(&t);
+}
+
+void TestDesktop::settingsMintSpeakerToken()
+{
+    SettingsDialog dialog(m_host.get());
+    QLineEdit *stream = nullptr, *token = nullptr;
+    for (QLineEdit *e : dialog.findChildren<QLineEdit *>()) {
+        if (e->accessibleName() == QLatin1String("Stream for the token"))
+            stream = e;
+        if (e->accessibleName() == QLatin1String("Speaker token"))
+            token = e;
+    }
+    QVERIFY(stream && token);
+    stream->setText(QStringLiteral("hall-b"));
+    QPushButton *mint = nullptr;
+    for (QPushButton *b : dialog.findChildren<QPushButton *>())
+        if (b->text() == QLatin1String("Mint token"))
+            mint = b;
+    QVERIFY(mint);
+    mint->click();
+    QString error;
+    const auto claims = verifyToken(token->text().toLatin1(), m_host->engine()->hub()->secret(), &error);
+    QVERIFY2(claims, qPrintable(error));
+    QVERIFY(claims->maySpeakOn(QStringLiteral("hall-b")));
+    QVERIFY(!claims->maySpeakOn(QStringLiteral("main")));
+    // The token really opens the speaker endpoint of a server that requires tokens.
+    WsClient speaker;
+    QVERIFY(speaker.openAndWaitConnected(ws(QStringLiteral("/ws/speak/hall-b?token=") + token->text())));
 }
 
 void TestDesktop::microphoneFromPulseAudio()

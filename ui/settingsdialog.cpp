@@ -1,0 +1,118 @@
+#include "settingsdialog.h"
+
+#include "auth.h"
+#include "config.h"
+#include "enginehost.h"
+#include "streamid.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QDateTime>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace onair {
+
+void SettingsDialog::loadInto(EngineConfig *config)
+{
+    const QSettings s;
+    config->port = quint16(s.value(QStringLiteral("server/port"), config->port).toUInt());
+    if (s.value(QStringLiteral("server/network"), false).toBool())
+        config->bindAddress = QHostAddress::AnyIPv4;
+    config->maxListenersPerStream = s.value(QStringLiteral("server/maxListeners"), config->maxListenersPerStream).toInt();
+    config->maxConnections = s.value(QStringLiteral("server/maxConnections"), config->maxConnections).toInt();
+}
+
+SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(parent), m_host(host)
+{
+    setWindowTitle(tr("Settings"));
+    EngineConfig c;
+    loadInto(&c);
+    m_port = new QSpinBox;
+    m_port->setRange(0, 65535);
+    m_port->setValue(c.port);
+    m_network = new QCheckBox(tr("Listen on the network (phones and other computers can join)"));
+    m_network->setChecked(c.bindAddress != QHostAddress::LocalHost);
+    m_maxListeners = new QSpinBox;
+    m_maxListeners->setRange(1, 19000);
+    m_maxListeners->setValue(c.maxListenersPerStream);
+    m_maxConnections = new QSpinBox;
+    m_maxConnections->setRange(1, 19000);
+    m_maxConnections->setValue(c.maxConnections);
+
+    auto *server = new QGroupBox(tr("Server (applied at the next start)"));
+    auto *f = new QFormLayout(server);
+    f->addRow(tr("Port"), m_port);
+    f->addRow(QString(), m_network);
+    f->addRow(tr("Listeners per stream"), m_maxListeners);
+    f->addRow(tr("Connections in total"), m_maxConnections);
+
+    auto *tokens = new QGroupBox(tr("Speaker token"));
+    auto *tl = new QVBoxLayout(tokens);
+    tl->addWidget(new QLabel(tr("A second presenter speaks from a browser or another OnAir with this token (valid 8 hours).")));
+    auto *row = new QHBoxLayout;
+    m_tokenStream = new QLineEdit(QStringLiteral("main"));
+    m_tokenStream->setAccessibleName(tr("Stream for the token"));
+    auto *mintButton = new QPushButton(tr("Mint token"));
+    row->addWidget(new QLabel(tr("Stream")));
+    row->addWidget(m_tokenStream);
+    row->addWidget(mintButton);
+    tl->addLayout(row);
+    m_token = new QLineEdit;
+    m_token->setReadOnly(true);
+    m_token->setAccessibleName(tr("Speaker token"));
+    auto *copy = new QPushButton(tr("Copy token"));
+    auto *row2 = new QHBoxLayout;
+    row2->addWidget(m_token);
+    row2->addWidget(copy);
+    tl->addLayout(row2);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
+    auto *l = new QVBoxLayout(this);
+    l->addWidget(server);
+    l->addWidget(tokens);
+    l->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        save();
+        accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(mintButton, &QPushButton::clicked, this, &SettingsDialog::mint);
+    connect(copy, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(m_token->text()); });
+}
+
+void SettingsDialog::save()
+{
+    QSettings s;
+    s.setValue(QStringLiteral("server/port"), m_port->value());
+    s.setValue(QStringLiteral("server/network"), m_network->isChecked());
+    s.setValue(QStringLiteral("server/maxListeners"), m_maxListeners->value());
+    s.setValue(QStringLiteral("server/maxConnections"), m_maxConnections->value());
+}
+
+void SettingsDialog::mint()
+{
+    const QString stream = m_tokenStream->text().trimmed();
+    if (const QString err = streamIdError(stream); !err.isEmpty()) {
+        m_token->setText(err);
+        return;
+    }
+    TokenClaims c;
+    c.sub = QStringLiteral("presenter");
+    c.role = Role::Speaker;
+    c.streams = {stream};
+    c.iat = QDateTime::currentSecsSinceEpoch();
+    c.exp = c.iat + 8 * 3600;
+    m_token->setText(QString::fromLatin1(mintToken(c, m_host->engine()->hub()->secret())));
+}
+
+} // namespace onair
