@@ -17,49 +17,52 @@ void AudioFrameSource::deliver(QByteArray frame)
     Q_EMIT this->frame(frame);
 }
 
-ToneSource::ToneSource(double frequency, QObject *parent) : AudioFrameSource(parent), m_frequency(frequency)
+PacedSource::PacedSource(QObject *parent) : AudioFrameSource(parent)
 {
     m_timer.setTimerType(Qt::PreciseTimer);
     m_timer.setInterval(5);
-    connect(&m_timer, &QTimer::timeout, this, &ToneSource::tick);
+    connect(&m_timer, &QTimer::timeout, this, &PacedSource::tick);
 }
 
-QString ToneSource::description() const { return tr("Test tone %1 Hz").arg(m_frequency); }
-
-bool ToneSource::start()
+bool PacedSource::start()
 {
+    if (!prepare())
+        return false;
     m_framesSent = 0;
     m_clock.start();
     m_timer.start();
     return true;
 }
 
-void ToneSource::stop() { m_timer.stop(); }
+void PacedSource::stop() { m_timer.stop(); }
 
-void ToneSource::tick()
+void PacedSource::tick()
 {
-    // Emit as many 20 ms frames as the clock says are due: timers drift, the clock does not.
     const qint64 due = m_clock.elapsed() / 20 + 1;
     while (m_framesSent < due) {
-        QByteArray f(kFrameBytes, Qt::Uninitialized);
-        const double step = 2 * std::numbers::pi * m_frequency / kSampleRate;
-        for (int i = 0; i < kFrameSamples; ++i) {
-            const auto v = qint16(std::lround(0.316 * 32767 * std::sin(m_phase)));
-            qToLittleEndian(v, f.data() + 2 * i);
-            m_phase += step;
-        }
-        m_phase = std::fmod(m_phase, 2 * std::numbers::pi);
         ++m_framesSent;
-        deliver(f);
+        deliver(nextFrame());
     }
 }
 
-WavFileSource::WavFileSource(QString path, QObject *parent) : AudioFrameSource(parent), m_path(std::move(path))
+ToneSource::ToneSource(double frequency, QObject *parent) : PacedSource(parent), m_frequency(frequency) {}
+
+QString ToneSource::description() const { return tr("Test tone %1 Hz").arg(m_frequency); }
+
+QByteArray ToneSource::nextFrame()
 {
-    m_timer.setTimerType(Qt::PreciseTimer);
-    m_timer.setInterval(5);
-    connect(&m_timer, &QTimer::timeout, this, &WavFileSource::tick);
+    QByteArray f(kFrameBytes, Qt::Uninitialized);
+    const double step = 2 * std::numbers::pi * m_frequency / kSampleRate;
+    for (int i = 0; i < kFrameSamples; ++i) {
+        const auto v = qint16(std::lround(0.316 * 32767 * std::sin(m_phase)));
+        qToLittleEndian(v, f.data() + 2 * i);
+        m_phase += step;
+    }
+    m_phase = std::fmod(m_phase, 2 * std::numbers::pi);
+    return f;
 }
+
+WavFileSource::WavFileSource(QString path, QObject *parent) : PacedSource(parent), m_path(std::move(path)) {}
 
 QString WavFileSource::description() const { return tr("File %1").arg(m_path); }
 
@@ -121,7 +124,7 @@ QByteArray WavFileSource::loadWav(const QString &path, QString *error)
     return data;
 }
 
-bool WavFileSource::start()
+bool WavFileSource::prepare()
 {
     QString error;
     m_pcm = loadWav(m_path, &error);
@@ -130,28 +133,19 @@ bool WavFileSource::start()
         return false;
     }
     m_pos = 0;
-    m_framesSent = 0;
-    m_clock.start();
-    m_timer.start();
     return true;
 }
 
-void WavFileSource::stop() { m_timer.stop(); }
-
-void WavFileSource::tick()
+QByteArray WavFileSource::nextFrame()
 {
-    const qint64 due = m_clock.elapsed() / 20 + 1;
-    while (m_framesSent < due) {
-        QByteArray f;
-        f.reserve(kFrameBytes);
-        while (f.size() < kFrameBytes) {
-            const qsizetype take = qMin<qsizetype>(kFrameBytes - f.size(), m_pcm.size() - m_pos);
-            f.append(m_pcm.constData() + m_pos, take);
-            m_pos = (m_pos + take) % m_pcm.size(); // loop
-        }
-        ++m_framesSent;
-        deliver(f);
+    QByteArray f;
+    f.reserve(kFrameBytes);
+    while (f.size() < kFrameBytes) {
+        const qsizetype take = qMin<qsizetype>(kFrameBytes - f.size(), m_pcm.size() - m_pos);
+        f.append(m_pcm.constData() + m_pos, take);
+        m_pos = (m_pos + take) % m_pcm.size(); // loop
     }
+    return f;
 }
 
 MicSource::MicSource(QAudioDevice device, QObject *parent) : AudioFrameSource(parent), m_device(std::move(device)) {}

@@ -42,45 +42,61 @@ private:
     bool m_muted = false;
 };
 
-// A sine tone (440 Hz at -10 dBFS by default), paced by a timer against a monotonic clock.
-class ToneSource final : public AudioFrameSource
+// A source that makes its own frames, paced by a timer against a monotonic clock: timers
+// drift, the clock does not, so it emits as many 20 ms frames as are due.
+class PacedSource : public AudioFrameSource
 {
     Q_OBJECT
 public:
-    explicit ToneSource(double frequency = 440, QObject *parent = nullptr);
-    QString description() const override;
+    explicit PacedSource(QObject *parent = nullptr);
     bool start() override;
     void stop() override;
 
+protected:
+    virtual bool prepare() { return true; }
+    virtual QByteArray nextFrame() = 0;
+
 private:
     void tick();
-    double m_frequency;
-    double m_phase = 0;
     qint64 m_framesSent = 0;
     QTimer m_timer;
     QElapsedTimer m_clock;
 };
 
+// A sine tone (440 Hz at -10 dBFS by default).
+class ToneSource final : public PacedSource
+{
+    Q_OBJECT
+public:
+    explicit ToneSource(double frequency = 440, QObject *parent = nullptr);
+    QString description() const override;
+
+protected:
+    QByteArray nextFrame() override;
+
+private:
+    double m_frequency;
+    double m_phase = 0;
+};
+
 // A 16-bit PCM WAV file at 48 kHz (mono, or stereo mixed down), played in a loop.
-class WavFileSource final : public AudioFrameSource
+class WavFileSource final : public PacedSource
 {
     Q_OBJECT
 public:
     explicit WavFileSource(QString path, QObject *parent = nullptr);
     QString description() const override;
-    bool start() override;
-    void stop() override;
     // Reads the PCM data of a WAV file as 48 kHz mono s16le; empty with `error` on failure.
     static QByteArray loadWav(const QString &path, QString *error);
 
+protected:
+    bool prepare() override;
+    QByteArray nextFrame() override;
+
 private:
-    void tick();
     QString m_path;
     QByteArray m_pcm;
     qsizetype m_pos = 0;
-    qint64 m_framesSent = 0;
-    QTimer m_timer;
-    QElapsedTimer m_clock;
 };
 
 // The microphone through QAudioSource, cut into 20 ms frames.

@@ -2,6 +2,7 @@
 // the streams table, the banner composer, going on air with the tone source, kick, the Dutch
 // translation, and (with a PulseAudio virtual source) the microphone path.
 #include "audiolevel.h"
+#include "audiosource.h"
 #include "enginehost.h"
 #include "levelmeter.h"
 #include "listenersmodel.h"
@@ -13,6 +14,8 @@
 #include "testsupport.h"
 
 #include <QApplication>
+#include <QFile>
+#include <QtEndian>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMediaDevices>
@@ -35,6 +38,7 @@ private Q_SLOTS:
     void bannerComposer();
     void onAirWithToneReachesListenersAndMovesMeter();
     void kickClosesListener();
+    void wavFileSource();
     void dutchTranslationLoads();
     void settingsMintSpeakerToken();
     void microphoneFromPulseAudio();
@@ -154,6 +158,35 @@ void TestDesktop::kickClosesListener()
     QVERIFY(go.waitDisconnected());
     QCOMPARE(go.closeCode, 1008);
     QVERIFY(!keep.disconnected);
+}
+
+void TestDesktop::wavFileSource()
+{
+    // A 48 kHz stereo WAV of two known samples repeated: the source mixes it down and loops it.
+    const QByteArray pcm = QByteArray("\x10\x00\x20\x00", 4).repeated(4800); // left 16, right 32
+    QByteArray wav = "RIFF" + QByteArray(4, 0) + "WAVEfmt ";
+    auto le32 = [](quint32 v) { QByteArray b(4, 0); qToLittleEndian(v, b.data()); return b; };
+    auto le16 = [](quint16 v) { QByteArray b(2, 0); qToLittleEndian(v, b.data()); return b; };
+    wav += le32(16) + le16(1) + le16(2) + le32(48000) + le32(48000 * 4) + le16(4) + le16(16);
+    wav += "data" + le32(quint32(pcm.size())) + pcm;
+    const QString path = m_dir->filePath(QStringLiteral("test.wav"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(wav);
+    f.close();
+    QString error;
+    const QByteArray mono = WavFileSource::loadWav(path, &error);
+    QCOMPARE(mono.size(), 9600);
+    QCOMPARE(qFromLittleEndian<qint16>(mono.constData()), qint16(24)); // (16 + 32) / 2
+    QVERIFY(WavFileSource::loadWav(m_dir->filePath(QStringLiteral("missing.wav")), &error).isEmpty());
+    QVERIFY(!error.isEmpty());
+    WsClient l;
+    QVERIFY(l.openAndWaitConnected(ws(QStringLiteral("/ws/listen/wav"))));
+    m_window->setSource(QStringLiteral("file:") + path);
+    m_window->goOnAir(QStringLiteral("wav"));
+    QVERIFY(l.waitBinary(10, 5000)); // 10 frames of 4800 samples = 2 s of the 0.1 s file, looped
+    QCOMPARE(l.binary.first(), QByteArray(mono.left(1920)));
+    QCOMPARE(l.binary.at(5), QByteArray(mono.mid(1920 * 5 % 9600, 1920)));
 }
 
 void TestDesktop::dutchTranslationLoads()
