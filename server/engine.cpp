@@ -375,6 +375,7 @@ QJsonObject Engine::connectionsJson() const
             {QStringLiteral("frames_out"), s.framesOut},
             {QStringLiteral("bytes_out"), s.bytesOut},
             {QStringLiteral("drops"), s.drops},
+            {QStringLiteral("fanout_p99_ms"), s.fanoutP99Ms},
             {QStringLiteral("pipeline"),
              QJsonObject{{QStringLiteral("mode"), s.passthrough ? QStringLiteral("passthrough")
                                                                 : QStringLiteral("processed")},

@@ -754,7 +754,10 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, int fra
         metrics->bytesOut.fetch_add(sent * size, std::memory_order_relaxed);
         const qint64 now = monotonicNs();
         for (int i = 0; i < frames; ++i)
+        {
             metrics->observeFanoutNs(now - t0s[i]);
+            stream->fanout.observeNs(now - t0s[i]);
+        }
     }
     if (dropped) {
         stream->drops.fetch_add(dropped * frames, std::memory_order_relaxed);

@@ -252,6 +252,7 @@ QList<StreamSnapshot> Hub::snapshot() const
         snap.drops = s->drops.load();
         snap.pipelineState = BreakerState(s->pipeline->state.load());
         snap.passthrough = s->pipeline->passthrough.load();
+        snap.fanoutP99Ms = s->fanout.quantileMs(0.99);
         out.append(snap);
     }
     std::sort(out.begin(), out.end(),

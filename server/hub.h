@@ -29,6 +29,7 @@ struct StreamSnapshot
     qint64 framesIn = 0, bytesIn = 0, framesOut = 0, bytesOut = 0, drops = 0;
     BreakerState pipelineState = BreakerState::Closed;
     bool passthrough = true;
+    double fanoutP99Ms = 0;
 };
 
 // The seeds' ConnectionManager: which streams exist, who speaks on each, how many listen

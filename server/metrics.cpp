@@ -22,32 +22,6 @@ const char *refusalName(Refusal r)
     return "unknown";
 }
 
-void Metrics::observeFanoutNs(qint64 ns)
-{
-    const double ms = double(ns) / 1e6;
-    size_t i = 0;
-    while (i < kLatencyBucketsMs.size() && ms > kLatencyBucketsMs[i])
-        ++i;
-    m_fanoutBuckets[i].fetch_add(1, std::memory_order_relaxed);
-    m_fanoutCount.fetch_add(1, std::memory_order_relaxed);
-    m_fanoutSumNs.fetch_add(ns, std::memory_order_relaxed);
-}
-
-double Metrics::fanoutQuantileMs(double q) const
-{
-    const qint64 total = m_fanoutCount.load(std::memory_order_relaxed);
-    if (total == 0)
-        return 0;
-    const double target = q * double(total);
-    qint64 seen = 0;
-    for (size_t i = 0; i < m_fanoutBuckets.size(); ++i) {
-        seen += m_fanoutBuckets[i].load(std::memory_order_relaxed);
-        if (double(seen) >= target)
-            return i < kLatencyBucketsMs.size() ? kLatencyBucketsMs[i] : kLatencyBucketsMs.back() * 2;
-    }
-    return kLatencyBucketsMs.back() * 2;
-}
-
 QByteArray prometheusHistogram(const Metrics &m)
 {
     QByteArray out;
@@ -55,18 +29,18 @@ QByteArray prometheusHistogram(const Metrics &m)
            "to every listener socket of one worker.\n"
            "# TYPE onair_fanout_latency_seconds histogram\n";
     qint64 cumulative = 0;
-    for (size_t i = 0; i < m.m_fanoutBuckets.size(); ++i) {
-        cumulative += m.m_fanoutBuckets[i].load(std::memory_order_relaxed);
-        const QByteArray le = i < Metrics::kLatencyBucketsMs.size()
-            ? QByteArray::number(Metrics::kLatencyBucketsMs[i] / 1000.0)
+    for (size_t i = 0; i < LatencyHistogram::bucketCount(); ++i) {
+        cumulative += m.m_fanout.bucket(i);
+        const QByteArray le = i < LatencyHistogram::kBucketsMs.size()
+            ? QByteArray::number(LatencyHistogram::kBucketsMs[i] / 1000.0)
             : QByteArray("+Inf");
         out += "onair_fanout_latency_seconds_bucket{le=\"" + le + "\"} "
             + QByteArray::number(cumulative) + '\n';
     }
     out += "onair_fanout_latency_seconds_sum "
-        + QByteArray::number(double(m.m_fanoutSumNs.load(std::memory_order_relaxed)) / 1e9) + '\n';
+        + QByteArray::number(double(m.m_fanout.sumNs()) / 1e9) + '\n';
     out += "onair_fanout_latency_seconds_count "
-        + QByteArray::number(m.m_fanoutCount.load(std::memory_order_relaxed)) + '\n';
+        + QByteArray::number(m.m_fanout.count()) + '\n';
     return out;
 }
 

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include "latencyhistogram.h"
+
 #include <array>
 #include <atomic>
 
@@ -31,17 +33,15 @@ const char *refusalName(Refusal r);
 class Metrics final
 {
 public:
-    static constexpr std::array<double, 12> kLatencyBucketsMs{0.25, 0.5, 1, 2.5, 5, 10, 25, 50,
-                                                              100, 250, 500, 1000};
     Metrics() = default;
     Q_DISABLE_COPY_MOVE(Metrics)
 
     void refuse(Refusal r) { m_refusals[size_t(r)].fetch_add(1, std::memory_order_relaxed); }
     qint64 refusals(Refusal r) const { return m_refusals[size_t(r)].load(std::memory_order_relaxed); }
-    void observeFanoutNs(qint64 ns);
+    void observeFanoutNs(qint64 ns) { m_fanout.observeNs(ns); }
     // Approximate quantile (upper bound of the bucket holding it), in milliseconds.
-    double fanoutQuantileMs(double q) const;
-    qint64 fanoutCount() const { return m_fanoutCount.load(std::memory_order_relaxed); }
+    double fanoutQuantileMs(double q) const { return m_fanout.quantileMs(q); }
+    qint64 fanoutCount() const { return m_fanout.count(); }
 
     std::atomic<qint64> framesIn{0}, bytesIn{0}, framesOut{0}, bytesOut{0}, drops{0};
     std::atomic<qint64> connectionsAccepted{0}, connectionsClosed{0}, httpRequests{0};
@@ -49,9 +49,7 @@ public:
 
 private:
     std::array<std::atomic<qint64>, size_t(Refusal::Count)> m_refusals{};
-    std::array<std::atomic<qint64>, kLatencyBucketsMs.size() + 1> m_fanoutBuckets{};
-    std::atomic<qint64> m_fanoutCount{0};
-    std::atomic<qint64> m_fanoutSumNs{0};
+    LatencyHistogram m_fanout;
 
     friend QByteArray prometheusHistogram(const Metrics &m);
 };

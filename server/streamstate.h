@@ -1,5 +1,6 @@
 #pragma once
 
+#include "latencyhistogram.h"
 #include "pipelinestats.h"
 
 #include <QJsonObject>
@@ -23,6 +24,7 @@ struct StreamState
     std::atomic<qint64> framesIn{0}, bytesIn{0}, framesOut{0}, bytesOut{0}, drops{0};
     std::atomic<int> listeners{0};
     std::array<std::atomic<int>, kMaxWorkers> perWorker{}; // listeners on each worker
+    LatencyHistogram fanout; // hub -> written to the listeners of one worker
     std::shared_ptr<PipelineStats> pipeline = std::make_shared<PipelineStats>();
 
     // Guarded by Hub::m_mutex

@@ -462,8 +462,8 @@
         <translation>≤ %1 ms</translation>
     </message>
     <message>
-        <source>Fan-out p99 (all)</source>
-        <translation>Verspreiding p99 (alles)</translation>
+        <source>Fan-out p99</source>
+        <translation>Verspreiding p99</translation>
     </message>
 </context>
 <context>

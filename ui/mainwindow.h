@@ -52,6 +52,8 @@ public:
     QPushButton *kickButton() const { return m_kick; }
     QLabel *statusMessage() const { return m_message; }
     SpeakController *speaker() const { return m_speaker; }
+    Monitor *monitor() const { return m_monitor; }
+    QCheckBox *monitorBox() const { return m_monitorBox; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;

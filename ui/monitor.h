@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QObject>
 
+#include <atomic>
+
 class QAudioSink;
 class QIODevice;
 
@@ -20,7 +22,7 @@ public:
     ~Monitor() override;
     void setStream(const QString &stream); // empty: stop
     void setVolume(double volume);         // 0..1
-    qint64 framesPlayed() const { return m_frames; }
+    qint64 framesPlayed() const { return m_frames.load(); } // thread-safe
 
 Q_SIGNALS:
     void failed(const QString &message);
@@ -34,7 +36,7 @@ private:
     QAudioSink *m_sink = nullptr;
     QIODevice *m_io = nullptr;
     double m_volume = 0.8;
-    qint64 m_frames = 0;
+    std::atomic<qint64> m_frames{0};
 };
 
 } // namespace onair

@@ -39,7 +39,7 @@ QVariant StreamsModel::headerData(int section, Qt::Orientation orientation, int 
     case FramesIn: return tr("Frames/s in");
     case BytesOut: return tr("Out");
     case Drops: return tr("Drops");
-    case LatencyP99: return tr("Fan-out p99 (all)");
+    case LatencyP99: return tr("Fan-out p99");
     case History: return tr("Listeners (last minute)");
     }
     return {};
@@ -59,7 +59,7 @@ QVariant StreamsModel::data(const QModelIndex &index, int role) const
         case FramesIn: return QString::number(r.framesInPerSec, 'f', 0);
         case BytesOut: return QString(loc.formattedDataSize(qint64(r.bytesOutPerSec)) + tr("/s"));
         case Drops: return r.snap.drops;
-        case LatencyP99: return r.snap.listeners ? tr("≤ %1 ms").arg(m_p99) : QStringLiteral("–");
+        case LatencyP99: return r.snap.fanoutP99Ms > 0 ? tr("≤ %1 ms").arg(r.snap.fanoutP99Ms) : QStringLiteral("–");
         case History: return sparkline(r.history);
         }
     }
@@ -79,7 +79,6 @@ void StreamsModel::update(const EngineSnapshot &snapshot)
     const qint64 now = m_clock.elapsed();
     const double secs = m_lastMs ? qMax(0.05, double(now - m_lastMs) / 1000.0) : 0;
     m_lastMs = now;
-    m_p99 = snapshot.fanoutP99Ms;
     QList<Row> rows;
     QHash<QString, QList<int>> history;
     for (const StreamSnapshot &s : snapshot.streams) {

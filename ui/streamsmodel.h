@@ -38,7 +38,6 @@ private:
     QHash<QString, QList<int>> m_history;
     QElapsedTimer m_clock;
     qint64 m_lastMs = 0;
-    double m_p99 = 0;
 };
 
 } // namespace onair

@@ -8,12 +8,14 @@
 #include "listenersmodel.h"
 #include "logmodel.h"
 #include "mainwindow.h"
+#include "monitor.h"
 #include "settingsdialog.h"
 #include "speakcontroller.h"
 #include "streamsmodel.h"
 #include "testsupport.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QFile>
 #include <QtEndian>
 #include <QLabel>
@@ -255,6 +257,12 @@ void TestDesktop::microphoneFromPulseAudio()
     qInfo() << "loudest captured frame:" << loudest << "dBFS";
     QVERIFY2(loudest > -30, "the virtual microphone's speech did not reach the listener");
     QTRY_VERIFY(m_window->levelMeter()->peakDb() > -60);
+    // Monitoring the stream locally plays it through QAudioSink (PulseAudio's null sink here).
+    QTRY_COMPARE(m_window->streamsModel()->rowOf(QStringLiteral("mic")), 0);
+    m_window->streamsView()->selectRow(0);
+    m_window->monitorBox()->setChecked(true);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->monitor()->framesPlayed() > 20, 5000);
+    QVERIFY(m_window->statusMessage()->text().isEmpty() || !m_window->statusMessage()->text().contains(QLatin1String("No audio output")));
 }
 
 QTEST_MAIN(TestDesktop)

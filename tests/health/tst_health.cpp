@@ -53,6 +53,7 @@ void TestHealth::connectionsAndMetricsMatchKnownClients()
     QCOMPARE(alpha.value(QLatin1String("frames_out")).toInt(), 30);
     QCOMPARE(alpha.value(QLatin1String("bytes_in")).toInt(), 1000);
     QCOMPARE(alpha.value(QLatin1String("drops")).toInt(), 0);
+    QVERIFY(alpha.value(QLatin1String("fanout_p99_ms")).toDouble() > 0); // per stream, not just overall
     const QJsonObject beta = streams.at(1).toObject();
     QCOMPARE(beta.value(QLatin1String("listeners")).toInt(), 1);
     QCOMPARE(beta.value(QLatin1String("speaker")).toObject().value(QLatin1String("live")).toBool(), false);
