@@ -1,6 +1,7 @@
 #include "enginehost.h"
 
 #include "bannerservice.h"
+#include "store.h"
 
 namespace onair {
 
@@ -59,7 +60,13 @@ EngineSnapshot EngineHost::snapshot() const
     s.fanoutP99Ms = m_engine->metrics()->fanoutQuantileMs(0.99);
     s.activeBanner = m_engine->banners()->active();
     s.acknowledged = m_engine->banners()->acknowledgedCount();
-    s.storeState = QStringLiteral("ok");
+    // A real read through the store (this thread's own connection), at most every 2 s.
+    if (!m_storeChecked.isValid() || m_storeChecked.elapsed() > 2000) {
+        QString error;
+        m_storeOk = m_engine->store()->schemaVersion(&error).has_value();
+        m_storeChecked.start();
+    }
+    s.storeState = m_storeOk ? QStringLiteral("ok") : QStringLiteral("failing");
     return s;
 }
 

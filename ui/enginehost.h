@@ -5,6 +5,7 @@
 #include "engine.h"
 #include "fanoutworker.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QThread>
 #include <QTimer>
@@ -54,6 +55,8 @@ private:
     QThread m_thread;
     Engine *m_engine = nullptr;
     QTimer m_poll;
+    mutable QElapsedTimer m_storeChecked;
+    mutable bool m_storeOk = true;
 };
 
 } // namespace onair
