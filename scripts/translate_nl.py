@@ -88,6 +88,7 @@ NL = {
     'Banner sent.': 'Mededeling verstuurd.',
     'Dismissed by: %1': 'Weggeklikt door: %1',
     'Identity': 'Identiteit',
+    'Listeners of %1 (first %2 of %3)': 'Luisteraars van %1 (eerste %2 van %3)',
     '&OnAir': '&OnAir',
     '&Settings…': '&Instellingen…',
     '&Quit': '&Afsluiten',

@@ -341,6 +341,10 @@
         <source>&amp;Quit</source>
         <translation>&amp;Afsluiten</translation>
     </message>
+    <message>
+        <source>Listeners of %1 (first %2 of %3)</source>
+        <translation>Luisteraars van %1 (eerste %2 van %3)</translation>
+    </message>
 </context>
 <context>
     <name>onair::MicSource</name>

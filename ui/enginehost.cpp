@@ -104,11 +104,21 @@ bool EngineHost::kick(quint64 connectionId, const QString &reason)
     return ok;
 }
 
-QList<FanoutWorker::ListenerInfo> EngineHost::listeners(const QString &stream)
+void EngineHost::requestListeners(const QString &stream, int limit)
 {
-    QList<FanoutWorker::ListenerInfo> out;
-    QMetaObject::invokeMethod(m_engine, [&] { out = m_engine->listenersOf(stream); }, Qt::BlockingQueuedConnection);
-    return out;
+    if (!m_engine || m_listenersPending)
+        return;
+    m_listenersPending = true;
+    QMetaObject::invokeMethod(m_engine, [this, stream, limit] {
+        QList<FanoutWorker::ListenerInfo> all = stream.isEmpty() ? QList<FanoutWorker::ListenerInfo>() : m_engine->listenersOf(stream);
+        const int total = int(all.size());
+        if (all.size() > limit)
+            all.resize(limit);
+        QMetaObject::invokeMethod(this, [this, stream, all, total] {
+            m_listenersPending = false;
+            Q_EMIT listenersReady(stream, all, total);
+        });
+    });
 }
 
 } // namespace onair

@@ -45,16 +45,20 @@ public:
     std::optional<Banner> sendBanner(const QString &text, const QString &type, QString *error);
     bool clearBanner(QString *error);
     bool kick(quint64 connectionId, const QString &reason);
-    QList<FanoutWorker::ListenerInfo> listeners(const QString &stream);
+    // Asynchronous: listenersReady() follows; the window never waits for a busy engine.
+    // At most `limit` entries (a 10,000-phone stream is not listed in full 4 times a second).
+    void requestListeners(const QString &stream, int limit = 1000);
 
 Q_SIGNALS:
     void snapshotReady(const onair::EngineSnapshot &snapshot);
+    void listenersReady(const QString &stream, const QList<onair::FanoutWorker::ListenerInfo> &listeners, int total);
 
 private:
     EngineConfig m_config;
     QThread m_thread;
     Engine *m_engine = nullptr;
     QTimer m_poll;
+    bool m_listenersPending = false;
     mutable QElapsedTimer m_storeChecked;
     mutable bool m_storeOk = true;
 };

@@ -94,8 +94,8 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     auto *streamsBox = new QGroupBox(tr("Streams"));
     auto *sl = new QVBoxLayout(streamsBox);
     sl->addWidget(m_streamsView);
-    auto *listenersBox = new QGroupBox(tr("Listeners of the selected stream"));
-    auto *ll = new QVBoxLayout(listenersBox);
+    m_listenersBox = new QGroupBox(tr("Listeners of the selected stream"));
+    auto *ll = new QVBoxLayout(m_listenersBox);
     ll->addWidget(m_listenersView);
     auto *kickRow = new QHBoxLayout;
     kickRow->addStretch();
@@ -104,7 +104,7 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
 
     auto *left = new QSplitter(Qt::Vertical);
     left->addWidget(streamsBox);
-    left->addWidget(listenersBox);
+    left->addWidget(m_listenersBox);
 
     auto *right = new QWidget;
     auto *rl = new QVBoxLayout(right);
@@ -151,6 +151,7 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     statusBar()->addWidget(m_message, 1);
 
     connect(m_host, &EngineHost::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(m_host, &EngineHost::listenersReady, this, &MainWindow::onListeners);
     connect(m_streamsView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         refreshListeners();
         if (m_monitorBox->isChecked())
@@ -516,16 +517,25 @@ void MainWindow::onSnapshot(const EngineSnapshot &s)
 
 void MainWindow::refreshListeners()
 {
-    const QString stream = selectedStream();
+    m_host->requestListeners(selectedStream());
+}
+
+void MainWindow::onListeners(const QString &stream, const QList<FanoutWorker::ListenerInfo> &listeners, int total)
+{
+    if (stream != selectedStream())
+        return;
     const quint64 keep = m_listenersView->selectionModel()->hasSelection()
         ? m_listeners->idAt(m_listenersView->selectionModel()->selectedRows().value(0).row())
         : 0;
-    m_listeners->setListeners(stream.isEmpty() ? QList<FanoutWorker::ListenerInfo>() : m_host->listeners(stream));
+    m_listeners->setListeners(listeners);
     for (int r = 0; keep && r < m_listeners->rowCount(); ++r) {
         if (m_listeners->idAt(r) == keep)
             m_listenersView->selectRow(r);
     }
     m_kick->setEnabled(m_listenersView->selectionModel()->hasSelection());
+    m_listenersBox->setTitle(total > listeners.size()
+                                 ? tr("Listeners of %1 (first %2 of %3)").arg(stream).arg(listeners.size()).arg(total)
+                                 : tr("Listeners of the selected stream"));
 }
 
 void MainWindow::updateCounter()

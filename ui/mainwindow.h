@@ -1,9 +1,12 @@
 #pragma once
 
+#include "fanoutworker.h"
+
 #include <QMainWindow>
 #include <QThread>
 
 class QComboBox;
+class QGroupBox;
 class QCheckBox;
 class QLabel;
 class QLineEdit;
@@ -66,6 +69,7 @@ private:
     void refreshDevices();
     void onSnapshot(const EngineSnapshot &s);
     void refreshListeners();
+    void onListeners(const QString &stream, const QList<FanoutWorker::ListenerInfo> &listeners, int total);
     void updateCounter();
     void sendBanner();
     void showMessage(const QString &text, bool error);
@@ -85,6 +89,7 @@ private:
     QTableView *m_streamsView = nullptr;
     QTableView *m_listenersView = nullptr;
     QPushButton *m_kick = nullptr;
+    QGroupBox *m_listenersBox = nullptr;
 
     QPushButton *m_onAir = nullptr;
     QLineEdit *m_streamName = nullptr;
