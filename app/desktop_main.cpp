@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
@@ -82,6 +83,27 @@ int main(int argc, char *argv[])
             window.grab().save(path);
             window.close();
             QApplication::quit();
+        });
+    }
+    // Benchmark hook: ONAIR_UI_STALL_REPORT=1 measures how late a 10 ms timer on the window's
+    // thread fires (the window's responsiveness) and prints the worst and p99 lateness at exit.
+    QElapsedTimer stallClock;
+    QList<qint64> lateness;
+    QTimer stallTimer;
+    if (qEnvironmentVariableIsSet("ONAIR_UI_STALL_REPORT")) {
+        stallClock.start();
+        stallTimer.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&stallTimer, &QTimer::timeout, &app, [&] {
+            lateness.append(qMax<qint64>(0, stallClock.restart() - 10));
+        });
+        stallTimer.start(10);
+        QObject::connect(&app, &QCoreApplication::aboutToQuit, &app, [&] {
+            std::sort(lateness.begin(), lateness.end());
+            if (!lateness.isEmpty())
+                std::printf("UI timer lateness over %lld ticks: p50 %lld ms, p99 %lld ms, max %lld ms\n",
+                            qlonglong(lateness.size()), qlonglong(lateness[lateness.size() / 2]),
+                            qlonglong(lateness[lateness.size() * 99 / 100]), qlonglong(lateness.last()));
+            std::fflush(stdout);
         });
     }
     onair::UnixSignals unixSignals;

@@ -72,10 +72,8 @@ SqlStore::~SqlStore()
 {
     const QStringList names = QSqlDatabase::connectionNames();
     for (const QString &n : names) {
-        if (n.startsWith(m_prefix)) {
-            QSqlDatabase::database(n, false).close();
-            QSqlDatabase::removeDatabase(n);
-        }
+        if (n.startsWith(m_prefix))
+            QSqlDatabase::removeDatabase(n); // closes it; works for other threads' connections too
     }
 }
 

@@ -19,15 +19,15 @@ void handler(QtMsgType type, const QMessageLogContext &ctx, const QString &msg)
     static const char *const names[] = {"debug", "warning", "critical", "fatal", "info"};
     const QString line = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss.zzz")) + u' '
         + QString::fromLatin1(ctx.category ? ctx.category : "default") + u' ' + QString::fromLatin1(names[type]) + u' ' + msg;
-    QMetaObject::invokeMethod(g_model.data(), [line] {
-        if (g_model)
-            g_model->append(line);
-    }, Qt::QueuedConnection);
+    g_model->post(line);
 }
 } // namespace
 
 LogModel::LogModel(QObject *parent) : QAbstractListModel(parent)
 {
+    m_flush.setInterval(200);
+    connect(&m_flush, &QTimer::timeout, this, &LogModel::flush);
+    m_flush.start();
     g_model = this;
     g_previous = qInstallMessageHandler(handler);
 }
@@ -47,16 +47,33 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     return m_lines[index.row()];
 }
 
-void LogModel::append(const QString &line)
+void LogModel::post(const QString &line)
 {
+    QMutexLocker lock(&m_pendingMutex);
+    if (m_pending.size() < 5000) // beyond that, in a burst, only the counts matter
+        m_pending.append(line);
+}
+
+void LogModel::flush()
+{
+    QStringList batch;
+    {
+        QMutexLocker lock(&m_pendingMutex);
+        batch.swap(m_pending);
+    }
+    if (batch.isEmpty())
+        return;
     constexpr int kMax = 2000;
-    if (m_lines.size() >= kMax) {
-        beginRemoveRows({}, 0, 199);
-        m_lines.remove(0, 200);
+    if (batch.size() > kMax)
+        batch = batch.mid(batch.size() - kMax);
+    const qsizetype overflow = m_lines.size() + batch.size() - kMax;
+    if (overflow > 0) {
+        beginRemoveRows({}, 0, int(overflow) - 1);
+        m_lines.remove(0, overflow);
         endRemoveRows();
     }
-    beginInsertRows({}, int(m_lines.size()), int(m_lines.size()));
-    m_lines.append(line);
+    beginInsertRows({}, int(m_lines.size()), int(m_lines.size() + batch.size()) - 1);
+    m_lines += batch;
     endInsertRows();
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QAbstractListModel>
+#include <QMutex>
 #include <QSortFilterProxyModel>
+#include <QTimer>
 
 namespace onair {
 
@@ -15,10 +17,16 @@ public:
     ~LogModel() override;
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
-    void append(const QString &line);
+    // Thread-safe: queued and added to the model in batches (a reconnect storm logs thousands
+    // of lines a second; one model update per line would stall the window).
+    void post(const QString &line);
 
 private:
+    void flush();
     QStringList m_lines;
+    QMutex m_pendingMutex;
+    QStringList m_pending;
+    QTimer m_flush;
 };
 
 } // namespace onair
