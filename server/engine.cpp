@@ -204,8 +204,8 @@ void Engine::stopThreads()
     // Stop every worker before deleting any: a running worker may still post to the others
     // (a speaker leaving announces it to every shard). Each drops its sockets on its own thread.
     for (int i = 0; i < m_workers.size(); ++i) {
-        if (m_threads[i]->isRunning())
-            QMetaObject::invokeMethod(m_workers[i], &FanoutWorker::releaseAll, Qt::BlockingQueuedConnection);
+        if (m_threads.at(i)->isRunning())
+            QMetaObject::invokeMethod(m_workers.at(i), &FanoutWorker::releaseAll, Qt::BlockingQueuedConnection);
     }
     for (QThread *t : std::as_const(m_threads))
         t->quit();

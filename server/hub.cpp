@@ -188,7 +188,7 @@ void Hub::fanout(const std::shared_ptr<StreamState> &s, const QByteArray &frame,
     const qint64 t0 = monotonicNs();
     for (int i = 0; i < m_workers.size(); ++i) {
         if (s->perWorker[size_t(i)].load(std::memory_order_relaxed) > 0)
-            m_workers[i]->post(s, frame, droppable, t0);
+            m_workers.at(i)->post(s, frame, droppable, t0); // at(): a non-const [] would detach the shared list
     }
 }
 
