@@ -119,7 +119,6 @@ void FileWatcher::publish(const QString &root, const QString &path, const QStrin
                      {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(mtimeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
                      {QStringLiteral("root"), QFileInfo(root).fileName()}};
     m_hub->publishTopic(QStringLiteral("file_events"), data);
-    ++m_published;
     const QStringList parts = rel.split(u'/');
     if (parts.size() == 2 && parts[1].endsWith(QLatin1String(".jsonl"))) {
         const QString project = parts[0];

@@ -20,7 +20,6 @@ class FileWatcher final : public QObject
 public:
     explicit FileWatcher(Hub *hub, QObject *parent = nullptr);
     bool addRoot(const QString &dir, QString *error);
-    qint64 eventsPublished() const { return m_published; }
 
 private:
     struct Entry
@@ -38,7 +37,6 @@ private:
     QFileSystemWatcher m_watcher;
     QHash<QString, Entry> m_files;  // absolute file path -> last seen state
     QHash<QString, QString> m_dirs; // absolute dir path -> its root
-    qint64 m_published = 0;
 };
 
 } // namespace onair

@@ -41,11 +41,10 @@ public:
     void observeFanoutNs(qint64 ns) { m_fanout.observeNs(ns); }
     // Approximate quantile (upper bound of the bucket holding it), in milliseconds.
     double fanoutQuantileMs(double q) const { return m_fanout.quantileMs(q); }
-    qint64 fanoutCount() const { return m_fanout.count(); }
 
     std::atomic<qint64> framesIn{0}, bytesIn{0}, framesOut{0}, bytesOut{0}, drops{0};
     std::atomic<qint64> connectionsAccepted{0}, connectionsClosed{0}, httpRequests{0};
-    std::atomic<qint64> pipelineFallbacks{0};
+
 
 private:
     std::array<std::atomic<qint64>, size_t(Refusal::Count)> m_refusals{};
