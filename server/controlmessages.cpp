@@ -92,6 +92,12 @@ QString validateAudioFormat(const QJsonValue &value, QJsonObject *normalized)
                 return QStringLiteral("\"bitrate\" must be between 6000 and 510000");
             out.insert(QStringLiteral("bitrate"), br);
         }
+        const QJsonValue fecV = f.value(QLatin1String("fec"));
+        if (!fecV.isUndefined()) {
+            if (!fecV.isBool())
+                return QStringLiteral("\"fec\" must be true or false");
+            out.insert(QStringLiteral("fec"), fecV.toBool());
+        }
     }
     *normalized = out;
     return {};
