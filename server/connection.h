@@ -5,6 +5,7 @@
 
 #include <QHostAddress>
 #include <QPointer>
+#include <QQueue>
 #include <QSet>
 #include <QString>
 
@@ -41,6 +42,14 @@ struct Connection
     QString identity;                    // token sub, else the client_id it chose
     bool authenticated = false;
     QSet<QString> topics;                // events clients: subscriptions
+    // Speakers: frames submitted to / come out of the pipeline, and latency marks waiting for
+    // the frame they precede (a mark is relayed just before that frame, whatever the pipeline does).
+    quint64 framesSubmitted = 0;
+    std::shared_ptr<quint64> framesEmitted = std::make_shared<quint64>(0);
+    std::shared_ptr<QQueue<QPair<quint64, QByteArray>>> pendingMarks =
+        std::make_shared<QQueue<QPair<quint64, QByteArray>>>();
+    qint64 markWindowStartMs = 0;
+    int marksInWindow = 0;
 };
 
 } // namespace onair

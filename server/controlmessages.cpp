@@ -103,4 +103,24 @@ QString validateAudioFormat(const QJsonValue &value, QJsonObject *normalized)
     return {};
 }
 
+QString validateMark(const QJsonObject &mark)
+{
+    const QJsonValue id = mark.value(QLatin1String("id"));
+    const QJsonValue t = mark.value(QLatin1String("t"));
+    if (!id.isDouble() || id.toDouble() < 0 || id.toDouble() > 9007199254740991.0
+        || id.toDouble() != double(qint64(id.toDouble())))
+        return QStringLiteral("\"id\" must be a non-negative integer");
+    if (!t.isDouble() || t.toDouble() < 0 || t.toDouble() > 1.0e14)
+        return QStringLiteral("\"t\" must be milliseconds since the epoch");
+    return {};
+}
+
+QJsonObject markMessage(const QString &streamId, const QJsonObject &mark)
+{
+    return {{QStringLiteral("type"), QStringLiteral("mark")},
+            {QStringLiteral("stream_id"), streamId},
+            {QStringLiteral("id"), mark.value(QLatin1String("id"))},
+            {QStringLiteral("t"), mark.value(QLatin1String("t"))}};
+}
+
 } // namespace onair

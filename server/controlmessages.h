@@ -21,4 +21,10 @@ ParsedMessage parseClientMessage(const QByteArray &utf8);
 // and fills `normalized` with the canonical form listeners receive.
 QString validateAudioFormat(const QJsonValue &format, QJsonObject *normalized);
 
+// Latency marks: a speaker says "the next frame's first sample was captured at t (ms since
+// the epoch)"; listeners get {"type":"mark","stream_id","id","t"} just before that frame.
+constexpr int kMaxMarksPerSecond = 50;
+QString validateMark(const QJsonObject &mark);
+QJsonObject markMessage(const QString &streamId, const QJsonObject &mark);
+
 } // namespace onair

@@ -1,9 +1,11 @@
 #include "engine.h"
+#include "controlmessages.h"
 
 #include "acceptor.h"
 #include "auth.h"
 #include "bannerservice.h"
 #include "restapi.h"
+#include "webpages.h"
 #include "sqlstore.h"
 #include "streamid.h"
 #include "clock.h"
@@ -124,6 +126,7 @@ bool Engine::start(QString *error)
     m_http = new QHttpServer(this);
     setupRoutes();
     installRestApi(m_http, this, m_banners);
+    installWebPages(m_http, this);
     if (!m_config.watchDirs.isEmpty()) {
         m_fileWatcher = new FileWatcher(m_hub.get(), this);
         for (const QString &dir : m_config.watchDirs) {
@@ -269,6 +272,17 @@ void Engine::publishLocal(const QString &stream, const QByteArray &frame)
     m_metrics->framesIn.fetch_add(1, std::memory_order_relaxed);
     m_metrics->bytesIn.fetch_add(frame.size(), std::memory_order_relaxed);
     m_hub->publishAudio(s, frame);
+}
+
+void Engine::markLocal(const QString &stream, qint64 id, qint64 captureMs)
+{
+    std::shared_ptr<StreamState> s;
+    {
+        QMutexLocker lock(&m_localMutex);
+        s = m_localSpeakers.value(stream).first;
+    }
+    if (s)
+        m_hub->publishJson(s, markMessage(stream, {{QStringLiteral("id"), id}, {QStringLiteral("t"), captureMs}}));
 }
 
 void Engine::stopLocalSpeaker(const QString &stream)

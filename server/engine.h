@@ -69,6 +69,9 @@ public:
     // In-process speaker (the desktop's microphone): no network hop. Thread-safe.
     bool startLocalSpeaker(const QString &stream, const QJsonObject &format, QString *error);
     void publishLocal(const QString &stream, const QByteArray &frame);
+    // A latency mark for the next frame published on the local stream: its first sample was
+    // captured at `captureMs` (ms since the epoch). Listeners receive {"type":"mark",…}.
+    void markLocal(const QString &stream, qint64 id, qint64 captureMs);
     void stopLocalSpeaker(const QString &stream);
     // In-process listener (the desktop's monitor); `received` runs on a worker thread with
     // whole server frames (see splitServerFrames). Returns its id. Thread-safe.

@@ -253,7 +253,12 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
                             m_config.breakerThreshold, m_config.breakerCooldownMs},
             s->pipeline);
         connect(c->pipeline.get(), &Pipeline::output, this,
-                [hub = m_hub, s](const QByteArray &frame) { hub->publishAudio(s, frame); });
+                [hub = m_hub, s, emitted = c->framesEmitted, marks = c->pendingMarks](const QByteArray &frame) {
+                    const quint64 index = (*emitted)++;
+                    while (!marks->isEmpty() && marks->head().first <= index)
+                        hub->publishJson(s, QJsonDocument::fromJson(marks->dequeue().second).object());
+                    hub->publishAudio(s, frame);
+                });
         qCInfo(lcWs).noquote() << "speaker" << c->id << c->peer << "on air on" << route.streamId;
         sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
                      {QStringLiteral("role"), QStringLiteral("speaker")},
@@ -464,7 +469,18 @@ void FanoutWorker::onText(Connection *c, const QString &text)
         return;
     }
     if (m.type == QLatin1String("ping")) {
-        sendJson(c, {{QStringLiteral("type"), QStringLiteral("pong")}});
+        // server_time lets a page estimate its clock offset to the server (NTP-style), and so
+        // its own delay from the speaker's marks; "t" is echoed for the round trip.
+        QJsonObject pong{{QStringLiteral("type"), QStringLiteral("pong")},
+                         {QStringLiteral("server_time"), QDateTime::currentMSecsSinceEpoch()}};
+        const QJsonValue t = m.object.value(QLatin1String("t"));
+        if (t.isDouble())
+            pong.insert(QStringLiteral("t"), t);
+        sendJson(c, pong);
+        return;
+    }
+    if (m.type == QLatin1String("mark") && c->kind == ConnectionKind::Speaker) {
+        handleMark(c, m.object);
         return;
     }
     if (m.type == QLatin1String("hello") && c->kind == ConnectionKind::Speaker) {
@@ -573,6 +589,27 @@ void FanoutWorker::handleHello(Connection *c, const QJsonObject &msg)
                                    {QStringLiteral("format"), format}});
 }
 
+void FanoutWorker::handleMark(Connection *c, const QJsonObject &msg)
+{
+    const QString err = validateMark(msg);
+    if (!err.isEmpty()) {
+        sendError(c, QStringLiteral("invalid_mark"), err);
+        return;
+    }
+    const qint64 now = monotonicMs();
+    if (now - c->markWindowStartMs >= 1000) {
+        c->markWindowStartMs = now;
+        c->marksInWindow = 0;
+    }
+    if (++c->marksInWindow > kMaxMarksPerSecond || c->pendingMarks->size() >= kMaxMarksPerSecond) {
+        sendError(c, QStringLiteral("rate_limited"),
+                  QStringLiteral("at most %1 marks a second").arg(kMaxMarksPerSecond));
+        return;
+    }
+    const QJsonObject relay = markMessage(c->stream->id, msg);
+    c->pendingMarks->enqueue({c->framesSubmitted, QJsonDocument(relay).toJson(QJsonDocument::Compact)});
+}
+
 void FanoutWorker::onBinary(Connection *c, const QByteArray &data)
 {
     c->lastSeenMs = monotonicMs();
@@ -592,6 +629,7 @@ void FanoutWorker::onBinary(Connection *c, const QByteArray &data)
         c->stream->bytesIn.fetch_add(data.size(), std::memory_order_relaxed);
         metrics->framesIn.fetch_add(1, std::memory_order_relaxed);
         metrics->bytesIn.fetch_add(data.size(), std::memory_order_relaxed);
+        ++c->framesSubmitted;
         c->pipeline->submit(data);
         break;
     case ConnectionKind::Legacy:
@@ -696,10 +734,22 @@ void FanoutWorker::deliverTopic(const QString &topic, const QByteArray &frame)
     }
     if (topic == kTopicAll)
         return;
+    // "streams" gathers every stream:<id> topic (the web page's live list of streams).
+    const bool streamTopic = topic.startsWith(QLatin1String("stream:"));
+    if (streamTopic) {
+        const auto cls = m_subscribers.constFind(kTopicStreams);
+        if (cls != m_subscribers.cend()) {
+            for (Connection *c : *cls) {
+                if (!c->topics.contains(topic))
+                    writeFrame(c, frame);
+            }
+        }
+    }
     const auto all = m_subscribers.constFind(kTopicAll);
     if (all != m_subscribers.cend()) {
         for (Connection *c : *all) {
-            if (!c->topics.contains(topic)) // subscribed to both: once
+            // subscribed to the topic itself or to its class as well: once
+            if (!c->topics.contains(topic) && !(streamTopic && c->topics.contains(kTopicStreams)))
                 writeFrame(c, frame);
         }
     }

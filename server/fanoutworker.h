@@ -89,6 +89,7 @@ private:
     bool writeFrame(Connection *c, const QByteArray &frame);
     void sendError(Connection *c, const QString &code, const QString &message);
     void handleHello(Connection *c, const QJsonObject &msg);
+    void handleMark(Connection *c, const QJsonObject &msg);
     void handleSubscription(Connection *c, const QJsonObject &msg, bool subscribe);
     void sendActiveBanner(Connection *c);
     void deliverAll(const QByteArray &frame);

@@ -187,6 +187,28 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
         return QHttpServerResponse(b->toRest());
     });
 
+    // The live streams, for the web page's list (open unless --require-listener-token).
+    http->route(QStringLiteral("/api/streams"), Method::Get,
+                [=](const QHttpServerRequest &req) -> QHttpServerResponse {
+        const Caller caller = callerOf(req, secret);
+        if (!caller.tokenError.isEmpty() || (engine->config().requireListenerToken && !caller.claims)) {
+            if (auto denied = requireRole(caller, Role::Listener, metrics))
+                return std::move(*denied);
+        }
+        QJsonArray streams;
+        QList<StreamSnapshot> snap = engine->hub()->snapshot();
+        std::sort(snap.begin(), snap.end(), [](const StreamSnapshot &a, const StreamSnapshot &b) { return a.id < b.id; });
+        for (const StreamSnapshot &st : std::as_const(snap)) {
+            if (st.id.startsWith(u'~'))
+                continue; // internal (the health probe)
+            streams.append(QJsonObject{{QStringLiteral("id"), st.id},
+                                       {QStringLiteral("speaker_live"), st.speakerLive},
+                                       {QStringLiteral("listeners"), st.listeners},
+                                       {QStringLiteral("format"), st.format.isEmpty() ? QJsonValue() : QJsonValue(st.format)}});
+        }
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("streams"), streams}});
+    });
+
     http->route(QStringLiteral("/api/broadcasts/limits"), Method::Get, [=] {
         return QHttpServerResponse(QJsonObject{
             {QStringLiteral("max_characters"), BannerService::kMaxCharacters},

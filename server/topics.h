@@ -11,5 +11,6 @@ QString topicError(const QString &topic);
 inline bool isValidTopic(const QString &t) { return topicError(t).isEmpty(); }
 
 inline const QString kTopicAll = QStringLiteral("all");
+inline const QString kTopicStreams = QStringLiteral("streams"); // every stream:<id>
 
 } // namespace onair

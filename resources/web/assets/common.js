@@ -1,0 +1,111 @@
+// Shared by the OnAir pages: identity, URLs, reconnect backoff, the banner box, clock sync.
+
+export const $ = (id) => document.getElementById(id);
+
+// A random id kept in localStorage: the server remembers which banners this browser dismissed.
+export function clientId() {
+  let id = null;
+  try { id = localStorage.getItem('onair.client_id'); } catch (_) { /* private mode */ }
+  if (!id || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
+    const bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    id = 'web-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    try { localStorage.setItem('onair.client_id', id); } catch (_) { /* private mode */ }
+  }
+  return id;
+}
+
+// The stream id in /listen/{id} or /speak/{id}.
+export function streamFromPath() {
+  const parts = location.pathname.split('/').filter(Boolean);
+  return parts.length >= 2 ? decodeURIComponent(parts[1]) : '';
+}
+
+// A listener token given as ?token=… (servers run with --require-listener-token).
+export function pageToken() {
+  return new URLSearchParams(location.search).get('token') || '';
+}
+
+export function wsUrl(path, params) {
+  const u = new URL(path, location.href);
+  u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  for (const [k, v] of Object.entries(params || {})) if (v) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+// Exponential backoff with jitter: 0.5 s, 1 s, 2 s … capped at 10 s.
+export class Backoff {
+  constructor(base = 500, cap = 10000) { this.base = base; this.cap = cap; this.attempt = 0; }
+  next() {
+    const d = Math.min(this.cap, this.base * 2 ** this.attempt++);
+    return Math.round(d / 2 + Math.random() * d / 2);
+  }
+  reset() { this.attempt = 0; }
+}
+
+// NTP-style offset of the server's clock to ours, from {"type":"ping","t"} → pong server_time.
+// Keeps the sample with the smallest round trip of the last few.
+export class ClockSync {
+  constructor() { this.samples = []; this.offsetMs = 0; this.rttMs = null; }
+  ping(ws) {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+  }
+  pong(msg) {
+    if (typeof msg.t !== 'number' || typeof msg.server_time !== 'number') return;
+    const now = Date.now();
+    const rtt = now - msg.t;
+    this.samples.push({ rtt, offset: msg.server_time - (msg.t + rtt / 2) });
+    if (this.samples.length > 8) this.samples.shift();
+    const best = this.samples.reduce((a, b) => (b.rtt < a.rtt ? b : a));
+    this.offsetMs = best.offset;
+    this.rttMs = rtt;
+  }
+}
+
+// The active banner (seed 002 messages), styled by type, with a Dismiss that acknowledges it.
+// Dismissals are also kept locally, so a banner stays dismissed after a reload even if the
+// acknowledgement had not reached the server yet.
+export class BannerBox {
+  constructor(send) {
+    this.send = send;
+    this.box = $('banner');
+    this.text = $('banner-text');
+    this.current = null;
+    $('banner-dismiss').addEventListener('click', () => this.dismiss());
+  }
+  dismissed() {
+    try { return JSON.parse(localStorage.getItem('onair.dismissed') || '[]'); } catch (_) { return []; }
+  }
+  handle(msg) {
+    if (msg.type === 'new_broadcast' || msg.type === 'active_broadcast') {
+      const b = msg.broadcast || {};
+      if (this.dismissed().includes(b.id)) { // dismissed here before: make sure the server knows
+        this.send({ type: 'acknowledge_broadcast', broadcast_id: b.id });
+        return true;
+      }
+      this.show(b);
+      return true;
+    }
+    if (msg.type === 'broadcast_cleared') { this.hide(); return true; }
+    return msg.type === 'broadcast_acknowledged';
+  }
+  show(b) {
+    this.current = b;
+    const type = ['info', 'warning', 'alert'].includes(b.message_type) ? b.message_type : 'info';
+    this.box.className = 'banner ' + type;
+    this.box.setAttribute('role', type === 'alert' ? 'alert' : 'status');
+    this.box.dataset.id = b.id || '';
+    this.text.textContent = b.message || '';
+    this.box.hidden = false;
+  }
+  hide() { this.current = null; this.box.hidden = true; this.box.dataset.id = ''; }
+  dismiss() {
+    if (!this.current) return;
+    const id = this.current.id;
+    const list = this.dismissed().filter((x) => x !== id).slice(-49);
+    list.push(id);
+    try { localStorage.setItem('onair.dismissed', JSON.stringify(list)); } catch (_) { /* private mode */ }
+    this.send({ type: 'acknowledge_broadcast', broadcast_id: id });
+    this.hide();
+  }
+}
