@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 #include "serveroptions.h"
 #include "settingsdialog.h"
+#include "speakcontroller.h"
 #include "style.h"
 #include "unixsignals.h"
 
@@ -35,6 +36,12 @@ int main(int argc, char *argv[])
     onair::addEngineOptions(parser);
     parser.addOption({QStringLiteral("source"), QStringLiteral("Audio source: mic, mic:NAME, tone, tone:HZ or file:PATH."),
                       QStringLiteral("spec")});
+    parser.addOption({QStringLiteral("codec"), QStringLiteral("Speaker codec: opus or pcm [default: saved setting, opus]."),
+                      QStringLiteral("codec")});
+    parser.addOption({QStringLiteral("bitrate"), QStringLiteral("Opus bitrate in b/s [default: saved setting, 32000]."),
+                      QStringLiteral("bps")});
+    parser.addOption({QStringLiteral("frame-ms"), QStringLiteral("Opus frame length: 10 or 20 [default: saved setting, 20]."),
+                      QStringLiteral("ms")});
     parser.addOption({QStringLiteral("on-air"), QStringLiteral("Go on air on this stream at launch."), QStringLiteral("stream")});
     parser.addOption({QStringLiteral("lang"), QStringLiteral("User interface language (en, nl) [default: the system's]."),
                       QStringLiteral("lang")});
@@ -59,6 +66,21 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "onair: %s\n", qPrintable(err));
         return 2;
     }
+    std::optional<onair::AudioEncoding> encoding;
+    if (parser.isSet(QStringLiteral("codec")) || parser.isSet(QStringLiteral("bitrate")) || parser.isSet(QStringLiteral("frame-ms"))) {
+        onair::AudioEncoding e = onair::AudioEncoding::load();
+        if (parser.isSet(QStringLiteral("codec")))
+            e.codec = parser.value(QStringLiteral("codec"));
+        if (parser.isSet(QStringLiteral("bitrate")))
+            e.bitrate = parser.value(QStringLiteral("bitrate")).toInt();
+        if (parser.isSet(QStringLiteral("frame-ms")))
+            e.frameMs = parser.value(QStringLiteral("frame-ms")).toDouble();
+        if (const QString err = e.validate(); !err.isEmpty()) {
+            std::fprintf(stderr, "onair: %s\n", qPrintable(err));
+            return 2;
+        }
+        encoding = e;
+    }
     onair::applyControlRoomStyle(app);
     onair::LogModel log;
     onair::EngineHost host(config);
@@ -72,6 +94,8 @@ int main(int argc, char *argv[])
     std::fflush(stdout);
 
     onair::MainWindow window(&host, &log);
+    if (encoding)
+        window.speaker()->setEncoding(*encoding);
     if (parser.isSet(QStringLiteral("source")))
         window.setSource(parser.value(QStringLiteral("source")));
     window.show();

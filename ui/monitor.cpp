@@ -1,11 +1,14 @@
 #include "monitor.h"
 
+#include "audiolevel.h"
 #include "audiosource.h"
 #include "engine.h"
+#include "hub.h"
 #include "wsframe.h"
 
 #include <QAudioFormat>
 #include <QAudioSink>
+#include <QJsonDocument>
 #include <QMediaDevices>
 #include <QPointer>
 
@@ -40,6 +43,10 @@ void Monitor::setStream(const QString &stream)
         m_sink->setBufferSize(kFrameBytes * 6);
         m_io = m_sink->start();
     }
+    m_opus = false;
+    m_playable = true;
+    if (const auto s = m_engine->hub()->find(stream))
+        setFormat(m_engine->hub()->format(s)); // later changes arrive as "format" messages
     QPointer<Monitor> self(this);
     m_listener = m_engine->addLocalListener(stream, [self](const QByteArray &frames) {
         QMetaObject::invokeMethod(self.data(), [self, frames] {
@@ -59,12 +66,49 @@ void Monitor::setVolume(double volume)
 void Monitor::play(const QByteArray &frames)
 {
     for (const ServerFrame &f : splitServerFrames(frames)) {
+        if (f.opcode == WsOpcode::Text) {
+            const QJsonObject msg = QJsonDocument::fromJson(f.payload).object();
+            const QString type = msg.value(QLatin1String("type")).toString();
+            if (type == QLatin1String("format") || type == QLatin1String("connected"))
+                setFormat(msg.value(QLatin1String("format")).toObject());
+            continue;
+        }
         if (f.opcode != WsOpcode::Binary)
             continue;
         ++m_frames;
-        if (m_io && m_sink->bytesFree() >= f.payload.size())
-            m_io->write(f.payload); // a full sink drops the frame: stay live, never lag behind
+        if (m_opus)
+            output(m_decoder.decode(f.payload));
+        else if (m_playable)
+            output(f.payload);
     }
+}
+
+void Monitor::setFormat(const QJsonObject &format)
+{
+    const QString codec = format.value(QLatin1String("codec")).toString();
+    m_opus = codec == QLatin1String("opus");
+    m_playable = true;
+    if (m_opus) {
+        QString error;
+        if (!m_decoder.open(kSampleRate, 1, &error)) { // mono out, whatever the packets carry
+            m_opus = false;
+            m_playable = false;
+            Q_EMIT failed(error);
+        }
+    } else if (codec == QLatin1String("pcm")) {
+        m_playable = format.value(QLatin1String("sample_rate")).toInt() == kSampleRate
+                     && format.value(QLatin1String("channels")).toInt() == 1
+                     && format.value(QLatin1String("sample_format")).toString() == QLatin1String("s16le");
+    }
+}
+
+void Monitor::output(const QByteArray &pcm)
+{
+    m_pcmBytes.fetch_add(pcm.size());
+    if (!pcm.isEmpty())
+        m_lastPeakDb.store(measureS16(pcm).peakDb);
+    if (m_io && !pcm.isEmpty() && m_sink->bytesFree() >= pcm.size())
+        m_io->write(pcm); // a full sink drops the frame: stay live, never lag behind
 }
 
 void Monitor::stopSink()

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QObject>
+
+#include "opuscodec.h"
 
 #include <atomic>
 
@@ -13,7 +16,7 @@ namespace onair {
 class Engine;
 
 // Local monitoring: an in-process listener of one stream played through QAudioSink
-// (PCM 48 kHz mono s16le). Lives on the audio thread.
+// (48 kHz mono): PCM as is, Opus decoded with libopus. Lives on the audio thread.
 class Monitor final : public QObject
 {
     Q_OBJECT
@@ -23,6 +26,8 @@ public:
     void setStream(const QString &stream); // empty: stop
     void setVolume(double volume);         // 0..1
     qint64 framesPlayed() const { return m_frames.load(); } // thread-safe
+    qint64 pcmBytesOut() const { return m_pcmBytes.load(); } // decoded audio, thread-safe
+    double lastPeakDb() const { return m_lastPeakDb.load(); }
 
 Q_SIGNALS:
     void failed(const QString &message);
@@ -30,13 +35,20 @@ Q_SIGNALS:
 private:
     void play(const QByteArray &frames);
     void stopSink();
+    void setFormat(const QJsonObject &format);
+    void output(const QByteArray &pcm);
 
     Engine *m_engine;
     quint64 m_listener = 0;
     QAudioSink *m_sink = nullptr;
     QIODevice *m_io = nullptr;
     double m_volume = 0.8;
+    bool m_opus = false;
+    bool m_playable = true; // PCM 48 kHz mono s16le, or Opus
+    OpusFrameDecoder m_decoder;
     std::atomic<qint64> m_frames{0};
+    std::atomic<qint64> m_pcmBytes{0};
+    std::atomic<double> m_lastPeakDb{-120};
 };
 
 } // namespace onair

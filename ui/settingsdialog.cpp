@@ -3,11 +3,13 @@
 #include "auth.h"
 #include "config.h"
 #include "enginehost.h"
+#include "speakcontroller.h"
 #include "streamid.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDateTime>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -56,6 +58,32 @@ SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(pare
     f->addRow(tr("Listeners per stream"), m_maxListeners);
     f->addRow(tr("Connections in total"), m_maxConnections);
 
+    const AudioEncoding enc = AudioEncoding::load();
+    m_codec = new QComboBox;
+    m_codec->addItem(tr("Opus (recommended)"), QStringLiteral("opus"));
+    m_codec->addItem(tr("PCM (uncompressed, 768 kb/s per listener)"), QStringLiteral("pcm"));
+    m_codec->setCurrentIndex(qMax(0, m_codec->findData(enc.codec)));
+    m_bitrate = new QComboBox;
+    for (int kbps : {16, 24, 32, 48, 64, 96, 128})
+        m_bitrate->addItem(kbps == 32 ? tr("%1 kb/s (speech)").arg(kbps) : tr("%1 kb/s").arg(kbps), kbps * 1000);
+    m_bitrate->setCurrentIndex(qMax(0, m_bitrate->findData(enc.bitrate)));
+    m_frame = new QComboBox;
+    m_frame->addItem(tr("20 ms"), 20.0);
+    m_frame->addItem(tr("10 ms (lower delay, more bandwidth)"), 10.0);
+    m_frame->setCurrentIndex(enc.frameMs == 10 ? 1 : 0);
+    auto *audio = new QGroupBox(tr("Audio (applied when you next go on air)"));
+    auto *af = new QFormLayout(audio);
+    af->addRow(tr("Codec"), m_codec);
+    af->addRow(tr("Bitrate"), m_bitrate);
+    af->addRow(tr("Frame length"), m_frame);
+    auto syncAudio = [this] {
+        const bool opus = m_codec->currentData().toString() == QLatin1String("opus");
+        m_bitrate->setEnabled(opus);
+        m_frame->setEnabled(opus);
+    };
+    connect(m_codec, &QComboBox::currentIndexChanged, this, syncAudio);
+    syncAudio();
+
     auto *tokens = new QGroupBox(tr("Speaker token"));
     auto *tl = new QVBoxLayout(tokens);
     tl->addWidget(new QLabel(tr("A second presenter speaks from a browser or another OnAir with this token (valid 8 hours).")));
@@ -79,6 +107,7 @@ SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(pare
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
     auto *l = new QVBoxLayout(this);
     l->addWidget(server);
+    l->addWidget(audio);
     l->addWidget(tokens);
     l->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
@@ -97,6 +126,11 @@ void SettingsDialog::save()
     s.setValue(QStringLiteral("server/network"), m_network->isChecked());
     s.setValue(QStringLiteral("server/maxListeners"), m_maxListeners->value());
     s.setValue(QStringLiteral("server/maxConnections"), m_maxConnections->value());
+    AudioEncoding enc;
+    enc.codec = m_codec->currentData().toString();
+    enc.bitrate = m_bitrate->currentData().toInt();
+    enc.frameMs = m_frame->currentData().toDouble();
+    enc.save();
 }
 
 void SettingsDialog::mint()

@@ -3,6 +3,7 @@
 #include <QDialog>
 
 class QCheckBox;
+class QComboBox;
 class QLineEdit;
 class QSpinBox;
 
@@ -12,7 +13,7 @@ class EngineHost;
 struct EngineConfig;
 
 // Settings kept in QSettings (port, this machine only or the whole network, limits; applied at
-// the next start) and minting a speaker token for a second presenter.
+// the next start; the speaker's codec, applied at the next ON AIR) and minting a speaker token for a second presenter.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -30,6 +31,9 @@ private:
     QCheckBox *m_network = nullptr;
     QSpinBox *m_maxListeners = nullptr;
     QSpinBox *m_maxConnections = nullptr;
+    QComboBox *m_codec = nullptr;
+    QComboBox *m_bitrate = nullptr;
+    QComboBox *m_frame = nullptr;
     QLineEdit *m_tokenStream = nullptr;
     QLineEdit *m_token = nullptr;
 };

@@ -3,9 +3,42 @@
 #include "audiolevel.h"
 #include "engine.h"
 
+#include <QDateTime>
 #include <QJsonObject>
+#include <QSettings>
 
 namespace onair {
+
+AudioEncoding AudioEncoding::load()
+{
+    const QSettings s;
+    AudioEncoding e;
+    e.codec = s.value(QStringLiteral("audio/codec"), e.codec).toString();
+    e.bitrate = s.value(QStringLiteral("audio/bitrate"), e.bitrate).toInt();
+    e.frameMs = s.value(QStringLiteral("audio/frameMs"), e.frameMs).toDouble();
+    if (!e.validate().isEmpty())
+        e = AudioEncoding();
+    return e;
+}
+
+void AudioEncoding::save() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("audio/codec"), codec);
+    s.setValue(QStringLiteral("audio/bitrate"), bitrate);
+    s.setValue(QStringLiteral("audio/frameMs"), frameMs);
+}
+
+QString AudioEncoding::validate() const
+{
+    if (codec != QLatin1String("opus") && codec != QLatin1String("pcm"))
+        return QStringLiteral("codec must be opus or pcm");
+    if (bitrate < 6000 || bitrate > 510000)
+        return QStringLiteral("bitrate must be 6000–510000 b/s");
+    if (frameMs != 10 && frameMs != 20)
+        return QStringLiteral("frame must be 10 or 20 ms");
+    return {};
+}
 
 SpeakController::SpeakController(Engine *engine, QObject *parent) : QObject(parent), m_engine(engine)
 {
@@ -36,6 +69,11 @@ void SpeakController::setMuted(bool muted)
     });
 }
 
+void SpeakController::setEncoding(const AudioEncoding &encoding)
+{
+    QMetaObject::invokeMethod(this, [this, encoding] { m_encodingOverride = encoding; });
+}
+
 void SpeakController::start(const QString &sourceSpec, const QString &stream)
 {
     stop();
@@ -46,11 +84,26 @@ void SpeakController::start(const QString &sourceSpec, const QString &stream)
         Q_EMIT onAirChanged(false, stream);
         return;
     }
-    const QJsonObject format{{QStringLiteral("codec"), QStringLiteral("pcm")},
-                             {QStringLiteral("sample_rate"), kSampleRate},
-                             {QStringLiteral("channels"), 1},
-                             {QStringLiteral("sample_format"), QStringLiteral("s16le")},
-                             {QStringLiteral("frame_ms"), 20}};
+    const AudioEncoding enc = m_encodingOverride.value_or(AudioEncoding::load());
+    m_opus = enc.codec == QLatin1String("opus");
+    QJsonObject format{{QStringLiteral("codec"), QStringLiteral("pcm")},
+                       {QStringLiteral("sample_rate"), kSampleRate},
+                       {QStringLiteral("channels"), 1},
+                       {QStringLiteral("sample_format"), QStringLiteral("s16le")},
+                       {QStringLiteral("frame_ms"), 20}};
+    if (m_opus) {
+        OpusSettings os;
+        os.bitrate = enc.bitrate;
+        os.frameMs = enc.frameMs;
+        if (!m_encoder.open(os, &error)) {
+            m_source.reset();
+            Q_EMIT failed(error);
+            Q_EMIT onAirChanged(false, stream);
+            return;
+        }
+        format = m_encoder.format();
+    }
+    m_markClock.invalidate();
     if (!m_engine->startLocalSpeaker(stream, format, &error)) {
         m_source.reset();
         Q_EMIT failed(error);
@@ -90,7 +143,24 @@ void SpeakController::stop()
 
 void SpeakController::onFrame(const QByteArray &frame)
 {
-    m_engine->publishLocal(m_stream, frame);
+    // The frame's first sample was captured one frame ago (a microphone delivers a frame when it
+    // is complete; the tone and file sources are paced the same way).
+    const qint64 capturedAt = QDateTime::currentMSecsSinceEpoch() - kFrameSamples * 1000 / kSampleRate;
+    const bool mark = !m_markClock.isValid() || m_markClock.elapsed() >= 1000;
+    if (mark) // once a second, so listeners can measure their mouth-to-ear delay
+        m_markClock.start();
+    if (m_opus) {
+        const QList<QByteArray> packets = m_encoder.encode(frame);
+        for (qsizetype i = 0; i < packets.size(); ++i) {
+            if (mark && i == 0)
+                m_engine->markLocal(m_stream, ++m_markId, capturedAt);
+            m_engine->publishLocal(m_stream, packets.at(i));
+        }
+    } else {
+        if (mark)
+            m_engine->markLocal(m_stream, ++m_markId, capturedAt);
+        m_engine->publishLocal(m_stream, frame);
+    }
     m_frames.fetch_add(1);
     if (m_levelClock.elapsed() >= 33) { // ~30 updates a second is plenty for a meter
         m_levelClock.restart();

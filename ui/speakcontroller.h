@@ -1,6 +1,7 @@
 #pragma once
 
 #include "audiosource.h"
+#include "opuscodec.h"
 
 #include <QElapsedTimer>
 
@@ -8,10 +9,25 @@
 #include <QObject>
 
 #include <memory>
+#include <optional>
 
 namespace onair {
 
 class Engine;
+
+// How the desktop speaker sends audio: Opus (default 32 kb/s, 20 ms, in-band FEC) or PCM.
+struct AudioEncoding
+{
+    QString codec = QStringLiteral("opus"); // "opus" | "pcm"
+    int bitrate = 32000;
+    double frameMs = 20;                     // Opus: 10 or 20
+
+    // From QSettings ("audio/…"), defaults where unset.
+    static AudioEncoding load();
+    void save() const;
+    // "" when valid, else what is wrong (for command-line flags).
+    QString validate() const;
+};
 
 // Going on air from this machine: an audio source feeding the engine in-process (no network
 // hop), with input levels for the meter. Lives on the audio thread, away from the window.
@@ -26,6 +42,8 @@ public:
     void goOnAir(const QString &sourceSpec, const QString &stream);
     void goOffAir();
     void setMuted(bool muted);
+    // Used from the next goOnAir on; without it the saved settings are read at each start.
+    void setEncoding(const AudioEncoding &encoding);
     qint64 framesSent() const { return m_frames.load(); }
 
 Q_SIGNALS:
@@ -44,6 +62,11 @@ private:
     bool m_muted = false;
     std::atomic<qint64> m_frames{0};
     QElapsedTimer m_levelClock;
+    std::optional<AudioEncoding> m_encodingOverride;
+    OpusFrameEncoder m_encoder;
+    bool m_opus = false;
+    qint64 m_markId = 0;
+    QElapsedTimer m_markClock;
 };
 
 } // namespace onair

@@ -9,12 +9,15 @@
 #include "logmodel.h"
 #include "mainwindow.h"
 #include "monitor.h"
-#include "settingsdialog.h"
+#include "opuscodec.h"
 #include "speakcontroller.h"
+#include "settingsdialog.h"
 #include "streamsmodel.h"
 #include "testsupport.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QDateTime>
 #include <QFile>
 #include <QtEndian>
 #include <QLabel>
@@ -39,6 +42,7 @@ private Q_SLOTS:
     void onAirWithToneReachesListenersAndMovesMeter();
     void kickClosesListener();
     void wavFileSource();
+    void opusTenMsFramesAndMonitorDecodes();
     void dutchTranslationLoads();
     void settingsMintSpeakerToken();
 
@@ -128,9 +132,33 @@ void TestDesktop::onAirWithToneReachesListenersAndMovesMeter()
     m_window->goOnAir(QStringLiteral("desk"));
     QTRY_VERIFY(m_window->onAirButton()->isChecked());
     QVERIFY(l.waitJsonType(QStringLiteral("format")));
-    QVERIFY(l.waitBinary(25, 5000)); // half a second of audio
-    QCOMPARE(l.binary.first().size(), 1920); // 20 ms, 48 kHz mono s16le
-    QVERIFY(measureS16(l.binary.last()).peakDb > -20);
+    // Opus by default: 48 kHz mono, 20 ms, 32 kb/s, in-band FEC.
+    const QJsonObject format = l.lastJsonOfType(QStringLiteral("format")).value(QLatin1String("format")).toObject();
+    QCOMPARE(format.value(QLatin1String("codec")).toString(), QStringLiteral("opus"));
+    QCOMPARE(format.value(QLatin1String("sample_rate")).toInt(), 48000);
+    QCOMPARE(format.value(QLatin1String("channels")).toInt(), 1);
+    QCOMPARE(format.value(QLatin1String("frame_ms")).toDouble(), 20.0);
+    QCOMPARE(format.value(QLatin1String("bitrate")).toInt(), 32000);
+    QCOMPARE(format.value(QLatin1String("fec")).toBool(), true);
+    QVERIFY(l.waitBinary(50, 5000)); // a second of audio
+    OpusFrameDecoder dec;
+    QString error;
+    QVERIFY(dec.open(48000, 1, &error));
+    qint64 bytes = 0;
+    QByteArray pcm;
+    for (const QByteArray &packet : std::as_const(l.binary)) {
+        QVERIFY2(packet.size() < 400, qPrintable(QString::number(packet.size()))); // not PCM (1920)
+        bytes += packet.size();
+        pcm = dec.decode(packet);
+        QCOMPARE(pcm.size(), 1920); // 20 ms decoded
+    }
+    QVERIFY2(bytes * 8 / l.binary.size() * 50 < 32000 * 13 / 10, qPrintable(QString::number(bytes))); // ~32 kb/s
+    QVERIFY(measureS16(pcm).peakDb > -20); // the tone survives the codec
+    // Latency marks, once a second, stamped with the capture time.
+    QVERIFY(l.waitJsonType(QStringLiteral("mark"), 3000));
+    const QJsonObject mark = l.lastJsonOfType(QStringLiteral("mark"));
+    QCOMPARE(mark.value(QLatin1String("stream_id")).toString(), QStringLiteral("desk"));
+    QVERIFY(std::abs(mark.value(QLatin1String("t")).toDouble() - double(QDateTime::currentMSecsSinceEpoch())) < 5000);
     QTRY_VERIFY(m_window->levelMeter()->peakDb() > -20); // the meter moved (tone at -10 dBFS)
     m_window->onAirButton()->click();
     QVERIFY(l.waitJsonType(QStringLiteral("speaker_left")));
@@ -181,11 +209,48 @@ void TestDesktop::wavFileSource()
     QVERIFY(!error.isEmpty());
     WsClient l;
     QVERIFY(l.openAndWaitConnected(ws(QStringLiteral("/ws/listen/wav"))));
+    AudioEncoding pcmEncoding;
+    pcmEncoding.codec = QStringLiteral("pcm"); // uncompressed: the frames are the file's bytes
+    m_window->speaker()->setEncoding(pcmEncoding);
     m_window->setSource(QStringLiteral("file:") + path);
     m_window->goOnAir(QStringLiteral("wav"));
     QVERIFY(l.waitBinary(10, 5000)); // 10 frames of 4800 samples = 2 s of the 0.1 s file, looped
     QCOMPARE(l.binary.first(), QByteArray(mono.left(1920)));
     QCOMPARE(l.binary.at(5), QByteArray(mono.mid(1920 * 5 % 9600, 1920)));
+}
+
+void TestDesktop::opusTenMsFramesAndMonitorDecodes()
+{
+    // The settings the dialog saves are what the next ON AIR uses.
+    AudioEncoding e;
+    e.frameMs = 10;
+    e.bitrate = 24000;
+    e.save();
+    QCOMPARE(AudioEncoding::load().frameMs, 10.0);
+    WsClient l;
+    QVERIFY(l.openAndWaitConnected(ws(QStringLiteral("/ws/listen/ten"))));
+    m_window->setSource(QStringLiteral("tone:1000"));
+    m_window->goOnAir(QStringLiteral("ten"));
+    QVERIFY(l.waitJsonType(QStringLiteral("format")));
+    const QJsonObject format = l.lastJsonOfType(QStringLiteral("format")).value(QLatin1String("format")).toObject();
+    QCOMPARE(format.value(QLatin1String("frame_ms")).toDouble(), 10.0);
+    QCOMPARE(format.value(QLatin1String("bitrate")).toInt(), 24000);
+    QVERIFY(l.waitBinary(40, 5000));
+    OpusFrameDecoder dec;
+    QString error;
+    QVERIFY(dec.open(48000, 1, &error));
+    for (const QByteArray &packet : std::as_const(l.binary))
+        QCOMPARE(dec.decode(packet).size(), 960); // 10 ms
+
+    // The monitor decodes the Opus stream for local playback (no output device needed to decode).
+    Monitor *monitor = m_window->monitor();
+    m_window->monitorBox()->setChecked(true);
+    QTRY_VERIFY_WITH_TIMEOUT(monitor->pcmBytesOut() >= 960 * 2 * 20, 5000);
+    QTRY_VERIFY(monitor->lastPeakDb() > -20);
+    m_window->monitorBox()->setChecked(false);
+    m_window->onAirButton()->click();
+    QVERIFY(l.waitJsonType(QStringLiteral("speaker_left")));
+    AudioEncoding().save();
 }
 
 void TestDesktop::dutchTranslationLoads()
