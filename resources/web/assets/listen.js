@@ -9,7 +9,7 @@ document.title = `OnAir — ${streamId}`;
 
 const stats = {
   state: 'connecting', framesReceived: 0, framesDecoded: 0, framesScheduled: 0, underruns: 0,
-  catchups: 0, dropped: 0, decodeErrors: 0, reconnects: 0, targetMs: 60, leadMs: 0,
+  catchups: 0, trims: 0, dropped: 0, decodeErrors: 0, reconnects: 0, targetMs: 30, leadMs: 0,
   delayMs: null, delayKind: null, codec: null, marks: [],
 };
 window.onair = { stats };
@@ -18,7 +18,11 @@ window.onair = { stats };
 const ctx = new AudioContext({ latencyHint: 'interactive', sampleRate: 48000 });
 const gain = ctx.createGain();
 gain.connect(ctx.destination);
-const jb = { target: 0.06, min: 0.03, max: 0.4, lastUnderrunAt: 0, lastShrinkAt: 0 };
+// target: the safety margin the latest-arriving frame of the last couple of seconds should
+// still have ahead of the play head. It grows by 20 ms on an underrun and shrinks by 5 ms after
+// 10 calm seconds. When every frame of the last second had whole frames more than the target
+// ahead, that many frames are dropped: the page returns to live instead of keeping a delay.
+const jb = { target: 0.03, min: 0.015, max: 0.4, lastUnderrunAt: 0, lastShrinkAt: 0, windowStart: 0, windowMinLead: Infinity, trimBudget: 0 };
 let nextTime = 0;          // context time where the next frame starts; 0: not primed
 let lastArrival = 0;       // performance.now() of the previous frame
 
@@ -50,10 +54,25 @@ function schedule(buffer, mark) {
     stats.dropped++;
     return;
   }
-  // Calm for 10 s: try a smaller buffer again.
+  // Calm for 10 s: try a smaller margin again.
   if (nowPerf - jb.lastUnderrunAt > 10000 && nowPerf - jb.lastShrinkAt > 10000) {
     jb.lastShrinkAt = nowPerf;
-    setTarget(jb.target - 0.01);
+    setTarget(jb.target - 0.005);
+  }
+  jb.windowMinLead = Math.min(jb.windowMinLead, lead);
+  if (nowPerf - jb.windowStart > 1000) {
+    // Every frame of the last second had this much more than the target ahead of it: drop
+    // that many whole frames (rounded; one per arrival) to come back towards live. The audio clock
+    // falls behind when the device stalls; this is what keeps the delay from creeping up.
+    jb.trimBudget = Math.max(0, Math.round((jb.windowMinLead - jb.target) / buffer.duration));
+    jb.windowStart = nowPerf;
+    jb.windowMinLead = Infinity;
+  }
+  if (jb.trimBudget > 0 && !mark) {
+    jb.trimBudget--;
+    stats.trims++;
+    stats.dropped++;
+    return;
   }
   const src = ctx.createBufferSource();
   src.buffer = buffer;
@@ -63,6 +82,7 @@ function schedule(buffer, mark) {
   nextTime += buffer.duration;
   stats.framesScheduled++;
   stats.leadMs = Math.round(lead * 1000);
+  if (window.onairDebug) window.onairDebug.push([nowPerf, now * 1000, lead * 1000]);
 }
 
 // The page-clock wall time (ms) at which context time `t` reaches the speakers.
@@ -81,7 +101,11 @@ function reportMark(mark, when) {
   const play = playWallMs(when);
   const captured = mark.t - clock.offsetMs;
   const delay = play - captured;
-  stats.marks.push({ id: mark.id, t: mark.t, play, delayMs: delay });
+  const now = Date.now();
+  // Where the delay goes: to arrival (capture, server, network), decoding, then the buffer
+  // ahead of the play head and the output device.
+  stats.marks.push({ id: mark.id, t: mark.t, play, delayMs: delay, arrivalMs: mark.arrivedAt - captured,
+    decodeMs: now - mark.arrivedAt, aheadMs: (when - ctx.currentTime) * 1000, outputMs: play - now - (when - ctx.currentTime) * 1000 });
   if (stats.marks.length > 2000) stats.marks.shift();
   stats.delayMs = Math.round(delay);
   stats.delayKind = 'measured';
@@ -231,6 +255,7 @@ function onMessage(msg) {
     setState('ended', 'The broadcast has ended. This page picks it up again if it resumes.');
     break;
   case 'mark':
+    msg.arrivedAt = Date.now();
     pendingMark = msg;
     break;
   case 'pong':

@@ -1,0 +1,242 @@
+// Drives the OnAir pages in the system's headless Chromium with playwright-core.
+// Each check prints "ok - …" or throws; the exit status is 0 only when all passed.
+//   node e2e.mjs --base URL --admin TOKEN --speaker TOKEN --ctl 'SCRIPT' --shots DIR [--bench SECONDS]
+// SCRIPT start|stop starts and stops the server (the page must reconnect).
+import { createRequire } from 'node:module';
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : '1']);
+  return acc;
+}, []));
+const base = args.base;
+const flags = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+let failures = 0;
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failures++;
+    console.log(`not ok - ${name}: ${e && e.stack ? e.stack : e}`);
+  }
+}
+function assert(cond, what) { if (!cond) throw new Error(`assertion failed: ${what}`); }
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const stats = (page) => page.evaluate(() => JSON.parse(JSON.stringify({ ...window.onair.stats, marks: undefined,
+  markCount: window.onair.stats.marks ? window.onair.stats.marks.length : 0 })));
+async function waitFor(page, fn, arg, timeout = 15000) { await page.waitForFunction(fn, arg, { timeout, polling: 100 }); }
+
+async function api(method, path, body, headers = {}) {
+  const res = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json', ...headers },
+    body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+  args: [...flags, '--autoplay-policy=no-user-gesture-required'] });
+const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+
+if (args.bench) {
+  // Mouth-to-ear: the control room's tone source stamps a frame once a second with its capture
+  // time; the page reports when it scheduled that frame to reach the speakers.
+  const page = await context.newPage();
+  await page.goto(`${base}/listen/tone`);
+  await waitFor(page, () => window.onair.stats.framesDecoded > 150); // 3 s: past the start-up
+  await page.evaluate(() => { window.onair.stats.marks.length = 0; });
+  if (process.env.ONAIR_DEBUG) await page.evaluate(() => { window.onairDebug = []; });
+  const seconds = Number(args.bench);
+  if (process.env.ONAIR_DEBUG) { await sleep(seconds * 1000); const d = await page.evaluate(() => window.onairDebug); writeFileSync('/tmp/lead.json', JSON.stringify(d)); }
+  await sleep(seconds * 1000);
+  const all = await page.evaluate(() => window.onair.stats.marks);
+  const marks = all.map((m) => m.delayMs);
+  const med = (k) => { const v = all.map((m) => m[k]).sort((a, b) => a - b); return Math.round(v[Math.floor(v.length / 2)] * 10) / 10; };
+  const parts = { arrival: med('arrivalMs'), decode: med('decodeMs'), ahead: med('aheadMs'), output: med('outputMs') };
+  const s = await stats(page);
+  const sorted = [...marks].sort((a, b) => a - b);
+  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  const out = { marks: marks.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sorted[sorted.length - 1],
+    min: sorted[0], medianParts: parts, underruns: s.underruns, framesDecoded: s.framesDecoded, targetMs: s.targetMs };
+  console.log(JSON.stringify(out));
+  await browser.close();
+  process.exit(0);
+}
+
+const listen = await context.newPage();
+const consoleErrors = [];
+listen.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+listen.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+await check('listener page connects, decodes Opus and plays steadily', async () => {
+  await listen.goto(`${base}/listen/tone`);
+  await waitFor(listen, () => window.onair.stats.framesDecoded > 25);
+  const a = await stats(listen);
+  assert(a.codec === 'opus', `codec ${a.codec}`);
+  assert(a.state === 'live', `state ${a.state}`);
+  await sleep(3000);
+  const b = await stats(listen);
+  const decoded = b.framesDecoded - a.framesDecoded;
+  const scheduled = b.framesScheduled - a.framesScheduled;
+  console.log(`  3 s: ${decoded} frames decoded, ${scheduled} scheduled, underruns ${a.underruns}→${b.underruns}, ` +
+    `buffer target ${b.targetMs} ms, delay ${b.delayMs} ms (${b.delayKind})`);
+  assert(decoded >= 120 && decoded <= 180, `~150 frames in 3 s (got ${decoded})`); // 50 per second
+  assert(scheduled >= 120, `frames scheduled (${scheduled})`);
+  assert(b.underruns - a.underruns <= 2, `steady playback (${b.underruns - a.underruns} underruns in 3 s)`);
+  assert(b.decodeErrors === 0, 'no decode errors');
+  assert(await listen.locator('#conn').textContent() === 'Live', 'pill says Live');
+});
+
+await check('the page measures its own delay from the speaker marks', async () => {
+  await waitFor(listen, () => window.onair.stats.marks.length >= 2);
+  const s = await stats(listen);
+  assert(s.delayKind === 'measured', `delay kind ${s.delayKind}`);
+  assert(s.delayMs > 0 && s.delayMs < 400, `delay ${s.delayMs} ms`);
+  const shown = await listen.locator('#delay').textContent();
+  assert(/≈ \d+ ms/.test(shown), `shown "${shown}"`);
+});
+
+await check('a banner sent through REST appears, styled by type', async () => {
+  const r = await api('POST', '/api/broadcasts', { message: 'Doors close in 5 minutes', type: 'warning' },
+    { Authorization: `Bearer ${args.admin}` });
+  assert(r.status === 201, `create ${r.status}`);
+  await listen.locator('#banner').waitFor({ state: 'visible', timeout: 5000 });
+  assert(await listen.locator('#banner-text').textContent() === 'Doors close in 5 minutes', 'banner text');
+  assert((await listen.locator('#banner').getAttribute('class')).includes('warning'), 'warning style');
+  await listen.screenshot({ path: `${args.shots}/listen.png` });
+});
+
+await check('dismissing (keyboard) acknowledges, and it stays dismissed after reload', async () => {
+  await listen.locator('#banner-dismiss').focus();
+  await listen.keyboard.press('Enter');
+  await listen.locator('#banner').waitFor({ state: 'hidden', timeout: 3000 });
+  const id = await listen.evaluate(() => localStorage.getItem('onair.client_id'));
+  assert(/^web-[0-9a-f]{24}$/.test(id), `client id ${id}`);
+  // The server knows: this identity has no active banner any more.
+  for (let i = 0; i < 30; i++) {
+    const r = await api('GET', '/api/broadcasts/active', null, { 'X-Client-Id': id });
+    if (r.body === null) break;
+    await sleep(100);
+  }
+  assert((await api('GET', '/api/broadcasts/active', null, { 'X-Client-Id': id })).body === null, 'acknowledged on the server');
+  assert((await api('GET', '/api/broadcasts/active', null, { 'X-Client-Id': 'someone-else' })).body !== null, 'others still see it');
+  await listen.reload();
+  await waitFor(listen, () => window.onair.stats.framesDecoded > 10);
+  await sleep(500);
+  assert(await listen.locator('#banner').isHidden(), 'still dismissed after reload');
+  // A different browser (no shared storage) still gets the banner.
+  const other = await browser.newContext();
+  const p = await other.newPage();
+  await p.goto(`${base}/listen/tone`);
+  await p.locator('#banner').waitFor({ state: 'visible', timeout: 5000 });
+  await other.close();
+  await api('POST', '/api/broadcasts/clear', {}, { Authorization: `Bearer ${args.admin}` });
+});
+
+await check('the stream list updates without reload; a browser speaker goes on air', async () => {
+  const index = await context.newPage();
+  await index.goto(`${base}/`);
+  await index.locator('a[data-stream="tone"]').waitFor({ timeout: 5000 });
+  assert(await index.locator('a[data-stream="guest"]').count() === 0, 'guest not listed yet');
+  const speak = await context.newPage();
+  await speak.goto(`${base}/speak/guest?token=${encodeURIComponent(args.speaker)}`);
+  assert(!speak.url().includes('token='), 'token removed from the address bar');
+  await speak.locator('#go').click();
+  await waitFor(speak, () => window.onair.stats.state === 'onair', null, 10000);
+  await index.locator('a[data-stream="guest"] .dot.live').waitFor({ timeout: 5000 });
+  await index.screenshot({ path: `${args.shots}/index.png` });
+  const hear = await context.newPage();
+  await hear.goto(`${base}/listen/guest`);
+  await waitFor(hear, () => window.onair.stats.framesDecoded > 50);
+  const s = await stats(hear);
+  const sp = await speak.evaluate(() => window.onair.stats);
+  assert(sp.codec === 'opus' && s.codec === 'opus', `codecs ${sp.codec}/${s.codec}`);
+  console.log(`  browser speaker sent ${sp.framesSent} frames (${Math.round(sp.bytesSent * 8 / sp.framesSent * 50 / 1000)} kb/s); listener decoded ${s.framesDecoded}`);
+  await speak.screenshot({ path: `${args.shots}/speak.png` });
+  // Off air: the listener is told the stream ended.
+  await speak.locator('#go').click();
+  await waitFor(hear, () => window.onair.stats.state === 'ended', null, 5000);
+  assert((await hear.locator('#state').textContent()).includes('ended'), 'says ended');
+  await index.locator('a[data-stream="guest"] .dot:not(.live)').waitFor({ timeout: 5000 });
+  for (const p of [index, speak, hear]) await p.close();
+});
+
+await check('a wrong speaker token is refused with a clear message', async () => {
+  const speak = await context.newPage();
+  await speak.goto(`${base}/speak/guest`);
+  await speak.locator('#token').fill('not-a-token');
+  await speak.locator('#go').click();
+  await waitFor(speak, () => window.onair.stats.state === 'error', null, 10000);
+  assert((await speak.locator('#state').textContent()).includes('refused'), 'refusal shown');
+  await speak.close();
+});
+
+await check('works on a phone screen: no sideways scrolling, readable contrast', async () => {
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const p = await phone.newPage();
+  await p.goto(`${base}/listen/tone`);
+  await waitFor(p, () => window.onair.stats.framesDecoded > 10);
+  const m = await p.evaluate(() => {
+    const lum = (rgb) => {
+      const [r, g, b] = rgb.match(/\d+/g).slice(0, 3).map(Number).map((v) => {
+        const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const bg = getComputedStyle(document.body).backgroundColor;
+    const worst = Math.min(...['#state', 'h1', '.stats dt', '.stats dd', '.foot a'].map((s) =>
+      ratio(getComputedStyle(document.querySelector(s)).color, bg)));
+    const small = [...document.querySelectorAll('button, input, a')].filter((e) => e.offsetParent)
+      .map((e) => e.getBoundingClientRect().height).filter((h) => h < 24).length;
+    return { scrollWidth: document.documentElement.scrollWidth, worst, small };
+  });
+  await p.screenshot({ path: `${args.shots}/phone.png`, fullPage: true });
+  assert(m.scrollWidth <= 360, `page is ${m.scrollWidth} px wide`);
+  assert(m.worst >= 4.5, `contrast ${m.worst.toFixed(2)} (WCAG AA 4.5)`);
+  await phone.close();
+});
+
+await check('autoplay blocked: an explicit tap-to-start, then audio', async () => {
+  const strict = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+    args: [...flags, '--autoplay-policy=document-user-activation-required'] });
+  const p = await (await strict.newContext()).newPage();
+  await p.goto(`${base}/listen/tone`);
+  await p.locator('#start').waitFor({ state: 'visible', timeout: 5000 });
+  await sleep(1000);
+  const before = await stats(p);
+  assert(before.framesScheduled === 0, `nothing scheduled before the tap (${before.framesScheduled})`);
+  await p.locator('#start').click();
+  await waitFor(p, () => window.onair.stats.framesScheduled > 25);
+  assert(await p.locator('#start').isHidden(), 'button gone once playing');
+  await strict.close();
+});
+
+await check('the server goes away and comes back: the page reconnects by itself', async () => {
+  const before = await stats(listen);
+  execSync(`${args.ctl} stop`, { stdio: 'inherit' });
+  await waitFor(listen, () => window.onair.stats.state === 'reconnecting', null, 5000);
+  assert((await listen.locator('#state').textContent()).includes('Reconnecting'), 'says reconnecting');
+  execSync(`${args.ctl} start`, { stdio: 'inherit' });
+  const t0 = Date.now();
+  await waitFor(listen, (n) => window.onair.stats.state === 'live' && window.onair.stats.framesDecoded > n + 50,
+    before.framesDecoded, 20000);
+  const after = await stats(listen);
+  console.log(`  back live ${Date.now() - t0} ms after the restart; reconnect attempts ${after.reconnects}`);
+});
+
+await check('no script errors in the page', async () => {
+  const relevant = consoleErrors.filter((e) => !/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/.test(e));
+  assert(relevant.length === 0, relevant.join('\n'));
+});
+
+await browser.close();
+writeFileSync(`${args.shots}/result.txt`, failures ? 'fail\n' : 'ok\n');
+console.log(failures ? `${failures} check(s) failed` : 'all checks passed');
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# End-to-end test of the web pages in real headless Chromium (Debian's), driven by
+# playwright-core from npm. The desktop control room (offscreen) goes on air with its tone
+# source; the pages are served by its embedded engine on a fixed loopback port so that the
+# test can restart it and watch the page reconnect.
+#   usage: web_test.sh ONAIR_BIN ONAIR_SERVER_BIN [--bench SECONDS]
+# ONAIR_DESKTOP_ARGS: extra flags for the control room (e.g. "--frame-ms 10").
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+onair="$1"; server="$2"; shift 2
+
+bash "$here/../../scripts/deps.sh" test
+if [ ! -d "$here/node_modules/playwright-core" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# ONAIR_WEB_PULSE=1: give Chromium a real audio output (a PulseAudio null sink) instead of its
+# fake one, whose clock falls behind under load on a busy machine.
+if [ "${ONAIR_WEB_PULSE:-0}" = 1 ]; then
+  export XDG_RUNTIME_DIR="$work/run" PULSE_RUNTIME_PATH="$work/run/pulse"
+  mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+  pulseaudio --daemonize=yes --exit-idle-time=-1 --disallow-exit -n \
+    --load="module-native-protocol-unix" --load="module-null-sink sink_name=out" 2>"$work/pulse.log" \
+    || { cat "$work/pulse.log"; exit 1; }
+  for _ in $(seq 1 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
+  pactl set-default-sink out
+  pids+=("$(cat "$PULSE_RUNTIME_PATH/pid" 2>/dev/null || echo 0)")
+fi
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+export XDG_CONFIG_HOME="$work/config" QT_QPA_PLATFORM=offscreen QT_NO_GLIB=1
+mkdir -p "$XDG_CONFIG_HOME"
+
+# ctl.sh start|stop: the control room on air with a 440 Hz tone on stream "tone".
+cat >"$work/ctl.sh" <<CTL
+#!/usr/bin/env bash
+set -euo pipefail
+case "\$1" in
+start)
+  "$onair" --port "$port" --data-dir "$work/data" --source tone --on-air tone ${ONAIR_DESKTOP_ARGS:-} >"$work/onair.log" 2>&1 &
+  echo \$! >"$work/onair.pid"
+  for _ in \$(seq 1 100); do
+    grep -q "OnAir listening on" "$work/onair.log" && exit 0
+    sleep 0.1
+  done
+  echo "the desktop app did not start:" >&2; cat "$work/onair.log" >&2; exit 1 ;;
+stop)
+  pid=\$(cat "$work/onair.pid"); kill "\$pid" 2>/dev/null || true
+  while kill -0 "\$pid" 2>/dev/null; do sleep 0.05; done ;;
+esac
+CTL
+chmod +x "$work/ctl.sh"
+start_desktop() { "$work/ctl.sh" start; }
+stop_desktop() { "$work/ctl.sh" stop; }
+
+start_desktop
+admin="$("$server" token --role admin --data-dir "$work/data")"
+speaker="$("$server" token --role speaker --stream guest --data-dir "$work/data")"
+
+set +e
+node "$here/e2e.mjs" --base "http://127.0.0.1:$port" --admin "$admin" --speaker "$speaker" \
+  --ctl "$work/ctl.sh" --shots "${ONAIR_WEB_SHOTS:-$work}" "$@"
+status=$?
+stop_desktop
+exit $status
