@@ -13,7 +13,11 @@ pkgs=(
 )
 if [ "${1:-build}" = test ]; then
   # curl: bench scripts; xvfb + xauth: screenshots; pulseaudio + espeak-ng: the virtual microphone test
-  pkgs+=(python3 curl procps xvfb xauth pulseaudio pulseaudio-utils espeak-ng)
+  # chromium: the web pages' end-to-end test (driven by playwright-core from npm)
+  pkgs+=(python3 curl procps xvfb xauth pulseaudio pulseaudio-utils espeak-ng chromium)
+  # Node.js and npm for playwright-core: the machine's own when it has them, else Debian's.
+  command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+  command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi
 
 missing=()
