@@ -7,6 +7,16 @@ import sys
 import html
 
 NL = {
+    "Opus (recommended)": "Opus (aanbevolen)",
+    "PCM (uncompressed, 768 kb/s per listener)": "PCM (ongecomprimeerd, 768 kb/s per luisteraar)",
+    "%1 kb/s (speech)": "%1 kb/s (spraak)",
+    "%1 kb/s": "%1 kb/s",
+    "20 ms": "20 ms",
+    "10 ms (lower delay, more bandwidth)": "10 ms (minder vertraging, meer bandbreedte)",
+    "Audio (applied when you next go on air)": "Audio (geldt vanaf de volgende keer dat je uitzendt)",
+    "Codec": "Codec",
+    "Bitrate": "Bitrate",
+    "Frame length": "Framelengte",
     'OnAir': 'OnAir',
     'The broadcast server could not start:\n%1': 'De uitzendserver kon niet starten:\n%1',
     'tone frequency must be 20-20000 Hz': 'de toonfrequentie moet tussen 20 en 20000 Hz liggen',

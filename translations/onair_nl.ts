@@ -422,6 +422,46 @@
         <source>Copy token</source>
         <translation>Token kopiëren</translation>
     </message>
+    <message>
+        <source>Opus (recommended)</source>
+        <translation>Opus (aanbevolen)</translation>
+    </message>
+    <message>
+        <source>PCM (uncompressed, 768 kb/s per listener)</source>
+        <translation>PCM (ongecomprimeerd, 768 kb/s per luisteraar)</translation>
+    </message>
+    <message>
+        <source>%1 kb/s (speech)</source>
+        <translation>%1 kb/s (spraak)</translation>
+    </message>
+    <message>
+        <source>%1 kb/s</source>
+        <translation>%1 kb/s</translation>
+    </message>
+    <message>
+        <source>20 ms</source>
+        <translation>20 ms</translation>
+    </message>
+    <message>
+        <source>10 ms (lower delay, more bandwidth)</source>
+        <translation>10 ms (minder vertraging, meer bandbreedte)</translation>
+    </message>
+    <message>
+        <source>Audio (applied when you next go on air)</source>
+        <translation>Audio (geldt vanaf de volgende keer dat je uitzendt)</translation>
+    </message>
+    <message>
+        <source>Codec</source>
+        <translation>Codec</translation>
+    </message>
+    <message>
+        <source>Bitrate</source>
+        <translation>Bitrate</translation>
+    </message>
+    <message>
+        <source>Frame length</source>
+        <translation>Framelengte</translation>
+    </message>
 </context>
 <context>
     <name>onair::StreamsModel</name>
