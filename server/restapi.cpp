@@ -75,6 +75,15 @@ std::optional<QHttpServerResponse> requireRole(const Caller &c, Role role, Metri
     return std::nullopt;
 }
 
+// Reads open to anyone unless the server runs with --require-listener-token; a token that is
+// given must be valid either way.
+std::optional<QHttpServerResponse> requireListenerAccess(const Caller &c, bool tokenRequired, Metrics *metrics)
+{
+    if (c.tokenError.isEmpty() && (!tokenRequired || c.claims))
+        return std::nullopt;
+    return requireRole(c, Role::Listener, metrics);
+}
+
 // Parses a JSON object body, or returns the 413/415/400 response.
 std::optional<QHttpServerResponse> jsonBody(const QHttpServerRequest &req, qint64 maxBytes, QJsonObject *out)
 {
@@ -177,10 +186,8 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
     http->route(QStringLiteral("/api/broadcasts/active"), Method::Get,
                 [=](const QHttpServerRequest &req) -> QHttpServerResponse {
         const Caller caller = callerOf(req, secret);
-        if (!caller.tokenError.isEmpty() || (engine->config().requireListenerToken && !caller.claims)) {
-            if (auto denied = requireRole(caller, Role::Listener, metrics))
-                return std::move(*denied);
-        }
+        if (auto denied = requireListenerAccess(caller, engine->config().requireListenerToken, metrics))
+            return std::move(*denied);
         const std::optional<Banner> b = banners->activeFor(caller.identity);
         if (!b)
             return QHttpServerResponse(QByteArrayLiteral("application/json"), QByteArrayLiteral("null"));
@@ -191,10 +198,8 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
     http->route(QStringLiteral("/api/streams"), Method::Get,
                 [=](const QHttpServerRequest &req) -> QHttpServerResponse {
         const Caller caller = callerOf(req, secret);
-        if (!caller.tokenError.isEmpty() || (engine->config().requireListenerToken && !caller.claims)) {
-            if (auto denied = requireRole(caller, Role::Listener, metrics))
-                return std::move(*denied);
-        }
+        if (auto denied = requireListenerAccess(caller, engine->config().requireListenerToken, metrics))
+            return std::move(*denied);
         QJsonArray streams;
         QList<StreamSnapshot> snap = engine->hub()->snapshot();
         std::sort(snap.begin(), snap.end(), [](const StreamSnapshot &a, const StreamSnapshot &b) { return a.id < b.id; });
@@ -239,10 +244,8 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
     http->route(QStringLiteral("/api/broadcasts/<arg>/ack"), Method::Post,
                 [=](const QString &id, const QHttpServerRequest &req) -> QHttpServerResponse {
         const Caller caller = callerOf(req, secret);
-        if (!caller.tokenError.isEmpty() || (engine->config().requireListenerToken && !caller.claims)) {
-            if (auto denied = requireRole(caller, Role::Listener, metrics))
-                return std::move(*denied);
-        }
+        if (auto denied = requireListenerAccess(caller, engine->config().requireListenerToken, metrics))
+            return std::move(*denied);
         if (caller.identity.isEmpty())
             return error(Status::BadRequest, QStringLiteral("missing_identity"),
                          QStringLiteral("send a token or an X-Client-Id header ([A-Za-z0-9._-], 1-64)"));
