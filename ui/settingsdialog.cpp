@@ -73,6 +73,9 @@ SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(pare
     m_frame->setCurrentIndex(enc.frameMs == 10 ? 1 : 0);
     auto *audio = new QGroupBox(tr("Audio (applied when you next go on air)"));
     auto *af = new QFormLayout(audio);
+    m_codec->setAccessibleName(tr("Codec"));
+    m_bitrate->setAccessibleName(tr("Bitrate"));
+    m_frame->setAccessibleName(tr("Frame length"));
     af->addRow(tr("Codec"), m_codec);
     af->addRow(tr("Bitrate"), m_bitrate);
     af->addRow(tr("Frame length"), m_frame);

@@ -17,6 +17,8 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDateTime>
 #include <QFile>
 #include <QtEndian>
@@ -45,6 +47,7 @@ private Q_SLOTS:
     void opusTenMsFramesAndMonitorDecodes();
     void dutchTranslationLoads();
     void settingsMintSpeakerToken();
+    void settingsSaveAudioEncoding();
 
 private:
     QUrl ws(const QString &path) const
@@ -294,6 +297,40 @@ void TestDesktop::settingsMintSpeakerToken()
     // The token really opens the speaker endpoint of a server that requires tokens.
     WsClient speaker;
     QVERIFY(speaker.openAndWaitConnected(ws(QStringLiteral("/ws/speak/hall-b?token=") + token->text())));
+}
+
+void TestDesktop::settingsSaveAudioEncoding()
+{
+    SettingsDialog dialog(m_host.get());
+    QComboBox *codec = nullptr, *bitrate = nullptr, *frame = nullptr;
+    for (QComboBox *c : dialog.findChildren<QComboBox *>()) {
+        if (c->accessibleName() == QLatin1String("Codec"))
+            codec = c;
+        else if (c->accessibleName() == QLatin1String("Bitrate"))
+            bitrate = c;
+        else if (c->accessibleName() == QLatin1String("Frame length"))
+            frame = c;
+    }
+    QVERIFY(codec && bitrate && frame);
+    QCOMPARE(codec->currentData().toString(), QStringLiteral("opus")); // the defaults
+    QCOMPARE(bitrate->currentData().toInt(), 32000);
+    QCOMPARE(frame->currentData().toDouble(), 20.0);
+    QVERIFY(bitrate->isEnabled());
+    if (const QString shots = qEnvironmentVariable("ONAIR_SHOTS"); !shots.isEmpty()) {
+        dialog.show();
+        dialog.grab().save(shots + QStringLiteral("/settings.png"));
+    }
+    bitrate->setCurrentIndex(bitrate->findData(48000));
+    codec->setCurrentIndex(codec->findData(QStringLiteral("pcm")));
+    QVERIFY(!bitrate->isEnabled()); // PCM has no bitrate to choose
+    QDialogButtonBox *box = dialog.findChild<QDialogButtonBox *>();
+    QVERIFY(box);
+    box->button(QDialogButtonBox::Save)->click();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    const AudioEncoding saved = AudioEncoding::load();
+    QCOMPARE(saved.codec, QStringLiteral("pcm"));
+    QCOMPARE(saved.bitrate, 48000);
+    AudioEncoding().save();
 }
 
 QTEST_MAIN(TestDesktop)
