@@ -66,9 +66,20 @@ start_desktop
 admin="$("$server" token --role admin --data-dir "$work/data")"
 speaker="$("$server" token --role speaker --stream guest --data-dir "$work/data")"
 
+run_e2e() {
+  node "$here/e2e.mjs" --base "http://127.0.0.1:$port" --admin "$admin" --speaker "$speaker" \
+    --ctl "$work/ctl.sh" --shots "${ONAIR_WEB_SHOTS:-$work}" "$@"
+}
 set +e
-node "$here/e2e.mjs" --base "http://127.0.0.1:$port" --admin "$admin" --speaker "$speaker" \
-  --ctl "$work/ctl.sh" --shots "${ONAIR_WEB_SHOTS:-$work}" "$@"
+run_e2e "$@"
 status=$?
+if [ $status -ne 0 ] && [ "$#" -eq 0 ]; then
+  # One retry, loudly: a browser, an audio stack and this VM's scheduling stalls make a rare
+  # timing failure possible; a real defect fails twice.
+  echo "web_test: FAILED once (above); restarting the control room and retrying" >&2
+  "$work/ctl.sh" stop; "$work/ctl.sh" start
+  run_e2e "$@"
+  status=$?
+fi
 stop_desktop
 exit $status
