@@ -887,6 +887,9 @@ void FanoutWorker::maybeFinishShutdown()
 
 void FanoutWorker::startProbe(std::function<void(const QByteArray &frame)> received)
 {
+    // Blocking: when the engine's start returns, every shard holds its probe listener, so a
+    // /health/full right after start probes all of them (it used to race and answer 503).
+    Q_ASSERT(thread() != QThread::currentThread());
     QMetaObject::invokeMethod(this, [this, received = std::move(received)] {
         if (m_probe)
             return;
@@ -899,7 +902,7 @@ void FanoutWorker::startProbe(std::function<void(const QByteArray &frame)> recei
         m_probe->stream = s;
         m_probe->sink = received;
         m_listeners[s.get()].append(m_probe);
-    });
+    }, Qt::BlockingQueuedConnection);
 }
 
 void FanoutWorker::addSink(quint64 id, const QString &stream, std::function<void(const QByteArray &frames)> received)
