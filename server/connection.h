@@ -4,6 +4,7 @@
 #include "streamstate.h"
 
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QPointer>
 #include <QQueue>
 #include <QSet>
@@ -46,8 +47,8 @@ struct Connection
     // the frame they precede (a mark is relayed just before that frame, whatever the pipeline does).
     quint64 framesSubmitted = 0;
     std::shared_ptr<quint64> framesEmitted = std::make_shared<quint64>(0);
-    std::shared_ptr<QQueue<QPair<quint64, QByteArray>>> pendingMarks =
-        std::make_shared<QQueue<QPair<quint64, QByteArray>>>();
+    std::shared_ptr<QQueue<QPair<quint64, QJsonObject>>> pendingMarks =
+        std::make_shared<QQueue<QPair<quint64, QJsonObject>>>();
     qint64 markWindowStartMs = 0;
     int marksInWindow = 0;
 };

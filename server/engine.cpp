@@ -126,7 +126,7 @@ bool Engine::start(QString *error)
     m_http = new QHttpServer(this);
     setupRoutes();
     installRestApi(m_http, this, m_banners);
-    installWebPages(m_http, this);
+    installWebPages(m_http);
     if (!m_config.watchDirs.isEmpty()) {
         m_fileWatcher = new FileWatcher(m_hub.get(), this);
         for (const QString &dir : m_config.watchDirs) {

@@ -256,7 +256,7 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
                 [hub = m_hub, s, emitted = c->framesEmitted, marks = c->pendingMarks](const QByteArray &frame) {
                     const quint64 index = (*emitted)++;
                     while (!marks->isEmpty() && marks->head().first <= index)
-                        hub->publishJson(s, QJsonDocument::fromJson(marks->dequeue().second).object());
+                        hub->publishJson(s, marks->dequeue().second);
                     hub->publishAudio(s, frame);
                 });
         qCInfo(lcWs).noquote() << "speaker" << c->id << c->peer << "on air on" << route.streamId;
@@ -606,8 +606,7 @@ void FanoutWorker::handleMark(Connection *c, const QJsonObject &msg)
                   QStringLiteral("at most %1 marks a second").arg(kMaxMarksPerSecond));
         return;
     }
-    const QJsonObject relay = markMessage(c->stream->id, msg);
-    c->pendingMarks->enqueue({c->framesSubmitted, QJsonDocument(relay).toJson(QJsonDocument::Compact)});
+    c->pendingMarks->enqueue({c->framesSubmitted, markMessage(c->stream->id, msg)});
 }
 
 void FanoutWorker::onBinary(Connection *c, const QByteArray &data)

@@ -1,6 +1,5 @@
 #include "webpages.h"
 
-#include "engine.h"
 #include "streamid.h"
 
 #include <QFile>
@@ -78,9 +77,8 @@ QByteArray mimeOf(const QString &name)
 
 } // namespace
 
-void installWebPages(QHttpServer *http, Engine *engine)
+void installWebPages(QHttpServer *http)
 {
-    Q_UNUSED(engine);
     initWebResources();
     http->route(QStringLiteral("/"), Method::Get, [] { return page(QStringLiteral("index.html")); });
     http->route(QStringLiteral("/listen/<arg>"), Method::Get, [](const QString &id) {

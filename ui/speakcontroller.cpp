@@ -149,17 +149,11 @@ void SpeakController::onFrame(const QByteArray &frame)
     const bool mark = !m_markClock.isValid() || m_markClock.elapsed() >= 1000;
     if (mark) // once a second, so listeners can measure their mouth-to-ear delay
         m_markClock.start();
-    if (m_opus) {
-        const QList<QByteArray> packets = m_encoder.encode(frame);
-        for (qsizetype i = 0; i < packets.size(); ++i) {
-            if (mark && i == 0)
-                m_engine->markLocal(m_stream, ++m_markId, capturedAt);
-            m_engine->publishLocal(m_stream, packets.at(i));
-        }
-    } else {
-        if (mark)
+    const QList<QByteArray> packets = m_opus ? m_encoder.encode(frame) : QList<QByteArray>{frame};
+    for (qsizetype i = 0; i < packets.size(); ++i) {
+        if (mark && i == 0) // the mark names the packet that starts with this frame's first sample
             m_engine->markLocal(m_stream, ++m_markId, capturedAt);
-        m_engine->publishLocal(m_stream, frame);
+        m_engine->publishLocal(m_stream, packets.at(i));
     }
     m_frames.fetch_add(1);
     if (m_levelClock.elapsed() >= 33) { // ~30 updates a second is plenty for a meter

@@ -52,9 +52,7 @@ if (args.bench) {
   await page.goto(`${base}/listen/tone`);
   await waitFor(page, () => window.onair.stats.framesDecoded > 150); // 3 s: past the start-up
   await page.evaluate(() => { window.onair.stats.marks.length = 0; });
-  if (process.env.ONAIR_DEBUG) await page.evaluate(() => { window.onairDebug = []; });
   const seconds = Number(args.bench);
-  if (process.env.ONAIR_DEBUG) { await sleep(seconds * 1000); const d = await page.evaluate(() => window.onairDebug); writeFileSync('/tmp/lead.json', JSON.stringify(d)); }
   await sleep(seconds * 1000);
   const all = await page.evaluate(() => window.onair.stats.marks);
   const marks = all.map((m) => m.delayMs);

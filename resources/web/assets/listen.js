@@ -82,7 +82,6 @@ function schedule(buffer, mark) {
   nextTime += buffer.duration;
   stats.framesScheduled++;
   stats.leadMs = Math.round(lead * 1000);
-  if (window.onairDebug) window.onairDebug.push([nowPerf, now * 1000, lead * 1000]);
 }
 
 // The page-clock wall time (ms) at which context time `t` reaches the speakers.
