@@ -14,7 +14,8 @@ pkgs=(
 if [ "${1:-build}" = test ]; then
   # curl: bench scripts; xvfb + xauth: screenshots; pulseaudio + espeak-ng: the virtual microphone test
   # chromium: the web pages' end-to-end test (driven by playwright-core from npm)
-  pkgs+=(python3 curl procps xvfb xauth pulseaudio pulseaudio-utils espeak-ng chromium)
+  # redis-server + postgresql: the replica tests start their own on loopback ports
+  pkgs+=(python3 curl procps xvfb xauth pulseaudio pulseaudio-utils espeak-ng chromium redis-server postgresql)
   # Node.js and npm for playwright-core: the machine's own when it has them, else Debian's.
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)

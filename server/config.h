@@ -52,6 +52,15 @@ struct EngineConfig
     qint64 maxBodyBytes = 16 * 1024; // REST request bodies
     int maxTopicsPerClient = 64;
     QStringList watchDirs;           // --watch: file changes become file_events
+
+    // Replicas. databaseUrl: empty = SQLite in dataDir, or postgresql://user:pass@host:port/db.
+    // redisUrl: empty = single replica, or redis://host:port[/db] joins the cluster bus.
+    QString databaseUrl;
+    QString redisUrl;
+    QString replicaId;               // empty = generated at start (host-port-random)
+    int presenceIntervalMs = 1000;   // how often a replica publishes its counts (TTL = 3x)
+    int speakerLeaseMs = 10000;      // cluster-wide speaker lease; renewed every third of it
+    int redisRetryMaxMs = 5000;      // reconnect backoff cap (starts at 100 ms, doubles)
 };
 
 } // namespace onair

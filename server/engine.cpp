@@ -79,7 +79,7 @@ bool Engine::start(QString *error)
         return false;
     }
     m_hub->setSecret(secret);
-    m_store = std::make_unique<SqlStore>(QDir(m_config.dataDir).filePath(QStringLiteral("onair.db")));
+    m_store = createStore(m_config.databaseUrl, m_config.dataDir);
     if (!m_store->open(&err)) {
         if (error)
             *error = QStringLiteral("cannot open the store %1: %2").arg(m_store->describe(), err);

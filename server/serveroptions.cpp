@@ -2,6 +2,8 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QRegularExpression>
+#include <QUrl>
 #include <QStandardPaths>
 
 namespace onair {
@@ -36,6 +38,9 @@ const IntOption kIntOptions[] = {
     {"breaker-threshold", "Consecutive pipeline failures that open the circuit.", &EngineConfig::breakerThreshold, 1},
     {"breaker-cooldown", "Time the circuit stays open before a trial, ms.", &EngineConfig::breakerCooldownMs, 1},
     {"shutdown-grace", "Time given to clients to close on SIGTERM, ms.", &EngineConfig::shutdownGraceMs, 0},
+    {"presence-interval", "How often a replica publishes its counts to the cluster, ms (expire after 3x).", &EngineConfig::presenceIntervalMs, 50},
+    {"speaker-lease", "Cluster-wide speaker lease in Redis, ms (renewed every third of it).", &EngineConfig::speakerLeaseMs, 300},
+    {"redis-retry-max", "Longest wait between Redis reconnect attempts, ms (backoff from 100 ms).", &EngineConfig::redisRetryMaxMs, 100},
 };
 const BytesOption kBytesOptions[] = {
     {"max-frame-bytes", "Largest binary frame a speaker may send.", &EngineConfig::maxFrameBytes, 16},
@@ -82,6 +87,12 @@ void addEngineOptions(QCommandLineParser &parser)
         defaultText(d.maxTopicsPerClient));
     add("watch", QStringLiteral("Directory whose file changes become file_events (repeatable; env: ':'-separated)."),
         QStringLiteral("dir"), QStringLiteral("none"));
+    add("database", QStringLiteral("Shared store: postgresql://user:password@host:port/dbname (default: SQLite in the data directory)."),
+        QStringLiteral("url"), QStringLiteral("sqlite"));
+    add("redis", QStringLiteral("Join the replicas of this cluster through Redis: redis://host:port[/db]."),
+        QStringLiteral("url"), QStringLiteral("none (single replica)"));
+    add("replica-id", QStringLiteral("This replica's name in the cluster (letters, digits, . _ -)."),
+        QStringLiteral("name"), QStringLiteral("host-port-random"));
     parser.addOption(QCommandLineOption(QStringLiteral("open-speakers"),
                                         QStringLiteral("Let anyone speak without a token (benchmarks, closed networks). [env ONAIR_OPEN_SPEAKERS=1]")));
     parser.addOption(QCommandLineOption(QStringLiteral("require-listener-token"),
@@ -149,6 +160,28 @@ QString applyEngineOptions(const QCommandLineParser &parser, EngineConfig *confi
         config->maxTopicsPerClient = v.toInt(&ok);
         if (!ok || config->maxTopicsPerClient < 1)
             return QStringLiteral("--max-topics: '%1' must be an integer >= 1").arg(v);
+    }
+    if (const QString v = valueOf(parser, "database"); !v.isEmpty()) {
+        const QUrl u(v);
+        if (v != QLatin1String("sqlite") && (!u.isValid() || (u.scheme() != QLatin1String("postgresql") && u.scheme() != QLatin1String("postgres"))
+                                            || u.host().isEmpty() || u.path().size() < 2))
+            return QStringLiteral("--database: '%1' is not postgresql://user:password@host:port/dbname").arg(v);
+        config->databaseUrl = v == QLatin1String("sqlite") ? QString() : v;
+    }
+    if (const QString v = valueOf(parser, "redis"); !v.isEmpty()) {
+        const QUrl u(v);
+        bool dbOk = true;
+        if (u.path().size() > 1)
+            u.path().mid(1).toUInt(&dbOk);
+        if (!u.isValid() || u.scheme() != QLatin1String("redis") || u.host().isEmpty() || !dbOk)
+            return QStringLiteral("--redis: '%1' is not redis://host:port[/db]").arg(v);
+        config->redisUrl = v;
+    }
+    if (const QString v = valueOf(parser, "replica-id"); !v.isEmpty()) {
+        static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+        if (!valid.match(v).hasMatch())
+            return QStringLiteral("--replica-id: '%1' must be 1-64 letters, digits, '.', '_' or '-'").arg(v);
+        config->replicaId = v;
     }
     config->watchDirs = parser.values(QStringLiteral("watch"));
     if (config->watchDirs.isEmpty() && qEnvironmentVariableIsSet("ONAIR_WATCH"))

@@ -1,5 +1,6 @@
 #include "sqlstore.h"
 
+#include <QDir>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
@@ -75,6 +76,12 @@ SqlStore::~SqlStore()
         if (n.startsWith(m_prefix))
             QSqlDatabase::removeDatabase(n); // closes it; works for other threads' connections too
     }
+}
+
+std::unique_ptr<Store> createStore(const QString &databaseUrl, const QString &dataDir)
+{
+    Q_UNUSED(databaseUrl) // PostgreSQL: next
+    return std::make_unique<SqlStore>(QDir(dataDir).filePath(QStringLiteral("onair.db")));
 }
 
 QString SqlStore::describe() const { return QStringLiteral("sqlite:") + m_path; }

@@ -6,6 +6,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <memory>
+
 namespace onair {
 
 // Store on Qt Sql: SQLite in the data directory by default (WAL, synchronous=FULL so that an
@@ -42,5 +44,9 @@ private:
     const QString m_prefix; // connection names are m_prefix + thread id
     QMutex m_writeMutex;    // one writer at a time (SQLite allows no more anyway)
 };
+
+// The store a configuration asks for: PostgreSQL for a postgresql:// URL, else SQLite at
+// <dataDir>/onair.db. Not opened yet.
+std::unique_ptr<Store> createStore(const QString &databaseUrl, const QString &dataDir);
 
 } // namespace onair
