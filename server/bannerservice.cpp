@@ -2,6 +2,7 @@
 
 #include "hub.h"
 #include "logging.h"
+#include "redisbus.h"
 #include "store.h"
 
 #include <QUuid>
@@ -79,6 +80,8 @@ std::optional<Banner> BannerService::create(const Input &in, const QString &crea
     }
     qCInfo(lcHub).noquote() << "banner" << b.id << "by" << createdBy << "type" << b.type;
     m_hub->publishAll(newBroadcastMessage(b));
+    if (RedisBus *bus = m_hub->bus())
+        bus->publishBanner({{QStringLiteral("event"), QStringLiteral("new")}, {QStringLiteral("broadcast"), b.toRest()}});
     Q_EMIT changed();
     return b;
 }
@@ -94,8 +97,9 @@ bool BannerService::clear(const QString &actor, bool *cleared, QString *error)
         m_active.reset();
         m_acks.clear();
     }
-    m_hub->publishAll({{QStringLiteral("type"), QStringLiteral("broadcast_cleared")},
-                       {QStringLiteral("message"), QStringLiteral("Active broadcast has been cleared")}});
+    m_hub->publishAll(clearedMessage());
+    if (RedisBus *bus = m_hub->bus())
+        bus->publishBanner({{QStringLiteral("event"), QStringLiteral("cleared")}});
     Q_EMIT changed();
     return true;
 }
@@ -114,8 +118,82 @@ BannerService::AckResult BannerService::acknowledge(const QString &bannerId, con
         if (m_active && m_active->id == bannerId)
             m_acks.insert(identity);
     }
+    if (RedisBus *bus = m_hub->bus())
+        bus->publishBanner({{QStringLiteral("event"), QStringLiteral("ack")},
+                            {QStringLiteral("broadcast_id"), bannerId},
+                            {QStringLiteral("identity"), identity}});
     Q_EMIT acknowledged(bannerId, identity);
     return AckResult::Acknowledged;
+}
+
+void BannerService::applyRemote(const QJsonObject &event)
+{
+    const QString kind = event.value(QLatin1String("event")).toString();
+    if (kind == QLatin1String("new")) {
+        const QJsonObject o = event.value(QLatin1String("broadcast")).toObject();
+        Banner b;
+        b.id = o.value(QLatin1String("id")).toString();
+        b.message = o.value(QLatin1String("message")).toString();
+        b.type = o.value(QLatin1String("type")).toString();
+        b.createdBy = o.value(QLatin1String("created_by")).toString();
+        b.createdAt = QDateTime::fromString(o.value(QLatin1String("created_at")).toString(), Qt::ISODateWithMs).toUTC();
+        b.active = true;
+        if (!b.isValid())
+            return;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (m_active && m_active->id == b.id)
+                return;
+            m_active = b;
+            m_acks.clear();
+        }
+        m_hub->publishAll(newBroadcastMessage(b));
+        Q_EMIT changed();
+    } else if (kind == QLatin1String("cleared")) {
+        {
+            QMutexLocker lock(&m_mutex);
+            if (!m_active)
+                return;
+            m_active.reset();
+            m_acks.clear();
+        }
+        m_hub->publishAll(clearedMessage());
+        Q_EMIT changed();
+    } else if (kind == QLatin1String("ack")) {
+        const QString id = event.value(QLatin1String("broadcast_id")).toString();
+        const QString identity = event.value(QLatin1String("identity")).toString();
+        {
+            QMutexLocker lock(&m_mutex);
+            if (!m_active || m_active->id != id || identity.isEmpty())
+                return;
+            m_acks.insert(identity);
+        }
+        Q_EMIT acknowledged(id, identity);
+    }
+}
+
+void BannerService::resync()
+{
+    const std::optional<Banner> before = active();
+    QString error;
+    if (!load(&error)) {
+        qCWarning(lcHub).noquote() << "banners: cannot re-read the store after reconnecting:" << error;
+        return;
+    }
+    const std::optional<Banner> now = active();
+    if (now && (!before || before->id != now->id)) {
+        m_hub->publishAll(newBroadcastMessage(*now));
+        Q_EMIT changed();
+    } else if (!now && before) {
+        m_hub->publishAll(clearedMessage());
+        Q_EMIT changed();
+    }
+}
+
+QJsonObject BannerService::clearedMessage()
+{
+    return {{QStringLiteral("type"), QStringLiteral("broadcast_cleared")},
+            {QStringLiteral("message"), QStringLiteral("Active broadcast has been cleared")}};
 }
 
 void BannerService::acknowledgeLater(const QString &bannerId, const QString &identity)

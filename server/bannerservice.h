@@ -50,8 +50,15 @@ public:
     // Thread-safe: an acknowledgement received over WebSocket, recorded on the engine thread.
     void acknowledgeLater(const QString &bannerId, const QString &identity);
 
+    // Cluster: a banner event from another replica (new / cleared / ack), on this thread.
+    void applyRemote(const QJsonObject &event);
+    // Cluster: after Redis came back, re-read the truth from the store; local clients get
+    // what they missed (a new banner, or its clearing).
+    void resync();
+
     static QJsonObject newBroadcastMessage(const Banner &b);
     static QJsonObject activeBroadcastMessage(const Banner &b);
+    static QJsonObject clearedMessage();
 
 Q_SIGNALS:
     void changed();

@@ -61,6 +61,7 @@ struct EngineConfig
     int presenceIntervalMs = 1000;   // how often a replica publishes its counts (TTL = 3x)
     int speakerLeaseMs = 10000;      // cluster-wide speaker lease; renewed every third of it
     int redisRetryMaxMs = 5000;      // reconnect backoff cap (starts at 100 ms, doubles)
+    int redisMaxPending = 10000;     // Redis commands in flight before publishes are dropped
 };
 
 } // namespace onair

@@ -51,6 +51,11 @@ struct Connection
         std::make_shared<QQueue<QPair<quint64, QJsonObject>>>();
     qint64 markWindowStartMs = 0;
     int marksInWindow = 0;
+    // Speakers with a cluster bus: messages held while the stream's lease is being claimed
+    // (replayed once granted), and whether the speaker went on air (announced to listeners).
+    bool leasePending = false;
+    bool onAir = false;
+    QList<QPair<bool, QByteArray>> deferred; // (binary, message)
 };
 
 } // namespace onair

@@ -12,6 +12,7 @@
 #include "fanoutworker.h"
 #include "filewatcher.h"
 #include "logging.h"
+#include "redisbus.h"
 #include "wsroute.h"
 
 #include <QDir>
@@ -20,8 +21,12 @@
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QJsonArray>
+#include <QMap>
 #include <QScopeGuard>
 #include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSysInfo>
 #include <QThread>
 
 #include <QTimer>
@@ -152,11 +157,66 @@ bool Engine::start(QString *error)
         return false;
     }
     m_http->bind(m_acceptor);
+    if (!m_config.redisUrl.isEmpty())
+        startBus();
     m_uptime.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_running = true;
     qCInfo(lcEngine).noquote() << "engine listening on" << baseUrl().toString() << "with" << n << "workers";
     return true;
+}
+
+void Engine::startBus()
+{
+    m_replicaId = m_config.replicaId;
+    if (m_replicaId.isEmpty()) {
+        QString host = QSysInfo::machineHostName().left(40);
+        host.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("-"));
+        m_replicaId = QStringLiteral("%1-%2-%3")
+                          .arg(host.isEmpty() ? QStringLiteral("onair") : host)
+                          .arg(port())
+                          .arg(QRandomGenerator::global()->generate() & 0xffff, 4, 16, QLatin1Char('0'));
+    }
+    RedisBus::Options o;
+    o.url = m_config.redisUrl;
+    o.replicaId = m_replicaId;
+    o.presenceIntervalMs = m_config.presenceIntervalMs;
+    o.leaseMs = m_config.speakerLeaseMs;
+    o.retryMaxMs = m_config.redisRetryMaxMs;
+    o.maxPending = m_config.redisMaxPending;
+    m_bus = new RedisBus(o, m_hub.get());
+    m_busThread = new QThread;
+    m_busThread->setObjectName(QStringLiteral("onair-redis"));
+    m_bus->moveToThread(m_busThread);
+    m_busThread->start();
+    m_hub->setBus(m_bus);
+    connect(m_bus, &RedisBus::bannerEvent, m_banners, &BannerService::applyRemote);
+    connect(m_bus, &RedisBus::connectedChanged, m_banners, [this](bool up) {
+        if (up)
+            m_banners->resync(); // SQL is the truth; Redis only carried messages
+    });
+    connect(m_bus, &RedisBus::kickRequested, this, [this](quint64 id, const QString &reason) {
+        if (kick(id, reason.isEmpty() ? QStringLiteral("removed by the operator") : reason.left(120)))
+            qCInfo(lcEngine).noquote() << "kicked connection" << id << "at another replica's request";
+    });
+    connect(m_bus, &RedisBus::leaseLost, this, &Engine::onLeaseLost);
+    connect(m_bus, &RedisBus::remoteCountsChanged, this, [this](const QStringList &streams) {
+        m_hub->markCountsDirty(streams);
+    });
+    qCInfo(lcEngine).noquote() << "cluster: replica" << m_replicaId << "joining through" << RedisBus::redactedUrl(m_config.redisUrl);
+    m_bus->start();
+}
+
+QString Engine::replicaId() const { return m_replicaId; }
+
+QStringList Engine::degradedReasons() const
+{
+    QStringList out;
+    if (m_bus && !m_bus->connected()) {
+        const RedisBus::Status st = m_bus->status();
+        out.append(QStringLiteral("redis: %1 (serving this replica's clients only; reconnecting)").arg(st.lastError));
+    }
+    return out;
 }
 
 quint16 Engine::port() const { return m_acceptor ? m_acceptor->serverPort() : 0; }
@@ -204,6 +264,16 @@ void Engine::shutdown()
 
 void Engine::stopThreads()
 {
+    if (m_bus) {
+        m_bus->stop(); // goodbye to the cluster, leases released
+        m_hub->setBus(nullptr);
+        m_busThread->quit();
+        m_busThread->wait();
+        delete m_bus;
+        delete m_busThread;
+        m_bus = nullptr;
+        m_busThread = nullptr;
+    }
     // Stop every worker before deleting any: a running worker may still post to the others
     // (a speaker leaving announces it to every shard). Each drops its sockets on its own thread.
     for (int i = 0; i < m_workers.size(); ++i) {
@@ -232,6 +302,11 @@ bool Engine::startLocalSpeaker(const QString &stream, const QJsonObject &format,
         *error = e;
         return false;
     }
+    if (m_hub->bus() && m_hub->bus()->remoteSpeaker(stream)) {
+        *error = QStringLiteral("stream '%1' already has a speaker on replica %2")
+                     .arg(stream, m_hub->bus()->remoteSpeaker(stream)->first);
+        return false;
+    }
     QMutexLocker lock(&m_localMutex);
     if (m_localSpeakers.contains(stream))
         return true;
@@ -243,19 +318,66 @@ bool Engine::startLocalSpeaker(const QString &stream, const QJsonObject &format,
                                              : QStringLiteral("too many streams");
         return false;
     }
-    m_localSpeakers.insert(stream, {s, id});
+    m_localSpeakers.insert(stream, {s, id, false, format});
     lock.unlock();
     m_hub->setFormat(s, format);
-    m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("speaker_joined")}, {QStringLiteral("stream_id"), stream}});
-    if (!format.isEmpty())
-        m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("format")},
-                               {QStringLiteral("stream_id"), stream},
-                               {QStringLiteral("format"), format}});
+    if (RedisBus *bus = m_hub->bus()) {
+        // On air once the cluster lease is ours (or Redis is unreachable: local listeners only).
+        bus->acquireLease(stream, id, [this, stream, id](RedisBus::LeaseResult r, const QString &holder) {
+            QMetaObject::invokeMethod(this, [this, stream, id, r, holder] {
+                {
+                    QMutexLocker l(&m_localMutex);
+                    if (m_localSpeakers.value(stream).id != id)
+                        return;
+                }
+                if (r == RedisBus::LeaseResult::Taken)
+                    onLeaseLost(stream, id, holder);
+                else
+                    announceLocalSpeaker(stream);
+            });
+        });
+        return true;
+    }
+    announceLocalSpeaker(stream);
+    return true;
+}
+
+void Engine::announceLocalSpeaker(const QString &stream)
+{
+    LocalSpeaker sp;
+    {
+        QMutexLocker lock(&m_localMutex);
+        auto it = m_localSpeakers.find(stream);
+        if (it == m_localSpeakers.end() || it->onAir)
+            return;
+        it->onAir = true;
+        sp = *it;
+    }
+    m_hub->publishJson(sp.state, {{QStringLiteral("type"), QStringLiteral("speaker_joined")}, {QStringLiteral("stream_id"), stream}});
+    if (!sp.format.isEmpty())
+        m_hub->publishJson(sp.state, {{QStringLiteral("type"), QStringLiteral("format")},
+                                      {QStringLiteral("stream_id"), stream},
+                                      {QStringLiteral("format"), sp.format}});
     m_hub->publishTopic(QStringLiteral("stream:") + stream,
                         QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_joined")},
                                     {QStringLiteral("stream_id"), stream}});
     qCInfo(lcWs).noquote() << "local speaker on air on" << stream;
-    return true;
+}
+
+void Engine::onLeaseLost(const QString &stream, quint64 connection, const QString &holder)
+{
+    bool local = false;
+    {
+        QMutexLocker lock(&m_localMutex);
+        local = m_localSpeakers.value(stream).id == connection;
+    }
+    const QString reason = QStringLiteral("stream taken: '%1' has a speaker on replica %2").arg(stream, holder.left(64));
+    if (local) {
+        stopLocalSpeaker(stream);
+        Q_EMIT localSpeakerRefused(stream, reason);
+    } else {
+        kick(connection, reason, 4409);
+    }
 }
 
 void Engine::publishLocal(const QString &stream, const QByteArray &frame)
@@ -263,7 +385,9 @@ void Engine::publishLocal(const QString &stream, const QByteArray &frame)
     std::shared_ptr<StreamState> s;
     {
         QMutexLocker lock(&m_localMutex);
-        s = m_localSpeakers.value(stream).first;
+        const auto it = m_localSpeakers.constFind(stream);
+        if (it != m_localSpeakers.cend() && it->onAir)
+            s = it->state;
     }
     if (!s)
         return;
@@ -279,7 +403,9 @@ void Engine::markLocal(const QString &stream, qint64 id, qint64 captureMs)
     std::shared_ptr<StreamState> s;
     {
         QMutexLocker lock(&m_localMutex);
-        s = m_localSpeakers.value(stream).first;
+        const auto it = m_localSpeakers.constFind(stream);
+        if (it != m_localSpeakers.cend() && it->onAir)
+            s = it->state;
     }
     if (s)
         m_hub->publishJson(s, markMessage(stream, {{QStringLiteral("id"), id}, {QStringLiteral("t"), captureMs}}));
@@ -287,15 +413,17 @@ void Engine::markLocal(const QString &stream, qint64 id, qint64 captureMs)
 
 void Engine::stopLocalSpeaker(const QString &stream)
 {
-    QPair<std::shared_ptr<StreamState>, quint64> entry;
+    LocalSpeaker entry;
     {
         QMutexLocker lock(&m_localMutex);
         entry = m_localSpeakers.take(stream);
     }
-    if (!entry.first)
+    if (!entry.state)
         return;
-    m_hub->leaveSpeaker(entry.first, entry.second);
-    m_hub->publishJson(entry.first, {{QStringLiteral("type"), QStringLiteral("speaker_left")}, {QStringLiteral("stream_id"), stream}});
+    m_hub->leaveSpeaker(entry.state, entry.id);
+    if (!entry.onAir)
+        return;
+    m_hub->publishJson(entry.state, {{QStringLiteral("type"), QStringLiteral("speaker_left")}, {QStringLiteral("stream_id"), stream}});
     m_hub->publishTopic(QStringLiteral("stream:") + stream,
                         QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_left")},
                                     {QStringLiteral("stream_id"), stream}});
@@ -330,10 +458,10 @@ QList<FanoutWorker::ListenerInfo> Engine::listenersOf(const QString &stream) con
     return out;
 }
 
-bool Engine::kick(quint64 connectionId, const QString &reason)
+bool Engine::kick(quint64 connectionId, const QString &reason, int code)
 {
     for (FanoutWorker *w : std::as_const(m_workers)) {
-        if (w->kick(connectionId, reason))
+        if (w->kick(connectionId, reason, code))
             return true;
     }
     return false;
@@ -364,11 +492,93 @@ ProbeResult Engine::probe(int timeoutMs)
 
 QJsonObject Engine::healthJson() const
 {
-    return {{QStringLiteral("status"), QStringLiteral("ok")},
-            {QStringLiteral("service"), QStringLiteral("onair")},
-            {QStringLiteral("version"), QStringLiteral(ONAIR_VERSION)},
-            {QStringLiteral("uptime_seconds"), double(uptimeMs()) / 1000.0},
-            {QStringLiteral("started_at"), m_startedAt.toString(Qt::ISODateWithMs)}};
+    const QStringList reasons = degradedReasons();
+    QJsonObject out{{QStringLiteral("status"), reasons.isEmpty() ? QStringLiteral("ok") : QStringLiteral("degraded")},
+                    {QStringLiteral("service"), QStringLiteral("onair")},
+                    {QStringLiteral("version"), QStringLiteral(ONAIR_VERSION)},
+                    {QStringLiteral("uptime_seconds"), double(uptimeMs()) / 1000.0},
+                    {QStringLiteral("started_at"), m_startedAt.toString(Qt::ISODateWithMs)}};
+    if (!reasons.isEmpty())
+        out.insert(QStringLiteral("reasons"), QJsonArray::fromStringList(reasons));
+    if (m_bus) {
+        out.insert(QStringLiteral("replica"), m_replicaId);
+        out.insert(QStringLiteral("cluster"), m_bus->connected() ? QStringLiteral("connected") : QStringLiteral("disconnected"));
+    }
+    return out;
+}
+
+QJsonObject Engine::clusterJson() const
+{
+    if (!m_bus)
+        return {{QStringLiteral("enabled"), false},
+                {QStringLiteral("scope"), QStringLiteral("single replica (no --redis)")}};
+    const QList<RedisBus::Replica> others = m_bus->remoteReplicas();
+    const QList<StreamSnapshot> local = m_hub->snapshot();
+    struct Row
+    {
+        int listeners = 0;
+        QJsonObject byReplica;
+        QString speakerReplica;
+    };
+    QMap<QString, Row> rows;
+    QJsonArray replicas;
+    int totalListeners = 0, totalConnections = m_hub->connections(), speakers = 0;
+    int selfListeners = 0;
+    for (const StreamSnapshot &s : local) {
+        Row &r = rows[s.id];
+        r.listeners += s.listeners;
+        r.byReplica.insert(m_replicaId, s.listeners);
+        if (s.speakerLive)
+            r.speakerReplica = m_replicaId;
+        selfListeners += s.listeners;
+    }
+    replicas.append(QJsonObject{{QStringLiteral("replica"), m_replicaId},
+                                {QStringLiteral("self"), true},
+                                {QStringLiteral("connections"), m_hub->connections()},
+                                {QStringLiteral("listeners"), selfListeners},
+                                {QStringLiteral("age_ms"), 0}});
+    for (const RedisBus::Replica &rep : others) {
+        int n = 0;
+        for (auto it = rep.streams.cbegin(); it != rep.streams.cend(); ++it) {
+            Row &r = rows[it.key()];
+            r.listeners += it->listeners;
+            r.byReplica.insert(rep.id, it->listeners);
+            if (it->speaker)
+                r.speakerReplica = rep.id;
+            n += it->listeners;
+        }
+        totalConnections += rep.connections;
+        replicas.append(QJsonObject{{QStringLiteral("replica"), rep.id},
+                                    {QStringLiteral("self"), false},
+                                    {QStringLiteral("connections"), rep.connections},
+                                    {QStringLiteral("listeners"), n},
+                                    {QStringLiteral("age_ms"), rep.ageMs}});
+    }
+    QJsonArray streams;
+    for (auto it = rows.cbegin(); it != rows.cend(); ++it) {
+        totalListeners += it->listeners;
+        speakers += it->speakerReplica.isEmpty() ? 0 : 1;
+        streams.append(QJsonObject{{QStringLiteral("stream_id"), it.key()},
+                                   {QStringLiteral("listeners"), it->listeners},
+                                   {QStringLiteral("by_replica"), it->byReplica},
+                                   {QStringLiteral("speaker_replica"), it->speakerReplica.isEmpty()
+                                                                           ? QJsonValue() : QJsonValue(it->speakerReplica)}});
+    }
+    const RedisBus::Status st = m_bus->status();
+    return {{QStringLiteral("enabled"), true},
+            {QStringLiteral("scope"), QStringLiteral("all replicas")},
+            {QStringLiteral("note"), QStringLiteral("other replicas' numbers are their last presence (every %1 ms, "
+                                                    "forgotten after %2 ms); this replica's are live")
+                                         .arg(m_config.presenceIntervalMs).arg(3 * m_config.presenceIntervalMs)},
+            {QStringLiteral("replica"), m_replicaId},
+            {QStringLiteral("redis"), st.connected ? QStringLiteral("connected") : QStringLiteral("disconnected")},
+            {QStringLiteral("replicas"), replicas},
+            {QStringLiteral("streams"), streams},
+            {QStringLiteral("totals"), QJsonObject{{QStringLiteral("replicas"), replicas.size()},
+                                                   {QStringLiteral("streams"), streams.size()},
+                                                   {QStringLiteral("speakers"), speakers},
+                                                   {QStringLiteral("listeners"), totalListeners},
+                                                   {QStringLiteral("connections"), totalConnections}}}};
 }
 
 QJsonObject Engine::connectionsJson() const
@@ -403,6 +613,8 @@ QJsonObject Engine::connectionsJson() const
         drops += s.drops;
     }
     return {{QStringLiteral("scope"), QStringLiteral("this replica")},
+            {QStringLiteral("replica"), m_bus ? QJsonValue(m_replicaId) : QJsonValue()},
+            {QStringLiteral("cluster"), clusterJson()},
             {QStringLiteral("streams"), streams},
             {QStringLiteral("totals"),
              QJsonObject{{QStringLiteral("streams"), streams.size()},
@@ -427,10 +639,11 @@ QJsonObject Engine::fullHealthJson()
     for (const StreamSnapshot &s : m_hub->snapshot())
         open += s.pipelineState != BreakerState::Closed ? 1 : 0;
     const bool nearLimit = m_hub->connections() >= m_config.maxConnections * 9 / 10;
+    const bool redisDown = m_bus && !m_bus->connected();
     QString status = QStringLiteral("ok");
     if (!p.ok)
         status = QStringLiteral("down");
-    else if (open > 0 || nearLimit)
+    else if (open > 0 || nearLimit || redisDown)
         status = QStringLiteral("degraded");
     QJsonObject components{
         {QStringLiteral("hub"),
@@ -447,6 +660,21 @@ QJsonObject Engine::fullHealthJson()
                      {QStringLiteral("current"), m_hub->connections()},
                      {QStringLiteral("max"), m_config.maxConnections}}},
     };
+    if (m_bus) {
+        const RedisBus::Status st = m_bus->status();
+        QJsonObject redis{{QStringLiteral("status"), st.connected ? QStringLiteral("ok") : QStringLiteral("down")},
+                          {QStringLiteral("url"), st.url},
+                          {QStringLiteral("replica"), m_replicaId},
+                          {QStringLiteral("since"), QDateTime::fromMSecsSinceEpoch(st.sinceMs, Qt::UTC).toString(Qt::ISODateWithMs)},
+                          {QStringLiteral("reconnect_attempts"), st.reconnects},
+                          {QStringLiteral("published"), m_bus->published.load()},
+                          {QStringLiteral("publish_failures"), m_bus->publishFailures.load()},
+                          {QStringLiteral("received"), m_bus->received.load()},
+                          {QStringLiteral("replicas_seen"), int(m_bus->remoteReplicas().size())}};
+        if (!st.connected)
+            redis.insert(QStringLiteral("error"), st.lastError);
+        components.insert(QStringLiteral("redis"), redis);
+    }
     QJsonObject out = healthJson();
     out.insert(QStringLiteral("status"), status);
     out.insert(QStringLiteral("components"), components);
@@ -495,6 +723,16 @@ QByteArray Engine::prometheusText() const
            "# TYPE onair_stream_frames_in_total counter\n";
     for (const StreamSnapshot &s : streams)
         out += "onair_stream_frames_in_total{stream=\"" + s.id.toUtf8() + "\"} " + QByteArray::number(s.framesIn) + '\n';
+    if (m_bus) {
+        metric("onair_redis_connected", "gauge", "1 while this replica is connected to Redis.", m_bus->connected() ? 1 : 0);
+        metric("onair_redis_published_total", "counter", "Messages published to Redis.", m_bus->published.load());
+        metric("onair_redis_publish_failures_total", "counter", "Messages that could not be published (Redis down or failing).",
+               m_bus->publishFailures.load());
+        metric("onair_redis_received_total", "counter", "Messages received from other replicas.", m_bus->received.load());
+        metric("onair_redis_reconnect_attempts_total", "counter", "Reconnect attempts to Redis.", m_bus->status().reconnects);
+        metric("onair_cluster_replicas", "gauge", "Replicas seen through presence, this one included.",
+               qint64(m_bus->remoteReplicas().size()) + 1);
+    }
     out += prometheusHistogram(m);
     return out;
 }

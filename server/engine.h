@@ -24,6 +24,7 @@ namespace onair {
 
 class Acceptor;
 class BannerService;
+class RedisBus;
 class FileWatcher;
 class Store;
 
@@ -80,18 +81,28 @@ public:
 
     // Listeners of a stream across all workers; closes one connection (any kind) by id.
     QList<FanoutWorker::ListenerInfo> listenersOf(const QString &stream) const;
-    bool kick(quint64 connectionId, const QString &reason);
+    bool kick(quint64 connectionId, const QString &reason, int code = 1008);
+
+    // The cluster bus (null without --redis) and this replica's id in it.
+    RedisBus *bus() const { return m_bus; }
+    QString replicaId() const;
+    // Why this replica is not fully healthy right now (empty = ok): Redis down, …
+    QStringList degradedReasons() const;
 
     // A frame through the hub to the internal probe listener on every worker.
     ProbeResult probe(int timeoutMs = 1000);
 
     QJsonObject healthJson() const;
     QJsonObject connectionsJson() const;
+    // The cluster's view: every replica's presence and per-stream totals, clearly scoped.
+    QJsonObject clusterJson() const;
     QJsonObject fullHealthJson();
     QByteArray prometheusText() const;
 
 Q_SIGNALS:
     void stopped();
+    // The local speaker could not go (or stay) on air: another replica has the stream.
+    void localSpeakerRefused(const QString &stream, const QString &reason);
 
 private:
     void setupRoutes();
@@ -114,7 +125,20 @@ private:
     bool m_upgradeAnswered = false;
 
     QMutex m_localMutex;
-    QHash<QString, QPair<std::shared_ptr<StreamState>, quint64>> m_localSpeakers; // stream -> (state, id)
+    struct LocalSpeaker
+    {
+        std::shared_ptr<StreamState> state;
+        quint64 id = 0;
+        bool onAir = false; // announced (after the cluster lease, when there is a cluster)
+        QJsonObject format;
+    };
+    QHash<QString, LocalSpeaker> m_localSpeakers;
+    void announceLocalSpeaker(const QString &stream);
+    void onLeaseLost(const QString &stream, quint64 connection, const QString &holder);
+    void startBus();
+    RedisBus *m_bus = nullptr;
+    QThread *m_busThread = nullptr;
+    QString m_replicaId;
     QHash<quint64, FanoutWorker *> m_localListeners;
     quint64 m_nextLocalWorker = 0;
 

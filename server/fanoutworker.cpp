@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "controlmessages.h"
 #include "logging.h"
+#include "redisbus.h"
 #include "streamid.h"
 #include "auth.h"
 #include "bannerservice.h"
@@ -30,6 +31,7 @@ namespace {
 constexpr int kCloseStreamTaken = 4409;
 constexpr int kCloseTryAgainLater = 1013; // RFC 6455 registry; not in QWebSocketProtocol 6.4
 constexpr int kAbortAfterCloseMs = 1000;
+constexpr int kMaxDeferred = 64; // messages held per speaker while its lease is claimed
 
 QString peerOf(const QTcpSocket *tcp)
 {
@@ -234,7 +236,8 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
                      {QStringLiteral("stream_id"), route.streamId},
                      {QStringLiteral("speaker_live"), m_hub->speakerLive(c->stream)},
                      {QStringLiteral("format"), fmt.isEmpty() ? QJsonValue() : QJsonValue(fmt)},
-                     {QStringLiteral("listeners"), c->stream->listeners.load()},
+                     {QStringLiteral("listeners"), c->stream->listeners.load()
+                                                       + (m_hub->bus() ? m_hub->bus()->remoteListeners(route.streamId) : 0)},
                      {QStringLiteral("message"), QStringLiteral("Connected to stream %1").arg(route.streamId)}});
         return;
     }
@@ -243,32 +246,21 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
         c->stream = m_hub->joinSpeaker(route.streamId, c->id, c->peer, &why);
         if (!c->stream)
             break;
-        const std::shared_ptr<StreamState> s = c->stream;
-        std::unique_ptr<AudioProcessor> processor;
-        if (m_hub->processorFactory())
-            processor = m_hub->processorFactory()(route.streamId);
-        c->pipeline = std::make_unique<Pipeline>(
-            std::move(processor),
-            PipelineOptions{m_config.pipelineTimeoutMs, m_config.pipelineRetries,
-                            m_config.breakerThreshold, m_config.breakerCooldownMs},
-            s->pipeline);
-        connect(c->pipeline.get(), &Pipeline::output, this,
-                [hub = m_hub, s, emitted = c->framesEmitted, marks = c->pendingMarks](const QByteArray &frame) {
-                    const quint64 index = (*emitted)++;
-                    while (!marks->isEmpty() && marks->head().first <= index)
-                        hub->publishJson(s, marks->dequeue().second);
-                    hub->publishAudio(s, frame);
+        if (RedisBus *bus = m_hub->bus()) {
+            // One speaker per stream in the whole cluster: claim the lease first; what the
+            // speaker sends meanwhile waits (a Redis round trip, under a millisecond here).
+            c->leasePending = true;
+            QPointer<QWebSocket> guard(ws);
+            const quint64 id = c->id;
+            bus->acquireLease(route.streamId, c->id, [this, guard, id](RedisBus::LeaseResult r, const QString &holder) {
+                QMetaObject::invokeMethod(this, [this, guard, id, r, holder] {
+                    if (guard)
+                        leaseAnswered(guard, id, int(r), holder);
                 });
-        qCInfo(lcWs).noquote() << "speaker" << c->id << c->peer << "on air on" << route.streamId;
-        sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
-                     {QStringLiteral("role"), QStringLiteral("speaker")},
-                     {QStringLiteral("stream_id"), route.streamId},
-                     {QStringLiteral("listeners"), s->listeners.load()}});
-        m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("speaker_joined")},
-                               {QStringLiteral("stream_id"), route.streamId}});
-        m_hub->publishTopic(QStringLiteral("stream:") + route.streamId,
-                            QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_joined")},
-                                        {QStringLiteral("stream_id"), route.streamId}});
+            });
+            return;
+        }
+        goOnAir(c);
         return;
     }
     case WsRoute::Legacy: {
@@ -345,6 +337,71 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
     closeConnection(c, code, reason);
 }
 
+void FanoutWorker::goOnAir(Connection *c)
+{
+    const std::shared_ptr<StreamState> s = c->stream;
+    const QString streamId = s->id;
+    c->onAir = true;
+    std::unique_ptr<AudioProcessor> processor;
+    if (m_hub->processorFactory())
+        processor = m_hub->processorFactory()(streamId);
+    c->pipeline = std::make_unique<Pipeline>(
+        std::move(processor),
+        PipelineOptions{m_config.pipelineTimeoutMs, m_config.pipelineRetries,
+                        m_config.breakerThreshold, m_config.breakerCooldownMs},
+        s->pipeline);
+    connect(c->pipeline.get(), &Pipeline::output, this,
+            [hub = m_hub, s, emitted = c->framesEmitted, marks = c->pendingMarks](const QByteArray &frame) {
+                const quint64 index = (*emitted)++;
+                while (!marks->isEmpty() && marks->head().first <= index)
+                    hub->publishJson(s, marks->dequeue().second);
+                hub->publishAudio(s, frame);
+            });
+    qCInfo(lcWs).noquote() << "speaker" << c->id << c->peer << "on air on" << streamId;
+    sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
+                 {QStringLiteral("role"), QStringLiteral("speaker")},
+                 {QStringLiteral("stream_id"), streamId},
+                 {QStringLiteral("listeners"), s->listeners.load() + (m_hub->bus() ? m_hub->bus()->remoteListeners(streamId) : 0)}});
+    m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("speaker_joined")},
+                           {QStringLiteral("stream_id"), streamId}});
+    m_hub->publishTopic(QStringLiteral("stream:") + streamId,
+                        QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_joined")},
+                                    {QStringLiteral("stream_id"), streamId}});
+    const QList<QPair<bool, QByteArray>> held = std::exchange(c->deferred, {});
+    for (const auto &[binary, message] : held) {
+        if (c->closing)
+            break;
+        if (binary)
+            onBinary(c, message);
+        else
+            onText(c, QString::fromUtf8(message));
+    }
+}
+
+void FanoutWorker::leaseAnswered(QWebSocket *ws, quint64 id, int result, const QString &holder)
+{
+    Connection *c = m_byWs.value(ws);
+    if (!c || c->id != id || !c->leasePending || c->closing)
+        return;
+    c->leasePending = false;
+    switch (RedisBus::LeaseResult(result)) {
+    case RedisBus::LeaseResult::Granted:
+        goOnAir(c);
+        break;
+    case RedisBus::LeaseResult::Unavailable:
+        qCWarning(lcWs).noquote() << "speaker" << c->id << "on" << c->stream->id
+                                  << "on air without a cluster lease: Redis is unavailable (local listeners only until it is back)";
+        goOnAir(c);
+        break;
+    case RedisBus::LeaseResult::Taken:
+        m_hub->metrics()->refuse(Refusal::StreamTaken);
+        qCInfo(lcWs).noquote() << "refused speaker" << c->id << c->peer << "on" << c->stream->id << ": replica" << holder << "has it";
+        closeConnection(c, kCloseStreamTaken,
+                        QStringLiteral("stream taken: '%1' has a speaker on replica %2").arg(c->stream->id, holder.left(64)));
+        break;
+    }
+}
+
 void FanoutWorker::onDisconnected(Connection *c)
 {
     if (!m_byWs.remove(c->ws))
@@ -373,6 +430,8 @@ void FanoutWorker::onDisconnected(Connection *c)
                     m_subscribers.erase(it);
             }
         }
+    } else if (c->kind == ConnectionKind::Speaker && c->stream && !c->onAir) {
+        m_hub->leaveSpeaker(c->stream, c->id); // refused by the cluster lease, or gone before it came
     } else if (c->kind == ConnectionKind::Speaker && c->stream) {
         c->pipeline.reset();
         m_hub->leaveSpeaker(c->stream, c->id);
@@ -453,6 +512,11 @@ void FanoutWorker::onText(Connection *c, const QString &text)
     if (c->closing)
         return;
     const QByteArray utf8 = text.toUtf8();
+    if (c->leasePending) {
+        if (c->deferred.size() < kMaxDeferred && utf8.size() <= m_config.maxJsonBytes)
+            c->deferred.append({false, utf8});
+        return;
+    }
     if (utf8.size() > m_config.maxJsonBytes) {
         m_hub->metrics()->refuse(Refusal::JsonTooLarge);
         closeConnection(c, QWebSocketProtocol::CloseCodeTooMuchData,
@@ -622,6 +686,11 @@ void FanoutWorker::onBinary(Connection *c, const QByteArray &data)
         return;
     }
     Metrics *metrics = m_hub->metrics();
+    if (c->leasePending) {
+        if (c->deferred.size() < kMaxDeferred)
+            c->deferred.append({true, data});
+        return;
+    }
     switch (c->kind) {
     case ConnectionKind::Speaker:
         c->stream->framesIn.fetch_add(1, std::memory_order_relaxed);
@@ -941,14 +1010,14 @@ void FanoutWorker::removeSink(quint64 id)
     });
 }
 
-bool FanoutWorker::kick(quint64 connectionId, const QString &reason)
+bool FanoutWorker::kick(quint64 connectionId, const QString &reason, int code)
 {
     bool found = false;
     auto doKick = [&] {
         for (Connection *c : std::as_const(m_byWs)) {
             if (c->id == connectionId && !c->closing) {
                 qCInfo(lcWs).noquote() << "kicked" << c->id << c->peer << reason;
-                closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated, reason);
+                closeConnection(c, code, reason);
                 found = true;
                 return;
             }

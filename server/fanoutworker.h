@@ -57,7 +57,7 @@ public:
     void removeSink(quint64 id);
     // Closes one connection by id with 1008 and `reason`; false when this worker does not
     // hold it. Blocks the caller briefly (never call it from another worker).
-    bool kick(quint64 connectionId, const QString &reason);
+    bool kick(quint64 connectionId, const QString &reason, int code = 1008);
 
     struct ListenerInfo
     {
@@ -89,6 +89,8 @@ private:
     bool writeFrame(Connection *c, const QByteArray &frame);
     void sendError(Connection *c, const QString &code, const QString &message);
     void handleHello(Connection *c, const QJsonObject &msg);
+    void goOnAir(Connection *c);
+    void leaseAnswered(QWebSocket *ws, quint64 id, int result, const QString &holder);
     void handleMark(Connection *c, const QJsonObject &msg);
     void handleSubscription(Connection *c, const QJsonObject &msg, bool subscribe);
     void sendActiveBanner(Connection *c);

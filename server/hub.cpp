@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "fanoutworker.h"
 #include "logging.h"
+#include "redisbus.h"
 #include "wsframe.h"
 
 #include <QDateTime>
@@ -63,10 +64,13 @@ std::shared_ptr<StreamState> Hub::joinListener(const QString &id, int worker, Re
         forgetIfIdleLocked(s);
         return nullptr;
     }
-    s->listeners.fetch_add(1);
+    const bool first = s->listeners.fetch_add(1) == 0;
     s->perWorker[size_t(worker)].fetch_add(1);
-    if (!id.startsWith(u'~'))
+    if (!id.startsWith(u'~')) {
         m_dirtyStreams.insert(id);
+        if (first && m_bus)
+            m_bus->refreshInterest(id);
+    }
     return s;
 }
 
@@ -74,8 +78,12 @@ void Hub::leaveListener(const std::shared_ptr<StreamState> &s, int worker)
 {
     QMutexLocker lock(&m_mutex);
     s->perWorker[size_t(worker)].fetch_sub(1);
-    s->listeners.fetch_sub(1);
-    m_dirtyStreams.insert(s->id);
+    const bool last = s->listeners.fetch_sub(1) == 1;
+    if (!s->id.startsWith(u'~')) {
+        m_dirtyStreams.insert(s->id);
+        if (last && m_bus)
+            m_bus->refreshInterest(s->id);
+    }
     forgetIfIdleLocked(s);
 }
 
@@ -93,6 +101,10 @@ std::shared_ptr<StreamState> Hub::joinSpeaker(const QString &id, quint64 connect
     s->speakerConnection = connection;
     s->speakerAddress = address;
     s->format = {};
+    if (m_bus) {
+        m_bus->refreshInterest(id);
+        m_bus->presenceChanged();
+    }
     return s;
 }
 
@@ -104,37 +116,95 @@ void Hub::leaveSpeaker(const std::shared_ptr<StreamState> &s, quint64 connection
     s->speakerConnection = 0;
     s->speakerAddress.clear();
     s->format = {};
+    if (m_bus) {
+        m_bus->releaseLease(s->id, connection);
+        m_bus->refreshInterest(s->id);
+        m_bus->presenceChanged();
+    }
     forgetIfIdleLocked(s);
 }
 
-bool Hub::hasSpeaker(const QString &id) const
+bool Hub::hasLocalSpeaker(const QString &id) const
 {
     QMutexLocker lock(&m_mutex);
     const auto s = m_streams.value(id);
     return s && s->speakerConnection != 0;
 }
 
+bool Hub::hasSpeaker(const QString &id) const
+{
+    return hasLocalSpeaker(id) || (m_bus && m_bus->remoteSpeaker(id));
+}
+
 void Hub::setFormat(const std::shared_ptr<StreamState> &s, const QJsonObject &format)
 {
-    QMutexLocker lock(&m_mutex);
-    s->format = format;
+    {
+        QMutexLocker lock(&m_mutex);
+        s->format = format;
+    }
+    if (m_bus)
+        m_bus->presenceChanged();
 }
 
 QJsonObject Hub::format(const std::shared_ptr<StreamState> &s) const
 {
-    QMutexLocker lock(&m_mutex);
-    return s->format;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (s->speakerConnection != 0)
+            return s->format;
+    }
+    if (m_bus) {
+        if (const auto remote = m_bus->remoteSpeaker(s->id))
+            return remote->second;
+    }
+    return {};
 }
 
 bool Hub::speakerLive(const std::shared_ptr<StreamState> &s) const
 {
+    {
+        QMutexLocker lock(&m_mutex);
+        if (s->speakerConnection != 0)
+            return true;
+    }
+    return m_bus && m_bus->remoteSpeaker(s->id);
+}
+
+void Hub::deliverRemote(const QString &stream, bool audio, const QByteArray &payload)
+{
+    const auto s = find(stream);
+    if (!s || s->listeners.load(std::memory_order_relaxed) == 0)
+        return;
+    if (audio) {
+        s->framesIn.fetch_add(1, std::memory_order_relaxed);
+        s->bytesIn.fetch_add(payload.size(), std::memory_order_relaxed);
+    }
+    fanout(s, buildServerFrame(audio ? WsOpcode::Binary : WsOpcode::Text, payload), audio);
+}
+
+QStringList Hub::streamsWithLocalListeners() const
+{
     QMutexLocker lock(&m_mutex);
-    return s->speakerConnection != 0;
+    QStringList out;
+    for (const auto &s : m_streams) {
+        if (!s->id.startsWith(u'~') && s->listeners.load() > 0)
+            out.append(s->id);
+    }
+    return out;
+}
+
+void Hub::markCountsDirty(const QStringList &streams)
+{
+    QMutexLocker lock(&m_mutex);
+    for (const QString &id : streams)
+        m_dirtyStreams.insert(id);
 }
 
 void Hub::publishAudio(const std::shared_ptr<StreamState> &s, const QByteArray &payload)
 {
     fanout(s, buildServerFrame(WsOpcode::Binary, payload), true);
+    if (m_bus)
+        m_bus->publishStream(s->id, RedisBus::Kind::Audio, payload);
 }
 
 void Hub::publishProbe(const std::shared_ptr<StreamState> &s, const QByteArray &payload)
@@ -149,8 +219,10 @@ void Hub::publishAll(const QJsonObject &message)
         w->postAll(frame);
 }
 
-void Hub::publishTopic(const QString &topic, const QJsonValue &data)
+void Hub::publishTopic(const QString &topic, const QJsonValue &data, bool forward)
 {
+    if (forward && m_bus)
+        m_bus->publishTopic(topic, data);
     const QJsonObject message{{QStringLiteral("type"), QStringLiteral("event")},
                               {QStringLiteral("topic"), topic},
                               {QStringLiteral("data"), data}};
@@ -170,17 +242,24 @@ void Hub::flushStreamEvents()
         }
         m_dirtyStreams.clear();
     }
-    for (const auto &[id, n] : std::as_const(changed))
-        publishTopic(QStringLiteral("stream:") + id,
-                     QJsonObject{{QStringLiteral("event"), QStringLiteral("listeners")},
-                                 {QStringLiteral("stream_id"), id},
-                                 {QStringLiteral("listeners"), n}});
+    // Every replica publishes the counts to its own clients (never forwarded): the cluster's
+    // total from presence plus this replica's live count, and this replica's own.
+    for (const auto &[id, n] : std::as_const(changed)) {
+        QJsonObject data{{QStringLiteral("event"), QStringLiteral("listeners")},
+                         {QStringLiteral("stream_id"), id},
+                         {QStringLiteral("listeners"), n + (m_bus ? m_bus->remoteListeners(id) : 0)}};
+        if (m_bus)
+            data.insert(QStringLiteral("replica_listeners"), n);
+        publishTopic(QStringLiteral("stream:") + id, data, false);
+    }
 }
 
 void Hub::publishJson(const std::shared_ptr<StreamState> &s, const QJsonObject &message)
 {
-    fanout(s, buildServerFrame(WsOpcode::Text, QJsonDocument(message).toJson(QJsonDocument::Compact)),
-           false);
+    const QByteArray json = QJsonDocument(message).toJson(QJsonDocument::Compact);
+    fanout(s, buildServerFrame(WsOpcode::Text, json), false);
+    if (m_bus && !s->id.startsWith(u'~'))
+        m_bus->publishStream(s->id, RedisBus::Kind::StreamJson, json);
 }
 
 void Hub::fanout(const std::shared_ptr<StreamState> &s, const QByteArray &frame, bool droppable)

@@ -32,6 +32,8 @@ struct StreamSnapshot
     double fanoutP99Ms = 0;
 };
 
+class RedisBus;
+
 // The seeds' ConnectionManager: which streams exist, who speaks on each, how many listen
 // where, and fan-out of a stream's frames to the workers that hold its listeners. Thread-safe;
 // listener sockets themselves live in the workers. A payload is framed once here and crosses
@@ -66,16 +68,29 @@ public:
     std::shared_ptr<StreamState> joinSpeaker(const QString &id, quint64 connection,
                                              const QString &address, Refusal *why);
     void leaveSpeaker(const std::shared_ptr<StreamState> &s, quint64 connection);
+    // A speaker anywhere in the cluster / on this replica.
     bool hasSpeaker(const QString &id) const;
+    bool hasLocalSpeaker(const QString &id) const;
     void setFormat(const std::shared_ptr<StreamState> &s, const QJsonObject &format);
+    // The stream's format and liveness, from this replica's speaker or another replica's.
     QJsonObject format(const std::shared_ptr<StreamState> &s) const;
     bool speakerLive(const std::shared_ptr<StreamState> &s) const;
+
+    // The cluster bus (null for a single replica). Local publishes are forwarded to it; what it
+    // receives comes back through deliverRemote / publishTopic(…, false).
+    void setBus(RedisBus *bus) { m_bus = bus; }
+    RedisBus *bus() const { return m_bus; }
+    // A frame (audio) or JSON message of a stream whose speaker is on another replica.
+    void deliverRemote(const QString &stream, bool audio, const QByteArray &payload);
+    QStringList streamsWithLocalListeners() const;
+    // Listener totals of these streams changed on other replicas: publish fresh counts.
+    void markCountsDirty(const QStringList &streams);
 
     // Banners: to every listener and events client on every worker (never dropped).
     void publishAll(const QJsonObject &message);
     // Events channel: {"type":"event","topic":…,"data":…} to the clients subscribed to
-    // `topic` or to "all".
-    void publishTopic(const QString &topic, const QJsonValue &data);
+    // `topic` or to "all"; `forward`: also to the other replicas.
+    void publishTopic(const QString &topic, const QJsonValue &data, bool forward = true);
     // Publishes the listener counts of streams whose count changed since the last call on
     // their stream:<id> topic (called a few times a second: counts are throttled, not per join).
     void flushStreamEvents();
@@ -114,6 +129,7 @@ private:
     QList<FanoutWorker *> m_workers;
     FanoutWorker *m_ingest = nullptr;
     BannerService *m_banners = nullptr;
+    RedisBus *m_bus = nullptr;
     QByteArray m_secret;
     QSet<QString> m_dirtyStreams; // guarded by m_mutex
     ProcessorFactory m_processorFactory;

@@ -4,6 +4,7 @@
 #include "bannerservice.h"
 #include "engine.h"
 #include "logging.h"
+#include "redisbus.h"
 #include "streamid.h"
 #include "topics.h"
 #include "store.h"
@@ -12,6 +13,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
 #include <QJsonArray>
+#include <QMap>
 #include <QJsonDocument>
 #include <QUuid>
 
@@ -200,17 +202,36 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
         const Caller caller = callerOf(req, secret);
         if (auto denied = requireListenerAccess(caller, engine->config().requireListenerToken, metrics))
             return std::move(*denied);
-        QJsonArray streams;
-        QList<StreamSnapshot> snap = engine->hub()->snapshot();
-        std::sort(snap.begin(), snap.end(), [](const StreamSnapshot &a, const StreamSnapshot &b) { return a.id < b.id; });
-        for (const StreamSnapshot &st : std::as_const(snap)) {
+        // Every stream of the cluster: this replica's live state merged with the others' presence.
+        QMap<QString, QJsonObject> rows;
+        for (const StreamSnapshot &st : engine->hub()->snapshot()) {
             if (st.id.startsWith(u'~'))
                 continue; // internal (the health probe)
-            streams.append(QJsonObject{{QStringLiteral("id"), st.id},
-                                       {QStringLiteral("speaker_live"), st.speakerLive},
-                                       {QStringLiteral("listeners"), st.listeners},
-                                       {QStringLiteral("format"), st.format.isEmpty() ? QJsonValue() : QJsonValue(st.format)}});
+            rows.insert(st.id, QJsonObject{{QStringLiteral("id"), st.id},
+                                           {QStringLiteral("speaker_live"), st.speakerLive},
+                                           {QStringLiteral("listeners"), st.listeners},
+                                           {QStringLiteral("format"), st.format.isEmpty() ? QJsonValue() : QJsonValue(st.format)}});
         }
+        if (RedisBus *bus = engine->bus()) {
+            for (const RedisBus::Replica &rep : bus->remoteReplicas()) {
+                for (auto it = rep.streams.cbegin(); it != rep.streams.cend(); ++it) {
+                    QJsonObject row = rows.value(it.key(), QJsonObject{{QStringLiteral("id"), it.key()},
+                                                                       {QStringLiteral("speaker_live"), false},
+                                                                       {QStringLiteral("listeners"), 0},
+                                                                       {QStringLiteral("format"), QJsonValue()}});
+                    row.insert(QStringLiteral("listeners"), row.value(QLatin1String("listeners")).toInt() + it->listeners);
+                    if (it->speaker) {
+                        row.insert(QStringLiteral("speaker_live"), true);
+                        if (!it->format.isEmpty())
+                            row.insert(QStringLiteral("format"), it->format);
+                    }
+                    rows.insert(it.key(), row);
+                }
+            }
+        }
+        QJsonArray streams;
+        for (const QJsonObject &row : std::as_const(rows))
+            streams.append(row);
         return QHttpServerResponse(QJsonObject{{QStringLiteral("streams"), streams}});
     });
 
@@ -277,7 +298,8 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
                                    {QStringLiteral("connected_at"), QDateTime::fromMSecsSinceEpoch(l.connectedAtMs, Qt::UTC).toString(Qt::ISODateWithMs)},
                                    {QStringLiteral("backlog_bytes"), l.backlog},
                                    {QStringLiteral("drops"), l.drops},
-                                   {QStringLiteral("identity"), l.identity}});
+                                   {QStringLiteral("identity"), l.identity},
+                                   {QStringLiteral("replica"), engine->bus() ? QJsonValue(engine->replicaId()) : QJsonValue()}});
         return QHttpServerResponse(QJsonObject{{QStringLiteral("stream_id"), stream}, {QStringLiteral("listeners"), out}});
     });
 
@@ -287,6 +309,7 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
         if (auto denied = requireRole(caller, Role::Admin, metrics))
             return std::move(*denied);
         QString reason = QStringLiteral("removed by the operator");
+        QString replica;
         if (!req.body().isEmpty()) {
             QJsonObject body;
             if (auto bad = jsonBody(req, maxBody, &body))
@@ -297,14 +320,47 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
                              QStringLiteral("\"reason\" must be a string of at most 120 bytes (a close reason)"));
             if (r.isString() && !r.toString().isEmpty())
                 reason = r.toString();
+            const QJsonValue rep = body.value(QLatin1String("replica"));
+            if (!rep.isUndefined() && (!rep.isString() || rep.toString().size() > 64))
+                return error(Status::BadRequest, QStringLiteral("invalid_replica"),
+                             QStringLiteral("\"replica\" must be a replica id (see /health/connections)"));
+            replica = rep.toString();
         }
         bool ok = false;
         const quint64 connection = id.toULongLong(&ok);
-        if (!ok || !engine->kick(connection, reason))
+        if (!ok)
             return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no open connection with that id"));
+        RedisBus *bus = engine->bus();
+        const bool here = replica.isEmpty() || !bus || replica == engine->replicaId();
+        if (here && engine->kick(connection, reason)) {
+            QString auditErr;
+            engine->store()->audit(caller.identity, QStringLiteral("kick"), id + u' ' + reason, &auditErr);
+            return QHttpServerResponse(QJsonObject{{QStringLiteral("kicked"), true}, {QStringLiteral("id"), id}});
+        }
+        // Connection ids are per replica: another replica's connection is kicked by name; without
+        // a name, every other replica closes the connection with that id if it has one.
+        bool known = replica.isEmpty();
+        if (bus && !replica.isEmpty() && replica != engine->replicaId()) {
+            for (const RedisBus::Replica &r : bus->remoteReplicas())
+                known = known || r.id == replica;
+        }
+        if (!bus || !bus->connected() || !known || replica == engine->replicaId())
+            return error(Status::NotFound, QStringLiteral("not_found"),
+                         replica.isEmpty() || replica == engine->replicaId() || !bus
+                             ? QStringLiteral("no open connection with that id")
+                             : QStringLiteral("no replica '%1' in the cluster").arg(replica.left(64)));
+        QJsonObject forward{{QStringLiteral("action"), QStringLiteral("kick")},
+                            {QStringLiteral("id"), id},
+                            {QStringLiteral("reason"), reason}};
+        if (!replica.isEmpty())
+            forward.insert(QStringLiteral("replica"), replica);
+        bus->publishControl(forward);
         QString auditErr;
-        engine->store()->audit(caller.identity, QStringLiteral("kick"), id + u' ' + reason, &auditErr);
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("kicked"), true}, {QStringLiteral("id"), id}});
+        engine->store()->audit(caller.identity, QStringLiteral("kick"), id + u' ' + reason + u'@' + replica, &auditErr);
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("kicked"), QStringLiteral("forwarded")},
+                                               {QStringLiteral("id"), id},
+                                               {QStringLiteral("forwarded_to"), replica.isEmpty() ? QStringLiteral("all replicas") : replica}},
+                                   Status::Accepted);
     });
 
     http->route(QStringLiteral("/api/publish"), Method::Post,

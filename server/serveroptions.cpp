@@ -40,6 +40,7 @@ const IntOption kIntOptions[] = {
     {"shutdown-grace", "Time given to clients to close on SIGTERM, ms.", &EngineConfig::shutdownGraceMs, 0},
     {"presence-interval", "How often a replica publishes its counts to the cluster, ms (expire after 3x).", &EngineConfig::presenceIntervalMs, 50},
     {"speaker-lease", "Cluster-wide speaker lease in Redis, ms (renewed every third of it).", &EngineConfig::speakerLeaseMs, 300},
+    {"redis-max-pending", "Redis commands awaiting a reply before further publishes are dropped (counted).", &EngineConfig::redisMaxPending, 1},
     {"redis-retry-max", "Longest wait between Redis reconnect attempts, ms (backoff from 100 ms).", &EngineConfig::redisRetryMaxMs, 100},
 };
 const BytesOption kBytesOptions[] = {
