@@ -93,6 +93,9 @@ NL = {
     'Choose an audio source first.': 'Kies eerst een geluidsbron.',
     '≤ %1 ms': '≤ %1 ms',
     '%1 engine &nbsp; %2 store &nbsp; %3 capacity': '%1 server &nbsp; %2 opslag &nbsp; %3 capaciteit',
+    '%1 cluster': '%1 cluster',
+    'Redis unreachable (%1): serving this machine\'s listeners only; reconnecting':
+        'Redis onbereikbaar (%1): alleen de luisteraars van deze machine worden bediend; opnieuw verbinden',
     '%1/%2': '%1/%2',
     'The banner was not sent: %1': 'De mededeling is niet verstuurd: %1',
     'Banner sent.': 'Mededeling verstuurd.',
@@ -137,7 +140,8 @@ NL = {
         '%1 is %2 Hz; OnAir zendt 48000 Hz uit (zet het om, bijv. sox in.wav -r 48000 out.wav)',
     '%1 has no audio': '%1 bevat geen geluid',
 }
-PLURALS = {}
+PLURALS = {
+    'Joined through Redis: %n replica(s) in the cluster': ['Verbonden via Redis: %n replica in het cluster', 'Verbonden via Redis: %n replica\'s in het cluster'],}
 
 path = sys.argv[1] if len(sys.argv) > 1 else 'translations/onair_nl.ts'
 ts = open(path, encoding='utf-8').read()

@@ -345,6 +345,21 @@
         <source>Listeners of %1 (first %2 of %3)</source>
         <translation>Luisteraars van %1 (eerste %2 van %3)</translation>
     </message>
+    <message>
+        <source>%1 cluster</source>
+        <translation>%1 cluster</translation>
+    </message>
+    <message numerus="yes">
+        <source>Joined through Redis: %n replica(s) in the cluster</source>
+        <translation>
+            <numerusform>Verbonden via Redis: %n replica in het cluster</numerusform>
+            <numerusform>Verbonden via Redis: %n replica&apos;s in het cluster</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Redis unreachable (%1): serving this machine&apos;s listeners only; reconnecting</source>
+        <translation>Redis onbereikbaar (%1): alleen de luisteraars van deze machine worden bediend; opnieuw verbinden</translation>
+    </message>
 </context>
 <context>
     <name>onair::MicSource</name>

@@ -1,6 +1,7 @@
 #include "enginehost.h"
 
 #include "bannerservice.h"
+#include "redisbus.h"
 #include "store.h"
 
 namespace onair {
@@ -67,6 +68,15 @@ EngineSnapshot EngineHost::snapshot() const
         m_storeChecked.start();
     }
     s.storeState = m_storeOk ? QStringLiteral("ok") : QStringLiteral("failing");
+    if (const RedisBus *bus = m_engine->bus()) {
+        if (bus->connected()) {
+            s.clusterState = QStringLiteral("ok");
+            s.clusterDetail = QString::number(bus->remoteReplicas().size() + 1);
+        } else {
+            s.clusterState = QStringLiteral("degraded");
+            s.clusterDetail = bus->status().lastError;
+        }
+    }
     return s;
 }
 

@@ -25,6 +25,9 @@ struct EngineSnapshot
     std::optional<Banner> activeBanner;
     int acknowledged = 0;
     QString storeState;
+    // "off" (single replica), "ok" (joined through Redis) or "degraded" (Redis unreachable).
+    QString clusterState = QStringLiteral("off");
+    QString clusterDetail; // the reason when degraded, the replica count when ok
 };
 
 // Runs the engine on its own thread, so accepting, handshakes and fan-out never wait for the

@@ -343,6 +343,7 @@ QWidget *MainWindow::buildHealth()
     m_rate = new QLabel;
     m_latency = new QLabel;
     m_components = new QLabel;
+    m_components->setObjectName(QStringLiteral("healthComponents"));
     m_components->setTextFormat(Qt::RichText);
     f->addRow(tr("Listen at"), m_urls);
     f->addRow(tr("Up for"), m_uptime);
@@ -494,10 +495,22 @@ void MainWindow::onSnapshot(const EngineSnapshot &s)
     m_lastUptime = s.uptimeMs;
     m_latency->setText(s.fanoutP99Ms > 0 ? tr("≤ %1 ms").arg(s.fanoutP99Ms) : QStringLiteral("–"));
     const bool nearFull = s.connections >= m_host->engine()->config().maxConnections * 9 / 10;
-    m_components->setText(tr("%1 engine &nbsp; %2 store &nbsp; %3 capacity")
-                              .arg(dot(QStringLiteral("#2ecc71")),
-                                   dot(s.storeState == QLatin1String("ok") ? QStringLiteral("#2ecc71") : QStringLiteral("#e74c3c")),
-                                   dot(nearFull ? QStringLiteral("#f1c40f") : QStringLiteral("#2ecc71"))));
+    QString components = tr("%1 engine &nbsp; %2 store &nbsp; %3 capacity")
+                             .arg(dot(QStringLiteral("#2ecc71")),
+                                  dot(s.storeState == QLatin1String("ok") ? QStringLiteral("#2ecc71") : QStringLiteral("#e74c3c")),
+                                  dot(nearFull ? QStringLiteral("#f1c40f") : QStringLiteral("#2ecc71")));
+    if (s.clusterState == QLatin1String("ok")) {
+        components += QStringLiteral(" &nbsp; ") + tr("%1 cluster").arg(dot(QStringLiteral("#2ecc71")));
+        m_components->setToolTip(tr("Joined through Redis: %n replica(s) in the cluster", nullptr, s.clusterDetail.toInt()));
+    } else if (s.clusterState == QLatin1String("degraded")) {
+        // Amber, not red: this replica still serves its own listeners.
+        components += QStringLiteral(" &nbsp; ") + tr("%1 cluster").arg(dot(QStringLiteral("#f1c40f")));
+        m_components->setToolTip(tr("Redis unreachable (%1): serving this machine's listeners only; reconnecting")
+                                     .arg(s.clusterDetail));
+    } else {
+        m_components->setToolTip(QString());
+    }
+    m_components->setText(components);
 
     if (s.activeBanner) {
         const QString type = s.activeBanner->type;

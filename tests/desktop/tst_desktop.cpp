@@ -25,6 +25,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProcess>
+#include <QTcpServer>
 #include <QPushButton>
 #include <QTableView>
 #include <QTest>
@@ -48,6 +50,7 @@ private Q_SLOTS:
     void dutchTranslationLoads();
     void settingsMintSpeakerToken();
     void settingsSaveAudioEncoding();
+    void clusterDotAmberWhileRedisIsDown();
 
 private:
     QUrl ws(const QString &path) const
@@ -331,6 +334,45 @@ void TestDesktop::settingsSaveAudioEncoding()
     QCOMPARE(saved.codec, QStringLiteral("pcm"));
     QCOMPARE(saved.bitrate, 48000);
     AudioEncoding().save();
+}
+
+void TestDesktop::clusterDotAmberWhileRedisIsDown()
+{
+    // A replica whose Redis is not there (yet): the health panel shows an amber cluster dot
+    // with the reason, and turns it green once Redis answers, without a restart.
+    cleanup();
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    EngineConfig c = testConfig();
+    c.dataDir = m_dir->filePath(QStringLiteral("data-cluster"));
+    c.redisUrl = QStringLiteral("redis://127.0.0.1:%1").arg(port);
+    c.redisRetryMaxMs = 300;
+    m_log = std::make_unique<LogModel>();
+    m_host = std::make_unique<EngineHost>(c);
+    QString error;
+    QVERIFY2(m_host->start(&error), qPrintable(error));
+    m_window = std::make_unique<MainWindow>(m_host.get(), m_log.get());
+    m_window->show();
+    auto *components = m_window->findChild<QLabel *>(QStringLiteral("healthComponents"));
+    QVERIFY(components);
+    QTRY_VERIFY_WITH_TIMEOUT(components->text().contains(QStringLiteral("#f1c40f'>\u25CF</span> cluster")), 5000);
+    QVERIFY2(components->toolTip().contains(QLatin1String("Redis unreachable")), qPrintable(components->toolTip()));
+    QCOMPARE(m_host->snapshot().clusterState, QStringLiteral("degraded"));
+
+    QProcess redis;
+    redis.start(QStringLiteral("redis-server"), {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+                                                  QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+                                                  QStringLiteral("--appendonly"), QStringLiteral("no")});
+    QVERIFY2(redis.waitForStarted(5000), "redis-server (scripts/deps.sh test installs it)");
+    QTRY_VERIFY_WITH_TIMEOUT(components->text().contains(QStringLiteral("#2ecc71'>\u25CF</span> cluster")), 10000);
+    QVERIFY(components->toolTip().contains(QLatin1String("1 replica")));
+    cleanup();
+    redis.kill();
+    redis.waitForFinished(5000);
 }
 
 QTEST_MAIN(TestDesktop)
