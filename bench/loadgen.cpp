@@ -37,6 +37,8 @@ struct Options
 {
     std::string host = "127.0.0.1";
     int port = 8765;
+    int speakerPort = 0;           // replicas: speakers here (0 = --port)
+    std::vector<int> listenerPorts; // replicas: listeners spread over these (empty = --port)
     int listeners = 1000;
     int streams = 1;
     int rate = 50;          // frames per second per stream
@@ -189,7 +191,9 @@ void startConnect(size_t i)
     setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     sockaddr_in a{};
     a.sin_family = AF_INET;
-    a.sin_port = htons(uint16_t(g.port));
+    const int port = c.speaker ? (g.speakerPort ? g.speakerPort : g.port)
+                               : (g.listenerPorts.empty() ? g.port : g.listenerPorts[i % g.listenerPorts.size()]);
+    a.sin_port = htons(uint16_t(port));
     inet_pton(AF_INET, g.host.c_str(), &a.sin_addr);
     const int r = ::connect(c.fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
     if (r < 0 && errno != EINPROGRESS) {
@@ -411,6 +415,7 @@ void usage()
     std::puts("usage: onair-loadgen [--port P] [--host H] [--listeners N] [--streams K] [--rate R]\n"
               "         [--size S] [--duration SEC] [--warmup SEC] [--server-pid PID] [--idle]\n"
               "         [--hold SEC] [--max-inflight N] [--prefix NAME]\n"
+              "         [--speaker-port P] [--listener-ports P1,P2,...]   (replicas)\n"
               "Start the server with --open-speakers (the speakers here carry no token).");
 }
 
@@ -428,6 +433,15 @@ int main(int argc, char **argv)
             return argv[++i];
         };
         if (a == "--port") g.port = std::atoi(next());
+        else if (a == "--speaker-port") g.speakerPort = std::atoi(next());
+        else if (a == "--listener-ports") {
+            std::string list = next();
+            for (size_t pos = 0; pos < list.size();) {
+                const size_t comma = list.find(',', pos);
+                g.listenerPorts.push_back(std::atoi(list.substr(pos, comma - pos).c_str()));
+                pos = comma == std::string::npos ? list.size() : comma + 1;
+            }
+        }
         else if (a == "--host") g.host = next();
         else if (a == "--listeners") g.listeners = std::atoi(next());
         else if (a == "--streams") g.streams = std::max(1, std::atoi(next()));
