@@ -57,6 +57,10 @@ run() { # name, loadgen args
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(uname -r), redis $(redis-server --version | awk '{print $3}')"
 common=(--rate 50 --size 160 --duration 10 --warmup 2)
+# The hop itself, at light load: 10 listeners, local vs on another replica.
+run "hop, local: speaker and 10 listeners on r1" --port 18801 --listeners 10 --streams 1 --rate 50 --size 160 --duration 20 --warmup 2
+run "hop, cross: speaker on r1, 10 listeners on r2" --port 18802 --speaker-port 18801 --listeners 10 --streams 1 --rate 50 --size 160 --duration 20 --warmup 2
+[ "${ONAIR_BENCH_ONLY:-}" = hop ] && exit 0
 run "local: speaker and 1000 listeners on r1" --port 18801 --listeners 1000 --streams 1 "${common[@]}"
 run "cross: speaker on r1, 1000 listeners on r2" --port 18802 --speaker-port 18801 --listeners 1000 --streams 1 "${common[@]}"
 run "spread: speaker on r1, 1000 listeners over r1,r2,r3" --port 18801 --listener-ports 18801,18802,18803 --listeners 1000 --streams 1 "${common[@]}"

@@ -264,15 +264,12 @@ void Engine::shutdown()
 
 void Engine::stopThreads()
 {
+    // The bus says goodbye first (presence, leases released) and stops its thread; it is
+    // deleted only after the workers, which may still call into it until they stop.
     if (m_bus) {
-        m_bus->stop(); // goodbye to the cluster, leases released
-        m_hub->setBus(nullptr);
+        m_bus->stop();
         m_busThread->quit();
         m_busThread->wait();
-        delete m_bus;
-        delete m_busThread;
-        m_bus = nullptr;
-        m_busThread = nullptr;
     }
     // Stop every worker before deleting any: a running worker may still post to the others
     // (a speaker leaving announces it to every shard). Each drops its sockets on its own thread.
@@ -294,6 +291,13 @@ void Engine::stopThreads()
     qDeleteAll(m_threads);
     m_threads.clear();
     m_workers.clear();
+    if (m_bus) {
+        m_hub->setBus(nullptr);
+        delete m_bus;
+        delete m_busThread;
+        m_bus = nullptr;
+        m_busThread = nullptr;
+    }
 }
 
 bool Engine::startLocalSpeaker(const QString &stream, const QJsonObject &format, QString *error)

@@ -6,7 +6,10 @@
 #include "redisbus.h"
 #include "testsupport.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -156,13 +159,30 @@ private:
         return false;
     }
 
+    bool pg(const char *command)
+    {
+        QProcess p;
+        p.start(QStringLiteral("bash"), {m_pgScript, QString::fromLatin1(command), m_pgDir->path(), QString::number(m_pgPort)});
+        return p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    }
+
     std::unique_ptr<Redis> m_redis;
+    std::unique_ptr<QTemporaryDir> m_pgDir;
+    QString m_pgScript;
+    quint16 m_pgPort = 0;
     QString m_database;
     std::vector<std::unique_ptr<TestServer>> m_replicas;
 };
 
 void TestCluster::initTestCase()
 {
+    // The shared store: a throwaway PostgreSQL on a loopback port (scripts/pg-test-server.sh).
+    m_pgScript = QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath(QStringLiteral("../../scripts/pg-test-server.sh"));
+    QVERIFY2(QFileInfo::exists(m_pgScript), qPrintable(m_pgScript));
+    m_pgDir = std::make_unique<QTemporaryDir>();
+    m_pgPort = freePort();
+    QVERIFY2(pg("start"), "PostgreSQL did not start (scripts/deps.sh test installs it)");
+    m_database = QStringLiteral("postgresql://onair:onair%3Ap%40ss@127.0.0.1:%1/onair").arg(m_pgPort);
     m_redis = std::make_unique<Redis>(freePort());
     QVERIFY2(m_redis->start(), "redis-server did not start (scripts/deps.sh test installs it)");
     for (int i = 1; i <= 3; ++i)
@@ -174,6 +194,8 @@ void TestCluster::cleanupTestCase()
 {
     m_replicas.clear();
     m_redis.reset();
+    if (m_pgDir)
+        pg("stop");
 }
 
 void TestCluster::crossReplicaAudio()
