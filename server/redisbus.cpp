@@ -55,6 +55,7 @@ QString replyError(const redisAsyncContext *ac)
 struct RedisBus::Conn
 {
     RedisBus *bus = nullptr;
+    quint64 generation = 0; // which connection attempt this belongs to
     const char *name = "";
     redisAsyncContext *ctx = nullptr;
     RedisQtAdapter *adapter = nullptr;
@@ -85,7 +86,8 @@ void onConnect(const redisAsyncContext *ac, int status)
         c->ctx = nullptr; // hiredis frees it when this returns
         c->detachAdapter();
     }
-    QMetaObject::invokeMethod(bus, [bus, c, ok, err] { bus->onConnectedQueued(c, ok, err); }, Qt::QueuedConnection);
+    const quint64 gen = c->generation;
+    QMetaObject::invokeMethod(bus, [bus, c, gen, ok, err] { bus->onConnectedQueued(c, gen, ok, err); }, Qt::QueuedConnection);
 }
 
 void onDisconnect(const redisAsyncContext *ac, int)
@@ -98,7 +100,8 @@ void onDisconnect(const redisAsyncContext *ac, int)
     c->detachAdapter();
     RedisBus *bus = c->bus;
     const QString err = replyError(ac);
-    QMetaObject::invokeMethod(bus, [bus, err] { bus->goDownQueued(err); }, Qt::QueuedConnection);
+    const quint64 gen = c->generation;
+    QMetaObject::invokeMethod(bus, [bus, gen, err] { bus->goDownQueued(gen, err); }, Qt::QueuedConnection);
 }
 } // namespace
 
@@ -183,9 +186,11 @@ void RedisBus::connectNow()
 {
     if (m_stopping || m_pub || m_sub)
         return;
+    ++m_generation;
     auto open = [this](const char *name) -> std::unique_ptr<Conn> {
         auto c = std::make_unique<Conn>();
         c->bus = this;
+        c->generation = m_generation;
         c->name = name;
         c->ctx = redisAsyncConnect(m_host.constData(), m_port);
         if (!c->ctx)
@@ -211,9 +216,9 @@ void RedisBus::connectNow()
     m_connectTimeout->start(3000);
 }
 
-void RedisBus::onConnectedQueued(Conn *c, bool ok, const QString &error)
+void RedisBus::onConnectedQueued(Conn *c, quint64 generation, bool ok, const QString &error)
 {
-    if (c != m_pub.get() && c != m_sub.get())
+    if (generation != m_generation || (c != m_pub.get() && c != m_sub.get()))
         return; // a connection already torn down
     if (!ok) {
         goDown(error);
@@ -241,7 +246,11 @@ void RedisBus::onConnectedQueued(Conn *c, bool ok, const QString &error)
     Q_EMIT connectedChanged(true);
 }
 
-void RedisBus::goDownQueued(const QString &reason) { goDown(reason); }
+void RedisBus::goDownQueued(quint64 generation, const QString &reason)
+{
+    if (generation == m_generation && (m_pub || m_sub))
+        goDown(reason);
+}
 
 void RedisBus::goDown(const QString &reason)
 {

@@ -121,8 +121,8 @@ public:
 
     // For hiredis's C callbacks (on the bus's thread); not an API.
     struct Conn;
-    void onConnectedQueued(Conn *c, bool ok, const QString &error);
-    void goDownQueued(const QString &reason);
+    void onConnectedQueued(Conn *c, quint64 generation, bool ok, const QString &error);
+    void goDownQueued(quint64 generation, const QString &reason);
     void replySeen();
     void onMessageFromRedis(const QByteArray &channel, const QByteArray &message);
 
@@ -165,6 +165,7 @@ private:
     std::unique_ptr<Conn> m_pub; // commands: PUBLISH, SET, EVAL
     std::unique_ptr<Conn> m_sub; // SUBSCRIBE / PSUBSCRIBE only
     std::atomic<bool> m_connected{false};
+    quint64 m_generation = 0; // connection attempts so far
     int m_backoffMs = 100;
     QTimer *m_retry = nullptr;
     QTimer *m_connectTimeout = nullptr;
