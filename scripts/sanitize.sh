@@ -10,6 +10,7 @@ ONAIR_BUILD_DIR=$dir bash scripts/build.sh -DONAIR_SANITIZE="$san" -DONAIR_WERRO
   -DCMAKE_BUILD_TYPE=Debug
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp"
+# die_after_fork=0: tests start redis-server, PostgreSQL and redis-cli with QProcess (fork + exec)
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 die_after_fork=0 suppressions=$PWD/scripts/tsan.supp"
 cd "$dir"
 ctest --output-on-failure --parallel 2 --timeout 600 "$@"
