@@ -240,6 +240,14 @@ void TestCluster::crossReplicaAudio()
     const QJsonObject hello = late.lastJsonOfType(QStringLiteral("connected"));
     QVERIFY(hello.value(QLatin1String("speaker_live")).toBool());
     QCOMPARE(hello.value(QLatin1String("format")).toObject().value(QLatin1String("codec")).toString(), QStringLiteral("pcm"));
+    // The stream list (the web page's index) on a replica without the speaker shows it live.
+    bool listed = false;
+    for (const QJsonValue &v : httpGet(r(2).port(), QStringLiteral("/api/streams")).json().value(QLatin1String("streams")).toArray()) {
+        const QJsonObject o = v.toObject();
+        if (o.value(QLatin1String("id")).toString() == stream)
+            listed = o.value(QLatin1String("speaker_live")).toBool() && o.value(QLatin1String("listeners")).toInt() == 4;
+    }
+    QVERIFY(listed);
 
     speaker.socket.close();
     QVERIFY(l3.waitJsonType(QStringLiteral("speaker_left")));
@@ -428,6 +436,11 @@ void TestCluster::presenceTotals()
     QCOMPARE(by.value(QLatin1String("r2")).toInt(), 2);
     QCOMPARE(by.value(QLatin1String("r3")).toInt(), 3);
     QCOMPARE(cluster.value(QLatin1String("replicas")).toArray().size(), 3);
+    // Each replica's presence is also a key with a TTL (three intervals).
+    for (const char *rep : {"r1", "r2", "r3"}) {
+        const int ttl = m_redis->cli({QStringLiteral("PTTL"), QStringLiteral("onair:presence:") + QLatin1String(rep)}).trimmed().toInt();
+        QVERIFY2(ttl > 0 && ttl <= 600, qPrintable(QString::number(ttl)));
+    }
     QVERIFY(cluster.value(QLatin1String("totals")).toObject().value(QLatin1String("listeners")).toInt() >= 6);
     // The listeners event on the stream's topic carries the cluster total and this replica's.
     t.restart();
