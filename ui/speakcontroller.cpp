@@ -43,6 +43,13 @@ QString AudioEncoding::validate() const
 SpeakController::SpeakController(Engine *engine, QObject *parent) : QObject(parent), m_engine(engine)
 {
     m_levelClock.start();
+    // With replicas, another replica may hold the stream: the engine takes us off air.
+    connect(engine, &Engine::localSpeakerRefused, this, [this](const QString &stream, const QString &reason) {
+        if (stream != m_stream)
+            return;
+        Q_EMIT failed(reason);
+        stop();
+    });
 }
 
 SpeakController::~SpeakController()

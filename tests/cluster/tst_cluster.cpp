@@ -113,6 +113,7 @@ private Q_SLOTS:
     void topicsCrossReplicas();
     void presenceTotals();
     void kickAcrossReplicas();
+    void localSpeakerRespectsTheLease();
     void redisDownAtStart();
     void redisKilledDuringBroadcast();
 
@@ -482,6 +483,37 @@ void TestCluster::kickAcrossReplicas()
     QCOMPARE(victim.closeReason, QStringLiteral("bye"));
     // An unknown replica name is a clear 404, not a silent no-op.
     QCOMPARE(httpSend(r(0).port(), "POST", QStringLiteral("/api/connections/1/kick"), R"({"replica":"nope"})", admin()).status, 404);
+}
+
+void TestCluster::localSpeakerRespectsTheLease()
+{
+    // The desktop's in-process microphone on r1 against a stream spoken on r2: refused at once
+    // when r1 already knows (presence), and taken off air when only the lease says so.
+    WsClient remote;
+    QVERIFY(remote.openAndWaitConnected(r(1).ws(QStringLiteral("/ws/speak/desk"))));
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 3000 && !r(0).engine().bus()->remoteSpeaker(QStringLiteral("desk")))
+        QTest::qWait(20);
+    QString error;
+    QVERIFY(!r(0).engine().startLocalSpeaker(QStringLiteral("desk"), {}, &error));
+    QVERIFY2(error.contains(QLatin1String("replica r2")), qPrintable(error));
+
+    m_redis->cli({QStringLiteral("SET"), QStringLiteral("onair:lease:desk2"), QStringLiteral("r3/999"),
+                  QStringLiteral("PX"), QStringLiteral("5000")});
+    QSignalSpy refused(&r(0).engine(), &Engine::localSpeakerRefused);
+    WsClient listener;
+    QVERIFY(listener.openAndWaitConnected(r(0).ws(QStringLiteral("/ws/listen/desk2"))));
+    QVERIFY(r(0).engine().startLocalSpeaker(QStringLiteral("desk2"), {}, &error)); // pending the lease
+    r(0).engine().publishLocal(QStringLiteral("desk2"), frameOf(1));                // not on air yet: dropped
+    QVERIFY(refused.wait(3000));
+    QCOMPARE(refused.first().at(0).toString(), QStringLiteral("desk2"));
+    QVERIFY(refused.first().at(1).toString().contains(QLatin1String("replica r3")));
+    QTest::qWait(100);
+    QVERIFY(listener.binary.isEmpty());
+    QVERIFY(listener.lastJsonOfType(QStringLiteral("speaker_joined")).isEmpty());
+    QVERIFY(!r(0).engine().hub()->hasLocalSpeaker(QStringLiteral("desk2")));
+    QCOMPARE(m_redis->cli({QStringLiteral("GET"), QStringLiteral("onair:lease:desk2")}).trimmed(), QByteArray("r3/999"));
 }
 
 void TestCluster::redisDownAtStart()
