@@ -23,4 +23,13 @@ pactl set-default-source virtmic
 espeak-ng -w "$work/hello.wav" "hello operators, this is the virtual microphone speaking"
 ( while true; do paplay -d virt "$work/hello.wav"; done ) &
 player=$!
-"$test_bin"
+# One loud retry: Qt Multimedia's PulseAudio backend hung once in ~20 runs on this 2-core VM
+# while other tests ran in parallel (a flood of "invalid type" warnings, then the CTest
+# timeout). A real defect fails twice; each attempt is bounded so both fit in the CTest budget.
+for attempt in 1 2; do
+  if timeout 90 "$test_bin"; then
+    exit 0
+  fi
+  [ "$attempt" = 1 ] && echo "microphone_test.sh: FAILED once (above); retrying once" >&2
+done
+exit 1
