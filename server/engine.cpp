@@ -306,9 +306,8 @@ bool Engine::startLocalSpeaker(const QString &stream, const QJsonObject &format,
         *error = e;
         return false;
     }
-    if (m_hub->bus() && m_hub->bus()->remoteSpeaker(stream)) {
-        *error = QStringLiteral("stream '%1' already has a speaker on replica %2")
-                     .arg(stream, m_hub->bus()->remoteSpeaker(stream)->first);
+    if (const auto remote = m_hub->bus() ? m_hub->bus()->remoteSpeaker(stream) : std::nullopt) {
+        *error = QStringLiteral("stream '%1' already has a speaker on replica %2").arg(stream, remote->first);
         return false;
     }
     QMutexLocker lock(&m_localMutex);

@@ -56,7 +56,6 @@ struct RedisBus::Conn
 {
     RedisBus *bus = nullptr;
     quint64 generation = 0; // which connection attempt this belongs to
-    const char *name = "";
     redisAsyncContext *ctx = nullptr;
     RedisQtAdapter *adapter = nullptr;
     bool up = false;
@@ -187,11 +186,10 @@ void RedisBus::connectNow()
     if (m_stopping || m_pub || m_sub)
         return;
     ++m_generation;
-    auto open = [this](const char *name) -> std::unique_ptr<Conn> {
+    auto open = [this]() -> std::unique_ptr<Conn> {
         auto c = std::make_unique<Conn>();
         c->bus = this;
         c->generation = m_generation;
-        c->name = name;
         c->ctx = redisAsyncConnect(m_host.constData(), m_port);
         if (!c->ctx)
             return nullptr;
@@ -207,8 +205,8 @@ void RedisBus::connectNow()
         redisAsyncSetDisconnectCallback(c->ctx, onDisconnect);
         return c;
     };
-    m_pub = open("pub");
-    m_sub = open("sub");
+    m_pub = open();
+    m_sub = open();
     if (!m_pub || !m_sub) {
         goDown(QStringLiteral("cannot create a connection to %1:%2").arg(QString::fromUtf8(m_host)).arg(m_port));
         return;
@@ -322,6 +320,12 @@ void onReply(redisAsyncContext *, void *reply, void *privdata)
     delete cb;
 }
 
+// PUBLISH, once per frame: no allocation for its callback (privdata is the bus).
+void onPublishReply(redisAsyncContext *, void *reply, void *privdata)
+{
+    static_cast<RedisBus *>(privdata)->publishAnswered(reply);
+}
+
 void onSubscription(redisAsyncContext *ac, void *r, void *)
 {
     auto *reply = static_cast<redisReply *>(r);
@@ -331,10 +335,10 @@ void onSubscription(redisAsyncContext *ac, void *r, void *)
     const QByteArray kind(reply->element[0]->str, int(reply->element[0]->len));
     if (kind == "message") {
         const redisReply *ch = reply->element[1], *msg = reply->element[2];
-        c->bus->onMessageFromRedis(QByteArray(ch->str, int(ch->len)), QByteArray(msg->str, int(msg->len)));
+        c->bus->onMessage(QByteArray(ch->str, int(ch->len)), QByteArray(msg->str, int(msg->len)));
     } else if (kind == "pmessage" && reply->elements >= 4) {
         const redisReply *ch = reply->element[2], *msg = reply->element[3];
-        c->bus->onMessageFromRedis(QByteArray(ch->str, int(ch->len)), QByteArray(msg->str, int(msg->len)));
+        c->bus->onMessage(QByteArray(ch->str, int(ch->len)), QByteArray(msg->str, int(msg->len)));
     }
 }
 } // namespace
@@ -345,7 +349,13 @@ void RedisBus::replySeen()
         --m_pending;
 }
 
-void RedisBus::onMessageFromRedis(const QByteArray &channel, const QByteArray &message) { onMessage(channel, message); }
+void RedisBus::publishAnswered(void *reply)
+{
+    replySeen();
+    const auto *r = static_cast<redisReply *>(reply);
+    if (!r || r->type == REDIS_REPLY_ERROR)
+        publishFailures.fetch_add(1, std::memory_order_relaxed);
+}
 
 void RedisBus::command(Conn *c, std::function<void(void *reply)> done, const QList<QByteArray> &args)
 {
@@ -413,11 +423,13 @@ void RedisBus::drain()
             publishFailures.fetch_add(1, std::memory_order_relaxed);
             continue;
         }
-        command(m_pub.get(), [this](void *reply) {
-            const auto *r = static_cast<redisReply *>(reply);
-            if (!r || r->type == REDIS_REPLY_ERROR)
-                publishFailures.fetch_add(1, std::memory_order_relaxed);
-        }, {QByteArrayLiteral("PUBLISH"), o.channel, o.message});
+        const char *argv[3] = {"PUBLISH", o.channel.constData(), o.message.constData()};
+        const size_t lens[3] = {7, size_t(o.channel.size()), size_t(o.message.size())};
+        if (redisAsyncCommandArgv(m_pub->ctx, onPublishReply, this, 3, argv, lens) != REDIS_OK) {
+            publishFailures.fetch_add(1, std::memory_order_relaxed);
+            continue;
+        }
+        ++m_pending;
         published.fetch_add(1, std::memory_order_relaxed);
     }
 }
@@ -498,10 +510,8 @@ void RedisBus::onMessage(const QByteArray &channel, const QByteArray &message)
     if (message.size() < 3 + originLen)
         return;
     const QString origin = QString::fromUtf8(message.constData() + 3, originLen);
-    if (origin == m_options.replicaId) {
-        duplicatesDropped.fetch_add(1, std::memory_order_relaxed);
+    if (origin == m_options.replicaId)
         return; // ours: local clients were served directly
-    }
     received.fetch_add(1, std::memory_order_relaxed);
     const Kind kind = Kind(message.at(1));
     const QByteArray payload = message.mid(3 + originLen);

@@ -75,7 +75,6 @@ public:
     };
     struct Status
     {
-        bool enabled = true;
         bool connected = false;
         QString url;        // without a password
         QString lastError;  // why it is (or last was) down
@@ -117,14 +116,15 @@ public:
     std::optional<QPair<QString, QJsonObject>> remoteSpeaker(const QString &stream) const;
     int remoteListeners(const QString &stream) const;
 
-    std::atomic<qint64> published{0}, publishFailures{0}, received{0}, duplicatesDropped{0};
+    std::atomic<qint64> published{0}, publishFailures{0}, received{0};
 
     // For hiredis's C callbacks (on the bus's thread); not an API.
     struct Conn;
     void onConnectedQueued(Conn *c, quint64 generation, bool ok, const QString &error);
     void goDownQueued(quint64 generation, const QString &reason);
     void replySeen();
-    void onMessageFromRedis(const QByteArray &channel, const QByteArray &message);
+    void publishAnswered(void *reply);
+    void onMessage(const QByteArray &channel, const QByteArray &message);
 
 Q_SIGNALS:
     // On the bus's thread.
@@ -148,7 +148,6 @@ private:
     void scheduleReconnect();
     void subscribeAll();
     void setSubscribed(const QString &stream, bool on);
-    void onMessage(const QByteArray &channel, const QByteArray &message);
     void onPresence(const QString &origin, const QJsonObject &p);
     void publishPresence(bool bye = false);
     void renewLeases();

@@ -10,6 +10,8 @@
 #include "store.h"
 
 #include <QHttpServer>
+
+#include <algorithm>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
 #include <QJsonArray>
@@ -330,25 +332,25 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
         const quint64 connection = id.toULongLong(&ok);
         if (!ok)
             return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no open connection with that id"));
+        // Connection ids are per replica: another replica's connection is kicked by naming it;
+        // an id not found here, without a name, goes to every other replica.
         RedisBus *bus = engine->bus();
-        const bool here = replica.isEmpty() || !bus || replica == engine->replicaId();
-        if (here && engine->kick(connection, reason)) {
-            QString auditErr;
-            engine->store()->audit(caller.identity, QStringLiteral("kick"), id + u' ' + reason, &auditErr);
-            return QHttpServerResponse(QJsonObject{{QStringLiteral("kicked"), true}, {QStringLiteral("id"), id}});
+        const bool elsewhere = bus && !replica.isEmpty() && replica != engine->replicaId();
+        if (!elsewhere) {
+            if (engine->kick(connection, reason)) {
+                QString auditErr;
+                engine->store()->audit(caller.identity, QStringLiteral("kick"), id + u' ' + reason, &auditErr);
+                return QHttpServerResponse(QJsonObject{{QStringLiteral("kicked"), true}, {QStringLiteral("id"), id}});
+            }
+            if (!replica.isEmpty() || !bus || !bus->connected())
+                return error(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no open connection with that id"));
+        } else {
+            const QList<RedisBus::Replica> others = bus->remoteReplicas();
+            if (!bus->connected()
+                || std::none_of(others.cbegin(), others.cend(), [&](const RedisBus::Replica &r) { return r.id == replica; }))
+                return error(Status::NotFound, QStringLiteral("not_found"),
+                             QStringLiteral("no replica '%1' in the cluster").arg(replica.left(64)));
         }
-        // Connection ids are per replica: another replica's connection is kicked by name; without
-        // a name, every other replica closes the connection with that id if it has one.
-        bool known = replica.isEmpty();
-        if (bus && !replica.isEmpty() && replica != engine->replicaId()) {
-            for (const RedisBus::Replica &r : bus->remoteReplicas())
-                known = known || r.id == replica;
-        }
-        if (!bus || !bus->connected() || !known || replica == engine->replicaId())
-            return error(Status::NotFound, QStringLiteral("not_found"),
-                         replica.isEmpty() || replica == engine->replicaId() || !bus
-                             ? QStringLiteral("no open connection with that id")
-                             : QStringLiteral("no replica '%1' in the cluster").arg(replica.left(64)));
         QJsonObject forward{{QStringLiteral("action"), QStringLiteral("kick")},
                             {QStringLiteral("id"), id},
                             {QStringLiteral("reason"), reason}};

@@ -23,13 +23,6 @@ using namespace onair::test;
 
 namespace {
 
-quint16 freePort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
-
 // A throwaway redis-server: no persistence, loopback only.
 class Redis
 {

@@ -1,6 +1,9 @@
 #include "testsupport.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QTcpServer>
+#include <QUuid>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,6 +21,25 @@ EngineConfig testConfig()
     c.shutdownGraceMs = 500;
     c.openSpeakers = true; // the engine tests are about audio; auth has its own tests
     return c;
+}
+
+quint16 freePort()
+{
+    QTcpServer s;
+    if (!s.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return s.serverPort();
+}
+
+Banner makeBanner(const QString &message, int secondsAgo)
+{
+    Banner b;
+    b.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    b.message = message;
+    b.type = QStringLiteral("info");
+    b.createdBy = QStringLiteral("admin");
+    b.createdAt = QDateTime::currentDateTimeUtc().addSecs(-secondsAgo);
+    return b;
 }
 
 QString serverBinary()

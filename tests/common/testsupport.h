@@ -4,6 +4,7 @@
 // recording WebSocket client, and a raw HTTP client. Everything runs over real sockets.
 
 #include "auth.h"
+#include "banner.h"
 #include "engine.h"
 
 #include <QByteArray>
@@ -21,6 +22,10 @@
 namespace onair::test {
 
 EngineConfig testConfig();
+// A loopback TCP port nobody listens on right now (for servers the tests start themselves).
+quint16 freePort();
+// An info banner by "admin", created `secondsAgo` seconds ago (store tests).
+Banner makeBanner(const QString &message, int secondsAgo = 0);
 // The onair-server binary next to the tests (CTest sets ONAIR_SERVER_BIN).
 QString serverBinary();
 // Starts onair-server with `args` (plus --port 0) and returns the port from its

@@ -26,7 +26,6 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProcess>
-#include <QTcpServer>
 #include <QPushButton>
 #include <QTableView>
 #include <QTest>
@@ -53,6 +52,7 @@ private Q_SLOTS:
     void clusterDotAmberWhileRedisIsDown();
 
 private:
+    void startWindow(const EngineConfig &c);
     QUrl ws(const QString &path) const
     {
         return QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(m_host->engine()->port()).arg(path));
@@ -70,6 +70,11 @@ void TestDesktop::init()
     EngineConfig c = testConfig();
     c.dataDir = m_dir->filePath(QStringLiteral("data"));
     c.openSpeakers = false; // as the app runs by default
+    startWindow(c);
+}
+
+void TestDesktop::startWindow(const EngineConfig &c)
+{
     m_log = std::make_unique<LogModel>();
     m_host = std::make_unique<EngineHost>(c);
     QString error;
@@ -341,22 +346,12 @@ void TestDesktop::clusterDotAmberWhileRedisIsDown()
     // A replica whose Redis is not there (yet): the health panel shows an amber cluster dot
     // with the reason, and turns it green once Redis answers, without a restart.
     cleanup();
-    quint16 port = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        port = probe.serverPort();
-    }
+    const quint16 port = freePort();
     EngineConfig c = testConfig();
     c.dataDir = m_dir->filePath(QStringLiteral("data-cluster"));
     c.redisUrl = QStringLiteral("redis://127.0.0.1:%1").arg(port);
     c.redisRetryMaxMs = 300;
-    m_log = std::make_unique<LogModel>();
-    m_host = std::make_unique<EngineHost>(c);
-    QString error;
-    QVERIFY2(m_host->start(&error), qPrintable(error));
-    m_window = std::make_unique<MainWindow>(m_host.get(), m_log.get());
-    m_window->show();
+    startWindow(c);
     auto *components = m_window->findChild<QLabel *>(QStringLiteral("healthComponents"));
     QVERIFY(components);
     QTRY_VERIFY_WITH_TIMEOUT(components->text().contains(QStringLiteral("#f1c40f'>\u25CF</span> cluster")), 5000);

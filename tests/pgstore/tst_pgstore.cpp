@@ -31,31 +31,12 @@ namespace {
 const QString kPassword = QStringLiteral("onair:p@ss");
 const QString kEncodedPassword = QStringLiteral("onair%3Ap%40ss");
 
-Banner banner(const QString &message, int secondsAgo = 0)
-{
-    Banner b;
-    b.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    b.message = message;
-    b.type = QStringLiteral("info");
-    b.createdBy = QStringLiteral("admin");
-    b.createdAt = QDateTime::currentDateTimeUtc().addSecs(-secondsAgo);
-    return b;
-}
-
 QString sourceDir()
 {
     const QString env = qEnvironmentVariable("ONAIR_SOURCE_DIR");
     if (!env.isEmpty())
         return env;
     return QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath(QStringLiteral("../.."));
-}
-
-quint16 freePort()
-{
-    QTcpServer s;
-    if (!s.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return s.serverPort();
 }
 
 // A connection of the test itself, beside the store's.
@@ -214,7 +195,7 @@ void TestPgStore::migratesToCurrentSchema()
     QVERIFY(s->audit(QStringLiteral("ops"), QStringLiteral("test"), QStringLiteral("y"), &e));
     QCOMPARE(raw.value(QStringLiteral("SELECT MAX(id) - MIN(id) FROM audit_log")).toInt(), 1);
     // the database refuses a second active row whoever writes it
-    QVERIFY(s->insertActiveBanner(banner(QStringLiteral("one")), &e));
+    QVERIFY(s->insertActiveBanner(makeBanner(QStringLiteral("one")), &e));
     QVERIFY(!QSqlQuery(raw.db).exec(QStringLiteral("INSERT INTO broadcasts (id, message, type, created_by, created_at, active) "
                                                    "VALUES ('x', 'two', 'info', 'admin', '2030-01-01T00:00:00.000Z', 1)")));
 }
@@ -252,7 +233,7 @@ void TestPgStore::oneActiveBanner()
     auto s = openStore();
     QString e;
     QVERIFY(!s->activeBanner(&e)->isValid());
-    const Banner a = banner(QStringLiteral("first"), 10), b = banner(QStringLiteral("second"));
+    const Banner a = makeBanner(QStringLiteral("first"), 10), b = makeBanner(QStringLiteral("second"));
     QVERIFY2(s->insertActiveBanner(a, &e), qPrintable(e));
     QVERIFY2(s->insertActiveBanner(b, &e), qPrintable(e));
     QCOMPARE(s->activeBanner(&e)->id, b.id);
@@ -266,7 +247,7 @@ void TestPgStore::oneActiveBanner()
     QVERIFY(s->clearActive(QDateTime::currentDateTimeUtc(), &cleared, &e));
     QVERIFY(!cleared);
     QCOMPARE(s->history(10, &e)->size(), 2);
-    const Banner c = banner(QStringLiteral("<script>alert(1)</script>'; DROP TABLE broadcasts; -- \\ ' \" ?  $1"));
+    const Banner c = makeBanner(QStringLiteral("<script>alert(1)</script>'; DROP TABLE broadcasts; -- \\ ' \" ?  $1"));
     QVERIFY2(s->insertActiveBanner(c, &e), qPrintable(e));
     QCOMPARE(s->activeBanner(&e)->message, c.message); // data, stored verbatim
 }
@@ -286,7 +267,7 @@ void TestPgStore::concurrentWritersKeepOneActive()
         go.acquire();
         for (int i = 0; i < kEach; ++i) {
             QString e;
-            if (!s->insertActiveBanner(banner(who + QString::number(i)), &e)) {
+            if (!s->insertActiveBanner(makeBanner(who + QString::number(i)), &e)) {
                 ++failures;
                 QMutexLocker lock(&errorMutex);
                 if (firstError.isEmpty())
@@ -322,13 +303,13 @@ void TestPgStore::retriesWhenAnotherWriterWins()
 {
     auto s = openStore();
     QString e;
-    QVERIFY(s->insertActiveBanner(banner(QStringLiteral("before"), 5), &e));
+    QVERIFY(s->insertActiveBanner(makeBanner(QStringLiteral("before"), 5), &e));
     Raw other(m_port);
     QVERIFY(other.exec(QStringLiteral("BEGIN")));
     QVERIFY(other.exec(QStringLiteral("UPDATE broadcasts SET active = 0 WHERE active = 1")));
     QVERIFY(other.exec(QStringLiteral("INSERT INTO broadcasts (id, message, type, created_by, created_at, active) "
                                       "VALUES ('other', 'o', 'info', 'admin', '2030-01-01T00:00:00.000Z', 1)")));
-    const Banner mine = banner(QStringLiteral("mine"));
+    const Banner mine = makeBanner(QStringLiteral("mine"));
     bool ok = false;
     QString err;
     std::unique_ptr<QThread> t(QThread::create([&] { ok = s->insertActiveBanner(mine, &err); }));
@@ -349,7 +330,7 @@ void TestPgStore::acknowledgementsAreIdempotent()
 {
     auto s = openStore();
     QString e;
-    const Banner a = banner(QStringLiteral("x"));
+    const Banner a = makeBanner(QStringLiteral("x"));
     QVERIFY(s->insertActiveBanner(a, &e));
     QVERIFY(s->acknowledge(a.id, QStringLiteral("u1"), QDateTime::currentDateTimeUtc(), &e));
     QVERIFY(s->acknowledge(a.id, QStringLiteral("u1"), QDateTime::currentDateTimeUtc().addSecs(5), &e));
@@ -370,7 +351,7 @@ void TestPgStore::historyNewestFirst()
     auto s = openStore();
     QString e;
     for (int i = 0; i < 5; ++i)
-        QVERIFY(s->insertActiveBanner(banner(QString::number(i), 50 - i), &e));
+        QVERIFY(s->insertActiveBanner(makeBanner(QString::number(i), 50 - i), &e));
     const QList<Banner> h = s->history(3, &e).value();
     QCOMPARE(h.size(), 3);
     QCOMPARE(h[0].message, QStringLiteral("4"));
@@ -415,7 +396,7 @@ void TestPgStore::badUrlsFail()
         QString e;
         QVERIFY2(!s->open(&e), qPrintable(u));
         QVERIFY2(!e.isEmpty(), qPrintable(u));
-        QVERIFY(!s->insertActiveBanner(banner(QStringLiteral("x")), &e));
+        QVERIFY(!s->insertActiveBanner(makeBanner(QStringLiteral("x")), &e));
     }
     auto wrongPassword = SqlStore::postgres(QStringLiteral("postgresql://onair:nope@127.0.0.1:%1/onair").arg(m_port));
     QString e;
@@ -443,12 +424,12 @@ void TestPgStore::survivesServerRestart()
 {
     auto s = openStore();
     QString e;
-    const Banner a = banner(QStringLiteral("before"), 5);
+    const Banner a = makeBanner(QStringLiteral("before"), 5);
     QVERIFY(s->insertActiveBanner(a, &e));
     QVERIFY(s->acknowledge(a.id, QStringLiteral("u1"), QDateTime::currentDateTimeUtc(), &e));
 
     QVERIFY(pg("stop"));
-    const Banner lost = banner(QStringLiteral("while down"));
+    const Banner lost = makeBanner(QStringLiteral("while down"));
     const auto failsFast = [&](const char *what, const std::function<bool(QString *)> &call) {
         QElapsedTimer t;
         t.start();
@@ -489,7 +470,7 @@ void TestPgStore::survivesServerRestart()
     // and goes through on its first call
     QVERIFY(pg("stop"));
     QVERIFY(pg("start"));
-    const Banner b = banner(QStringLiteral("after"));
+    const Banner b = makeBanner(QStringLiteral("after"));
     QVERIFY2(s->insertActiveBanner(b, &e), qPrintable(e));
     QVERIFY(pg("stop"));
     QVERIFY(pg("start"));
@@ -512,7 +493,7 @@ void TestPgStore::connectionDiesMidTransaction()
 {
     auto s = openStore();
     QString e;
-    const Banner a = banner(QStringLiteral("a"), 5);
+    const Banner a = makeBanner(QStringLiteral("a"), 5);
     QVERIFY(s->insertActiveBanner(a, &e));
     Raw locker(m_port);
     Raw killer(m_port);
@@ -534,7 +515,7 @@ void TestPgStore::connectionDiesMidTransaction()
 
     QVERIFY(locker.exec(QStringLiteral("BEGIN")));
     QVERIFY(locker.exec(QStringLiteral("SELECT id FROM broadcasts WHERE active = 1 FOR UPDATE")));
-    const Banner b = banner(QStringLiteral("b"));
+    const Banner b = makeBanner(QStringLiteral("b"));
     bool ok = false;
     QString err;
     std::unique_ptr<QThread> t(QThread::create([&] { ok = s->insertActiveBanner(b, &err); }));
@@ -559,7 +540,7 @@ void TestPgStore::connectionDiesMidTransaction()
 
     QVERIFY(locker.exec(QStringLiteral("BEGIN")));
     QVERIFY(locker.exec(QStringLiteral("SELECT id FROM broadcasts WHERE active = 1 FOR UPDATE")));
-    const Banner c = banner(QStringLiteral("c"));
+    const Banner c = makeBanner(QStringLiteral("c"));
     t.reset(QThread::create([&] { ok = s->insertActiveBanner(c, &err); }));
     t->start();
     const int pid1 = killWaiter(0);
@@ -572,7 +553,7 @@ void TestPgStore::connectionDiesMidTransaction()
     QCOMPARE(count(), 2);
     QVERIFY(!s->banner(c.id, &e)->isValid());
     QCOMPARE(s->activeBanner(&e)->id, b.id);
-    const Banner d = banner(QStringLiteral("d"));
+    const Banner d = makeBanner(QStringLiteral("d"));
     QVERIFY2(s->insertActiveBanner(d, &e), qPrintable(e));
     QCOMPARE(count(QStringLiteral("active = 1")), 1);
 }

@@ -1,6 +1,7 @@
 // The SQLite store: migrations, banner lifecycle, idempotent acknowledgements, history, and
 // everything surviving a reopen.
 #include "sqlstore.h"
+#include "testsupport.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -10,19 +11,7 @@
 #include <QUuid>
 
 using namespace onair;
-
-namespace {
-Banner banner(const QString &message, int secondsAgo = 0)
-{
-    Banner b;
-    b.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    b.message = message;
-    b.type = QStringLiteral("info");
-    b.createdBy = QStringLiteral("admin");
-    b.createdAt = QDateTime::currentDateTimeUtc().addSecs(-secondsAgo);
-    return b;
-}
-} // namespace
+using namespace onair::test;
 
 class TestStore : public QObject
 {
@@ -56,7 +45,7 @@ void TestStore::oneActiveBanner()
     QString e;
     QVERIFY(s.open(&e));
     QVERIFY(!s.activeBanner(&e)->isValid());
-    const Banner a = banner(QStringLiteral("first"), 10), b = banner(QStringLiteral("second"));
+    const Banner a = makeBanner(QStringLiteral("first"), 10), b = makeBanner(QStringLiteral("second"));
     QVERIFY(s.insertActiveBanner(a, &e));
     QVERIFY(s.insertActiveBanner(b, &e));
     QCOMPARE(s.activeBanner(&e)->id, b.id);
@@ -77,7 +66,7 @@ void TestStore::acknowledgementsAreIdempotent()
     SqlStore s(dir.filePath(QStringLiteral("a.db")));
     QString e;
     QVERIFY(s.open(&e));
-    const Banner a = banner(QStringLiteral("x"));
+    const Banner a = makeBanner(QStringLiteral("x"));
     QVERIFY(s.insertActiveBanner(a, &e));
     QVERIFY(s.acknowledge(a.id, QStringLiteral("u1"), QDateTime::currentDateTimeUtc(), &e));
     QVERIFY(s.acknowledge(a.id, QStringLiteral("u1"), QDateTime::currentDateTimeUtc(), &e));
@@ -95,7 +84,7 @@ void TestStore::historyNewestFirst()
     QString e;
     QVERIFY(s.open(&e));
     for (int i = 0; i < 5; ++i)
-        QVERIFY(s.insertActiveBanner(banner(QString::number(i), 50 - i), &e));
+        QVERIFY(s.insertActiveBanner(makeBanner(QString::number(i), 50 - i), &e));
     const QList<Banner> h = s.history(3, &e).value();
     QCOMPARE(h.size(), 3);
     QCOMPARE(h[0].message, QStringLiteral("4"));
@@ -107,7 +96,7 @@ void TestStore::survivesReopen()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("a.db"));
-    const Banner a = banner(QStringLiteral("<script>alert(1)</script>'; DROP TABLE broadcasts; --"));
+    const Banner a = makeBanner(QStringLiteral("<script>alert(1)</script>'; DROP TABLE broadcasts; --"));
     QString e;
     {
         SqlStore s(path);
@@ -192,7 +181,7 @@ void TestStore::migratesV1WithTwoActiveBanners()
     QCOMPARE(s.acknowledgers(QStringLiteral("new"), &e).value(), QStringList{QStringLiteral("u1")});
     QCOMPARE(s.history(10, &e)->size(), 3);
     // and the migrated database works as a new one does
-    const Banner b = banner(QStringLiteral("after"));
+    const Banner b = makeBanner(QStringLiteral("after"));
     QVERIFY2(s.insertActiveBanner(b, &e), qPrintable(e));
     QCOMPARE(s.activeBanner(&e)->id, b.id);
     QVERIFY(!s.banner(QStringLiteral("new"), &e)->active);
@@ -207,7 +196,7 @@ void TestStore::databaseAllowsOneActiveBanner()
     {
         SqlStore s(path);
         QVERIFY(s.open(&e));
-        QVERIFY(s.insertActiveBanner(banner(QStringLiteral("one")), &e));
+        QVERIFY(s.insertActiveBanner(makeBanner(QStringLiteral("one")), &e));
     }
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw2"));
