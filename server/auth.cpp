@@ -93,8 +93,15 @@ std::optional<TokenClaims> verifyToken(const QByteArray &token, const QByteArray
     TokenClaims c;
     c.sub = o.value(QLatin1String("sub")).toString();
     c.role = roleFromName(o.value(QLatin1String("role")).toString());
-    c.exp = qint64(o.value(QLatin1String("exp")).toDouble());
-    c.iat = qint64(o.value(QLatin1String("iat")).toDouble());
+    // Seconds since the epoch; beyond ±2^53 (and so beyond qint64) a double is refused, since
+    // converting it to qint64 is undefined behaviour (found by tests/fuzz/fuzz_token).
+    const double exp = o.value(QLatin1String("exp")).toDouble();
+    const double iat = o.value(QLatin1String("iat")).toDouble();
+    constexpr double kMaxSecs = 9007199254740992.0;
+    if (!(exp >= -kMaxSecs && exp <= kMaxSecs && iat >= -kMaxSecs && iat <= kMaxSecs))
+        return fail("token exp or iat out of range");
+    c.exp = qint64(exp);
+    c.iat = qint64(iat);
     for (const QJsonValue &v : o.value(QLatin1String("streams")).toArray())
         c.streams.append(v.toString());
     if (c.sub.isEmpty() || c.role == Role::None)
@@ -157,7 +164,10 @@ qint64 parseDurationSecs(const QString &text)
     }
     bool ok = false;
     const qint64 n = num.toLongLong(&ok);
-    return ok && n > 0 ? n * mult : -1;
+    // n * mult overflowed for long inputs (undefined behaviour, found by tests/fuzz/fuzz_token).
+    if (!ok || n <= 0 || n > kMaxDurationSecs / mult)
+        return -1;
+    return n * mult;
 }
 
 } // namespace onair

@@ -37,7 +37,8 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
 // Returns an empty array and sets `error` when it cannot be read or created.
 QByteArray loadOrCreateSecret(const QString &path, QString *error);
 
-// "8h", "30m", "45s", "2d" or plain seconds; -1 when unreadable.
+// "8h", "30m", "45s", "2d" or plain seconds; -1 when unreadable or over kMaxDurationSecs.
+constexpr qint64 kMaxDurationSecs = 1000LL * 366 * 86400; // 1000 years: now + it stays far below 2^53
 qint64 parseDurationSecs(const QString &text);
 
 } // namespace onair

@@ -3,6 +3,7 @@
 #include "hub.h"
 #include "logging.h"
 #include "redisbus.h"
+#include "restbodies.h"
 #include "store.h"
 
 #include <QUuid>
@@ -34,30 +35,7 @@ bool BannerService::load(QString *error)
 
 QString BannerService::validate(const QJsonObject &body, Input *out, QString *message)
 {
-    const QJsonValue m = body.value(QLatin1String("message"));
-    if (!m.isString()) {
-        *message = QStringLiteral("\"message\" must be a string");
-        return QStringLiteral("invalid_message");
-    }
-    const QString text = m.toString();
-    if (text.trimmed().isEmpty()) {
-        *message = QStringLiteral("the message is empty");
-        return QStringLiteral("empty_message");
-    }
-    const qsizetype codePoints = text.toUcs4().size();
-    if (codePoints > kMaxCharacters) {
-        *message = QStringLiteral("the message has %1 characters; the maximum is %2").arg(codePoints).arg(kMaxCharacters);
-        return QStringLiteral("message_too_long");
-    }
-    const QJsonValue t = body.value(QLatin1String("type"));
-    const QString type = t.isUndefined() ? QStringLiteral("info") : t.toString();
-    if (type != QLatin1String("info") && type != QLatin1String("warning") && type != QLatin1String("alert")) {
-        *message = QStringLiteral("\"type\" must be one of info, warning, alert");
-        return QStringLiteral("invalid_type");
-    }
-    out->message = text;
-    out->type = type;
-    return {};
+    return validateBannerBody(body, &out->message, &out->type, message);
 }
 
 std::optional<Banner> BannerService::create(const Input &in, const QString &createdBy, QString *error)

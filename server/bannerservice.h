@@ -1,6 +1,7 @@
 #pragma once
 
 #include "banner.h"
+#include "restbodies.h"
 
 #include <QJsonObject>
 #include <QMutex>
@@ -23,7 +24,7 @@ class BannerService final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BannerService)
 public:
-    static constexpr int kMaxCharacters = 280;
+    static constexpr int kMaxCharacters = kBannerMaxCharacters;
     static constexpr int kRecommendedLength = 120;
 
     BannerService(Store *store, Hub *hub, QObject *parent = nullptr);
@@ -35,7 +36,8 @@ public:
         QString message;
         QString type;
     };
-    // Validates a create request body. On failure returns the error code and fills `message`.
+    // Validates a create request body (validateBannerBody). On failure returns the error code
+    // and fills `message`.
     static QString validate(const QJsonObject &body, Input *out, QString *message);
 
     std::optional<Banner> create(const Input &in, const QString &createdBy, QString *error);

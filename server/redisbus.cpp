@@ -1,5 +1,6 @@
 #include "redisbus.h"
 
+#include "busenvelope.h"
 #include "clock.h"
 #include "hub.h"
 #include "logging.h"
@@ -22,7 +23,6 @@
 namespace onair {
 
 namespace {
-constexpr char kEnvelopeVersion = 1;
 const QByteArray kStreamPrefix = QByteArrayLiteral("onair:stream:");
 const QByteArray kTopicPrefix = QByteArrayLiteral("onair:topic:");
 const QByteArray kBanners = QByteArrayLiteral("onair:banners");
@@ -384,15 +384,7 @@ void RedisBus::command(Conn *c, std::function<void(void *reply)> done, const QLi
 
 QByteArray RedisBus::envelope(Kind kind, const QByteArray &payload) const
 {
-    const QByteArray origin = m_options.replicaId.toUtf8();
-    QByteArray out;
-    out.reserve(3 + origin.size() + payload.size());
-    out.append(kEnvelopeVersion);
-    out.append(char(kind));
-    out.append(char(origin.size()));
-    out.append(origin);
-    out.append(payload);
-    return out;
+    return encodeBusEnvelope(char(kind), m_options.replicaId.toUtf8(), payload);
 }
 
 // ---------------------------------------------------------------- publishing
@@ -504,17 +496,15 @@ void RedisBus::setSubscribed(const QString &stream, bool on)
 
 void RedisBus::onMessage(const QByteArray &channel, const QByteArray &message)
 {
-    if (message.size() < 3 || message.at(0) != kEnvelopeVersion)
+    const std::optional<BusEnvelope> env = decodeBusEnvelope(message);
+    if (!env)
         return;
-    const int originLen = quint8(message.at(2));
-    if (message.size() < 3 + originLen)
-        return;
-    const QString origin = QString::fromUtf8(message.constData() + 3, originLen);
+    const QString origin = QString::fromUtf8(env->origin);
     if (origin == m_options.replicaId)
         return; // ours: local clients were served directly
     received.fetch_add(1, std::memory_order_relaxed);
-    const Kind kind = Kind(message.at(1));
-    const QByteArray payload = message.mid(3 + originLen);
+    const Kind kind = Kind(env->kind);
+    const QByteArray &payload = env->payload;
     if (channel.startsWith(kStreamPrefix)) {
         const QString stream = QString::fromUtf8(channel.mid(kStreamPrefix.size()));
         if (kind == Kind::StreamJson) {

@@ -5,6 +5,7 @@
 #include "engine.h"
 #include "logging.h"
 #include "redisbus.h"
+#include "restbodies.h"
 #include "streamid.h"
 #include "topics.h"
 #include "store.h"
@@ -88,25 +89,16 @@ std::optional<QHttpServerResponse> requireListenerAccess(const Caller &c, bool t
     return requireRole(c, Role::Listener, metrics);
 }
 
+QHttpServerResponse error(const BodyRefusal &r)
+{
+    return error(Status(r.status), r.code, r.message, r.extra);
+}
+
 // Parses a JSON object body, or returns the 413/415/400 response.
 std::optional<QHttpServerResponse> jsonBody(const QHttpServerRequest &req, qint64 maxBytes, QJsonObject *out)
 {
-    if (req.body().size() > maxBytes)
-        return error(Status::PayloadTooLarge, QStringLiteral("body_too_large"),
-                     QStringLiteral("the body is over %1 bytes").arg(maxBytes),
-                     {{QStringLiteral("max_bytes"), maxBytes}});
-    const QByteArray type = req.value("content-type").toLower();
-    if (!type.startsWith("application/json"))
-        return error(Status::UnsupportedMediaType, QStringLiteral("unsupported_media_type"),
-                     QStringLiteral("send the body as application/json"));
-    QJsonParseError pe{};
-    const QJsonDocument doc = QJsonDocument::fromJson(req.body(), &pe);
-    if (pe.error != QJsonParseError::NoError)
-        return error(Status::BadRequest, QStringLiteral("invalid_json"),
-                     QStringLiteral("invalid JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString()));
-    if (!doc.isObject())
-        return error(Status::BadRequest, QStringLiteral("invalid_json"), QStringLiteral("the body must be a JSON object"));
-    *out = doc.object();
+    if (const auto refused = parseJsonObjectBody(req.body(), req.value("content-type"), maxBytes, out))
+        return error(*refused);
     return std::nullopt;
 }
 
@@ -316,17 +308,8 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
             QJsonObject body;
             if (auto bad = jsonBody(req, maxBody, &body))
                 return std::move(*bad);
-            const QJsonValue r = body.value(QLatin1String("reason"));
-            if (!r.isUndefined() && (!r.isString() || r.toString().toUtf8().size() > 120))
-                return error(Status::BadRequest, QStringLiteral("invalid_reason"),
-                             QStringLiteral("\"reason\" must be a string of at most 120 bytes (a close reason)"));
-            if (r.isString() && !r.toString().isEmpty())
-                reason = r.toString();
-            const QJsonValue rep = body.value(QLatin1String("replica"));
-            if (!rep.isUndefined() && (!rep.isString() || rep.toString().size() > 64))
-                return error(Status::BadRequest, QStringLiteral("invalid_replica"),
-                             QStringLiteral("\"replica\" must be a replica id (see /health/connections)"));
-            replica = rep.toString();
+            if (const auto bad = parseKickBody(body, &reason, &replica))
+                return error(*bad);
         }
         bool ok = false;
         const quint64 connection = id.toULongLong(&ok);
@@ -371,15 +354,13 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
         QJsonObject body;
         if (auto refused = adminJson(req, secret, metrics, maxBody, &caller, &body))
             return std::move(*refused);
-        const QJsonValue topic = body.value(QLatin1String("topic"));
-        const QString topicErr = topic.isString() ? topicError(topic.toString()) : QStringLiteral("\"topic\" must be a string");
-        if (!topicErr.isEmpty())
-            return error(Status::BadRequest, QStringLiteral("invalid_topic"), topicErr);
-        if (!body.value(QLatin1String("data")).isObject())
-            return error(Status::BadRequest, QStringLiteral("invalid_data"), QStringLiteral("\"data\" must be a JSON object"));
-        engine->hub()->publishTopic(topic.toString(), body.value(QLatin1String("data")));
+        QString topic;
+        QJsonObject data;
+        if (const auto bad = parsePublishBody(body, &topic, &data))
+            return error(*bad);
+        engine->hub()->publishTopic(topic, data);
         QString auditErr;
-        engine->store()->audit(caller.identity, QStringLiteral("publish"), topic.toString(), &auditErr);
+        engine->store()->audit(caller.identity, QStringLiteral("publish"), topic, &auditErr);
         return QHttpServerResponse(QJsonObject{{QStringLiteral("published"), true}, {QStringLiteral("topic"), topic}},
                                    Status::Accepted);
     });

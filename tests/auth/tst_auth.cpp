@@ -3,6 +3,7 @@
 #include "testsupport.h"
 
 #include <QFile>
+#include <QMessageAuthenticationCode>
 #include <QTest>
 
 using namespace onair;
@@ -20,6 +21,13 @@ QByteArray tokenWith(Role role, qint64 exp, const QStringList &streams = {}, con
     c.iat = 1000;
     c.exp = exp;
     return mintToken(c, secret);
+}
+// A token with this exact payload JSON, signed with kSecret (as only the server could).
+QByteArray signedPayload(const char *json)
+{
+    constexpr auto b64 = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
+    const QByteArray input = QByteArray(R"({"alg":"HS256","typ":"JWT"})").toBase64(b64) + '.' + QByteArray(json).toBase64(b64);
+    return input + '.' + QMessageAuthenticationCode::hash(input, kSecret, QCryptographicHash::Sha256).toBase64(b64);
 }
 } // namespace
 
@@ -62,6 +70,12 @@ void TestAuth::verify_data()
     QTest::addRow("empty") << QByteArray() << false << QStringLiteral("no token");
     QTest::addRow("garbage") << QByteArray("not.a.token") << false << QStringLiteral("bad signature");
     QTest::addRow("huge") << QByteArray(10000, 'a') << false << QStringLiteral("token too long");
+    // Found by tests/fuzz/fuzz_token: a signed token whose exp does not fit qint64 was converted
+    // anyway (undefined behaviour); now refused.
+    QTest::addRow("exp-out-of-range") << signedPayload(R"({"sub":"l","role":"listener","exp":1.8e64})") << false
+                                      << QStringLiteral("token exp or iat out of range");
+    QTest::addRow("iat-out-of-range") << signedPayload(R"({"sub":"l","role":"listener","exp":3000,"iat":-1e300})") << false
+                                      << QStringLiteral("token exp or iat out of range");
 }
 
 void TestAuth::verify()
@@ -138,6 +152,11 @@ void TestAuth::durations_data()
     QTest::addRow("seconds") << QStringLiteral("90") << qint64(90);
     QTest::addRow("zero") << QStringLiteral("0h") << qint64(-1);
     QTest::addRow("junk") << QStringLiteral("soon") << qint64(-1);
+    // Found by tests/fuzz/fuzz_token: n * unit overflowed qint64 (undefined behaviour).
+    QTest::addRow("overflow-minutes") << QStringLiteral("222222222222222222m") << qint64(-1);
+    QTest::addRow("overflow-days") << QStringLiteral("9223372036854775807d") << qint64(-1);
+    QTest::addRow("1000-years") << QStringLiteral("366000d") << kMaxDurationSecs;
+    QTest::addRow("over-1000-years") << QStringLiteral("366001d") << qint64(-1);
 }
 
 void TestAuth::durations()
