@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package OnAir needs to build and test. Idempotent and quiet
-# when everything is already present. Usage: scripts/deps.sh [build|test]
+# when everything is already present. Usage: scripts/deps.sh [build|test|fuzz]
 set -euo pipefail
 
 pkgs=(
@@ -19,6 +19,11 @@ if [ "${1:-build}" = test ]; then
   # Node.js and npm for playwright-core: the machine's own when it has them, else Debian's.
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+fi
+if [ "${1:-build}" = fuzz ]; then
+  # scripts/fuzz.sh: clang 14 and its libFuzzer runtime (libclang_rt.fuzzer-x86_64.a, with the
+  # ASan and UBSan runtimes, is in libclang-rt-14-dev)
+  pkgs+=(clang-14 libclang-rt-14-dev)
 fi
 
 missing=()
