@@ -364,6 +364,7 @@ QWidget *MainWindow::buildShare()
     m_qr->setAccessibleName(tr("QR code of the listener link"));
     m_shareUrl = new QLineEdit;
     m_shareUrl->setReadOnly(true);
+    m_shareUrl->setObjectName(QStringLiteral("shareUrl"));
     auto *copy = new QPushButton(tr("Copy link"));
     auto *col = new QVBoxLayout;
     col->addWidget(new QLabel(tr("Listeners scan the code or open the link:")));
