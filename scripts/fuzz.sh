@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 shift || true
-all=(control hello token ids rest frames envelope)
+all=(control hello token ids rest frames envelope http)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
@@ -37,6 +37,7 @@ run_one() {
   cp tests/fuzz/corpus/"$t"/* "$work/$t/corpus/"
   case $t in
     ids) dict=(-dict=tests/fuzz/ids.dict) ;;
+    http) dict=(-dict=tests/fuzz/http.dict) ;;
     frames) ;;
     *) dict=(-dict=tests/fuzz/json.dict) ;;
   esac

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "httphead.h"
 #include "ratelimit.h"
 
 #include <QHash>
@@ -16,27 +17,6 @@ namespace onair {
 
 class Hub;
 class FanoutWorker;
-
-// What the acceptor makes of one HTTP request head.
-struct HeadVerdict
-{
-    int status = 0;          // 0 = fine; else the HTTP status to answer with (then close)
-    QByteArray code;         // JSON "error" code
-    QString message;
-    qint64 contentLength = 0;
-    bool upgrade = false;    // Upgrade: websocket
-    QByteArray origin;       // Origin header, if any
-    QByteArray host;         // Host header
-};
-
-// Checks a complete request head (request line + headers, up to the blank line): syntax,
-// Content-Length against maxBody, no Transfer-Encoding. Pure; fuzzed.
-HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody);
-
-// True when `origin` (an Origin header) may open a WebSocket on a request whose Host header
-// is `host`: same host:port as the request (the server's own pages), or listed in `allowed`
-// (exact origins, or "*").
-bool originAllowed(const QByteArray &origin, const QByteArray &host, const QStringList &allowed);
 
 // The one listening TCP socket of the engine. Every connection is first vetted here:
 // connection rate per address, TLS handshake (with --tls-cert), then its request head is read
