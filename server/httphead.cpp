@@ -130,7 +130,10 @@ bool originAllowed(const QByteArray &origin, const QByteArray &host, const QStri
             return true;
     }
     const QUrl u(o, QUrl::StrictMode);
-    if (!u.isValid() || u.host().isEmpty() || !u.path().isEmpty()
+    // An origin is scheme://host[:port] and nothing else (RFC 6454): a query, fragment or
+    // userinfo is refused too (fuzz_http found "http://host:port#" taken as same-origin).
+    if (!u.isValid() || u.host().isEmpty() || !u.path().isEmpty() || u.hasQuery() || u.hasFragment()
+        || !u.userInfo().isEmpty()
         || (u.scheme() != QLatin1String("http") && u.scheme() != QLatin1String("https")))
         return false; // "null", file:, chrome-extension:, garbage
     const int defaultPort = u.scheme() == QLatin1String("https") ? 443 : 80;

@@ -64,6 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const QString o = QString::fromLatin1(v.origin).toLower();
         FUZZ_CHECK(o.startsWith(QLatin1String("http://")) || o.startsWith(QLatin1String("https://")));
         FUZZ_CHECK(!v.host.isEmpty());
+        FUZZ_CHECK(!o.contains(u'?') && !o.contains(u'#') && !o.mid(o.indexOf(u':') + 3).contains(u'@'));
         FUZZ_CHECK(!originAllowed(v.origin + "/x", v.host, {}));
         FUZZ_CHECK(!originAllowed("file" + v.origin.mid(v.origin.indexOf(':')), v.host, {}));
     }

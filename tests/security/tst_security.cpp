@@ -179,6 +179,10 @@ void TestSecurity::origins_data()
     QTest::newRow("null") << QByteArray("null") << QByteArray("radio.example") << none << false;
     QTest::newRow("file") << QByteArray("file://") << QByteArray("radio.example") << none << false;
     QTest::newRow("userinfo") << QByteArray("http://radio.example@evil.example") << QByteArray("radio.example") << none << false;
+    // Found by tests/fuzz/fuzz_http: a fragment or query after the same host:port was accepted.
+    QTest::newRow("fragment") << QByteArray("http://127.0.0.1:8765#") << QByteArray("127.0.0.1:8765") << none << false;
+    QTest::newRow("query") << QByteArray("http://127.0.0.1:8765?x") << QByteArray("127.0.0.1:8765") << none << false;
+    QTest::newRow("own userinfo") << QByteArray("http://a@127.0.0.1:8765") << QByteArray("127.0.0.1:8765") << none << false;
     QTest::newRow("no host header") << QByteArray("http://radio.example") << QByteArray() << none << false;
     QTest::newRow("listed") << QByteArray("https://app.example") << QByteArray("radio.example")
                             << QStringList{QStringLiteral("https://app.example")} << true;
