@@ -131,9 +131,10 @@ bool originAllowed(const QByteArray &origin, const QByteArray &host, const QStri
     }
     const QUrl u(o, QUrl::StrictMode);
     // An origin is scheme://host[:port] and nothing else (RFC 6454): a query, fragment or
-    // userinfo is refused too (fuzz_http found "http://host:port#" taken as same-origin).
+    // userinfo (even an empty one, "http://@host") is refused too (fuzz_http found
+    // "http://host:port#" and "http://@host:port" taken as same-origin).
     if (!u.isValid() || u.host().isEmpty() || !u.path().isEmpty() || u.hasQuery() || u.hasFragment()
-        || !u.userInfo().isEmpty()
+        || o.contains(u'@')
         || (u.scheme() != QLatin1String("http") && u.scheme() != QLatin1String("https")))
         return false; // "null", file:, chrome-extension:, garbage
     const int defaultPort = u.scheme() == QLatin1String("https") ? 443 : 80;

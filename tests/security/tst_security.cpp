@@ -183,6 +183,7 @@ void TestSecurity::origins_data()
     QTest::newRow("fragment") << QByteArray("http://127.0.0.1:8765#") << QByteArray("127.0.0.1:8765") << none << false;
     QTest::newRow("query") << QByteArray("http://127.0.0.1:8765?x") << QByteArray("127.0.0.1:8765") << none << false;
     QTest::newRow("own userinfo") << QByteArray("http://a@127.0.0.1:8765") << QByteArray("127.0.0.1:8765") << none << false;
+    QTest::newRow("empty userinfo") << QByteArray("http://@127.0.0.1:8765") << QByteArray("127.0.0.1:8765") << none << false;
     QTest::newRow("no host header") << QByteArray("http://radio.example") << QByteArray() << none << false;
     QTest::newRow("listed") << QByteArray("https://app.example") << QByteArray("radio.example")
                             << QStringList{QStringLiteral("https://app.example")} << true;
