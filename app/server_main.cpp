@@ -145,7 +145,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "onair-server: %s\n", qPrintable(error));
         return 1;
     }
-    std::printf("OnAir listening on http://%s:%u\n", qPrintable(engine.address().toString()), engine.port());
+    std::printf("OnAir listening on %s://%s:%u\n", engine.secure() ? "https" : "http", qPrintable(engine.address().toString()), engine.port());
     std::fflush(stdout);
 
     onair::UnixSignals unixSignals;

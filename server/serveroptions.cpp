@@ -99,7 +99,7 @@ void addEngineOptions(QCommandLineParser &parser)
         QStringLiteral("dir"), QStringLiteral("none"));
     add("database", QStringLiteral("Shared store: postgresql://user:password@host:port/dbname (default: SQLite in the data directory)."),
         QStringLiteral("url"), QStringLiteral("sqlite"));
-    add("redis", QStringLiteral("Join the replicas of this cluster through Redis: redis://host:port[/db]."),
+    add("redis", QStringLiteral("Join the replicas of this cluster through Redis: redis://[[user]:password@]host:port[/db]."),
         QStringLiteral("url"), QStringLiteral("none (single replica)"));
     add("replica-id", QStringLiteral("This replica's name in the cluster (letters, digits, . _ -)."),
         QStringLiteral("name"), QStringLiteral("host-port-random"));

@@ -4,8 +4,10 @@
 #include "testsupport.h"
 
 #include "acceptor.h"
+#include "hub.h"
 #include "metrics.h"
 #include "ratelimit.h"
+#include "redisbus.h"
 #include "tls.h"
 
 #include <QElapsedTimer>
@@ -122,6 +124,7 @@ private Q_SLOTS:
     void slowTlsListenerIsClosed();
     void tlsFilesAreChecked();
     void tokensNeverLogged();
+    void redisPassword();
 };
 
 void TestSecurity::requestHeads_data()
@@ -575,6 +578,37 @@ void TestSecurity::tokensNeverLogged()
     }
     qInstallMessageHandler(g_previous);
     QLoggingCategory::setFilterRules(QString());
+}
+
+void TestSecurity::redisPassword()
+{
+    // Replicas authenticate to a Redis with requirepass; a wrong password is a clear degraded
+    // reason, and the password shows up nowhere.
+    const quint16 port = freePort();
+    QProcess redis;
+    redis.start(QStringLiteral("redis-server"), {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+                                                  QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+                                                  QStringLiteral("--appendonly"), QStringLiteral("no"),
+                                                  QStringLiteral("--requirepass"), QStringLiteral("s3cret-pw")});
+    QVERIFY2(redis.waitForStarted(5000), "redis-server (scripts/deps.sh test installs it)");
+    QTest::qWait(300);
+    EngineConfig good = testConfig();
+    good.redisUrl = QStringLiteral("redis://:s3cret-pw@127.0.0.1:%1").arg(port);
+    good.redisRetryMaxMs = 300;
+    EngineConfig bad = good;
+    bad.redisUrl = QStringLiteral("redis://:wrong-pw@127.0.0.1:%1").arg(port);
+    {
+        TestServer a(good);
+        TestServer b(bad);
+        QTRY_VERIFY_WITH_TIMEOUT(a.engine().hub()->bus()->connected(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(b.engine().degradedReasons().join(u' ').contains(QLatin1String("AUTH refused")), 5000);
+        QVERIFY(!b.engine().hub()->bus()->connected());
+        const HttpReply full = httpGet(b.port(), QStringLiteral("/health/full"));
+        QVERIFY(!full.body.contains("wrong-pw") && !full.body.contains("s3cret"));
+        QVERIFY(httpGet(a.port(), QStringLiteral("/health")).body.contains("\"cluster\":\"connected\""));
+    }
+    redis.kill();
+    redis.waitForFinished(5000);
 }
 
 QTEST_GUILESS_MAIN(TestSecurity)
