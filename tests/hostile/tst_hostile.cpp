@@ -1107,8 +1107,9 @@ void TestHostile::hostilePaths_data()
         QTest::addRow("%s CRLF injection", prefix) << p + "a%0D%0ASet-Cookie:x" << true << 400 << "invalid_stream_id";
         QTest::addRow("%s space", prefix) << p + "a%20b" << true << 400 << "invalid_stream_id";
     }
-    // An encoded '/' makes the page path one no route matches: 404, not 400 (still no file read).
-    QTest::addRow("page: traversal") << QByteArray("/listen/..%2F..%2Fetc") << false << 404 << "not_found";
+    // An encoded '/' makes the page path one no route matches; still an invalid id (no file read).
+    QTest::addRow("page: traversal") << QByteArray("/listen/..%2F..%2Fetc") << false << 400 << "invalid_stream_id";
+    QTest::addRow("speak page: traversal") << QByteArray("/speak/a%2Fb") << false << 400 << "invalid_stream_id";
     QTest::addRow("page: '..'") << QByteArray("/listen/..") << false << 400 << "invalid_stream_id";
     QTest::addRow("page: emoji") << QByteArray("/speak/%F0%9F%8E%A4") << false << 400 << "invalid_stream_id";
     QTest::addRow("asset: traversal") << QByteArray("/assets/..%2F..%2Fetc%2Fpasswd") << false << 404 << "not_found";
