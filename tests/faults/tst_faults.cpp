@@ -968,7 +968,7 @@ void TestFaults::replicaKilledMidBroadcast()
         backAfter.append(double(firstAfter->atMs - kill2));
         QVERIFY2(firstAfter->atMs - kill2 < 5000, qPrintable(QStringLiteral("back after %1 ms").arg(firstAfter->atMs - kill2)));
         QVERIFY2(miss >= 0, "a frame arrived twice across the reconnect");
-        QVERIFY2(miss <= gap * fps / 1000 + 5,
+        QVERIFY2(miss <= gap * fps / 1000 + 10, // + frames in flight, and delivery jitter on a busy machine
                  qPrintable(QStringLiteral("%1 frames missed in a %2 ms gap").arg(miss).arg(gap)));
         // In order, nothing twice; after the reconnect every frame (no holes).
         for (qsizetype i = 1; i < l->frames.size(); ++i) {
