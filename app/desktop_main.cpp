@@ -66,6 +66,11 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "onair: %s\n", qPrintable(err));
         return 2;
     }
+    if (QString err; !onair::SettingsDialog::prepareTls(&config, &err)) {
+        std::fprintf(stderr, "onair: %s\n", qPrintable(err));
+        QMessageBox::critical(nullptr, QObject::tr("OnAir"), QObject::tr("No certificate for secure connections:\n%1").arg(err));
+        return 1;
+    }
     std::optional<onair::AudioEncoding> encoding;
     if (parser.isSet(QStringLiteral("codec")) || parser.isSet(QStringLiteral("bitrate")) || parser.isSet(QStringLiteral("frame-ms"))) {
         onair::AudioEncoding e = onair::AudioEncoding::load();
@@ -90,7 +95,10 @@ int main(int argc, char *argv[])
         QMessageBox::critical(nullptr, QObject::tr("OnAir"), QObject::tr("The broadcast server could not start:\n%1").arg(error));
         return 1;
     }
-    std::printf("OnAir listening on http://%s:%u\n", qPrintable(host.engine()->address().toString()), host.engine()->port());
+    std::printf("OnAir listening on %s://%s:%u\n", host.engine()->secure() ? "https" : "http",
+                qPrintable(host.engine()->address().toString()), host.engine()->port());
+    if (host.engine()->secure())
+        std::printf("TLS certificate SHA-256 %s\n", qPrintable(host.engine()->tlsFingerprint()));
     std::fflush(stdout);
 
     onair::MainWindow window(&host, &log);

@@ -3,12 +3,14 @@
 #include "engine.h"
 #include "streamid.h"
 #include "serveroptions.h"
+#include "tls.h"
 #include "unixsignals.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QSslCertificate>
 #include <QStandardPaths>
 #include <QTcpSocket>
 
@@ -72,6 +74,38 @@ int mintTokenCommand(QCoreApplication &app)
     std::printf("%s\n", onair::mintToken(c, secret).constData());
     return 0;
 }
+
+// onair-server cert --out DIR [--name NAME ...] [--days N]: a self-signed certificate for this
+// machine (names: localhost, the host name, its addresses, plus --name), for --tls-cert/--tls-key.
+int certCommand(QCoreApplication &app)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Makes a self-signed TLS certificate for this machine on the local network."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("cert"), QStringLiteral("the subcommand"));
+    p.addOption({QStringLiteral("out"), QStringLiteral("Directory for onair-cert.pem and onair-key.pem."), QStringLiteral("dir")});
+    p.addOption({QStringLiteral("name"), QStringLiteral("Another DNS name or IP address (repeatable)."), QStringLiteral("name")});
+    p.addOption({QStringLiteral("days"), QStringLiteral("Validity in days [default: 397]."), QStringLiteral("n"), QStringLiteral("397")});
+    p.process(app);
+    bool ok = false;
+    const int days = p.value(QStringLiteral("days")).toInt(&ok);
+    if (!p.isSet(QStringLiteral("out")) || !ok || days < 1) {
+        std::fprintf(stderr, "onair-server cert: give --out DIR and --days >= 1\n");
+        return 2;
+    }
+    const QDir dir(p.value(QStringLiteral("out")));
+    const QString cert = dir.filePath(QStringLiteral("onair-cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("onair-key.pem"));
+    QString error;
+    if (!onair::makeSelfSignedCertificate(cert, key, p.values(QStringLiteral("name")), days, &error)) {
+        std::fprintf(stderr, "onair-server cert: %s\n", qPrintable(error));
+        return 1;
+    }
+    const QList<QSslCertificate> c = QSslCertificate::fromPath(cert);
+    std::printf("--tls-cert %s --tls-key %s\nSHA-256 %s\n", qPrintable(cert), qPrintable(key),
+                qPrintable(c.isEmpty() ? QString() : onair::certificateFingerprint(c.first())));
+    return 0;
+}
 } // namespace
 
 int main(int argc, char *argv[])
@@ -88,6 +122,8 @@ int main(int argc, char *argv[])
 
     if (argc > 1 && qstrcmp(argv[1], "token") == 0)
         return mintTokenCommand(app);
+    if (argc > 1 && qstrcmp(argv[1], "cert") == 0)
+        return certCommand(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -110,7 +146,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "onair-server: %s\n", qPrintable(error));
         return 1;
     }
-    std::printf("OnAir listening on http://%s:%u\n", qPrintable(engine.address().toString()), engine.port());
+    std::printf("OnAir listening on %s://%s:%u\n", engine.secure() ? "https" : "http", qPrintable(engine.address().toString()), engine.port());
     std::fflush(stdout);
 
     onair::UnixSignals unixSignals;

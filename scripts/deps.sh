@@ -8,7 +8,7 @@ pkgs=(
   qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-httpserver-dev
   libqt6sql6-sqlite libqt6sql6-psql
   qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  libopus-dev libhiredis-dev libqrencode-dev
+  libopus-dev libhiredis-dev libqrencode-dev libssl-dev
   qt6-qpa-plugins libgl-dev
 )
 if [ "${1:-build}" = test ]; then

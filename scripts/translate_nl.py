@@ -7,6 +7,21 @@ import sys
 import html
 
 NL = {
+    "No certificate for secure connections:\n%1": "Geen certificaat voor beveiligde verbindingen:\n%1",
+    "Secure (HTTPS). Certificate SHA-256 fingerprint:\n%1": "Beveiligd (HTTPS). SHA-256-vingerafdruk van het certificaat:\n%1",
+    "Secure connections (HTTPS) with a certificate made for this computer":
+        "Beveiligde verbindingen (HTTPS) met een certificaat dat voor deze computer is gemaakt",
+    "Browsers on other machines need HTTPS for the microphone and the Opus decoder. They warn once about a self-signed certificate: compare its fingerprint with the one shown here.":
+        "Browsers op andere computers hebben HTTPS nodig voor de microfoon en de Opus-decoder. Ze waarschuwen één keer voor een zelfondertekend certificaat: vergelijk de vingerafdruk met die hier.",
+    "Make a new certificate": "Nieuw certificaat maken",
+    "For example after this computer got a new address on the network.":
+        "Bijvoorbeeld nadat deze computer een nieuw adres op het netwerk heeft gekregen.",
+    "Not in use now.": "Nu niet in gebruik.",
+    "In use, SHA-256 fingerprint:\n%1": "In gebruik, SHA-256-vingerafdruk:\n%1",
+    "Certificate": "Certificaat",
+    "No certificate could be made: %1": "Er kon geen certificaat worden gemaakt: %1",
+    "New certificate (used at the next start), SHA-256 fingerprint:\n%1":
+        "Nieuw certificaat (gebruikt bij de volgende start), SHA-256-vingerafdruk:\n%1",
     "Opus (recommended)": "Opus (aanbevolen)",
     "PCM (uncompressed, 768 kb/s per listener)": "PCM (ongecomprimeerd, 768 kb/s per luisteraar)",
     "%1 kb/s (speech)": "%1 kb/s (spraak)",

@@ -4,105 +4,370 @@
 #include "fanoutworker.h"
 #include "hub.h"
 #include "logging.h"
+#include "metrics.h"
 #include "wsroute.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPointer>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
 
+#include <sys/socket.h>
+
 namespace onair {
 
 namespace {
-constexpr qint64 kMaxHeadBytes = 16 * 1024;
+constexpr int kLingerMs = 2000;   // a refused client gets this long to read the answer
+constexpr int kMaxMethod = 20;
 
-bool isWebSocketUpgrade(const QByteArray &head)
+bool isTokenChar(char c)
 {
-    qsizetype pos = head.indexOf("\r\n");
-    while (pos >= 0) {
-        const qsizetype next = head.indexOf("\r\n", pos + 2);
-        if (next < 0)
-            break;
-        const QByteArray line = head.mid(pos + 2, next - pos - 2);
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().toLower() == "upgrade"
-            && line.mid(colon + 1).toLower().contains("websocket"))
-            return true;
-        pos = next;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
+    case '.': case '^': case '_': case '`': case '|': case '~':
+        return true;
+    default:
+        return false;
     }
-    return false;
+}
+
+// False as soon as the bytes cannot be the start of an HTTP request line (a method token and a
+// space): garbage, a TLS ClientHello on a plain port, binary noise. True while undecided.
+bool looksLikeRequestStart(const QByteArray &data)
+{
+    const qsizetype n = qMin<qsizetype>(data.size(), kMaxMethod + 1);
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = data.at(i);
+        if (c == ' ')
+            return i > 0;
+        if (!isTokenChar(c))
+            return false;
+    }
+    return data.size() <= kMaxMethod;
+}
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+    }
+}
+
+Refusal refusalFor(int status)
+{
+    switch (status) {
+    case 403: return Refusal::OriginNotAllowed;
+    case 408: return Refusal::RequestTimeout;
+    case 413: return Refusal::BodyTooLarge;
+    case 429: return Refusal::RateLimited;
+    case 431: return Refusal::HeadersTooLarge;
+    default: return Refusal::BadRequest;
+    }
+}
+
+HeadVerdict bad(int status, const char *code, const QString &message)
+{
+    HeadVerdict v;
+    v.status = status;
+    v.code = code;
+    v.message = message;
+    return v;
 }
 } // namespace
 
-Acceptor::Acceptor(Hub *hub, QObject *parent) : QTcpServer(parent), m_hub(hub)
+HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
 {
-    m_sweep.setInterval(500);
+    const QList<QByteArray> lines = head.split('\n');
+    if (lines.isEmpty() || !lines.first().endsWith('\r'))
+        return bad(400, "bad_request", QStringLiteral("malformed request line"));
+    const QByteArray requestLine = lines.first().chopped(1);
+    const QList<QByteArray> parts = requestLine.split(' ');
+    if (parts.size() != 3 || parts[0].isEmpty() || parts[0].size() > kMaxMethod || parts[1].isEmpty())
+        return bad(400, "bad_request", QStringLiteral("malformed request line"));
+    for (char c : parts[0]) {
+        if (!isTokenChar(c))
+            return bad(400, "bad_request", QStringLiteral("malformed request method"));
+    }
+    for (char c : parts[1]) {
+        if (uchar(c) <= 0x20 || uchar(c) == 0x7f)
+            return bad(400, "bad_request", QStringLiteral("control characters in the request target"));
+    }
+    if (parts[1].at(0) != '/' && parts[1] != "*")
+        return bad(400, "bad_request", QStringLiteral("the request target must be a path"));
+    if (parts[2] != "HTTP/1.1" && parts[2] != "HTTP/1.0") {
+        if (parts[2].startsWith("HTTP/"))
+            return bad(505, "http_version_not_supported", QStringLiteral("this server speaks HTTP/1.1"));
+        return bad(400, "bad_request", QStringLiteral("malformed HTTP version"));
+    }
+
+    HeadVerdict v;
+    bool haveLength = false;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        QByteArray line = lines.at(i);
+        if (!line.endsWith('\r')) {
+            if (i == lines.size() - 1 && line.isEmpty())
+                break; // after the final CRLF
+            return bad(400, "bad_request", QStringLiteral("header lines must end with CRLF"));
+        }
+        line.chop(1);
+        if (line.isEmpty())
+            break; // the blank line ending the head
+        if (line.at(0) == ' ' || line.at(0) == '\t')
+            return bad(400, "bad_request", QStringLiteral("folded header lines are not accepted"));
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            return bad(400, "bad_request", QStringLiteral("malformed header line"));
+        const QByteArray name = line.left(colon).toLower();
+        for (char c : name) {
+            if (!isTokenChar(c))
+                return bad(400, "bad_request", QStringLiteral("malformed header name"));
+        }
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        for (char c : value) {
+            if ((uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f)
+                return bad(400, "bad_request", QStringLiteral("control characters in a header value"));
+        }
+        if (name == "content-length") {
+            bool ok = value.size() <= 18 && !value.isEmpty();
+            for (char c : value)
+                ok = ok && c >= '0' && c <= '9';
+            const qint64 n = ok ? value.toLongLong() : -1;
+            if (!ok || (haveLength && n != v.contentLength))
+                return bad(400, "bad_request", QStringLiteral("invalid Content-Length"));
+            haveLength = true;
+            v.contentLength = n;
+        } else if (name == "transfer-encoding") {
+            return bad(411, "length_required",
+                       QStringLiteral("send the body with a Content-Length (chunked request bodies are not accepted)"));
+        } else if (name == "upgrade") {
+            v.upgrade = value.toLower().contains("websocket");
+        } else if (name == "origin") {
+            v.origin = value;
+        } else if (name == "host") {
+            v.host = value;
+        }
+    }
+    if (v.contentLength > maxBody) {
+        HeadVerdict tooBig = bad(413, "body_too_large", QStringLiteral("the body is over %1 bytes").arg(maxBody));
+        return tooBig;
+    }
+    return v;
+}
+
+bool originAllowed(const QByteArray &origin, const QByteArray &host, const QStringList &allowed)
+{
+    const QString o = QString::fromLatin1(origin).toLower();
+    for (const QString &a : allowed) {
+        if (a == QLatin1String("*") || a.toLower() == o || a.toLower() + u'/' == o)
+            return true;
+    }
+    const QUrl u(o, QUrl::StrictMode);
+    if (!u.isValid() || u.host().isEmpty() || !u.path().isEmpty()
+        || (u.scheme() != QLatin1String("http") && u.scheme() != QLatin1String("https")))
+        return false; // "null", file:, chrome-extension:, garbage
+    const int defaultPort = u.scheme() == QLatin1String("https") ? 443 : 80;
+    const QUrl h(QStringLiteral("http://") + QString::fromLatin1(host).toLower(), QUrl::StrictMode);
+    if (host.isEmpty() || !h.isValid() || h.host().isEmpty() || !h.path().isEmpty())
+        return false;
+    // Same host and port as the request: a page this server served. The scheme is not compared,
+    // so a TLS-terminating proxy in front (https origin, plain request) is still "our own".
+    return h.host() == u.host() && h.port(defaultPort) == u.port(defaultPort);
+}
+
+Acceptor::Acceptor(Hub *hub, std::optional<QSslConfiguration> tls, QObject *parent)
+    : QTcpServer(parent),
+      m_hub(hub),
+      m_tls(std::move(tls)),
+      m_connectLimiter(hub->config().connectRate, hub->config().connectBurst, hub->config().rateLimitExempt)
+{
+    m_sweep.setInterval(250);
     connect(&m_sweep, &QTimer::timeout, this, &Acceptor::sweep);
     // QHttpServer drains pending connections at once; this only bounds a burst.
     setMaxPendingConnections(1 << 20);
 }
 
+Acceptor::~Acceptor() = default;
+
 void Acceptor::incomingConnection(qintptr fd)
 {
-    auto *socket = new QTcpSocket(this);
+    QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(fd)) {
         delete socket;
         return;
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    const qint64 now = monotonicMs();
+    const int retryAfter = m_connectLimiter.take(socket->peerAddress(), now);
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { classify(socket); });
     connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
-        m_sniffing.remove(socket);
+        forget(socket);
         socket->deleteLater();
     });
     // One sweep timer for all sockets whose request head is still missing, rather than a
     // timer object per connection.
-    m_sniffing.insert(socket, monotonicMs());
+    m_sniffing.insert(socket, {now, retryAfter});
     if (!m_sweep.isActive())
         m_sweep.start();
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+        ssl->setSslConfiguration(*m_tls);
+        connect(ssl, &QSslSocket::errorOccurred, this, [this, ssl](QAbstractSocket::SocketError e) {
+            if (ssl->isEncrypted() || !m_sniffing.contains(ssl))
+                return;
+            if (e != QAbstractSocket::RemoteHostClosedError) {
+                m_hub->metrics()->refuse(Refusal::TlsHandshake);
+                qCInfo(lcHttp).noquote() << "TLS handshake with" << ssl->peerAddress().toString()
+                                         << "failed:" << ssl->errorString();
+            }
+            m_sniffing.remove(ssl);
+            ssl->abort();
+        });
+        ssl->startServerEncryption();
+    }
+}
+
+void Acceptor::forget(QTcpSocket *socket)
+{
+    m_sniffing.remove(socket);
+    m_http.remove(socket);
+}
+
+void Acceptor::refuse(QTcpSocket *socket, int status, const QByteArray &code, const QString &message, int retryAfter)
+{
+    forget(socket);
+    m_hub->metrics()->refuse(refusalFor(status));
+    qCInfo(lcHttp).noquote() << "refused" << socket->peerAddress().toString() << status << code;
+    QJsonObject body{{QStringLiteral("error"), QString::fromLatin1(code)}, {QStringLiteral("message"), message}};
+    if (retryAfter > 0)
+        body.insert(QStringLiteral("retry_after"), retryAfter);
+    const QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+        + "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nConnection: close\r\nContent-Length: "
+        + QByteArray::number(json.size()) + "\r\n";
+    if (retryAfter > 0)
+        response += "Retry-After: " + QByteArray::number(retryAfter) + "\r\n";
+    response += "\r\n" + json;
+
+    // Nobody else reads this socket any more (QHttpServer included): what the client still
+    // sends is read and dropped, so closing does not reset the connection under the answer.
+    disconnect(socket, nullptr, this, nullptr);
+    QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
+    socket->readAll();
+    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater, Qt::UniqueConnection);
+    socket->write(response);
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+        ssl->disconnectFromHost();
+    } else {
+        auto halfClose = [socket] {
+            if (socket->bytesToWrite() == 0 && socket->socketDescriptor() >= 0)
+                ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+        };
+        connect(socket, &QTcpSocket::bytesWritten, socket, halfClose);
+        socket->flush();
+        halfClose();
+    }
+    QTimer::singleShot(kLingerMs, socket, [socket] { socket->abort(); });
 }
 
 void Acceptor::sweep()
 {
-    const qint64 deadline = monotonicMs() - m_hub->config().handshakeTimeoutMs;
-    QList<QTcpSocket *> late;
+    const EngineConfig &cfg = m_hub->config();
+    const qint64 now = monotonicMs();
+    QList<QPair<QTcpSocket *, QString>> late;
     for (auto it = m_sniffing.cbegin(); it != m_sniffing.cend(); ++it) {
-        if (it.value() < deadline)
-            late.append(it.key());
+        if (now - it->sinceMs > cfg.handshakeTimeoutMs)
+            late.append({it.key(), QStringLiteral("the request head did not arrive within %1 ms").arg(cfg.handshakeTimeoutMs)});
     }
-    for (QTcpSocket *s : std::as_const(late)) {
-        qCInfo(lcHttp).noquote() << "closing" << s->peerAddress().toString() << ": request head not received in time";
-        m_sniffing.remove(s);
-        s->abort();
+    QList<QTcpSocket *> idle;
+    for (auto it = m_http.cbegin(); it != m_http.cend(); ++it) {
+        const HttpGuard &g = *it;
+        if (g.requestStartMs > 0 && g.bodyLeft == 0 && now - g.requestStartMs > cfg.handshakeTimeoutMs)
+            late.append({it.key(), QStringLiteral("the request head did not arrive within %1 ms").arg(cfg.handshakeTimeoutMs)});
+        else if (g.requestStartMs > 0 && g.bodyLeft > 0 && now - g.requestStartMs > cfg.requestTimeoutMs)
+            late.append({it.key(), QStringLiteral("the request body did not arrive within %1 ms").arg(cfg.requestTimeoutMs)});
+        else if (g.requestStartMs == 0 && now - g.lastActivityMs > cfg.httpIdleTimeoutMs && it.key()->bytesToWrite() == 0)
+            idle.append(it.key());
     }
-    if (m_sniffing.isEmpty())
+    for (const auto &[socket, why] : std::as_const(late)) {
+        auto *ssl = qobject_cast<QSslSocket *>(socket);
+        if (ssl && !ssl->isEncrypted()) {
+            qCInfo(lcHttp).noquote() << "closing" << socket->peerAddress().toString() << ": no TLS handshake in time";
+            m_hub->metrics()->refuse(Refusal::RequestTimeout);
+            forget(socket);
+            socket->abort();
+            continue;
+        }
+        refuse(socket, 408, "request_timeout", why);
+    }
+    for (QTcpSocket *socket : std::as_const(idle)) {
+        m_http.remove(socket);
+        socket->disconnectFromHost();
+    }
+    if (m_sniffing.isEmpty() && m_http.isEmpty())
         m_sweep.stop();
 }
 
 void Acceptor::classify(QTcpSocket *socket)
 {
-    const QByteArray head = socket->peek(kMaxHeadBytes);
+    const auto sniff = m_sniffing.constFind(socket);
+    if (sniff == m_sniffing.cend())
+        return;
+    const EngineConfig &cfg = m_hub->config();
+    const QByteArray head = socket->peek(cfg.maxHeaderBytes + 4);
+    if (!looksLikeRequestStart(head)) {
+        const bool tlsHello = !head.isEmpty() && head.at(0) == 0x16 && !m_tls;
+        refuse(socket, 400, "bad_request",
+               tlsHello ? QStringLiteral("this port speaks plain HTTP (use http:// and ws://)")
+                        : QStringLiteral("this is not an HTTP request"));
+        return;
+    }
     const qsizetype end = head.indexOf("\r\n\r\n");
-    if (end < 0) {
-        if (head.size() >= kMaxHeadBytes)
-            toHttp(socket); // QHttpServer refuses the oversized head
+    if (end < 0 ? head.size() > cfg.maxHeaderBytes : end + 4 > cfg.maxHeaderBytes) {
+        refuse(socket, 431, "headers_too_large",
+               QStringLiteral("the request head is over %1 bytes").arg(cfg.maxHeaderBytes));
         return;
     }
-    if (!isWebSocketUpgrade(head.left(end + 2))) {
+    if (end < 0)
+        return; // wait for the rest (the sweep enforces --handshake-timeout)
+    if (sniff->retryAfter > 0) {
+        refuse(socket, 429, "rate_limited",
+               QStringLiteral("too many connections from this address; retry in %1 s").arg(sniff->retryAfter),
+               sniff->retryAfter);
+        return;
+    }
+    const HeadVerdict verdict = checkRequestHead(head.left(end + 4), cfg.maxBodyBytes);
+    if (verdict.status) {
+        refuse(socket, verdict.status, verdict.code, verdict.message);
+        return;
+    }
+    if (!verdict.upgrade || !head.startsWith("GET ")) {
         toHttp(socket);
         return;
     }
-    const QList<QByteArray> requestLine = head.left(head.indexOf("\r\n")).split(' ');
-    if (requestLine.size() != 3 || requestLine[0] != "GET") {
-        toHttp(socket);
+    if (!verdict.origin.isEmpty() && !originAllowed(verdict.origin, verdict.host, cfg.allowedOrigins)) {
+        refuse(socket, 403, "origin_not_allowed",
+               QStringLiteral("pages from %1 may not open WebSockets here (see --allowed-origins)")
+                   .arg(QString::fromLatin1(verdict.origin.left(200))));
         return;
     }
-    QByteArray target = requestLine[1];
+    QByteArray target = head.left(head.indexOf("\r\n")).split(' ').value(1);
     const qsizetype q = target.indexOf('?');
     if (q >= 0)
         target.truncate(q);
     const WsRoute route = parseWsRoute(QUrl::fromPercentEncoding(target));
-    const EngineConfig &cfg = m_hub->config();
     bool accept = false;
     switch (route.kind) {
     case WsRoute::Legacy:
@@ -127,7 +392,7 @@ void Acceptor::classify(QTcpSocket *socket)
     if (accept) {
         // Not from inside this readyRead emission: QAbstractSocket still touches the socket
         // after its handlers return, and the worker may own (or delete) it by then.
-        disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+        disconnect(socket, nullptr, this, nullptr);
         m_sniffing.remove(socket);
         QPointer<QTcpSocket> guard(socket);
         QMetaObject::invokeMethod(this, [this, guard, route] {
@@ -145,13 +410,82 @@ void Acceptor::toHttp(QTcpSocket *socket)
 {
     m_sniffing.remove(socket);
     disconnect(socket, nullptr, this, nullptr);
+    m_http.insert(socket, HttpGuard{{}, 0, 0, monotonicMs(), 0});
+    // Connected before QHttpServer's own readyRead handler, so every byte is vetted first.
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { guard(socket); });
+    connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] {
+        if (auto it = m_http.find(socket); it != m_http.end())
+            it->lastActivityMs = monotonicMs();
+    });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] { m_http.remove(socket); });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    if (!m_sweep.isActive())
+        m_sweep.start();
     m_hub->metrics()->httpRequests.fetch_add(1, std::memory_order_relaxed);
     addPendingConnection(socket);
     Q_EMIT newConnection();
     // QHttpServer reacts to readyRead only; the head we peeked is already buffered.
     if (socket->bytesAvailable() > 0)
         Q_EMIT socket->readyRead();
+}
+
+void Acceptor::guard(QTcpSocket *socket)
+{
+    const auto it = m_http.find(socket);
+    if (it == m_http.end())
+        return;
+    HttpGuard &g = *it;
+    const EngineConfig &cfg = m_hub->config();
+    const qint64 now = monotonicMs();
+    g.lastActivityMs = now;
+    // QHttpServer reads everything available after this handler, so these are the new bytes.
+    const QByteArray data = socket->peek(socket->bytesAvailable());
+    qsizetype pos = 0;
+    while (pos < data.size()) {
+        if (g.bodyLeft > 0) {
+            const qsizetype n = qsizetype(qMin<qint64>(g.bodyLeft, data.size() - pos));
+            g.bodyLeft -= n;
+            pos += n;
+            if (g.bodyLeft == 0)
+                g.requestStartMs = 0;
+            continue;
+        }
+        if (g.head.isEmpty())
+            g.requestStartMs = now;
+        const qsizetype before = g.head.size();
+        const qsizetype take = qMin<qsizetype>(data.size() - pos, cfg.maxHeaderBytes + 4 - before);
+        g.head.append(data.constData() + pos, take);
+        const qsizetype end = g.head.indexOf("\r\n\r\n", qMax<qsizetype>(0, before - 3));
+        if (end < 0) {
+            if (!looksLikeRequestStart(g.head)) {
+                refuse(socket, 400, "bad_request", QStringLiteral("this is not an HTTP request"));
+                return;
+            }
+            if (g.head.size() > cfg.maxHeaderBytes) {
+                refuse(socket, 431, "headers_too_large",
+                       QStringLiteral("the request head is over %1 bytes").arg(cfg.maxHeaderBytes));
+                return;
+            }
+            pos += take;
+            continue;
+        }
+        const qsizetype headLen = end + 4;
+        HeadVerdict v = headLen > cfg.maxHeaderBytes
+            ? bad(431, "headers_too_large", QStringLiteral("the request head is over %1 bytes").arg(cfg.maxHeaderBytes))
+            : checkRequestHead(g.head.left(headLen), cfg.maxBodyBytes);
+        if (!v.status && v.upgrade && g.requests > 0)
+            v = bad(400, "bad_request", QStringLiteral("a WebSocket upgrade must be a connection's first request"));
+        if (v.status) {
+            refuse(socket, v.status, v.code, v.message);
+            return;
+        }
+        ++g.requests;
+        pos += headLen - before;
+        g.head.clear();
+        g.bodyLeft = v.contentLength;
+        if (g.bodyLeft == 0)
+            g.requestStartMs = 0;
+    }
 }
 
 void Acceptor::toWorker(QTcpSocket *socket, bool audience)

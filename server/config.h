@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QHostAddress>
+#include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
@@ -62,6 +64,28 @@ struct EngineConfig
     int speakerLeaseMs = 10000;      // cluster-wide speaker lease; renewed every third of it
     int redisRetryMaxMs = 5000;      // reconnect backoff cap (starts at 100 ms, doubles)
     int redisMaxPending = 10000;     // Redis commands in flight before publishes are dropped
+
+    // HTTP hygiene: every request's head and body are bounded in size and time (the acceptor
+    // answers 400/408/411/413/431 itself, before QHttpServer buffers anything).
+    qint64 maxHeaderBytes = 16 * 1024;
+    int requestTimeoutMs = 10000;    // a request's body must arrive within this of its first byte
+    int httpIdleTimeoutMs = 30000;   // a keep-alive connection without traffic is closed
+
+    // Browser security: WebSocket upgrades carrying an Origin must match the request's own
+    // Host (the server's own pages) or one of these ("*" allows any).
+    QStringList allowedOrigins;
+
+    // Rate limits per client address (token buckets; 0 = off), answered with 429 + Retry-After.
+    int connectRate = 20;            // new TCP connections per second
+    int connectBurst = 100;
+    int adminRate = 10;              // admin REST calls per second
+    int adminBurst = 30;
+    QList<QPair<QHostAddress, int>> rateLimitExempt{{QHostAddress(QStringLiteral("127.0.0.0")), 8},
+                                                    {QHostAddress(QStringLiteral("::1")), 128}};
+
+    // TLS: both set = HTTPS and WSS on the one port (PEM files).
+    QString tlsCertPath;
+    QString tlsKeyPath;
 };
 
 } // namespace onair

@@ -16,6 +16,8 @@
 class QTcpSocket;
 class QWebSocket;
 
+class QSslSocket;
+
 namespace onair {
 
 enum class ConnectionKind { Listener, Speaker, Legacy, Events, Probe };
@@ -28,6 +30,7 @@ struct Connection
     ConnectionKind kind = ConnectionKind::Listener;
     QWebSocket *ws = nullptr;
     QTcpSocket *tcp = nullptr;
+    QSslSocket *ssl = nullptr; // the same socket when it speaks TLS (then fd is -1: no direct sends)
     int fd = -1;                         // -1: write through Qt only (e.g. TLS)
     std::shared_ptr<StreamState> stream;
     QString peer;

@@ -7,6 +7,7 @@
 #include "restapi.h"
 #include "webpages.h"
 #include "sqlstore.h"
+#include "tls.h"
 #include "streamid.h"
 #include "clock.h"
 #include "fanoutworker.h"
@@ -146,7 +147,20 @@ bool Engine::start(QString *error)
     auto *streamEvents = new QTimer(this);
     connect(streamEvents, &QTimer::timeout, this, [this] { m_hub->flushStreamEvents(); });
     streamEvents->start(250);
-    m_acceptor = new Acceptor(m_hub.get(), this);
+    std::optional<QSslConfiguration> tls;
+    if (!m_config.tlsCertPath.isEmpty()) {
+        tls = loadTlsConfiguration(m_config.tlsCertPath, m_config.tlsKeyPath, &err);
+        if (!tls) {
+            if (error)
+                *error = err;
+            stopThreads();
+            return false;
+        }
+        m_tlsFingerprint = certificateFingerprint(tls->localCertificate());
+        qCInfo(lcEngine).noquote() << "TLS on: certificate" << tls->localCertificate().subjectDisplayName()
+                                   << "SHA-256" << m_tlsFingerprint;
+    }
+    m_acceptor = new Acceptor(m_hub.get(), tls, this);
     if (!m_acceptor->listen(m_config.bindAddress, m_config.port)) {
         if (error)
             *error = QStringLiteral("cannot listen on %1:%2: %3")
@@ -225,7 +239,7 @@ QHostAddress Engine::address() const { return m_acceptor ? m_acceptor->serverAdd
 QUrl Engine::baseUrl() const
 {
     QUrl u;
-    u.setScheme(QStringLiteral("http"));
+    u.setScheme(secure() ? QStringLiteral("https") : QStringLiteral("http"));
     QHostAddress a = address();
     if (a == QHostAddress::Any || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6)
         a = QHostAddress::LocalHost;
@@ -503,6 +517,7 @@ QJsonObject Engine::healthJson() const
                     {QStringLiteral("started_at"), m_startedAt.toString(Qt::ISODateWithMs)}};
     if (!reasons.isEmpty())
         out.insert(QStringLiteral("reasons"), QJsonArray::fromStringList(reasons));
+    out.insert(QStringLiteral("tls"), secure());
     if (m_bus) {
         out.insert(QStringLiteral("replica"), m_replicaId);
         out.insert(QStringLiteral("cluster"), m_bus->connected() ? QStringLiteral("connected") : QStringLiteral("disconnected"));

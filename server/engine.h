@@ -58,6 +58,8 @@ public:
     quint16 port() const;
     QHostAddress address() const;
     QUrl baseUrl() const;
+    bool secure() const { return !m_tlsFingerprint.isEmpty(); } // HTTPS + WSS (--tls-cert)
+    QString tlsFingerprint() const { return m_tlsFingerprint; } // SHA-256 "AB:CD:…", empty without TLS
     const EngineConfig &config() const { return m_config; }
     Hub *hub() const { return m_hub.get(); }
     Metrics *metrics() const { return m_metrics.get(); }
@@ -116,6 +118,7 @@ private:
     FileWatcher *m_fileWatcher = nullptr;
     QHttpServer *m_http = nullptr;
     Acceptor *m_acceptor = nullptr;
+    QString m_tlsFingerprint;
     QList<QThread *> m_threads;
     QList<FanoutWorker *> m_workers;
     QElapsedTimer m_uptime;

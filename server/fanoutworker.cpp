@@ -17,6 +17,7 @@
 #include <QPointer>
 #include <QScopeGuard>
 #include <QUrlQuery>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QThread>
 #include <QWebSocket>
@@ -28,6 +29,13 @@
 namespace onair {
 
 namespace {
+// Bytes queued for a client and not yet on the wire: for TLS also the encrypted bytes waiting
+// in the plain socket (QSslSocket::bytesToWrite counts only those not yet encrypted).
+qint64 backlogOf(const Connection *c)
+{
+    return c->ssl ? c->ssl->bytesToWrite() + c->ssl->encryptedBytesToWrite() : c->tcp->bytesToWrite();
+}
+
 constexpr int kCloseStreamTaken = 4409;
 constexpr int kCloseTryAgainLater = 1013; // RFC 6455 registry; not in QWebSocketProtocol 6.4
 constexpr int kAbortAfterCloseMs = 1000;
@@ -158,7 +166,8 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
     c->id = m_hub->nextConnectionId();
     c->ws = ws;
     c->tcp = tcp;
-    c->fd = int(tcp->socketDescriptor());
+    c->ssl = qobject_cast<QSslSocket *>(tcp);
+    c->fd = c->ssl ? -1 : int(tcp->socketDescriptor()); // TLS: every byte goes through QSslSocket
     c->peer = peerOf(tcp);
     c->connectedAtMs = QDateTime::currentMSecsSinceEpoch();
     c->lastSeenMs = c->lastPingMs = monotonicMs();
@@ -482,7 +491,7 @@ bool FanoutWorker::writeFrame(Connection *c, const QByteArray &frame)
     // Straight to the kernel while nothing is queued in Qt: no Qt write buffer (whose chunk
     // would stay allocated per socket) and no write-notifier round trip. Whatever the kernel
     // does not take goes to the Qt buffer, which keeps the order.
-    if (c->fd >= 0 && c->tcp->bytesToWrite() == 0) {
+    if (c->fd >= 0 && backlogOf(c) == 0) {
         ssize_t n = ::send(c->fd, frame.constData(), size_t(frame.size()), MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n == frame.size())
             return true;
@@ -812,7 +821,7 @@ void FanoutWorker::deliverAll(const QByteArray &frame)
 {
     for (Connection *c : std::as_const(m_byWs)) {
         if ((c->kind == ConnectionKind::Listener || c->kind == ConnectionKind::Events) && !c->closing
-            && c->tcp->bytesToWrite() < m_config.slowHardBytes)
+            && backlogOf(c) < m_config.slowHardBytes)
             writeFrame(c, frame);
     }
 }
@@ -861,7 +870,7 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, int fra
             c->sink(frame); // in-process listener (the health probe); not counted as traffic
             continue;
         }
-        const qint64 backlog = c->tcp->bytesToWrite();
+        const qint64 backlog = backlogOf(c);
         if (backlog == 0) {
             c->overSoftSinceMs = 0;
             sent += writeFrame(c, frame) ? 1 : 0;
@@ -908,7 +917,7 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, int fra
     for (Connection *c : std::as_const(tooSlow)) {
         metrics->refuse(Refusal::SlowConsumer);
         qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "closed: slow consumer, backlog"
-                     << c->tcp->bytesToWrite();
+                     << backlogOf(c);
         closeConnection(c, QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("slow consumer"));
     }
 }
@@ -925,7 +934,7 @@ void FanoutWorker::heartbeat()
             continue;
         }
         if (c->overSoftSinceMs && now - c->overSoftSinceMs >= m_config.slowGraceMs
-            && c->tcp->bytesToWrite() >= m_config.slowSoftBytes) {
+            && backlogOf(c) >= m_config.slowSoftBytes) {
             slow.append(c);
             continue;
         }
@@ -1061,7 +1070,7 @@ QList<FanoutWorker::ListenerInfo> FanoutWorker::listeners(const QString &stream)
         for (Connection *c : std::as_const(m_byWs)) {
             if (c->kind != ConnectionKind::Listener || !c->stream || c->stream->id != stream || c->closing)
                 continue;
-            out.append({c->id, stream, c->peer, c->connectedAtMs, c->tcp->bytesToWrite(), c->drops, c->identity});
+            out.append({c->id, stream, c->peer, c->connectedAtMs, backlogOf(c), c->drops, c->identity});
         }
     };
     if (QThread::currentThread() == thread())

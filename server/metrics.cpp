@@ -17,6 +17,13 @@ const char *refusalName(Refusal r)
     case Refusal::HeartbeatTimeout: return "heartbeat_timeout";
     case Refusal::Unauthorized: return "unauthorized";
     case Refusal::Forbidden: return "forbidden";
+    case Refusal::BadRequest: return "bad_request";
+    case Refusal::HeadersTooLarge: return "headers_too_large";
+    case Refusal::BodyTooLarge: return "body_too_large";
+    case Refusal::RequestTimeout: return "request_timeout";
+    case Refusal::OriginNotAllowed: return "origin_not_allowed";
+    case Refusal::RateLimited: return "rate_limited";
+    case Refusal::TlsHandshake: return "tls_handshake";
     case Refusal::Count: break;
     }
     return "unknown";

@@ -24,6 +24,13 @@ enum class Refusal : int {
     HeartbeatTimeout,
     Unauthorized,
     Forbidden,
+    BadRequest,      // malformed HTTP head, TLS on a plain port, chunked body
+    HeadersTooLarge,
+    BodyTooLarge,
+    RequestTimeout,
+    OriginNotAllowed,
+    RateLimited,
+    TlsHandshake,
     Count
 };
 const char *refusalName(Refusal r);

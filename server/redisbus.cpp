@@ -111,6 +111,8 @@ RedisBus::RedisBus(Options options, Hub *hub) : m_options(std::move(options)), m
     m_port = u.port(6379);
     if (u.path().size() > 1)
         m_db = u.path().mid(1).toInt();
+    m_user = u.userName(QUrl::FullyDecoded).toUtf8();
+    m_password = u.password(QUrl::FullyDecoded).toUtf8();
     m_status.url = redactedUrl(m_options.url);
     m_status.lastError = QStringLiteral("not connected yet");
     m_status.sinceMs = QDateTime::currentMSecsSinceEpoch();
@@ -223,6 +225,20 @@ void RedisBus::onConnectedQueued(Conn *c, quint64 generation, bool ok, const QSt
         return;
     }
     c->up = true;
+    if (!m_password.isEmpty()) {
+        // First on the connection, so everything after it runs authenticated.
+        QList<QByteArray> auth{QByteArrayLiteral("AUTH")};
+        if (!m_user.isEmpty())
+            auth << m_user;
+        auth << m_password;
+        command(c, [this, generation](void *r) {
+            const auto *reply = static_cast<const redisReply *>(r);
+            if (!reply || reply->type != REDIS_REPLY_ERROR)
+                return;
+            const QString why = QStringLiteral("AUTH refused: ") + QString::fromUtf8(reply->str, int(reply->len));
+            QMetaObject::invokeMethod(this, [this, generation, why] { goDownQueued(generation, why); }, Qt::QueuedConnection);
+        }, auth);
+    }
     if (m_db != 0)
         command(c, {}, {QByteArrayLiteral("SELECT"), QByteArray::number(m_db)});
     if (!m_pub || !m_sub || !m_pub->up || !m_sub->up)

@@ -160,6 +160,8 @@ private:
     QByteArray m_host;
     int m_port = 6379;
     int m_db = 0;
+    QByteArray m_user;     // redis://user:password@… (Redis 6 ACL) or redis://:password@…
+    QByteArray m_password;
 
     std::unique_ptr<Conn> m_pub; // commands: PUBLISH, SET, EVAL
     std::unique_ptr<Conn> m_sub; // SUBSCRIBE / PSUBSCRIBE only

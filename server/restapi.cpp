@@ -4,6 +4,8 @@
 #include "bannerservice.h"
 #include "engine.h"
 #include "logging.h"
+#include "clock.h"
+#include "ratelimit.h"
 #include "redisbus.h"
 #include "streamid.h"
 #include "topics.h"
@@ -79,6 +81,21 @@ std::optional<QHttpServerResponse> requireRole(const Caller &c, Role role, Metri
     return std::nullopt;
 }
 
+// Admin calls: first the per-address rate limit (so guessing tokens is slow too), then the role.
+std::optional<QHttpServerResponse> requireAdmin(const QHttpServerRequest &req, const Caller &c, RateLimiter *limiter,
+                                                Metrics *metrics)
+{
+    if (const int retryAfter = limiter->take(req.remoteAddress(), monotonicMs())) {
+        metrics->refuse(Refusal::RateLimited);
+        QHttpServerResponse r = error(Status::TooManyRequests, QStringLiteral("rate_limited"),
+                                      QStringLiteral("too many admin calls from this address; retry in %1 s").arg(retryAfter),
+                                      {{QStringLiteral("retry_after"), retryAfter}});
+        r.addHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(retryAfter));
+        return r;
+    }
+    return requireRole(c, Role::Admin, metrics);
+}
+
 // Reads open to anyone unless the server runs with --require-listener-token; a token that is
 // given must be valid either way.
 std::optional<QHttpServerResponse> requireListenerAccess(const Caller &c, bool tokenRequired, Metrics *metrics)
@@ -111,11 +128,11 @@ std::optional<QHttpServerResponse> jsonBody(const QHttpServerRequest &req, qint6
 }
 
 // The preamble of every admin call with a JSON body: role check, then body checks.
-std::optional<QHttpServerResponse> adminJson(const QHttpServerRequest &req, const QByteArray &secret,
+std::optional<QHttpServerResponse> adminJson(const QHttpServerRequest &req, const QByteArray &secret, RateLimiter *limiter,
                                              Metrics *metrics, qint64 maxBody, Caller *caller, QJsonObject *body)
 {
     *caller = callerOf(req, secret);
-    if (auto denied = requireRole(*caller, Role::Admin, metrics))
+    if (auto denied = requireAdmin(req, *caller, limiter, metrics))
         return denied;
     return jsonBody(req, maxBody, body);
 }
@@ -133,12 +150,14 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
     const QByteArray secret = engine->hub()->secret();
     Metrics *metrics = engine->metrics();
     const qint64 maxBody = engine->config().maxBodyBytes;
+    const EngineConfig &cfg = engine->config();
+    const auto admin = std::make_shared<RateLimiter>(cfg.adminRate, cfg.adminBurst, cfg.rateLimitExempt);
 
     http->route(QStringLiteral("/api/broadcasts"), Method::Post,
                 [=](const QHttpServerRequest &req) -> QHttpServerResponse {
         Caller caller;
         QJsonObject body;
-        if (auto refused = adminJson(req, secret, metrics, maxBody, &caller, &body))
+        if (auto refused = adminJson(req, secret, admin.get(), metrics, maxBody, &caller, &body))
             return std::move(*refused);
         BannerService::Input in;
         QString message;
@@ -158,7 +177,7 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
 
     http->route(QStringLiteral("/api/broadcasts"), Method::Get,
                 [=](const QHttpServerRequest &req) -> QHttpServerResponse {
-        if (auto denied = requireRole(callerOf(req, secret), Role::Admin, metrics))
+        if (auto denied = requireAdmin(req, callerOf(req, secret), admin.get(), metrics))
             return std::move(*denied);
         const QString limitText = req.query().queryItemValue(QStringLiteral("limit"));
         bool ok = true;
@@ -178,7 +197,7 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
     http->route(QStringLiteral("/api/broadcasts/clear"), Method::Post,
                 [=](const QHttpServerRequest &req) -> QHttpServerResponse {
         const Caller caller = callerOf(req, secret);
-        if (auto denied = requireRole(caller, Role::Admin, metrics))
+        if (auto denied = requireAdmin(req, caller, admin.get(), metrics))
             return std::move(*denied);
         bool cleared = false;
         QString err;
@@ -247,7 +266,7 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
 
     http->route(QStringLiteral("/api/broadcasts/stats"), Method::Get,
                 [=](const QHttpServerRequest &req) -> QHttpServerResponse {
-        if (auto denied = requireRole(callerOf(req, secret), Role::Admin, metrics))
+        if (auto denied = requireAdmin(req, callerOf(req, secret), admin.get(), metrics))
             return std::move(*denied);
         QString err;
         const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -289,7 +308,7 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
 
     http->route(QStringLiteral("/api/streams/<arg>/listeners"), Method::Get,
                 [=](const QString &stream, const QHttpServerRequest &req) -> QHttpServerResponse {
-        if (auto denied = requireRole(callerOf(req, secret), Role::Admin, metrics))
+        if (auto denied = requireAdmin(req, callerOf(req, secret), admin.get(), metrics))
             return std::move(*denied);
         if (!isValidStreamId(stream))
             return error(Status::BadRequest, QStringLiteral("invalid_stream_id"), streamIdError(stream));
@@ -308,7 +327,7 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
     http->route(QStringLiteral("/api/connections/<arg>/kick"), Method::Post,
                 [=](const QString &id, const QHttpServerRequest &req) -> QHttpServerResponse {
         const Caller caller = callerOf(req, secret);
-        if (auto denied = requireRole(caller, Role::Admin, metrics))
+        if (auto denied = requireAdmin(req, caller, admin.get(), metrics))
             return std::move(*denied);
         QString reason = QStringLiteral("removed by the operator");
         QString replica;
@@ -369,7 +388,7 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
                 [=](const QHttpServerRequest &req) -> QHttpServerResponse {
         Caller caller;
         QJsonObject body;
-        if (auto refused = adminJson(req, secret, metrics, maxBody, &caller, &body))
+        if (auto refused = adminJson(req, secret, admin.get(), metrics, maxBody, &caller, &body))
             return std::move(*refused);
         const QJsonValue topic = body.value(QLatin1String("topic"));
         const QString topicErr = topic.isString() ? topicError(topic.toString()) : QStringLiteral("\"topic\" must be a string");

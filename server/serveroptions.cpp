@@ -1,5 +1,7 @@
 #include "serveroptions.h"
 
+#include "ratelimit.h"
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QRegularExpression>
@@ -41,12 +43,19 @@ const IntOption kIntOptions[] = {
     {"presence-interval", "How often a replica publishes its counts to the cluster, ms (expire after 3x).", &EngineConfig::presenceIntervalMs, 50},
     {"speaker-lease", "Cluster-wide speaker lease in Redis, ms (renewed every third of it).", &EngineConfig::speakerLeaseMs, 300},
     {"redis-max-pending", "Redis commands awaiting a reply before further publishes are dropped (counted).", &EngineConfig::redisMaxPending, 1},
+    {"request-timeout", "Time allowed for a request body after its first byte, ms.", &EngineConfig::requestTimeoutMs, 10},
+    {"http-idle-timeout", "Close a keep-alive HTTP connection idle for this long, ms.", &EngineConfig::httpIdleTimeoutMs, 100},
+    {"connect-rate", "New connections per second per client address (0 = no limit).", &EngineConfig::connectRate, 0},
+    {"connect-burst", "Connections a client address may open at once before --connect-rate applies.", &EngineConfig::connectBurst, 1},
+    {"admin-rate", "Admin REST calls per second per client address (0 = no limit).", &EngineConfig::adminRate, 0},
+    {"admin-burst", "Admin REST calls a client address may make at once before --admin-rate applies.", &EngineConfig::adminBurst, 1},
     {"redis-retry-max", "Longest wait between Redis reconnect attempts, ms (backoff from 100 ms).", &EngineConfig::redisRetryMaxMs, 100},
 };
 const BytesOption kBytesOptions[] = {
     {"max-frame-bytes", "Largest binary frame a speaker may send.", &EngineConfig::maxFrameBytes, 16},
     {"max-json-bytes", "Largest JSON control message.", &EngineConfig::maxJsonBytes, 16},
     {"slow-soft-bytes", "Unsent backlog past which a listener skips audio frames.", &EngineConfig::slowSoftBytes, 0},
+    {"max-header-bytes", "Largest HTTP request head (431 above).", &EngineConfig::maxHeaderBytes, 256},
     {"slow-hard-bytes", "Unsent backlog past which a listener is closed at once.", &EngineConfig::slowHardBytes, 1},
 };
 
@@ -90,10 +99,17 @@ void addEngineOptions(QCommandLineParser &parser)
         QStringLiteral("dir"), QStringLiteral("none"));
     add("database", QStringLiteral("Shared store: postgresql://user:password@host:port/dbname (default: SQLite in the data directory)."),
         QStringLiteral("url"), QStringLiteral("sqlite"));
-    add("redis", QStringLiteral("Join the replicas of this cluster through Redis: redis://host:port[/db]."),
+    add("redis", QStringLiteral("Join the replicas of this cluster through Redis: redis://[[user]:password@]host:port[/db]."),
         QStringLiteral("url"), QStringLiteral("none (single replica)"));
     add("replica-id", QStringLiteral("This replica's name in the cluster (letters, digits, . _ -)."),
         QStringLiteral("name"), QStringLiteral("host-port-random"));
+    add("allowed-origins", QStringLiteral("Web origins (scheme://host:port, comma-separated, * = any) whose pages may open WebSockets, besides the server's own."),
+        QStringLiteral("origins"), QStringLiteral("the server's own"));
+    add("rate-limit-exempt", QStringLiteral("Addresses/subnets never rate limited (comma-separated, or none)."),
+        QStringLiteral("subnets"), QStringLiteral("127.0.0.0/8,::1"));
+    add("tls-cert", QStringLiteral("PEM certificate (chain): serve HTTPS and WSS on the port (with --tls-key)."),
+        QStringLiteral("file"), QStringLiteral("none (plain HTTP)"));
+    add("tls-key", QStringLiteral("PEM private key of --tls-cert."), QStringLiteral("file"), QStringLiteral("none"));
     parser.addOption(QCommandLineOption(QStringLiteral("open-speakers"),
                                         QStringLiteral("Let anyone speak without a token (benchmarks, closed networks). [env ONAIR_OPEN_SPEAKERS=1]")));
     parser.addOption(QCommandLineOption(QStringLiteral("require-listener-token"),
@@ -184,6 +200,26 @@ QString applyEngineOptions(const QCommandLineParser &parser, EngineConfig *confi
             return QStringLiteral("--replica-id: '%1' must be 1-64 letters, digits, '.', '_' or '-'").arg(v);
         config->replicaId = v;
     }
+    if (const QString v = valueOf(parser, "allowed-origins"); !v.isEmpty()) {
+        config->allowedOrigins.clear();
+        for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
+            const QString o = part.trimmed();
+            const QUrl u(o);
+            if (o != QLatin1String("*") && (!u.isValid() || u.host().isEmpty() || !u.path().isEmpty()
+                                            || (u.scheme() != QLatin1String("http") && u.scheme() != QLatin1String("https"))))
+                return QStringLiteral("--allowed-origins: '%1' is not an origin like https://example.org:8443").arg(o);
+            config->allowedOrigins.append(o);
+        }
+    }
+    if (const QString v = valueOf(parser, "rate-limit-exempt"); !v.isEmpty()) {
+        QString why;
+        if (!parseSubnets(v, &config->rateLimitExempt, &why))
+            return QStringLiteral("--rate-limit-exempt: ") + why;
+    }
+    config->tlsCertPath = valueOf(parser, "tls-cert");
+    config->tlsKeyPath = valueOf(parser, "tls-key");
+    if (config->tlsCertPath.isEmpty() != config->tlsKeyPath.isEmpty())
+        return QStringLiteral("--tls-cert and --tls-key go together");
     config->watchDirs = parser.values(QStringLiteral("watch"));
     if (config->watchDirs.isEmpty() && qEnvironmentVariableIsSet("ONAIR_WATCH"))
         config->watchDirs = qEnvironmentVariable("ONAIR_WATCH").split(u':', Qt::SkipEmptyParts);

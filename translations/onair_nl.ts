@@ -13,6 +13,12 @@
         <translation>De uitzendserver kon niet starten:
 %1</translation>
     </message>
+    <message>
+        <source>No certificate for secure connections:
+%1</source>
+        <translation>Geen certificaat voor beveiligde verbindingen:
+%1</translation>
+    </message>
 </context>
 <context>
     <name>onair::AudioFrameSource</name>
@@ -360,6 +366,12 @@
         <source>Redis unreachable (%1): serving this machine&apos;s listeners only; reconnecting</source>
         <translation>Redis onbereikbaar (%1): alleen de luisteraars van deze machine worden bediend; opnieuw verbinden</translation>
     </message>
+    <message>
+        <source>Secure (HTTPS). Certificate SHA-256 fingerprint:
+%1</source>
+        <translation>Beveiligd (HTTPS). SHA-256-vingerafdruk van het certificaat:
+%1</translation>
+    </message>
 </context>
 <context>
     <name>onair::MicSource</name>
@@ -476,6 +488,46 @@
     <message>
         <source>Frame length</source>
         <translation>Framelengte</translation>
+    </message>
+    <message>
+        <source>Secure connections (HTTPS) with a certificate made for this computer</source>
+        <translation>Beveiligde verbindingen (HTTPS) met een certificaat dat voor deze computer is gemaakt</translation>
+    </message>
+    <message>
+        <source>Browsers on other machines need HTTPS for the microphone and the Opus decoder. They warn once about a self-signed certificate: compare its fingerprint with the one shown here.</source>
+        <translation>Browsers op andere computers hebben HTTPS nodig voor de microfoon en de Opus-decoder. Ze waarschuwen één keer voor een zelfondertekend certificaat: vergelijk de vingerafdruk met die hier.</translation>
+    </message>
+    <message>
+        <source>Make a new certificate</source>
+        <translation>Nieuw certificaat maken</translation>
+    </message>
+    <message>
+        <source>For example after this computer got a new address on the network.</source>
+        <translation>Bijvoorbeeld nadat deze computer een nieuw adres op het netwerk heeft gekregen.</translation>
+    </message>
+    <message>
+        <source>Not in use now.</source>
+        <translation>Nu niet in gebruik.</translation>
+    </message>
+    <message>
+        <source>In use, SHA-256 fingerprint:
+%1</source>
+        <translation>In gebruik, SHA-256-vingerafdruk:
+%1</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>Certificaat</translation>
+    </message>
+    <message>
+        <source>No certificate could be made: %1</source>
+        <translation>Er kon geen certificaat worden gemaakt: %1</translation>
+    </message>
+    <message>
+        <source>New certificate (used at the next start), SHA-256 fingerprint:
+%1</source>
+        <translation>Nieuw certificaat (gebruikt bij de volgende start), SHA-256-vingerafdruk:
+%1</translation>
     </message>
 </context>
 <context>

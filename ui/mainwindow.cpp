@@ -364,11 +364,25 @@ QWidget *MainWindow::buildShare()
     m_qr->setAccessibleName(tr("QR code of the listener link"));
     m_shareUrl = new QLineEdit;
     m_shareUrl->setReadOnly(true);
+    m_shareUrl->setObjectName(QStringLiteral("shareUrl"));
     auto *copy = new QPushButton(tr("Copy link"));
     auto *col = new QVBoxLayout;
     col->addWidget(new QLabel(tr("Listeners scan the code or open the link:")));
     col->addWidget(m_shareUrl);
     col->addWidget(copy);
+    const QString fingerprint = m_host->engine()->tlsFingerprint();
+    if (!fingerprint.isEmpty()) {
+        // Listeners' browsers warn once about the self-signed certificate; this is what they
+        // compare (the browser shows the same SHA-256 in the certificate viewer).
+        auto *fp = new QLabel(tr("Secure (HTTPS). Certificate SHA-256 fingerprint:\n%1").arg(fingerprint));
+        fp->setObjectName(QStringLiteral("tlsFingerprint"));
+        fp->setWordWrap(true);
+        fp->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        QFont small = fp->font();
+        small.setPointSizeF(small.pointSizeF() * 0.85);
+        fp->setFont(small);
+        col->addWidget(fp);
+    }
     col->addStretch();
     l->addWidget(m_qr);
     l->addLayout(col, 1);
@@ -458,7 +472,7 @@ QStringList MainWindow::listenerUrls(const QString &stream) const
     if (addresses.isEmpty())
         addresses.append(QHostAddress(base.host()));
     for (const QHostAddress &a : std::as_const(addresses))
-        out.append(QStringLiteral("http://%1:%2/listen/%3").arg(a.toString()).arg(base.port()).arg(stream));
+        out.append(QStringLiteral("%1://%2:%3/listen/%4").arg(base.scheme(), a.toString()).arg(base.port()).arg(stream));
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include "enginehost.h"
 #include "speakcontroller.h"
 #include "streamid.h"
+#include "tls.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -12,6 +13,10 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
+#include <QMessageBox>
+#include <QSslCertificate>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -34,6 +39,30 @@ void SettingsDialog::loadInto(EngineConfig *config)
     config->maxConnections = s.value(QStringLiteral("server/maxConnections"), config->maxConnections).toInt();
 }
 
+QString SettingsDialog::tlsDir(const EngineConfig &config)
+{
+    return QDir(config.dataDir).filePath(QStringLiteral("tls"));
+}
+
+bool SettingsDialog::prepareTls(EngineConfig *config, QString *error, bool renew)
+{
+    if (!config->tlsCertPath.isEmpty() || !QSettings().value(QStringLiteral("server/tls"), false).toBool())
+        return true;
+    const QDir dir(tlsDir(*config));
+    const QString cert = dir.filePath(QStringLiteral("onair-cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("onair-key.pem"));
+    bool fresh = !renew && QFile::exists(key);
+    if (fresh) {
+        const QList<QSslCertificate> c = QSslCertificate::fromPath(cert);
+        fresh = !c.isEmpty() && c.first().expiryDate() > QDateTime::currentDateTimeUtc().addDays(30);
+    }
+    if (!fresh && !makeSelfSignedCertificate(cert, key, {}, 397, error))
+        return false;
+    config->tlsCertPath = cert;
+    config->tlsKeyPath = key;
+    return true;
+}
+
 SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(parent), m_host(host)
 {
     setWindowTitle(tr("Settings"));
@@ -44,6 +73,12 @@ SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(pare
     m_port->setValue(c.port);
     m_network = new QCheckBox(tr("Listen on the network (phones and other computers can join)"));
     m_network->setChecked(c.bindAddress != QHostAddress::LocalHost);
+    m_tls = new QCheckBox(tr("Secure connections (HTTPS) with a certificate made for this computer"));
+    m_tls->setChecked(QSettings().value(QStringLiteral("server/tls"), false).toBool());
+    m_tls->setToolTip(tr("Browsers on other machines need HTTPS for the microphone and the Opus decoder. "
+                         "They warn once about a self-signed certificate: compare its fingerprint with the one shown here."));
+    auto *renew = new QPushButton(tr("Make a new certificate"));
+    renew->setToolTip(tr("For example after this computer got a new address on the network."));
     m_maxListeners = new QSpinBox;
     m_maxListeners->setRange(1, 19000);
     m_maxListeners->setValue(c.maxListenersPerStream);
@@ -55,6 +90,29 @@ SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(pare
     auto *f = new QFormLayout(server);
     f->addRow(tr("Port"), m_port);
     f->addRow(QString(), m_network);
+    f->addRow(QString(), m_tls);
+    const QString fingerprint = host->engine()->tlsFingerprint();
+    auto *certInfo = new QLabel(fingerprint.isEmpty() ? tr("Not in use now.")
+                                                      : tr("In use, SHA-256 fingerprint:\n%1").arg(fingerprint));
+    certInfo->setObjectName(QStringLiteral("certificateInfo"));
+    certInfo->setWordWrap(true);
+    certInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    f->addRow(tr("Certificate"), certInfo);
+    f->addRow(QString(), renew);
+    connect(renew, &QPushButton::clicked, this, [this, certInfo] {
+        EngineConfig cfg = m_host->engine()->config();
+        cfg.tlsCertPath.clear();
+        QString err;
+        QSettings().setValue(QStringLiteral("server/tls"), true);
+        m_tls->setChecked(true);
+        if (!prepareTls(&cfg, &err, true)) {
+            QMessageBox::warning(this, tr("Certificate"), tr("No certificate could be made: %1").arg(err));
+            return;
+        }
+        const QList<QSslCertificate> made = QSslCertificate::fromPath(cfg.tlsCertPath);
+        certInfo->setText(tr("New certificate (used at the next start), SHA-256 fingerprint:\n%1")
+                              .arg(made.isEmpty() ? QString() : certificateFingerprint(made.first())));
+    });
     f->addRow(tr("Listeners per stream"), m_maxListeners);
     f->addRow(tr("Connections in total"), m_maxConnections);
 
@@ -127,6 +185,7 @@ void SettingsDialog::save()
     QSettings s;
     s.setValue(QStringLiteral("server/port"), m_port->value());
     s.setValue(QStringLiteral("server/network"), m_network->isChecked());
+    s.setValue(QStringLiteral("server/tls"), m_tls->isChecked());
     s.setValue(QStringLiteral("server/maxListeners"), m_maxListeners->value());
     s.setValue(QStringLiteral("server/maxConnections"), m_maxConnections->value());
     AudioEncoding enc;

@@ -21,6 +21,11 @@ public:
     SettingsDialog(EngineHost *host, QWidget *parent = nullptr);
     // Defaults for the engine from QSettings; command-line flags still win.
     static void loadInto(EngineConfig *config);
+    // With "secure connections" on and no --tls-cert given: points the config at this
+    // computer's self-signed certificate in <dataDir>/tls, making one when it is missing,
+    // expires within 30 days, or `renew`. False with *error when OpenSSL fails.
+    static bool prepareTls(EngineConfig *config, QString *error, bool renew = false);
+    static QString tlsDir(const EngineConfig &config);
 
 private:
     void save();
@@ -29,6 +34,7 @@ private:
     EngineHost *m_host;
     QSpinBox *m_port = nullptr;
     QCheckBox *m_network = nullptr;
+    QCheckBox *m_tls = nullptr;
     QSpinBox *m_maxListeners = nullptr;
     QSpinBox *m_maxConnections = nullptr;
     QComboBox *m_codec = nullptr;

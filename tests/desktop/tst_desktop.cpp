@@ -14,6 +14,7 @@
 #include "settingsdialog.h"
 #include "streamsmodel.h"
 #include "testsupport.h"
+#include "tls.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -26,6 +27,9 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QSettings>
+#include <QSslCertificate>
+#include <QSslSocket>
 #include <QPushButton>
 #include <QTableView>
 #include <QTest>
@@ -50,6 +54,7 @@ private Q_SLOTS:
     void settingsMintSpeakerToken();
     void settingsSaveAudioEncoding();
     void clusterDotAmberWhileRedisIsDown();
+    void secureConnectionsWithOwnCertificate();
 
 private:
     void startWindow(const EngineConfig &c);
@@ -368,6 +373,50 @@ void TestDesktop::clusterDotAmberWhileRedisIsDown()
     cleanup();
     redis.kill();
     redis.waitForFinished(5000);
+}
+
+void TestDesktop::secureConnectionsWithOwnCertificate()
+{
+    // "Secure connections" in Settings: the app makes a certificate for this computer, serves
+    // HTTPS/WSS with it, shares https:// links and shows the fingerprint listeners compare.
+    cleanup();
+    QSettings().setValue(QStringLiteral("server/tls"), true);
+    EngineConfig c = testConfig();
+    c.dataDir = m_dir->filePath(QStringLiteral("data-tls"));
+    QString error;
+    QVERIFY2(SettingsDialog::prepareTls(&c, &error), qPrintable(error));
+    QVERIFY(QFile::exists(c.tlsCertPath) && QFile::exists(c.tlsKeyPath));
+    const QString made = c.tlsCertPath;
+    const QByteArray firstPem = QSslCertificate::fromPath(made).first().toPem();
+    EngineConfig again = testConfig();
+    again.dataDir = c.dataDir;
+    QVERIFY(SettingsDialog::prepareTls(&again, &error));
+    QCOMPARE(QSslCertificate::fromPath(again.tlsCertPath).first().toPem(), firstPem); // kept, not remade
+    startWindow(c);
+    QVERIFY(m_host->engine()->secure());
+    const QString fingerprint = certificateFingerprint(QSslCertificate::fromPath(made).first());
+    auto *label = m_window->findChild<QLabel *>(QStringLiteral("tlsFingerprint"));
+    QVERIFY(label);
+    QVERIFY2(label->text().contains(fingerprint), qPrintable(label->text()));
+    auto *share = m_window->findChild<QLineEdit *>(QStringLiteral("shareUrl"));
+    QTRY_VERIFY(share && share->text().startsWith(QLatin1String("https://")));
+    // A verifying TLS client that trusts this certificate gets the page.
+    QSslSocket s;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates(QSslCertificate::fromPath(made));
+    s.setSslConfiguration(tls);
+    s.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_host->engine()->port());
+    QTRY_VERIFY_WITH_TIMEOUT(s.isEncrypted(), 5000);
+    s.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    QByteArray got;
+    QTRY_VERIFY_WITH_TIMEOUT((got += s.readAll()).contains("\"tls\":true"), 5000);
+    // "Make a new certificate" path: a renewal gives a different key and fingerprint.
+    EngineConfig renewed = testConfig();
+    renewed.dataDir = c.dataDir;
+    QVERIFY(SettingsDialog::prepareTls(&renewed, &error, true));
+    QVERIFY(certificateFingerprint(QSslCertificate::fromPath(renewed.tlsCertPath).first()) != fingerprint);
+    cleanup();
+    QSettings().remove(QStringLiteral("server/tls"));
 }
 
 QTEST_MAIN(TestDesktop)

@@ -230,6 +230,54 @@ await check('the server goes away and comes back: the page reconnects by itself'
   console.log(`  back live ${Date.now() - t0} ms after the restart; reconnect attempts ${after.reconnects}`);
 });
 
+if (args['tls-base']) {
+  await check('over HTTPS/WSS (self-signed): a browser speaker and a listener', async () => {
+    const tlsBase = args['tls-base'];
+    const secure = await browser.newContext({ ignoreHTTPSErrors: true });
+    const speak = await secure.newPage();
+    await speak.goto(`${tlsBase}/speak/secure?token=${encodeURIComponent(args['tls-speaker'])}`);
+    assert(await speak.evaluate(() => window.isSecureContext && location.protocol === 'https:'), 'secure context');
+    await speak.locator('#go').click();
+    await waitFor(speak, () => window.onair.stats.state === 'onair', null, 10000);
+    const hear = await secure.newPage();
+    await hear.goto(`${tlsBase}/listen/secure`);
+    await waitFor(hear, () => window.onair.stats.framesDecoded > 50);
+    await speak.locator('#go').click();
+    await secure.close();
+  });
+}
+
+await check('cross-site WebSocket hijacking: a page of another origin cannot open a stream', async () => {
+  // A malicious site (served by the test under http://evil.localhost:8081, no CSP of ours)
+  // opens a WebSocket to OnAir in the visitor's browser; Chromium's own Local Network Access
+  // check is switched off here so that OnAir's Origin check is what is tested.
+  const b2 = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+    args: [...flags, '--disable-features=LocalNetworkAccessChecks'] });
+  const ctx = await b2.newContext();
+  await ctx.route('http://evil.localhost:8081/**', (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>a page elsewhere</title>' }));
+  const tryOpen = (page, url) => page.evaluate((u) => new Promise((resolve) => {
+    const ws = new WebSocket(u);
+    ws.onopen = () => { ws.close(); resolve('open'); };
+    ws.onerror = () => resolve('refused');
+  }), url);
+  const counted = async () => Number((await (await fetch(`${base}/metrics`)).text())
+    .match(/onair_refusals_total\{reason="origin_not_allowed"\} (\d+)/)[1]);
+  const before = await counted();
+  const evil = await ctx.newPage();
+  await evil.goto('http://evil.localhost:8081/');
+  const foreign = await tryOpen(evil, `${base.replace('http:', 'ws:')}/ws/listen/tone`);
+  const own = await ctx.newPage();
+  await own.goto(`${base}/`);
+  const same = await tryOpen(own, `${base.replace('http:', 'ws:')}/ws/listen/tone`);
+  const after = await counted();
+  console.log(`  from http://evil.localhost:8081 → ${foreign}; from ${base} → ${same}; origin refusals ${before} → ${after}`);
+  await b2.close();
+  assert(foreign === 'refused', 'a foreign origin must not open the stream');
+  assert(same === 'open', 'the own origin opens');
+  assert(after === before + 1, 'refused by the Origin check, once');
+});
+
 await check('no script errors in the page', async () => {
   const relevant = consoleErrors.filter((e) => !/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/.test(e));
   assert(relevant.length === 0, relevant.join('\n'));

@@ -66,8 +66,18 @@ start_desktop
 admin="$("$server" token --role admin --data-dir "$work/data")"
 speaker="$("$server" token --role speaker --stream guest --data-dir "$work/data")"
 
+# A second, headless server on HTTPS/WSS with a certificate it made itself.
+tlsport="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+"$server" cert --out "$work/tls" >/dev/null
+"$server" --port "$tlsport" --data-dir "$work/tlsdata" --tls-cert "$work/tls/onair-cert.pem" \
+  --tls-key "$work/tls/onair-key.pem" >"$work/tls.log" 2>&1 &
+pids+=("$!")
+for _ in $(seq 1 100); do grep -q "OnAir listening on" "$work/tls.log" && break; sleep 0.1; done
+tlsspeaker="$("$server" token --role speaker --stream secure --data-dir "$work/tlsdata")"
+
 run_e2e() {
   node "$here/e2e.mjs" --base "http://127.0.0.1:$port" --admin "$admin" --speaker "$speaker" \
+    --tls-base "https://127.0.0.1:$tlsport" --tls-speaker "$tlsspeaker" \
     --ctl "$work/ctl.sh" --shots "${ONAIR_WEB_SHOTS:-$work}" "$@"
 }
 set +e
