@@ -851,6 +851,15 @@ void Engine::setupRoutes()
             m_upgradeAnswered = false;
             return;
         }
+        const QString path = req.url().path();
+        if (path.startsWith(QLatin1String("/listen/")) || path.startsWith(QLatin1String("/speak/"))) {
+            // e.g. /listen/..%2F..%2Fetc: decoded, the id holds a '/', so no page route matched
+            writeJson(responder,
+                      errorBody(QStringLiteral("invalid_stream_id"),
+                                streamIdError(path.mid(path.indexOf(u'/', 1) + 1).left(200))),
+                      Status::BadRequest);
+            return;
+        }
         writeJson(responder,
                   errorBody(QStringLiteral("not_found"),
                             QStringLiteral("no such endpoint: %1").arg(req.url().path().left(200))),
