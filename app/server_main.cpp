@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QSslCertificate>
 #include <QStandardPaths>
+#include <QTcpSocket>
 
 #include <cstdio>
 
@@ -150,6 +151,19 @@ int main(int argc, char *argv[])
 
     onair::UnixSignals unixSignals;
     QObject::connect(&unixSignals, &onair::UnixSignals::terminationRequested, &engine, &onair::Engine::shutdown);
-    QObject::connect(&engine, &onair::Engine::stopped, &app, [] { QCoreApplication::exit(0); });
+    QObject::connect(&engine, &onair::Engine::stopped, &app, [&engine] {
+        // Answers to REST calls handled during the drain may still sit in their sockets'
+        // buffers; destroying the sockets would drop them (a banner stored, its 201 never
+        // sent). Hand them to the kernel first, which delivers them after the exit.
+        const QList<QTcpSocket *> sockets = engine.findChildren<QTcpSocket *>();
+        for (QTcpSocket *s : sockets) {
+            if (s->state() == QAbstractSocket::ConnectedState && s->bytesToWrite() > 0) {
+                s->flush();
+                if (s->bytesToWrite() > 0)
+                    s->waitForBytesWritten(200);
+            }
+        }
+        QCoreApplication::exit(0);
+    });
     return app.exec();
 }

@@ -174,12 +174,15 @@ QJsonObject BannerService::clearedMessage()
             {QStringLiteral("message"), QStringLiteral("Active broadcast has been cleared")}};
 }
 
-void BannerService::acknowledgeLater(const QString &bannerId, const QString &identity)
+void BannerService::acknowledgeLater(const QString &bannerId, const QString &identity, std::function<void(AckResult)> done)
 {
-    QMetaObject::invokeMethod(this, [this, bannerId, identity] {
+    QMetaObject::invokeMethod(this, [this, bannerId, identity, done = std::move(done)] {
         QString error;
-        if (acknowledge(bannerId, identity, &error) == AckResult::Failed)
+        const AckResult r = acknowledge(bannerId, identity, &error);
+        if (r == AckResult::Failed)
             qCWarning(lcHub).noquote() << "acknowledgement of" << bannerId << "not stored:" << error;
+        if (done)
+            done(r);
     });
 }
 

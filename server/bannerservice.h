@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QSet>
 
+#include <functional>
 #include <optional>
 
 namespace onair {
@@ -49,8 +50,10 @@ public:
     std::optional<Banner> activeFor(const QString &identity) const;
     std::optional<Banner> active() const;
     int acknowledgedCount() const;
-    // Thread-safe: an acknowledgement received over WebSocket, recorded on the engine thread.
-    void acknowledgeLater(const QString &bannerId, const QString &identity);
+    // Thread-safe: an acknowledgement received over WebSocket, stored on the engine thread;
+    // `done` runs there once the store has answered (after the commit when Acknowledged), so
+    // the client is told only what is durable.
+    void acknowledgeLater(const QString &bannerId, const QString &identity, std::function<void(AckResult)> done);
 
     // Cluster: a banner event from another replica (new / cleared / ack), on this thread.
     void applyRemote(const QJsonObject &event);

@@ -572,9 +572,33 @@ void FanoutWorker::onText(Connection *c, const QString &text)
             sendError(c, QStringLiteral("unknown_broadcast"), QStringLiteral("no active broadcast with that id"));
             return;
         }
-        banners->acknowledgeLater(id, c->identity);
-        sendJson(c, {{QStringLiteral("type"), QStringLiteral("broadcast_acknowledged")},
-                     {QStringLiteral("broadcast_id"), id}});
+        // The reply waits for the store (engine thread): "broadcast_acknowledged" promises
+        // the banner stays dismissed after a restart, so it must follow the commit.
+        QPointer<FanoutWorker> self(this);
+        QPointer<QWebSocket> guard(c->ws);
+        const quint64 cid = c->id;
+        banners->acknowledgeLater(id, c->identity, [self, guard, cid, id](BannerService::AckResult r) {
+            if (!self) // workers are deleted on the engine thread, where this runs
+                return;
+            QMetaObject::invokeMethod(self.data(), [self, guard, cid, id, r] {
+                Connection *conn = guard ? self->m_byWs.value(guard.data()) : nullptr;
+                if (!conn || conn->id != cid || conn->closing)
+                    return;
+                switch (r) {
+                case BannerService::AckResult::Acknowledged:
+                    self->sendJson(conn, {{QStringLiteral("type"), QStringLiteral("broadcast_acknowledged")},
+                                          {QStringLiteral("broadcast_id"), id}});
+                    break;
+                case BannerService::AckResult::NotFound:
+                    self->sendError(conn, QStringLiteral("unknown_broadcast"), QStringLiteral("no broadcast with that id"));
+                    break;
+                case BannerService::AckResult::Failed:
+                    self->sendError(conn, QStringLiteral("store_unavailable"),
+                                    QStringLiteral("the acknowledgement could not be stored; try again"));
+                    break;
+                }
+            });
+        });
         return;
     }
     if (m.type == QLatin1String("subscribe") || m.type == QLatin1String("unsubscribe")) {

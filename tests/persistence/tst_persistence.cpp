@@ -37,7 +37,7 @@ void TestPersistence::survivesKill9()
         QCOMPARE(created.status, 201);
         id = created.json().value(QLatin1String("id")).toString();
         QCOMPARE(httpSend(port, "POST", QStringLiteral("/api/broadcasts/%1/ack").arg(id), {}, "X-Client-Id: erin\r\n").status, 200);
-        WsClient frank; // acknowledged over WebSocket: recorded asynchronously, so wait for it
+        WsClient frank; // acknowledged over WebSocket: the reply follows the commit
         QVERIFY(frank.openAndWaitConnected(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/listen/main?client_id=frank").arg(port))));
         QVERIFY(frank.waitJsonType(QStringLiteral("active_broadcast")));
         frank.socket.sendTextMessage(QStringLiteral(R"({"type":"acknowledge_broadcast","broadcast_id":"%1"})").arg(id));
