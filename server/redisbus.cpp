@@ -29,9 +29,16 @@ const QByteArray kBanners = QByteArrayLiteral("onair:banners");
 const QByteArray kControl = QByteArrayLiteral("onair:control");
 const QByteArray kPresence = QByteArrayLiteral("onair:presence");
 
-// Claims or re-asserts a lease: returns the holder after the call (ours when granted).
+// Claims or re-asserts a lease: returns the holder after the call (ours when granted). A lease
+// held by a replica whose presence key has expired (it died or lost Redis for 3 presence
+// intervals) is taken over at once instead of waiting out --speaker-lease. Replica ids
+// contain no '/', so the holder's replica is what precedes the last '/'.
 const QByteArray kLeaseScript = QByteArrayLiteral(
     "local v = redis.call('GET', KEYS[1]) "
+    "if v and v ~= ARGV[1] then "
+    "  local holder = string.match(v, '^(.*)/[^/]*$') "
+    "  if holder and holder ~= ARGV[3] and redis.call('EXISTS', 'onair:presence:' .. holder) == 0 then v = nil end "
+    "end "
     "if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return ARGV[1] end "
     "if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
     "return v");
@@ -255,8 +262,8 @@ void RedisBus::onConnectedQueued(Conn *c, quint64 generation, bool ok, const QSt
     m_connected.store(true, std::memory_order_release);
     qCInfo(lcEngine).noquote() << "redis: connected to" << m_status.url << "as replica" << m_options.replicaId;
     subscribeAll();
+    publishPresence(); // first: our presence key vouches for the leases we re-assert next
     renewLeases();
-    publishPresence();
     Q_EMIT connectedChanged(true);
 }
 
@@ -702,7 +709,7 @@ void RedisBus::acquireLease(const QString &stream, quint64 connection, LeaseDone
                 m_leases.remove(stream);
             done(LeaseResult::Taken, QString::fromUtf8(holder).section(u'/', 0, 0));
         }, {QByteArrayLiteral("EVAL"), kLeaseScript, QByteArrayLiteral("1"), QByteArrayLiteral("onair:lease:") + stream.toUtf8(),
-            mine, QByteArray::number(m_options.leaseMs)});
+            mine, QByteArray::number(m_options.leaseMs), m_options.replicaId.toUtf8()});
     });
 }
 
@@ -738,7 +745,7 @@ void RedisBus::renewLeases()
                 Q_EMIT leaseLost(stream, connection, who);
             }
         }, {QByteArrayLiteral("EVAL"), kLeaseScript, QByteArrayLiteral("1"), QByteArrayLiteral("onair:lease:") + stream.toUtf8(),
-            mine, QByteArray::number(m_options.leaseMs)});
+            mine, QByteArray::number(m_options.leaseMs), m_options.replicaId.toUtf8()});
     }
 }
 

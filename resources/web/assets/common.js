@@ -33,10 +33,12 @@ export function wsUrl(path, params) {
   return u.toString();
 }
 
-// Exponential backoff with jitter: 0.5 s, 1 s, 2 s … capped at 10 s.
+// Exponential backoff with jitter: the first retry anywhere in 0–0.5 s (a replica that died:
+// back quickly, a crowd still spread out), then 1 s, 2 s … capped at 10 s.
 export class Backoff {
   constructor(base = 500, cap = 10000) { this.base = base; this.cap = cap; this.attempt = 0; }
   next() {
+    if (this.attempt === 0) { this.attempt++; return Math.round(Math.random() * this.base); }
     const d = Math.min(this.cap, this.base * 2 ** this.attempt++);
     return Math.round(d / 2 + Math.random() * d / 2);
   }

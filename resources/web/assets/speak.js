@@ -35,6 +35,7 @@ let lastMarkAt = 0;
 let retryTimer = 0;
 let currentFormat = null;
 const backoff = new Backoff();
+let wasOnAirAt = 0; // when an on-air connection was lost (0: not reconnecting)
 const clock = new ClockSync();
 
 function setState(state, text) {
@@ -169,6 +170,7 @@ async function connect() {
       stats.listeners = msg.listeners;
       $('listeners').textContent = String(msg.listeners);
     } else if (msg.type === 'format_accepted') {
+      wasOnAirAt = 0;
       setState('onair', `On air on “${streamId}”. Everyone on the listen page hears you.`);
     } else if (msg.type === 'pong') {
       clock.pong(msg);
@@ -179,7 +181,19 @@ async function connect() {
   ws.onclose = (ev) => {
     ws = null;
     if (!wantOnAir) { setState('off', 'Off air.'); return; }
-    if (ev.code === 4409) { fail('Someone else is already speaking on this stream.'); return; }
+    if (stats.state === 'onair') wasOnAirAt = Date.now();
+    if (ev.code === 4409) {
+      // Right after a lost connection the stream may still be held for us by a replica that
+      // died: the cluster hands it over within seconds, so keep trying for a while.
+      if (wasOnAirAt && Date.now() - wasOnAirAt < 20000) {
+        const delay = backoff.next();
+        setState('connecting', `The stream is still held by the server we lost. Retrying in ${Math.ceil(delay / 1000)} s…`);
+        retryTimer = setTimeout(connect, delay);
+        return;
+      }
+      fail('Someone else is already speaking on this stream.');
+      return;
+    }
     if (ev.code === 1008) { fail(`The server refused: ${ev.reason || 'not allowed'}. Check the token.`); return; }
     const delay = backoff.next();
     setState('connecting', `Connection lost. Reconnecting in ${Math.ceil(delay / 1000)} s…`);
@@ -190,6 +204,7 @@ $('form').addEventListener('submit', async (e) => {
   e.preventDefault();
   if (wantOnAir) {
     wantOnAir = false;
+    wasOnAirAt = 0;
     clearTimeout(retryTimer);
     if (ws) ws.close(1000, 'off air');
     stopAudio();
