@@ -285,8 +285,15 @@ void Acceptor::toHttp(QTcpSocket *socket)
     // Connected before QHttpServer's own readyRead handler, so every byte is vetted first.
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { guard(socket); });
     connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] {
-        if (auto it = m_http.find(socket); it != m_http.end())
-            it->lastActivityMs = monotonicMs();
+        const auto it = m_http.find(socket);
+        if (it == m_http.end())
+            return;
+        it->lastActivityMs = monotonicMs();
+        // QHttpServer 6.4 keeps the connection open after answering "Connection: close".
+        if (it->closeAfterAnswer && it->requestStartMs == 0 && socket->bytesToWrite() == 0) {
+            m_http.erase(it);
+            socket->disconnectFromHost();
+        }
     });
     connect(socket, &QTcpSocket::disconnected, this, [this, socket] { m_http.remove(socket); });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -351,6 +358,7 @@ void Acceptor::guard(QTcpSocket *socket)
             return;
         }
         ++g.requests;
+        g.closeAfterAnswer = v.close;
         pos += headLen - before;
         g.head.clear();
         g.bodyLeft = v.contentLength;

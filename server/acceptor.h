@@ -52,6 +52,7 @@ private:
         qint64 requestStartMs = 0; // 0 = between requests
         qint64 lastActivityMs = 0;
         int requests = 0;          // complete heads seen on this connection
+        bool closeAfterAnswer = false; // the last request said Connection: close
     };
 
     void classify(QTcpSocket *socket);

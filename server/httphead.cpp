@@ -70,6 +70,7 @@ HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
 
     HeadVerdict v;
     bool haveLength = false;
+    bool keepAlive = false;
     for (qsizetype i = 1; i < lines.size(); ++i) {
         QByteArray line = lines.at(i);
         if (!line.endsWith('\r')) {
@@ -113,8 +114,14 @@ HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
             v.origin = value;
         } else if (name == "host") {
             v.host = value;
+        } else if (name == "connection") {
+            const QByteArray tokens = value.toLower();
+            v.close = v.close || tokens.contains("close");
+            keepAlive = keepAlive || tokens.contains("keep-alive");
         }
     }
+    if (parts[2] == "HTTP/1.0" && !keepAlive)
+        v.close = true;
     if (v.contentLength > maxBody) {
         HeadVerdict tooBig = bad(413, "body_too_large", QStringLiteral("the body is over %1 bytes").arg(maxBody));
         return tooBig;

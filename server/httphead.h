@@ -19,6 +19,7 @@ struct HeadVerdict
     bool upgrade = false;    // Upgrade: websocket
     QByteArray origin;       // Origin header, if any
     QByteArray host;         // Host header
+    bool close = false;      // Connection: close (or HTTP/1.0 without keep-alive)
 };
 
 // Checks a complete request head (request line + headers, up to the blank line): syntax,
