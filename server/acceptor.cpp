@@ -47,15 +47,6 @@ Refusal refusalFor(int status)
     default: return Refusal::BadRequest;
     }
 }
-
-HeadVerdict bad(int status, const char *code, const QString &message)
-{
-    HeadVerdict v;
-    v.status = status;
-    v.code = code;
-    v.message = message;
-    return v;
-}
 } // namespace
 
 Acceptor::Acceptor(Hub *hub, std::optional<QSslConfiguration> tls, QObject *parent)
@@ -349,10 +340,10 @@ void Acceptor::guard(QTcpSocket *socket)
         }
         const qsizetype headLen = end + 4;
         HeadVerdict v = headLen > cfg.maxHeaderBytes
-            ? bad(431, "headers_too_large", QStringLiteral("the request head is over %1 bytes").arg(cfg.maxHeaderBytes))
+            ? refusedHead(431, "headers_too_large", QStringLiteral("the request head is over %1 bytes").arg(cfg.maxHeaderBytes))
             : checkRequestHead(g.head.left(headLen), cfg.maxBodyBytes);
         if (!v.status && v.upgrade && g.requests > 0)
-            v = bad(400, "bad_request", QStringLiteral("a WebSocket upgrade must be a connection's first request"));
+            v = refusedHead(400, "bad_request", QStringLiteral("a WebSocket upgrade must be a connection's first request"));
         if (v.status) {
             refuse(socket, v.status, v.code, v.message);
             return;

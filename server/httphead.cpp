@@ -20,7 +20,9 @@ bool isTokenChar(char c)
     }
 }
 
-HeadVerdict bad(int status, const char *code, const QString &message)
+} // namespace
+
+HeadVerdict refusedHead(int status, const char *code, const QString &message)
 {
     HeadVerdict v;
     v.status = status;
@@ -28,7 +30,6 @@ HeadVerdict bad(int status, const char *code, const QString &message)
     v.message = message;
     return v;
 }
-} // namespace
 
 bool looksLikeRequestStart(const QByteArray &data)
 {
@@ -47,25 +48,25 @@ HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
 {
     const QList<QByteArray> lines = head.split('\n');
     if (lines.isEmpty() || !lines.first().endsWith('\r'))
-        return bad(400, "bad_request", QStringLiteral("malformed request line"));
+        return refusedHead(400, "bad_request", QStringLiteral("malformed request line"));
     const QByteArray requestLine = lines.first().chopped(1);
     const QList<QByteArray> parts = requestLine.split(' ');
     if (parts.size() != 3 || parts[0].isEmpty() || parts[0].size() > kMaxMethod || parts[1].isEmpty())
-        return bad(400, "bad_request", QStringLiteral("malformed request line"));
+        return refusedHead(400, "bad_request", QStringLiteral("malformed request line"));
     for (char c : parts[0]) {
         if (!isTokenChar(c))
-            return bad(400, "bad_request", QStringLiteral("malformed request method"));
+            return refusedHead(400, "bad_request", QStringLiteral("malformed request method"));
     }
     for (char c : parts[1]) {
         if (uchar(c) <= 0x20 || uchar(c) == 0x7f)
-            return bad(400, "bad_request", QStringLiteral("control characters in the request target"));
+            return refusedHead(400, "bad_request", QStringLiteral("control characters in the request target"));
     }
     if (parts[1].at(0) != '/' && parts[1] != "*")
-        return bad(400, "bad_request", QStringLiteral("the request target must be a path"));
+        return refusedHead(400, "bad_request", QStringLiteral("the request target must be a path"));
     if (parts[2] != "HTTP/1.1" && parts[2] != "HTTP/1.0") {
         if (parts[2].startsWith("HTTP/"))
-            return bad(505, "http_version_not_supported", QStringLiteral("this server speaks HTTP/1.1"));
-        return bad(400, "bad_request", QStringLiteral("malformed HTTP version"));
+            return refusedHead(505, "http_version_not_supported", QStringLiteral("this server speaks HTTP/1.1"));
+        return refusedHead(400, "bad_request", QStringLiteral("malformed HTTP version"));
     }
 
     HeadVerdict v;
@@ -76,25 +77,25 @@ HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
         if (!line.endsWith('\r')) {
             if (i == lines.size() - 1 && line.isEmpty())
                 break; // after the final CRLF
-            return bad(400, "bad_request", QStringLiteral("header lines must end with CRLF"));
+            return refusedHead(400, "bad_request", QStringLiteral("header lines must end with CRLF"));
         }
         line.chop(1);
         if (line.isEmpty())
             break; // the blank line ending the head
         if (line.at(0) == ' ' || line.at(0) == '\t')
-            return bad(400, "bad_request", QStringLiteral("folded header lines are not accepted"));
+            return refusedHead(400, "bad_request", QStringLiteral("folded header lines are not accepted"));
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
-            return bad(400, "bad_request", QStringLiteral("malformed header line"));
+            return refusedHead(400, "bad_request", QStringLiteral("malformed header line"));
         const QByteArray name = line.left(colon).toLower();
         for (char c : name) {
             if (!isTokenChar(c))
-                return bad(400, "bad_request", QStringLiteral("malformed header name"));
+                return refusedHead(400, "bad_request", QStringLiteral("malformed header name"));
         }
         const QByteArray value = line.mid(colon + 1).trimmed();
         for (char c : value) {
             if ((uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f)
-                return bad(400, "bad_request", QStringLiteral("control characters in a header value"));
+                return refusedHead(400, "bad_request", QStringLiteral("control characters in a header value"));
         }
         if (name == "content-length") {
             bool ok = value.size() <= 18 && !value.isEmpty();
@@ -102,11 +103,11 @@ HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
                 ok = ok && c >= '0' && c <= '9';
             const qint64 n = ok ? value.toLongLong() : -1;
             if (!ok || (haveLength && n != v.contentLength))
-                return bad(400, "bad_request", QStringLiteral("invalid Content-Length"));
+                return refusedHead(400, "bad_request", QStringLiteral("invalid Content-Length"));
             haveLength = true;
             v.contentLength = n;
         } else if (name == "transfer-encoding") {
-            return bad(411, "length_required",
+            return refusedHead(411, "length_required",
                        QStringLiteral("send the body with a Content-Length (chunked request bodies are not accepted)"));
         } else if (name == "upgrade") {
             v.upgrade = value.toLower().contains("websocket");
@@ -123,7 +124,7 @@ HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
     if (parts[2] == "HTTP/1.0" && !keepAlive)
         v.close = true;
     if (v.contentLength > maxBody) {
-        HeadVerdict tooBig = bad(413, "body_too_large", QStringLiteral("the body is over %1 bytes").arg(maxBody));
+        HeadVerdict tooBig = refusedHead(413, "body_too_large", QStringLiteral("the body is over %1 bytes").arg(maxBody));
         return tooBig;
     }
     return v;

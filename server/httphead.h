@@ -22,6 +22,9 @@ struct HeadVerdict
     bool close = false;      // Connection: close (or HTTP/1.0 without keep-alive)
 };
 
+// A refusal: status, JSON error code and message.
+HeadVerdict refusedHead(int status, const char *code, const QString &message);
+
 // Checks a complete request head (request line + headers, up to the blank line): syntax,
 // Content-Length against maxBody, no Transfer-Encoding. Pure; fuzzed.
 HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody);

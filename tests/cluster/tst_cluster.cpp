@@ -23,57 +23,7 @@ using namespace onair::test;
 
 namespace {
 
-// A throwaway redis-server: no persistence, loopback only.
-class Redis
-{
-public:
-    explicit Redis(quint16 port) : m_port(port) {}
-    ~Redis() { kill(); }
-    bool start()
-    {
-        const QString bin = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
-        if (bin.isEmpty())
-            return false;
-        m_proc.setProgram(bin);
-        m_proc.setArguments({QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
-                             QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
-                             QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
-                             QDir::tempPath()});
-        m_proc.setProcessChannelMode(QProcess::MergedChannels);
-        m_proc.start();
-        if (!m_proc.waitForStarted(5000))
-            return false;
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 10000) {
-            if (cli({QStringLiteral("PING")}).trimmed() == "PONG")
-                return true;
-            QTest::qWait(50);
-        }
-        return false;
-    }
-    // SIGKILL, as a crash would: the sockets close, nothing is said.
-    void kill()
-    {
-        if (m_proc.state() != QProcess::NotRunning) {
-            m_proc.kill();
-            m_proc.waitForFinished(5000);
-        }
-    }
-    QByteArray cli(const QStringList &args) const
-    {
-        QProcess p;
-        p.start(QStringLiteral("redis-cli"), QStringList{QStringLiteral("-p"), QString::number(m_port)} + args);
-        p.waitForFinished(5000);
-        return p.readAllStandardOutput();
-    }
-    quint16 port() const { return m_port; }
-    QString url() const { return QStringLiteral("redis://127.0.0.1:%1").arg(m_port); }
-
-private:
-    quint16 m_port;
-    QProcess m_proc;
-};
+using Redis = RedisServer;
 
 const QByteArray kSecret = "cluster-test-secret-0123456789";
 

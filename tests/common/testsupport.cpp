@@ -1,5 +1,9 @@
 #include "testsupport.h"
 
+#include <QDir>
+
+#include <QStandardPaths>
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QTcpServer>
@@ -21,6 +25,49 @@ EngineConfig testConfig()
     c.shutdownGraceMs = 500;
     c.openSpeakers = true; // the engine tests are about audio; auth has its own tests
     return c;
+}
+
+bool RedisServer::start(const QStringList &extraArgs)
+{
+    const QString bin = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
+    if (bin.isEmpty())
+        return false;
+    m_extraArgs = extraArgs;
+    m_proc.setProgram(bin);
+    m_proc.setArguments(QStringList{QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
+                                    QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+                                    QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
+                                    QDir::tempPath()}
+                        + extraArgs);
+    m_proc.setProcessChannelMode(QProcess::MergedChannels);
+    m_proc.start();
+    if (!m_proc.waitForStarted(5000))
+        return false;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 10000) {
+        const QByteArray pong = cli({QStringLiteral("PING")}).trimmed();
+        if (pong == "PONG" || pong.startsWith("NOAUTH")) // up (with or without a password)
+            return true;
+        QTest::qWait(50);
+    }
+    return false;
+}
+
+void RedisServer::kill()
+{
+    if (m_proc.state() != QProcess::NotRunning) {
+        m_proc.kill();
+        m_proc.waitForFinished(5000);
+    }
+}
+
+QByteArray RedisServer::cli(const QStringList &args) const
+{
+    QProcess p;
+    p.start(QStringLiteral("redis-cli"), QStringList{QStringLiteral("-p"), QString::number(m_port)} + args);
+    p.waitForFinished(5000);
+    return p.readAllStandardOutput();
 }
 
 quint16 freePort()

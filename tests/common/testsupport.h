@@ -32,6 +32,25 @@ QString serverBinary();
 // "OnAir listening on" line, or 0.
 quint16 startServerProcess(QProcess &process, const QStringList &args);
 
+// A throwaway redis-server on a loopback port: no persistence. start() waits for PING.
+class RedisServer
+{
+public:
+    explicit RedisServer(quint16 port) : m_port(port) {}
+    ~RedisServer() { kill(); }
+    bool start(const QStringList &extraArgs = {});
+    // SIGKILL, as a crash would: the sockets close, nothing is said.
+    void kill();
+    QByteArray cli(const QStringList &args) const;
+    quint16 port() const { return m_port; }
+    QString url() const { return QStringLiteral("redis://127.0.0.1:%1").arg(m_port); }
+
+private:
+    quint16 m_port;
+    QStringList m_extraArgs;
+    QProcess m_proc;
+};
+
 class TestServer
 {
 public:

@@ -303,50 +303,6 @@ private:
     bool m_stopped = false;
 };
 
-// A throwaway redis-server on a loopback port: no persistence.
-class Redis
-{
-public:
-    ~Redis()
-    {
-        if (m_proc.state() != QProcess::NotRunning) {
-            m_proc.kill();
-            m_proc.waitForFinished(5000);
-        }
-    }
-    bool start(quint16 port)
-    {
-        m_port = port;
-        const QString bin = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
-        if (bin.isEmpty())
-            return false;
-        m_proc.setProgram(bin);
-        m_proc.setArguments({QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
-                             QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
-                             QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
-                             QDir::tempPath()});
-        m_proc.setProcessChannelMode(QProcess::MergedChannels);
-        m_proc.start();
-        if (!m_proc.waitForStarted(5000))
-            return false;
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 10000) {
-            QProcess cli;
-            cli.start(QStringLiteral("redis-cli"), {QStringLiteral("-p"), QString::number(port), QStringLiteral("PING")});
-            cli.waitForFinished(3000);
-            if (cli.readAllStandardOutput().trimmed() == "PONG")
-                return true;
-            QTest::qWait(50);
-        }
-        return false;
-    }
-    QString url() const { return QStringLiteral("redis://127.0.0.1:%1").arg(m_port); }
-
-private:
-    quint16 m_port = 0;
-    QProcess m_proc;
-};
 
 // exponential backoff with jitter, exactly as resources/web/assets/common.js `Backoff`
 // (first retry uniform in [0, 0.5 s], then 1 s doubling to 10 s, uniform in [d/2, d]).
@@ -873,8 +829,8 @@ void TestFaults::replicaKilledMidBroadcast()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("redis-server")).isEmpty())
         QSKIP("no redis-server (scripts/deps.sh test installs it)");
-    Redis redis;
-    QVERIFY2(redis.start(freePort()), "redis-server did not start");
+    RedisServer redis(freePort());
+    QVERIFY2(redis.start(), "redis-server did not start");
     const int leaseMs = envInt("ONAIR_FAULTS_LEASE_MS", 10000); // the default: the takeover must not wait for it
     const int presenceMs = 200;
     const int fps = 50;

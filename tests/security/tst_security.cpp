@@ -589,14 +589,10 @@ void TestSecurity::redisPassword()
 {
     // Replicas authenticate to a Redis with requirepass; a wrong password is a clear degraded
     // reason, and the password shows up nowhere.
-    const quint16 port = freePort();
-    QProcess redis;
-    redis.start(QStringLiteral("redis-server"), {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
-                                                  QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
-                                                  QStringLiteral("--appendonly"), QStringLiteral("no"),
-                                                  QStringLiteral("--requirepass"), QStringLiteral("s3cret-pw")});
-    QVERIFY2(redis.waitForStarted(5000), "redis-server (scripts/deps.sh test installs it)");
-    QTest::qWait(300);
+    RedisServer redis(freePort());
+    QVERIFY2(redis.start({QStringLiteral("--requirepass"), QStringLiteral("s3cret-pw")}),
+             "redis-server (scripts/deps.sh test installs it)");
+    const quint16 port = redis.port();
     EngineConfig good = testConfig();
     good.redisUrl = QStringLiteral("redis://:s3cret-pw@127.0.0.1:%1").arg(port);
     good.redisRetryMaxMs = 300;
@@ -612,8 +608,6 @@ void TestSecurity::redisPassword()
         QVERIFY(!full.body.contains("wrong-pw") && !full.body.contains("s3cret"));
         QVERIFY(httpGet(a.port(), QStringLiteral("/health")).body.contains("\"cluster\":\"connected\""));
     }
-    redis.kill();
-    redis.waitForFinished(5000);
 }
 
 QTEST_GUILESS_MAIN(TestSecurity)
