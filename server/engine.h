@@ -1,6 +1,7 @@
 #pragma once
 
 #include "audioprocessor.h"
+#include "interpretation.h"
 #include "fanoutworker.h"
 #include "config.h"
 #include "hub.h"
@@ -26,6 +27,7 @@ class Acceptor;
 class BannerService;
 class RedisBus;
 class FileWatcher;
+class Interpreters;
 class Store;
 
 struct ProbeResult
@@ -49,6 +51,11 @@ public:
 
     // Set before start(): the processor of each stream's pipeline (default passthrough).
     void setProcessorFactory(ProcessorFactory factory);
+
+    // Set before start(): the stages of live interpretation (server/stages). Without them
+    // --translate and setInterpretation() report interpretation as unavailable.
+    void setInterpretationBackends(InterpretationBackends backends);
+    const InterpretationBackends &interpretationBackends() const { return m_backends; }
 
     bool start(QString *error = nullptr);
     // Closes every client with 1001 and stops the workers; emits stopped() when done.
@@ -81,6 +88,18 @@ public:
     quint64 addLocalListener(const QString &stream, std::function<void(const QByteArray &frames)> received);
     void removeLocalListener(quint64 id);
 
+    // Live interpretation of one stream (speech → text → translation → speech): `targets`
+    // empty turns it off. Applies now when the stream's speaker is on this replica, else when
+    // one joins. Streams without a setting follow --translate / --translate-source.
+    bool setInterpretation(const QString &stream, const QString &source, const QStringList &targets,
+                           QString *error);
+    QPair<QString, QStringList> interpretationOf(const QString &stream) const; // (source, targets)
+    // {"available","stages","languages","sessions":[…]} — see docs/interpretation.md
+    QJsonObject interpretationJson() const;
+    // Per-stage fault injection ("speech_to_text", "translator", "text_to_speech"); null for
+    // an unknown stage. Applies to every session.
+    StageFaults *stageFaults(const QString &stage);
+
     // Listeners of a stream across all workers; closes one connection (any kind) by id.
     QList<FanoutWorker::ListenerInfo> listenersOf(const QString &stream) const;
     bool kick(quint64 connectionId, const QString &reason, int code = 1008);
@@ -105,6 +124,9 @@ Q_SIGNALS:
     void stopped();
     // The local speaker could not go (or stay) on air: another replica has the stream.
     void localSpeakerRefused(const QString &stream, const QString &reason);
+    // A caption or interpretation event (the data of the stream:<id> topic event), on the
+    // engine's thread.
+    void interpretationEvent(const QJsonObject &event);
 
 private:
     void setupRoutes();
@@ -144,6 +166,9 @@ private:
     QString m_replicaId;
     QHash<quint64, FanoutWorker *> m_localListeners;
     quint64 m_nextLocalWorker = 0;
+
+    InterpretationBackends m_backends;
+    Interpreters *m_interpreters = nullptr;
 
     QMutex m_probeMutex;
     quint64 m_probeSeq = 0;
