@@ -229,7 +229,7 @@ private Q_SLOTS:
     void stagesDirect()
     {
         QString error;
-        auto stt = makePocketsphinx(EngineConfig().sttModelDir, 500, 12000, &error);
+        auto stt = makePocketsphinx(EngineConfig().sttModelDir, 500, 12000, true, &error);
         QVERIFY2(stt, qPrintable(error));
         const Wav w = speech(QStringList(kWarmup) << kSentence);
         QVERIFY(w.rate > 0);
@@ -268,7 +268,7 @@ private Q_SLOTS:
 
         QVERIFY(!makeApertium(EngineConfig().apertiumModesDir, QStringLiteral("en"), QStringLiteral("xx"), 1000, &error));
         QVERIFY2(error.contains(QLatin1String("no en-xx mode")), qPrintable(error));
-        QVERIFY(!makePocketsphinx(QStringLiteral("/nonexistent"), 500, 12000, &error));
+        QVERIFY(!makePocketsphinx(QStringLiteral("/nonexistent"), 500, 12000, true, &error));
         QVERIFY(error.contains(QLatin1String("model not found")));
     }
 
