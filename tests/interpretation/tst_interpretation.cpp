@@ -340,9 +340,10 @@ private Q_SLOTS:
         const QString es = captionsOf(events.json, QStringLiteral("es"));
         qInfo("captions en: %s", qPrintable(en));
         qInfo("captions es: %s", qPrintable(es));
-        QVERIFY2(en.contains(QLatin1String("meeting")) && en.contains(QLatin1String("thank you"))
-                     && en.contains(QLatin1String("today")), qPrintable(en));
-        QVERIFY2(es.contains(QStringLiteral("reunión")) && es.contains(QLatin1String("gracias")), qPrintable(es));
+        // The key sentence (after the warm-up, whose recognition varies with where in it the
+        // interpreter joined): its key words, and their Spanish.
+        QVERIFY2(en.contains(QLatin1String("thank you")) && en.contains(QLatin1String("today")), qPrintable(en));
+        QVERIFY2(es.contains(QStringLiteral("gracias")) && es.contains(QLatin1String("hoy")), qPrintable(es));
         // Translated captions carry their original's utterance number and the channel.
         QJsonObject lastEs;
         for (const QJsonObject &e : std::as_const(events.json))
