@@ -15,11 +15,13 @@ class QPlainTextEdit;
 class QPushButton;
 class QSlider;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTableView;
 
 namespace onair {
 
 class EngineHost;
+class InterpretationPanel;
 class LevelMeter;
 class ListenersModel;
 class LogModel;
@@ -57,6 +59,9 @@ public:
     SpeakController *speaker() const { return m_speaker; }
     Monitor *monitor() const { return m_monitor; }
     QCheckBox *monitorBox() const { return m_monitorBox; }
+    InterpretationPanel *interpretationPanel() const { return m_interpretation; }
+    // Brings the Interpretation tab to the front (e.g. when launched with --translate).
+    void showInterpretation();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -118,6 +123,8 @@ private:
     QLineEdit *m_shareUrl = nullptr;
     QLabel *m_message = nullptr;
     QSortFilterProxyModel *m_logFilter = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    InterpretationPanel *m_interpretation = nullptr;
 
     qint64 m_lastFramesOut = 0;
     qint64 m_lastUptime = 0;
