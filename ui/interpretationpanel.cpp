@@ -208,7 +208,16 @@ InterpretationPanel::InterpretationPanel(EngineHost *host, QWidget *parent) : QW
 
     connect(m_stream, &QComboBox::currentIndexChanged, this, &InterpretationPanel::onStreamChanged);
     connect(m_source, &QComboBox::activated, this, [this] {
-        rebuildTargets(m_source->currentData().toString(), checkedTargets());
+        // Targets the new language cannot be translated into are dropped, not kept as a setting
+        // the engine would refuse.
+        const QString source = m_source->currentData().toString();
+        const QStringList installed = m_host->interpretationTargets(source);
+        QStringList keep;
+        for (const QString &t : checkedTargets()) {
+            if (installed.contains(t))
+                keep.append(t);
+        }
+        rebuildTargets(source, keep);
         apply();
     });
     connect(m_off, &QPushButton::clicked, this, [this] {
@@ -255,27 +264,33 @@ QString InterpretationPanel::currentStream() const { return m_stream->currentDat
 
 void InterpretationPanel::setCurrentStream(const QString &stream)
 {
-    const int i = m_stream->findData(stream);
-    if (i >= 0)
-        m_stream->setCurrentIndex(i);
+    setStreams(m_spoken, m_onAir, m_selected, stream);
+}
+
+// A translated channel ("main~es") stands for the stream it translates.
+static QString baseStream(const QString &id)
+{
+    QString base, lang;
+    return parseTranslatedStreamId(id, &base, &lang) ? base : id;
 }
 
 void InterpretationPanel::setStreams(const QString &spoken, bool onAir, const QString &selected, const QString &preferred)
 {
     m_spoken = spoken;
     m_onAir = onAir;
-    // A translated channel ("main~es") stands for the stream it translates.
-    QString base = selected, lang;
-    if (!parseTranslatedStreamId(selected, &base, &lang))
-        base = selected;
-    m_selected = base;
+    m_selected = baseStream(selected);
+    const QString want = baseStream(preferred);
+    if (isValidStreamId(want) && !m_remembered.contains(want))
+        m_remembered.append(want); // chosen once, offered from then on (the last 12)
+    if (m_remembered.size() > 12)
+        m_remembered.removeFirst();
     QStringList ids;
-    for (const QString &s : {spoken, base})
-        if (isValidStreamId(s) && !ids.contains(s))
-            ids.append(s);
-    for (const QString &s : std::as_const(m_sessionStreams))
-        if (!ids.contains(s))
-            ids.append(s);
+    for (const QStringList &group : {QStringList{spoken, m_selected}, m_sessionStreams, m_remembered}) {
+        for (const QString &s : group) {
+            if (isValidStreamId(s) && !ids.contains(s))
+                ids.append(s);
+        }
+    }
     const QString current = currentStream();
     if (!current.isEmpty() && !ids.contains(current))
         ids.append(current); // never pulled from under the operator
@@ -291,8 +306,8 @@ void InterpretationPanel::setStreams(const QString &spoken, bool onAir, const QS
         for (qsizetype i = 0; i < ids.size(); ++i)
             m_stream->addItem(labels[i], ids[i]);
     }
-    const int want = m_stream->findData(preferred.isEmpty() ? current : preferred);
-    m_stream->setCurrentIndex(want >= 0 ? want : 0);
+    const int at = m_stream->findData(want.isEmpty() ? current : want);
+    m_stream->setCurrentIndex(at >= 0 ? at : 0);
     if (currentStream() != current)
         onStreamChanged();
 }
@@ -387,6 +402,8 @@ void InterpretationPanel::apply()
     QString error;
     ++m_applied;
     const bool ok = m_host->setInterpretation(stream, source, targets, &error);
+    if (ok && !m_remembered.contains(stream))
+        m_remembered.append(stream);
     const QPair<QString, QStringList> now = m_host->interpretationOf(stream);
     showSetting(now.first, now.second); // what the engine has, refused or not
     if (!ok) {
@@ -498,10 +515,9 @@ void InterpretationPanel::fillTables(const QJsonObject &session, const QJsonObje
             stateText = tr("idle");
         }
         QString lang = s.value(QLatin1String("lang")).toString();
-        for (const char *key : {"target", "to"}) {
-            if (const QString to = s.value(QLatin1String(key)).toString(); !to.isEmpty() && !lang.contains(to))
-                lang += QStringLiteral(" → ") + to;
-        }
+        const QString source = session.value(QLatin1String("source")).toString();
+        if (s.value(QLatin1String("stage")).toString() == QLatin1String("translator") && !source.isEmpty() && !lang.isEmpty())
+            lang = source + QStringLiteral(" → ") + lang; // a translator's lang is its target
         const QJsonObject latency = s.value(QLatin1String("latency_ms")).toObject();
         const bool ran = s.contains(QLatin1String("calls"));
         const QString lastError = s.value(QLatin1String("last_error")).toString();

@@ -29,7 +29,8 @@ public:
     explicit InterpretationPanel(EngineHost *host, QWidget *parent = nullptr);
 
     // The streams worth offering: the speak bar's (on air or about to be), the table's
-    // selection and those being interpreted. A non-empty `preferred` becomes the current one.
+    // selection, those being interpreted and those set up here. A non-empty `preferred`
+    // becomes the current one (a translated channel, "main~es", stands for its stream).
     void setStreams(const QString &spoken, bool onAir, const QString &selected, const QString &preferred);
     QString currentStream() const;
     void setCurrentStream(const QString &stream);
@@ -88,6 +89,7 @@ private:
     QString m_spoken;
     bool m_onAir = false;
     QString m_selected;
+    QStringList m_remembered;   // streams chosen or set up here, offered from then on
     QJsonObject m_session;      // the current stream's session, empty when it is not interpreted
     QString m_setSource;        // the current stream's setting, as the engine has it
     QStringList m_setTargets;
