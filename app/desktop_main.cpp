@@ -115,10 +115,10 @@ int main(int argc, char *argv[])
     // --translate (engine option): every stream spoken on here is interpreted; the panel shows it.
     if (!config.translateTargets.isEmpty()) {
         const QStringList installed = host.interpretationTargets(config.translateSource);
-        for (const QString &lang : std::as_const(config.translateTargets)) {
-            if (!installed.contains(lang))
+        for (const QString &target : std::as_const(config.translateTargets)) {
+            if (!installed.contains(target))
                 std::fprintf(stderr, "onair: --translate: no translation from %s into %s is installed (installed: %s)\n",
-                             qPrintable(config.translateSource), qPrintable(lang),
+                             qPrintable(config.translateSource), qPrintable(target),
                              installed.isEmpty() ? "none" : qPrintable(installed.join(u',')));
         }
         window.showInterpretation();

@@ -612,7 +612,7 @@ void TestDesktop::interpretationCaptionsBoundedAndGrouped()
                       {QStringLiteral("text"), text}, {QStringLiteral("final"), true}};
         if (!sourceLang.isEmpty()) {
             e.insert(QStringLiteral("source_lang"), sourceLang);
-            e.insert(QStringLiteral("channel"), stream + u'~' + lang);
+            e.insert(QStringLiteral("channel"), QString(stream + u'~' + lang));
         }
         Q_EMIT engine->interpretationEvent(e);
     };
