@@ -5,6 +5,9 @@
 #include "serveroptions.h"
 #include "tls.h"
 #include "unixsignals.h"
+#ifdef ONAIR_HAS_INTERPRETATION
+#include "stages.h"
+#endif
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -141,6 +144,14 @@ int main(int argc, char *argv[])
     QDir().mkpath(config.dataDir);
 
     onair::Engine engine(config);
+#ifdef ONAIR_HAS_INTERPRETATION
+    engine.setInterpretationBackends(onair::defaultInterpretationBackends(config));
+#else
+    if (!config.translateTargets.isEmpty()) {
+        std::fprintf(stderr, "onair-server: --translate: this build has no interpretation stages (ONAIR_INTERPRETATION=OFF or packages missing)\n");
+        return 2;
+    }
+#endif
     QString error;
     if (!engine.start(&error)) {
         std::fprintf(stderr, "onair-server: %s\n", qPrintable(error));

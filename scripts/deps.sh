@@ -10,6 +10,10 @@ pkgs=(
   qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libopus-dev libhiredis-dev libqrencode-dev libssl-dev
   qt6-qpa-plugins libgl-dev
+  # live interpretation (docs/interpretation.md): resampling, speech to text, translation
+  # (apertium-eng-spa is what Debian's apertium-en-es now installs), text to speech
+  libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
+  apertium apertium-eng-spa libespeak-ng-dev
 )
 if [ "${1:-build}" = test ]; then
   # curl: bench scripts; xvfb + xauth: screenshots; pulseaudio + espeak-ng: the virtual microphone test

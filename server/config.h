@@ -86,6 +86,24 @@ struct EngineConfig
     // TLS: both set = HTTPS and WSS on the one port (PEM files).
     QString tlsCertPath;
     QString tlsKeyPath;
+
+    // Live interpretation (docs/interpretation.md): targets for every stream whose speaker is
+    // on this replica (empty = off unless set per stream).
+    QStringList translateTargets;
+    QString translateSource = QStringLiteral("en");
+    QString sttModelDir = QStringLiteral("/usr/share/pocketsphinx/model/en-us");
+    QString apertiumModesDir = QStringLiteral("/usr/share/apertium/modes");
+    int sttSilenceMs = 500;          // an utterance ends after this much non-speech
+    int maxUtteranceMs = 12000;      // … or at this length
+    int sttMaxBacklogMs = 3000;      // audio waiting for the recogniser beyond this is dropped
+    int translateTimeoutMs = 2000;   // per utterance
+    int ttsTimeoutMs = 4000;         // per utterance
+    int ttsWordsPerMinute = 170;
+    int stageRetries = 1;            // immediate retries of a failed translation / synthesis
+    int stageBreakerThreshold = 3;   // consecutive failures before a stage's circuit opens
+    int stageBreakerCooldownMs = 10000;
+    int maxSpeechBacklogMs = 8000;   // translated speech waiting to be played beyond this: dropped
+    int translatedBitrate = 24000;   // Opus bitrate of the translated channels
 };
 
 } // namespace onair

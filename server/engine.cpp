@@ -1,4 +1,6 @@
 #include "engine.h"
+
+#include "interpreter.h"
 #include "controlmessages.h"
 
 #include "acceptor.h"
@@ -58,6 +60,8 @@ Engine::Engine(EngineConfig config, QObject *parent)
 
 Engine::~Engine()
 {
+    if (m_interpreters)
+        m_interpreters->stopAll();
     stopThreads();
 }
 
@@ -173,6 +177,7 @@ bool Engine::start(QString *error)
     m_http->bind(m_acceptor);
     if (!m_config.redisUrl.isEmpty())
         startBus();
+    m_interpreters = new Interpreters(this);
     m_uptime.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_running = true;
@@ -230,6 +235,8 @@ QStringList Engine::degradedReasons() const
         const RedisBus::Status st = m_bus->status();
         out.append(QStringLiteral("redis: %1 (serving this replica's clients only; reconnecting)").arg(st.lastError));
     }
+    if (m_interpreters)
+        out += m_interpreters->degradedReasons();
     return out;
 }
 
@@ -254,6 +261,8 @@ void Engine::shutdown()
         return;
     m_stopping = true;
     qCInfo(lcEngine).noquote() << "shutting down: closing clients with 1001";
+    if (m_interpreters)
+        m_interpreters->stopAll();
     m_acceptor->close();
     auto remaining = std::make_shared<int>(int(m_workers.size()));
     auto finished = std::make_shared<bool>(false);
@@ -320,6 +329,20 @@ bool Engine::startLocalSpeaker(const QString &stream, const QJsonObject &format,
         *error = e;
         return false;
     }
+    return startSpeakerOn(stream, format, error);
+}
+
+bool Engine::startInterpretationChannel(const QString &channel, const QJsonObject &format, QString *error)
+{
+    if (!parseTranslatedStreamId(channel)) {
+        *error = QStringLiteral("not a translated channel id: %1").arg(channel.left(80));
+        return false;
+    }
+    return startSpeakerOn(channel, format, error);
+}
+
+bool Engine::startSpeakerOn(const QString &stream, const QJsonObject &format, QString *error)
+{
     if (const auto remote = m_hub->bus() ? m_hub->bus()->remoteSpeaker(stream) : std::nullopt) {
         *error = QStringLiteral("stream '%1' already has a speaker on replica %2").arg(stream, remote->first);
         return false;
@@ -522,7 +545,47 @@ QJsonObject Engine::healthJson() const
         out.insert(QStringLiteral("replica"), m_replicaId);
         out.insert(QStringLiteral("cluster"), m_bus->connected() ? QStringLiteral("connected") : QStringLiteral("disconnected"));
     }
+    out.insert(QStringLiteral("interpretation"), interpretationJson());
     return out;
+}
+
+void Engine::setInterpretationBackends(InterpretationBackends backends)
+{
+    Q_ASSERT(!m_running);
+    m_backends = std::move(backends);
+}
+
+bool Engine::setInterpretation(const QString &stream, const QString &source, const QStringList &targets, QString *error)
+{
+    if (!m_interpreters) {
+        *error = QStringLiteral("the engine is not running");
+        return false;
+    }
+    return m_interpreters->set(stream, source, targets, error);
+}
+
+QPair<QString, QStringList> Engine::interpretationOf(const QString &stream) const
+{
+    if (!m_interpreters)
+        return {m_config.translateSource, m_config.translateTargets};
+    return m_interpreters->settingsOf(stream);
+}
+
+QJsonObject Engine::interpretationJson() const
+{
+    if (!m_interpreters)
+        return {{QStringLiteral("available"), !m_backends.isEmpty()}, {QStringLiteral("sessions"), QJsonArray()}};
+    return m_interpreters->json();
+}
+
+QJsonArray Engine::interpretationChannels(const QString &stream) const
+{
+    return m_interpreters ? m_interpreters->channelsOf(stream) : QJsonArray();
+}
+
+StageFaults *Engine::stageFaults(const QString &stage)
+{
+    return m_interpreters ? m_interpreters->faults(stage) : nullptr;
 }
 
 QJsonObject Engine::clusterJson() const

@@ -96,6 +96,9 @@ public:
     QPair<QString, QStringList> interpretationOf(const QString &stream) const; // (source, targets)
     // {"available","stages","languages","sessions":[…]} — see docs/interpretation.md
     QJsonObject interpretationJson() const;
+    QJsonArray interpretationChannels(const QString &stream) const; // [{"lang","stream_id","mode"}]
+    // The interpreter's own speaker on a translated channel ("main~es").
+    bool startInterpretationChannel(const QString &channel, const QJsonObject &format, QString *error);
     // Per-stage fault injection ("speech_to_text", "translator", "text_to_speech"); null for
     // an unknown stage. Applies to every session.
     StageFaults *stageFaults(const QString &stage);
@@ -159,6 +162,7 @@ private:
     };
     QHash<QString, LocalSpeaker> m_localSpeakers;
     void announceLocalSpeaker(const QString &stream);
+    bool startSpeakerOn(const QString &stream, const QJsonObject &format, QString *error);
     void onLeaseLost(const QString &stream, quint64 connection, const QString &holder);
     void startBus();
     RedisBus *m_bus = nullptr;

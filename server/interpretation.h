@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "streamid.h"
+
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -79,12 +81,5 @@ struct StageFaults
     std::atomic<int> failures{0};
     std::atomic<int> delayMs{0};
 };
-
-// The translated channel of stream `base` into `lang`: "<base>~<lang>".
-QString translatedStreamId(const QString &base, const QString &lang);
-// Splits "<base>~<lang>" (lang: 2–3 lowercase letters); false for anything else.
-bool parseTranslatedStreamId(QStringView id, QString *base, QString *lang);
-// "en", "es", …: 2–3 lowercase ASCII letters.
-bool isValidLanguageCode(QStringView lang);
 
 } // namespace onair

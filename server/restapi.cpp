@@ -242,6 +242,23 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
                 }
             }
         }
+        // Live interpretation: "main~es" is Spanish for "main" (docs/interpretation.md).
+        for (auto it = rows.begin(); it != rows.end(); ++it) {
+            QString base, lang;
+            if (!parseTranslatedStreamId(it.key(), &base, &lang))
+                continue;
+            it->insert(QStringLiteral("translation_of"), base);
+            it->insert(QStringLiteral("lang"), lang);
+            if (!rows.contains(base) || !it->value(QLatin1String("speaker_live")).toBool())
+                continue;
+            QJsonObject entry{{QStringLiteral("lang"), lang}, {QStringLiteral("stream_id"), it.key()}};
+            for (const QJsonValue &c : engine->interpretationChannels(base))
+                if (c.toObject().value(QLatin1String("stream_id")).toString() == it.key())
+                    entry.insert(QStringLiteral("mode"), c.toObject().value(QLatin1String("mode")));
+            QJsonArray list = rows[base].value(QLatin1String("translations")).toArray();
+            list.append(entry);
+            rows[base].insert(QStringLiteral("translations"), list);
+        }
         QJsonArray streams;
         for (const QJsonObject &row : std::as_const(rows))
             streams.append(row);
@@ -302,8 +319,8 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
                 [=](const QString &stream, const QHttpServerRequest &req) -> QHttpServerResponse {
         if (auto denied = requireAdmin(req, callerOf(req, secret), admin.get(), metrics))
             return std::move(*denied);
-        if (!isValidStreamId(stream))
-            return error(Status::BadRequest, QStringLiteral("invalid_stream_id"), streamIdError(stream));
+        if (const QString e = listenableStreamIdError(stream); !e.isEmpty())
+            return error(Status::BadRequest, QStringLiteral("invalid_stream_id"), e);
         QJsonArray out;
         for (const FanoutWorker::ListenerInfo &l : engine->listenersOf(stream))
             out.append(QJsonObject{{QStringLiteral("id"), QString::number(l.id)},

@@ -1,6 +1,7 @@
 #include "serveroptions.h"
 
 #include "ratelimit.h"
+#include "streamid.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -50,6 +51,17 @@ const IntOption kIntOptions[] = {
     {"admin-rate", "Admin REST calls per second per client address (0 = no limit).", &EngineConfig::adminRate, 0},
     {"admin-burst", "Admin REST calls a client address may make at once before --admin-rate applies.", &EngineConfig::adminBurst, 1},
     {"redis-retry-max", "Longest wait between Redis reconnect attempts, ms (backoff from 100 ms).", &EngineConfig::redisRetryMaxMs, 100},
+    {"stt-silence", "Interpretation: non-speech that ends an utterance, ms.", &EngineConfig::sttSilenceMs, 100},
+    {"max-utterance", "Interpretation: longest utterance before it is cut, ms.", &EngineConfig::maxUtteranceMs, 1000},
+    {"stt-max-backlog", "Interpretation: audio waiting for the recogniser beyond which it is dropped, ms.", &EngineConfig::sttMaxBacklogMs, 200},
+    {"translate-timeout", "Interpretation: time allowed to translate one utterance, ms.", &EngineConfig::translateTimeoutMs, 50},
+    {"tts-timeout", "Interpretation: time allowed to synthesise one utterance, ms.", &EngineConfig::ttsTimeoutMs, 50},
+    {"tts-rate", "Interpretation: speaking rate of the translated speech, words per minute.", &EngineConfig::ttsWordsPerMinute, 80},
+    {"stage-retries", "Interpretation: immediate retries of a failed translation or synthesis.", &EngineConfig::stageRetries, 0},
+    {"stage-breaker-threshold", "Interpretation: consecutive failures that open a stage's circuit.", &EngineConfig::stageBreakerThreshold, 1},
+    {"stage-breaker-cooldown", "Interpretation: time a stage's circuit stays open before a trial, ms.", &EngineConfig::stageBreakerCooldownMs, 100},
+    {"max-speech-backlog", "Interpretation: translated speech waiting to play beyond which the oldest is dropped, ms.", &EngineConfig::maxSpeechBacklogMs, 1000},
+    {"translated-bitrate", "Interpretation: Opus bitrate of the translated channels, b/s.", &EngineConfig::translatedBitrate, 6000},
 };
 const BytesOption kBytesOptions[] = {
     {"max-frame-bytes", "Largest binary frame a speaker may send.", &EngineConfig::maxFrameBytes, 16},
@@ -110,6 +122,11 @@ void addEngineOptions(QCommandLineParser &parser)
     add("tls-cert", QStringLiteral("PEM certificate (chain): serve HTTPS and WSS on the port (with --tls-key)."),
         QStringLiteral("file"), QStringLiteral("none (plain HTTP)"));
     add("tls-key", QStringLiteral("PEM private key of --tls-cert."), QStringLiteral("file"), QStringLiteral("none"));
+    add("translate", QStringLiteral("Live interpretation: offer <stream>~<lang> and captions for these target languages (comma-separated, e.g. es)."),
+        QStringLiteral("langs"), QStringLiteral("none"));
+    add("translate-source", QStringLiteral("Live interpretation: the speakers' language."), QStringLiteral("lang"), d.translateSource);
+    add("stt-model", QStringLiteral("Interpretation: pocketsphinx model directory."), QStringLiteral("dir"), d.sttModelDir);
+    add("apertium-modes", QStringLiteral("Interpretation: Apertium modes directory."), QStringLiteral("dir"), d.apertiumModesDir);
     parser.addOption(QCommandLineOption(QStringLiteral("open-speakers"),
                                         QStringLiteral("Let anyone speak without a token (benchmarks, closed networks). [env ONAIR_OPEN_SPEAKERS=1]")));
     parser.addOption(QCommandLineOption(QStringLiteral("require-listener-token"),
@@ -216,6 +233,29 @@ QString applyEngineOptions(const QCommandLineParser &parser, EngineConfig *confi
         if (!parseSubnets(v, &config->rateLimitExempt, &why))
             return QStringLiteral("--rate-limit-exempt: ") + why;
     }
+    if (const QString v = valueOf(parser, "translate"); !v.isEmpty()) {
+        config->translateTargets.clear();
+        for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
+            const QString lang = part.trimmed();
+            if (!isValidLanguageCode(lang))
+                return QStringLiteral("--translate: '%1' is not a language code like es").arg(lang.left(16));
+            if (!config->translateTargets.contains(lang))
+                config->translateTargets.append(lang);
+        }
+        if (config->translateTargets.size() > 8)
+            return QStringLiteral("--translate: at most 8 languages");
+    }
+    if (const QString v = valueOf(parser, "translate-source"); !v.isEmpty()) {
+        if (!isValidLanguageCode(v))
+            return QStringLiteral("--translate-source: '%1' is not a language code like en").arg(v.left(16));
+        config->translateSource = v;
+    }
+    if (config->translateTargets.contains(config->translateSource))
+        return QStringLiteral("--translate: '%1' is the source language").arg(config->translateSource);
+    if (const QString v = valueOf(parser, "stt-model"); !v.isEmpty())
+        config->sttModelDir = v;
+    if (const QString v = valueOf(parser, "apertium-modes"); !v.isEmpty())
+        config->apertiumModesDir = v;
     config->tlsCertPath = valueOf(parser, "tls-cert");
     config->tlsKeyPath = valueOf(parser, "tls-key");
     if (config->tlsCertPath.isEmpty() != config->tlsKeyPath.isEmpty())

@@ -20,4 +20,41 @@ QString streamIdError(QStringView id)
     return {};
 }
 
+QString translatedStreamId(const QString &base, const QString &lang)
+{
+    return base + u'~' + lang;
+}
+
+bool isValidLanguageCode(QStringView lang)
+{
+    if (lang.size() < 2 || lang.size() > 3)
+        return false;
+    for (const QChar c : lang)
+        if (c.unicode() < u'a' || c.unicode() > u'z')
+            return false;
+    return true;
+}
+
+bool parseTranslatedStreamId(QStringView id, QString *base, QString *lang)
+{
+    const qsizetype tilde = id.indexOf(u'~');
+    if (tilde <= 0 || id.size() > 64 + 4)
+        return false;
+    const QStringView b = id.left(tilde), l = id.mid(tilde + 1);
+    if (!isValidStreamId(b) || !isValidLanguageCode(l))
+        return false;
+    if (base)
+        *base = b.toString();
+    if (lang)
+        *lang = l.toString();
+    return true;
+}
+
+QString listenableStreamIdError(QStringView id)
+{
+    if (id.contains(u'~') && parseTranslatedStreamId(id))
+        return {};
+    return streamIdError(id);
+}
+
 } // namespace onair

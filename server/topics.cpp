@@ -19,7 +19,7 @@ QString topicError(const QString &topic)
         if (!((c >= u'a' && c <= u'z') || c == u'_'))
             return QStringLiteral("topic namespace may only contain a-z and _");
     }
-    const QString idError = streamIdError(QStringView(topic).mid(colon + 1));
+    const QString idError = listenableStreamIdError(QStringView(topic).mid(colon + 1));
     if (!idError.isEmpty())
         return QStringLiteral("topic id: ") + idError.mid(QStringLiteral("stream id ").size());
     return {};

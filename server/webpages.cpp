@@ -57,7 +57,8 @@ QHttpServerResponse page(const QString &name)
 
 QHttpServerResponse streamPage(const QString &name, const QString &rawId)
 {
-    if (const QString err = streamIdError(rawId); !err.isEmpty())
+    const bool listen = name == QLatin1String("listen.html");
+    if (const QString err = listen ? listenableStreamIdError(rawId) : streamIdError(rawId); !err.isEmpty())
         return jsonError(Status::BadRequest, QStringLiteral("invalid_stream_id"), err);
     return page(name);
 }

@@ -26,7 +26,10 @@ WsRoute parseWsRoute(const QString &path)
     } else {
         return r;
     }
-    const QString err = streamIdError(rest);
+    // Translated channels ("main~es") can be listened to; only the interpreter speaks on them.
+    QString err = kind == WsRoute::Listen ? listenableStreamIdError(rest) : streamIdError(rest);
+    if (kind == WsRoute::Speak && parseTranslatedStreamId(rest))
+        err = QStringLiteral("'%1' is a translated channel: only the interpreter speaks on it").arg(rest.toString());
     if (!err.isEmpty()) {
         r.kind = WsRoute::Invalid;
         r.error = err;

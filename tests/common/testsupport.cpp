@@ -112,7 +112,7 @@ quint16 startServerProcess(QProcess &process, const QStringList &args)
     return quint16(line.mid(line.lastIndexOf(':') + 1).trimmed().toUInt());
 }
 
-TestServer::TestServer(EngineConfig config, ProcessorFactory factory)
+TestServer::TestServer(EngineConfig config, ProcessorFactory factory, InterpretationBackends backends)
 {
     if (config.dataDir.isEmpty()) {
         m_dir = std::make_unique<QTemporaryDir>();
@@ -121,6 +121,8 @@ TestServer::TestServer(EngineConfig config, ProcessorFactory factory)
     m_engine = std::make_unique<Engine>(config);
     if (factory)
         m_engine->setProcessorFactory(std::move(factory));
+    if (!backends.isEmpty())
+        m_engine->setInterpretationBackends(std::move(backends));
     QString error;
     if (!m_engine->start(&error))
         qFatal("test server did not start: %s", qPrintable(error));

@@ -56,7 +56,8 @@ class TestServer
 public:
     // Starts an engine on a free port; without a dataDir in `config` it gets a fresh
     // temporary one (removed with the server).
-    explicit TestServer(EngineConfig config = testConfig(), ProcessorFactory factory = {});
+    explicit TestServer(EngineConfig config = testConfig(), ProcessorFactory factory = {},
+                        InterpretationBackends backends = {});
     ~TestServer();
     Engine &engine() { return *m_engine; }
     quint16 port() const { return m_engine->port(); }

@@ -35,6 +35,23 @@ bool refStreamId(QStringView id)
     return true;
 }
 
+// A stream id, or a translated channel "<id>~<lang>" (lang: 2-3 of a-z).
+bool refListenable(QStringView id)
+{
+    if (refStreamId(id))
+        return true;
+    const qsizetype tilde = id.indexOf(u'~');
+    if (tilde < 1)
+        return false;
+    const QStringView lang = id.mid(tilde + 1);
+    if (lang.size() < 2 || lang.size() > 3)
+        return false;
+    for (QChar c : lang)
+        if (c.unicode() < 'a' || c.unicode() > 'z')
+            return false;
+    return refStreamId(id.left(tilde));
+}
+
 bool refTopic(const QString &t)
 {
     if (t == QLatin1String("all") || t == QLatin1String("streams") || t == QLatin1String("file_events")
@@ -48,7 +65,7 @@ bool refTopic(const QString &t)
         if (!((u >= 'a' && u <= 'z') || u == '_'))
             return false;
     }
-    return refStreamId(QStringView(t).mid(colon + 1));
+    return refListenable(QStringView(t).mid(colon + 1));
 }
 
 void checkRoute(const QString &path)
@@ -63,7 +80,7 @@ void checkRoute(const QString &path)
         break;
     case WsRoute::Speak:
     case WsRoute::Listen:
-        FUZZ_CHECK(refStreamId(r.streamId) && r.error.isEmpty());
+        FUZZ_CHECK((r.kind == WsRoute::Speak ? refStreamId(r.streamId) : refListenable(r.streamId)) && r.error.isEmpty());
         FUZZ_CHECK(path == (r.kind == WsRoute::Speak ? QStringLiteral("/ws/speak/") : QStringLiteral("/ws/listen/")) + r.streamId);
         break;
     case WsRoute::Invalid:
@@ -87,6 +104,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(valid == refStreamId(s));
     FUZZ_CHECK(valid == streamIdError(s).isEmpty());
     FUZZ_CHECK(isValidTopic(s) == refTopic(s));
+    FUZZ_CHECK(listenableStreamIdError(s).isEmpty() == refListenable(s));
+    QString base, lang;
+    if (parseTranslatedStreamId(s, &base, &lang)) {
+        FUZZ_CHECK(!valid && refListenable(s) && translatedStreamId(base, lang) == s);
+        const WsRoute sp = parseWsRoute(QStringLiteral("/ws/speak/") + s);
+        FUZZ_CHECK(sp.kind == WsRoute::Invalid); // only the interpreter speaks on a channel
+    }
     if (valid) {
         FUZZ_CHECK(isValidTopic(QStringLiteral("stream:") + s));
         const WsRoute l = parseWsRoute(QStringLiteral("/ws/listen/") + s);
