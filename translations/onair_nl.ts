@@ -185,14 +185,6 @@
         <translation>Modus</translation>
     </message>
     <message>
-        <source>Delay p50</source>
-        <translation>Vertraging p50</translation>
-    </message>
-    <message>
-        <source>Delay p99</source>
-        <translation>Vertraging p99</translation>
-    </message>
-    <message>
         <source>Dropped</source>
         <translation>Overgeslagen</translation>
     </message>
@@ -213,28 +205,8 @@
         <translation>Programma</translation>
     </message>
     <message>
-        <source>State</source>
-        <translation>Toestand</translation>
-    </message>
-    <message>
-        <source>p50</source>
-        <translation>p50</translation>
-    </message>
-    <message>
-        <source>p99</source>
-        <translation>p99</translation>
-    </message>
-    <message>
         <source>Calls</source>
         <translation>Aanroepen</translation>
-    </message>
-    <message>
-        <source>Failures</source>
-        <translation>Fouten</translation>
-    </message>
-    <message>
-        <source>Timeouts</source>
-        <translation>Time-outs</translation>
     </message>
     <message>
         <source>Last error</source>
@@ -243,10 +215,6 @@
     <message>
         <source>Interpretation stages</source>
         <translation>Tolkstappen</translation>
-    </message>
-    <message>
-        <source>Stages (latency in ms)</source>
-        <translation>Stappen (vertraging in ms)</translation>
     </message>
     <message>
         <source>Live interpretation is not available: this OnAir was built without speech recognition, translation and speech synthesis (pocketsphinx, Apertium, espeak-ng).</source>
@@ -301,18 +269,6 @@
         <translation>origineel geluid</translation>
     </message>
     <message>
-        <source>working (breaker closed)</source>
-        <translation>werkt (stroomonderbreker gesloten)</translation>
-    </message>
-    <message>
-        <source>trying again (breaker half-open)</source>
-        <translation>probeert opnieuw (stroomonderbreker half open)</translation>
-    </message>
-    <message>
-        <source>failing (breaker open)</source>
-        <translation>faalt (stroomonderbreker open)</translation>
-    </message>
-    <message>
         <source>unavailable</source>
         <translation>niet beschikbaar</translation>
     </message>
@@ -351,6 +307,50 @@
     <message>
         <source>Original, %1: %2</source>
         <translation>Origineel, %1: %2</translation>
+    </message>
+    <message>
+        <source>Delay p50 / p99 (ms)</source>
+        <translation>Vertraging p50 / p99 (ms)</translation>
+    </message>
+    <message>
+        <source>State (breaker)</source>
+        <translation>Toestand (zekering)</translation>
+    </message>
+    <message>
+        <source>Latency p50 / p99 (ms)</source>
+        <translation>Vertraging p50 / p99 (ms)</translation>
+    </message>
+    <message>
+        <source>Failures / timeouts</source>
+        <translation>Fouten / time-outs</translation>
+    </message>
+    <message>
+        <source>Translated channels and stages</source>
+        <translation>Vertaalde kanalen en stappen</translation>
+    </message>
+    <message>
+        <source>working</source>
+        <translation>werkt</translation>
+    </message>
+    <message>
+        <source>Circuit breaker closed: calls go through.</source>
+        <translation>Zekering dicht: aanroepen gaan door.</translation>
+    </message>
+    <message>
+        <source>trying again</source>
+        <translation>probeert opnieuw</translation>
+    </message>
+    <message>
+        <source>Circuit breaker half-open: one trial call after the pause.</source>
+        <translation>Zekering half open: één proefaanroep na de pauze.</translation>
+    </message>
+    <message>
+        <source>failing, paused</source>
+        <translation>faalt, gepauzeerd</translation>
+    </message>
+    <message>
+        <source>Circuit breaker open: calls are skipped until the pause ends.</source>
+        <translation>Zekering open: aanroepen worden overgeslagen tot de pauze voorbij is.</translation>
     </message>
 </context>
 <context>
@@ -901,6 +901,10 @@
     <message>
         <source>Fan-out p99</source>
         <translation>Verspreiding p99</translation>
+    </message>
+    <message>
+        <source>interpreter (from %1)</source>
+        <translation>tolk (van %1)</translation>
     </message>
 </context>
 <context>

@@ -13,8 +13,10 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
+#include <QPalette>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QStyledItemDelegate>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -24,7 +26,6 @@ namespace onair {
 namespace {
 
 const QColor kGreen(0x2e, 0xcc, 0x71), kAmber(0xf1, 0xc4, 0x0f), kRed(0xe7, 0x4c, 0x3c), kGrey(0x8a, 0x93, 0x9c);
-const QColor kOriginal(0xe6, 0xe9, 0xec), kTranslation(0x7f, 0xc8, 0xff);
 
 QString ms(const QJsonValue &v)
 {
@@ -45,6 +46,7 @@ QTableWidget *makeTable(const QStringList &headers, const QString &accessibleNam
     auto *t = new QTableWidget(0, int(headers.size()));
     t->setHorizontalHeaderLabels(headers);
     t->verticalHeader()->hide();
+    t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 8); // compact rows
     t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     t->horizontalHeader()->setStretchLastSection(true);
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -56,6 +58,28 @@ QTableWidget *makeTable(const QStringList &headers, const QString &accessibleNam
     t->setAccessibleName(accessibleName);
     return t;
 }
+
+// Translations are indented under their original, wrapped lines included.
+class CaptionDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    static constexpr int kIndent = 28;
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QStyleOptionViewItem o(option);
+        if (index.data(Qt::UserRole + 1).toBool())
+            o.rect.adjust(kIndent, 0, 0, 0);
+        QStyledItemDelegate::paint(painter, o, index);
+    }
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QStyleOptionViewItem o(option);
+        if (index.data(Qt::UserRole + 1).toBool())
+            o.rect.adjust(kIndent, 0, 0, 0);
+        return QStyledItemDelegate::sizeHint(o, index) + QSize(index.data(Qt::UserRole + 1).toBool() ? kIndent : 0, 0);
+    }
+};
 
 } // namespace
 
@@ -152,35 +176,40 @@ InterpretationPanel::InterpretationPanel(EngineHost *host, QWidget *parent) : QW
     m_captions->setAccessibleName(tr("Live captions"));
     m_captions->setAccessibleDescription(tr("Each utterance as recognised, followed by its translations (indented, in blue)"));
     m_captions->setWordWrap(true);
+    m_captions->setItemDelegate(new CaptionDelegate(m_captions));
     m_captions->setSelectionMode(QAbstractItemView::SingleSelection);
     m_captions->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     auto *captionsBox = new QGroupBox(tr("Live captions"));
     auto *cl = new QVBoxLayout(captionsBox);
     cl->addWidget(m_captions);
 
-    m_channels = makeTable({tr("Channel"), tr("Language"), tr("Mode"), tr("Delay p50"), tr("Delay p99"), tr("Dropped"),
-                            tr("Reason")},
+    m_channels = makeTable({tr("Channel"), tr("Language"), tr("Mode"), tr("Delay p50 / p99 (ms)"), tr("Dropped"), tr("Reason")},
                            tr("Translated channels"));
     m_channels->setObjectName(QStringLiteral("interpretationChannels"));
-    m_stages = makeTable({tr("Stage"), tr("Language"), tr("Engine"), tr("State"), tr("p50"), tr("p99"), tr("Calls"),
-                          tr("Failures"), tr("Timeouts"), tr("Last error")},
+    m_stages = makeTable({tr("Stage"), tr("Language"), tr("Engine"), tr("State (breaker)"), tr("Latency p50 / p99 (ms)"), tr("Calls"),
+                          tr("Failures / timeouts"), tr("Last error")},
                          tr("Interpretation stages"));
     m_stages->setObjectName(QStringLiteral("interpretationStages"));
-    auto *channelsBox = new QGroupBox(tr("Translated channels"));
-    auto *chl = new QVBoxLayout(channelsBox);
-    chl->addWidget(m_channels);
-    auto *stagesBox = new QGroupBox(tr("Stages (latency in ms)"));
-    auto *stl = new QVBoxLayout(stagesBox);
-    stl->addWidget(m_stages);
+    // Three stages per target and usually one or two channels: the stages get the room, at
+    // least their header and three rows.
+    m_stages->setMinimumHeight(m_stages->horizontalHeader()->sizeHint().height() + 3 * m_stages->verticalHeader()->defaultSectionSize()
+                               + m_stages->horizontalScrollBar()->sizeHint().height() + 2 * m_stages->frameWidth());
+    auto *tablesBox = new QGroupBox(tr("Translated channels and stages"));
+    auto *tl = new QVBoxLayout(tablesBox);
     auto *tables = new QSplitter(Qt::Vertical);
-    tables->addWidget(channelsBox);
-    tables->addWidget(stagesBox);
+    tables->addWidget(m_channels);
+    tables->addWidget(m_stages);
+    tables->setStretchFactor(0, 1);
+    tables->setStretchFactor(1, 3);
+    tables->setSizes({m_channels->horizontalHeader()->sizeHint().height() + 2 * m_channels->verticalHeader()->defaultSectionSize(),
+                      m_stages->minimumHeight() * 2});
+    tl->addWidget(tables);
 
     auto *split = new QSplitter(Qt::Horizontal);
     split->addWidget(captionsBox);
-    split->addWidget(tables);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
+    split->addWidget(tablesBox);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
 
     auto *root = new QVBoxLayout(this);
     root->addLayout(row);
@@ -471,15 +500,15 @@ void InterpretationPanel::fillTables(const QJsonObject &session, const QJsonObje
         }
         const QJsonObject delay = c.value(QLatin1String("end_to_audio_ms")).toObject();
         const QString reason = c.value(QLatin1String("reason")).toString();
-        m_channels->setItem(r, 0, cell(c.value(QLatin1String("stream_id")).toString()));
-        m_channels->setItem(r, 1, cell(languageName(c.value(QLatin1String("lang")).toString())));
-        m_channels->setItem(r, 2, cell(modeText, color));
-        m_channels->setItem(r, 3, cell(ms(delay.value(QLatin1String("p50")))));
-        m_channels->setItem(r, 4, cell(ms(delay.value(QLatin1String("p99")))));
-        m_channels->setItem(r, 5, cell(QString::number(c.value(QLatin1String("dropped_utterances")).toInteger())));
+        m_channels->setItem(r, ChannelId, cell(c.value(QLatin1String("stream_id")).toString()));
+        m_channels->setItem(r, ChannelLanguage, cell(languageName(c.value(QLatin1String("lang")).toString())));
+        m_channels->setItem(r, ChannelMode, cell(modeText, color));
+        m_channels->setItem(r, ChannelDelay, cell(ms(delay.value(QLatin1String("p50"))) + QStringLiteral(" / ")
+                                                  + ms(delay.value(QLatin1String("p99")))));
+        m_channels->setItem(r, ChannelDropped, cell(QString::number(c.value(QLatin1String("dropped_utterances")).toInteger())));
         QTableWidgetItem *why = cell(reason);
         why->setToolTip(reason);
-        m_channels->setItem(r, 6, why);
+        m_channels->setItem(r, ChannelReason, why);
     }
 
     // The session's stages; without a session, what is installed (from the health JSON).
@@ -497,16 +526,19 @@ void InterpretationPanel::fillTables(const QJsonObject &session, const QJsonObje
     for (int r = 0; r < stages.size(); ++r) {
         const QJsonObject s = stages[r].toObject();
         const QString state = s.value(QLatin1String("state")).toString();
-        QString stateText = state;
+        QString stateText = state, breaker;
         QColor color = kGrey;
         if (state == QLatin1String("closed")) {
-            stateText = tr("working (breaker closed)");
+            stateText = tr("working");
+            breaker = tr("Circuit breaker closed: calls go through.");
             color = kGreen;
         } else if (state == QLatin1String("half_open")) {
-            stateText = tr("trying again (breaker half-open)");
+            stateText = tr("trying again");
+            breaker = tr("Circuit breaker half-open: one trial call after the pause.");
             color = kAmber;
         } else if (state == QLatin1String("open")) {
-            stateText = tr("failing (breaker open)");
+            stateText = tr("failing, paused");
+            breaker = tr("Circuit breaker open: calls are skipped until the pause ends.");
             color = kRed;
         } else if (state == QLatin1String("unavailable")) {
             stateText = tr("unavailable");
@@ -521,25 +553,25 @@ void InterpretationPanel::fillTables(const QJsonObject &session, const QJsonObje
         const QJsonObject latency = s.value(QLatin1String("latency_ms")).toObject();
         const bool ran = s.contains(QLatin1String("calls"));
         const QString lastError = s.value(QLatin1String("last_error")).toString();
-        m_stages->setItem(r, 0, cell(stageLabel(s.value(QLatin1String("stage")).toString())));
-        m_stages->setItem(r, 1, cell(lang));
-        m_stages->setItem(r, 2, cell(s.value(QLatin1String("name")).toString()));
+        m_stages->setItem(r, StageName, cell(stageLabel(s.value(QLatin1String("stage")).toString())));
+        m_stages->setItem(r, StageLanguage, cell(lang));
+        m_stages->setItem(r, StageEngine, cell(s.value(QLatin1String("name")).toString()));
         QTableWidgetItem *st = cell(stateText, color);
-        st->setToolTip(state);
-        m_stages->setItem(r, 3, st);
-        m_stages->setItem(r, 4, cell(ms(latency.value(QLatin1String("p50")))));
-        m_stages->setItem(r, 5, cell(ms(latency.value(QLatin1String("p99")))));
+        st->setToolTip(breaker.isEmpty() ? state : breaker);
+        m_stages->setItem(r, StageState, st);
+        m_stages->setItem(r, StageLatency, cell(ms(latency.value(QLatin1String("p50"))) + QStringLiteral(" / ")
+                                                + ms(latency.value(QLatin1String("p99")))));
         const auto count = [&](const char *key) {
             return ran ? QString::number(s.value(QLatin1String(key)).toInteger()) : QStringLiteral("–");
         };
-        m_stages->setItem(r, 6, cell(count("calls")));
+        m_stages->setItem(r, StageCalls, cell(count("calls")));
         const qint64 failures = s.value(QLatin1String("failures")).toInteger();
         const qint64 timeouts = s.value(QLatin1String("timeouts")).toInteger();
-        m_stages->setItem(r, 7, cell(count("failures"), failures > 0 ? kAmber : QColor()));
-        m_stages->setItem(r, 8, cell(count("timeouts"), timeouts > 0 ? kAmber : QColor()));
+        m_stages->setItem(r, StageFailures, cell(count("failures") + QStringLiteral(" / ") + count("timeouts"),
+                                                 failures + timeouts > 0 ? kAmber : QColor()));
         QTableWidgetItem *err = cell(lastError);
         err->setToolTip(lastError);
-        m_stages->setItem(r, 9, err);
+        m_stages->setItem(r, StageLastError, err);
     }
 }
 
@@ -640,23 +672,28 @@ void InterpretationPanel::rebuildCaptions()
     const QScrollBar *bar = m_captions->verticalScrollBar();
     const bool atBottom = bar->value() >= bar->maximum() - 4; // else the operator is reading back
     m_captions->clear();
+    // Originals in the text colour, translations in blue (light on the dark control-room
+    // palette, dark on a light one), unfinished ones greyed.
+    const QPalette pal = m_captions->palette();
+    const QColor original = pal.color(QPalette::Text), pending = pal.color(QPalette::PlaceholderText);
+    const QColor translated = pal.color(QPalette::Base).lightness() < 128 ? QColor(0x7f, 0xc8, 0xff) : QColor(0x1a, 0x5f, 0xa0);
     for (const Caption *c : std::as_const(shown)) {
         const bool translation = !c->sourceLang.isEmpty();
         auto *item = new QListWidgetItem;
         const QString tag = c->lang.toUpper();
         if (translation) {
-            item->setText(QStringLiteral("      \u2192 %1   %2").arg(tag, c->text));
+            item->setText(QStringLiteral("\u2192 %1   %2").arg(tag, c->text)); // indented by CaptionDelegate
             QFont f = m_captions->font();
             f.setItalic(true);
             item->setFont(f);
-            item->setForeground(c->final ? kTranslation : kGrey);
+            item->setForeground(c->final ? translated : pending);
             item->setData(Qt::AccessibleTextRole, tr("Translation into %1: %2").arg(languageName(c->lang), c->text));
         } else {
             item->setText(QStringLiteral("%1   %2").arg(tag, c->text));
             QFont f = m_captions->font();
             f.setBold(c->final);
             item->setFont(f);
-            item->setForeground(c->final ? kOriginal : kGrey);
+            item->setForeground(c->final ? original : pending);
             item->setData(Qt::AccessibleTextRole, tr("Original, %1: %2").arg(languageName(c->lang), c->text));
         }
         item->setData(Qt::UserRole, c->lang);

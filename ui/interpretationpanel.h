@@ -36,6 +36,8 @@ public:
     void setCurrentStream(const QString &stream);
 
     static constexpr int kMaxCaptionLines = 200;
+    enum ChannelColumn { ChannelId, ChannelLanguage, ChannelMode, ChannelDelay, ChannelDropped, ChannelReason };
+    enum StageColumn { StageName, StageLanguage, StageEngine, StageState, StageLatency, StageCalls, StageFailures, StageLastError };
 
     // For tests and scripting.
     QComboBox *streamCombo() const { return m_stream; }

@@ -42,6 +42,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace onair {
@@ -144,12 +145,15 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     m_tabs->addTab(logPage, tr("Log"));
     m_tabs->addTab(m_interpretation, tr("Interpretation"));
 
-    auto *vertical = new QSplitter(Qt::Vertical);
-    vertical->addWidget(top);
-    vertical->addWidget(m_tabs);
-    vertical->setStretchFactor(0, 4);
-    vertical->setStretchFactor(1, 1);
-    root->addWidget(vertical, 1);
+    m_vertical = new QSplitter(Qt::Vertical);
+    m_vertical->addWidget(top);
+    m_vertical->addWidget(m_tabs);
+    m_vertical->setStretchFactor(0, 4);
+    m_vertical->setStretchFactor(1, 1);
+    root->addWidget(m_vertical, 1);
+    // The log reads fine in a strip; captions and the stage table need room: the tab takes
+    // it when shown.
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::makeRoomForInterpretation);
     setCentralWidget(central);
 
     m_message = new QLabel;
@@ -219,7 +223,24 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     updateCounter();
 }
 
-void MainWindow::showInterpretation() { m_tabs->setCurrentWidget(m_interpretation); }
+void MainWindow::showInterpretation()
+{
+    m_tabs->setCurrentWidget(m_interpretation);
+    QTimer::singleShot(0, this, &MainWindow::makeRoomForInterpretation); // once the window is laid out
+}
+
+void MainWindow::makeRoomForInterpretation()
+{
+    if (m_tabs->currentWidget() != m_interpretation)
+        return;
+    QList<int> sizes = m_vertical->sizes();
+    const int want = 340;
+    if (sizes.size() == 2 && sizes[1] < want && sizes[0] + sizes[1] > 2 * want) {
+        sizes[0] -= want - sizes[1];
+        sizes[1] = want;
+        m_vertical->setSizes(sizes);
+    }
+}
 
 MainWindow::~MainWindow()
 {

@@ -15,6 +15,7 @@ class QPlainTextEdit;
 class QPushButton;
 class QSlider;
 class QSortFilterProxyModel;
+class QSplitter;
 class QTabWidget;
 class QTableView;
 
@@ -72,6 +73,7 @@ private:
     QWidget *buildHealth();
     QWidget *buildShare();
     void refreshDevices();
+    void makeRoomForInterpretation();
     void onSnapshot(const EngineSnapshot &s);
     void refreshListeners();
     void onListeners(const QString &stream, const QList<FanoutWorker::ListenerInfo> &listeners, int total);
@@ -124,6 +126,7 @@ private:
     QLabel *m_message = nullptr;
     QSortFilterProxyModel *m_logFilter = nullptr;
     QTabWidget *m_tabs = nullptr;
+    QSplitter *m_vertical = nullptr;
     InterpretationPanel *m_interpretation = nullptr;
 
     qint64 m_lastFramesOut = 0;

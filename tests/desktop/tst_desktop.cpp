@@ -358,6 +358,8 @@ void TestDesktop::dutchTranslationLoads()
     QCOMPARE(t.translate("onair::MainWindow", "Go on air"), QStringLiteral("Ga de lucht in"));
     QCOMPARE(t.translate("onair::MainWindow", "Banner"), QStringLiteral("Mededeling"));
     QCOMPARE(t.translate("onair::StreamsModel", "Listeners"), QStringLiteral("Luisteraars"));
+    QCOMPARE(t.translate("onair::MainWindow", "Interpretation"), QStringLiteral("Tolken"));
+    QCOMPARE(t.translate("onair::InterpretationPanel", "Spanish"), QStringLiteral("Spaans"));
     QApplication::installTranslator(&t);
     MainWindow dutch(m_host.get(), m_log.get());
     QCOMPARE(dutch.onAirButton()->text(), QStringLiteral("Ga de lucht in"));
@@ -549,9 +551,9 @@ void TestDesktop::interpretationPanelAppliesThroughEngine()
     QVERIFY(panel->statusLabel()->text().contains(QLatin1String("starts when its speaker goes on air")));
     // Nobody speaks yet: the stage table lists what is installed, idle.
     QTRY_COMPARE(panel->stagesTable()->rowCount(), 3);
-    QCOMPARE(panel->stagesTable()->item(0, 0)->text(), QStringLiteral("Speech to text"));
-    QCOMPARE(panel->stagesTable()->item(1, 0)->text(), QStringLiteral("Translation"));
-    QCOMPARE(panel->stagesTable()->item(2, 0)->text(), QStringLiteral("Text to speech"));
+    QCOMPARE(panel->stagesTable()->item(0, InterpretationPanel::StageName)->text(), QStringLiteral("Speech to text"));
+    QCOMPARE(panel->stagesTable()->item(1, InterpretationPanel::StageName)->text(), QStringLiteral("Translation"));
+    QCOMPARE(panel->stagesTable()->item(2, InterpretationPanel::StageName)->text(), QStringLiteral("Text to speech"));
 
     // Off turns every target off.
     QTest::mouseClick(panel->offButton(), Qt::LeftButton);
@@ -574,8 +576,8 @@ void TestDesktop::interpretationPanelAppliesThroughEngine()
     QTest::mouseClick(panel->targetBox(QStringLiteral("es")), Qt::LeftButton);
     QCOMPARE(m_host->interpretationOf(QStringLiteral("hall")).second, QStringList{QStringLiteral("es")});
     QTRY_VERIFY_WITH_TIMEOUT(panel->channelsTable()->rowCount() == 1, 5000);
-    QCOMPARE(panel->channelsTable()->item(0, 0)->text(), QStringLiteral("hall~es"));
-    QTRY_COMPARE(panel->channelsTable()->item(0, 2)->text(), QStringLiteral("translated speech"));
+    QCOMPARE(panel->channelsTable()->item(0, InterpretationPanel::ChannelId)->text(), QStringLiteral("hall~es"));
+    QTRY_COMPARE(panel->channelsTable()->item(0, InterpretationPanel::ChannelMode)->text(), QStringLiteral("translated speech"));
     QTRY_VERIFY(panel->stagesTable()->rowCount() >= 3);
     QTRY_VERIFY(panel->statusLabel()->text().startsWith(QLatin1String("Interpreting hall from English (en) into Spanish (es).")));
     // Choosing another stream in the table follows it (the translated channel stands for its stream).
@@ -624,7 +626,7 @@ void TestDesktop::interpretationCaptionsBoundedAndGrouped()
     QTRY_COMPARE(list->count(), 3); // only the panel's stream
     // The translation sits under its original, marked apart: arrow, language, colour, italics.
     QVERIFY(list->item(0)->text().contains(QLatin1String("good morning everyone")));
-    QCOMPARE(list->item(1)->text(), QStringLiteral("      → ES   buenos días a todos"));
+    QCOMPARE(list->item(1)->text(), QStringLiteral("\u2192 ES   buenos días a todos"));
     QVERIFY(list->item(2)->text().contains(QLatin1String("thank you very much")));
     QVERIFY(!list->item(0)->data(Qt::UserRole + 1).toBool());
     QVERIFY(list->item(1)->data(Qt::UserRole + 1).toBool());
@@ -726,7 +728,7 @@ void TestDesktop::liveInterpretationOfSpokenFile()
     m_window->goOnAir(QStringLiteral("main"));
     QTRY_VERIFY(m_window->onAirButton()->isChecked());
     QTRY_VERIFY_WITH_TIMEOUT(panel->channelsTable()->rowCount() == 1, 10000);
-    QCOMPARE(panel->channelsTable()->item(0, 0)->text(), QStringLiteral("main~es"));
+    QCOMPARE(panel->channelsTable()->item(0, InterpretationPanel::ChannelId)->text(), QStringLiteral("main~es"));
     // The file loops: every pass is another chance for the words.
     const auto heard = [panel] {
         const QString en = captionText(panel, false), es = captionText(panel, true);
@@ -735,12 +737,14 @@ void TestDesktop::liveInterpretationOfSpokenFile()
     };
     QTRY_VERIFY2_WITH_TIMEOUT(heard(), qPrintable(QStringLiteral("English:\n%1\nSpanish:\n%2")
                                                      .arg(captionText(panel, false), captionText(panel, true))), 120000);
-    QCOMPARE(panel->channelsTable()->item(0, 2)->text(), QStringLiteral("translated speech"));
+    QCOMPARE(panel->channelsTable()->item(0, InterpretationPanel::ChannelMode)->text(), QStringLiteral("translated speech"));
     // Each stage worked, with its latency measured.
     QTRY_VERIFY(panel->stagesTable()->rowCount() >= 3);
     for (int r = 0; r < panel->stagesTable()->rowCount(); ++r) {
-        QTRY_COMPARE(panel->stagesTable()->item(r, 3)->text(), QStringLiteral("working (breaker closed)"));
-        QVERIFY2(panel->stagesTable()->item(r, 4)->text().toInt() > 0, qPrintable(panel->stagesTable()->item(r, 0)->text()));
+        QTRY_COMPARE(panel->stagesTable()->item(r, InterpretationPanel::StageState)->text(),
+                     QStringLiteral("working"));
+        const QString latency = panel->stagesTable()->item(r, InterpretationPanel::StageLatency)->text(); // "p50 / p99"
+        QVERIFY2(latency.section(u'/', 0, 0).trimmed().toInt() > 0, qPrintable(latency));
     }
     QVERIFY(panel->statusLabel()->text().startsWith(QLatin1String("Interpreting main from English (en) into Spanish (es).")));
     // The Spanish channel is a stream like any other: Opus audio for its listeners.
