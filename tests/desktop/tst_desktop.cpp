@@ -134,7 +134,7 @@ InterpretationBackends standInStages()
     return b;
 }
 
-QString captionText(const InterpretationPanel *panel, bool translations)
+[[maybe_unused]] QString captionText(const InterpretationPanel *panel, bool translations)
 {
     QString all;
     const QListWidget *list = panel->captionsView();
@@ -288,11 +288,7 @@ void TestDesktop::wavFileSource()
 {
     // A 48 kHz stereo WAV of two known samples repeated: the source mixes it down and loops it.
     const QByteArray pcm = QByteArray("\x10\x00\x20\x00", 4).repeated(4800); // left 16, right 32
-    QByteArray wav = "RIFF" + QByteArray(4, 0) + "WAVEfmt ";
-    auto le32 = [](quint32 v) { QByteArray b(4, 0); qToLittleEndian(v, b.data()); return b; };
-    auto le16 = [](quint16 v) { QByteArray b(2, 0); qToLittleEndian(v, b.data()); return b; };
-    wav += le32(16) + le16(1) + le16(2) + le32(48000) + le32(48000 * 4) + le16(4) + le16(16);
-    wav += "data" + le32(quint32(pcm.size())) + pcm;
+    const QByteArray wav = wavBytes(pcm, 48000, 2);
     const QString path = m_dir->filePath(QStringLiteral("test.wav"));
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
