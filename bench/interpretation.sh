@@ -25,6 +25,13 @@ one() { # $1: extra server args; prints "cpu_percent_of_one_core json"
   before=$(cpu_of $pid); t0=$(date +%s.%N)
   out=$("$bench" --port "$port" --stream bench --rounds "$rounds" || true)
   after=$(cpu_of $pid); t1=$(date +%s.%N)
+  # The server's own view of the stages (latency p50/p99 per stage), printed as one line.
+  curl -sf "http://127.0.0.1:$port/health" | python3 -c '
+import json,sys
+h=json.load(sys.stdin)["interpretation"]
+for s in h.get("sessions",[]):
+  print("  stages:", ", ".join("%s p50 %d p99 %d ms" % (st["stage"], st["latency_ms"]["p50"], st["latency_ms"]["p99"]) for st in s["stages"]),
+        "| server end_to_audio p50 %d ms" % s["channels"][0]["end_to_audio_ms"]["p50"])' >&2 || true
   kill $pid; wait $pid 2>/dev/null || true
   rm -rf "$data"
   python3 -c "print(round(100*($after-$before)/$hz/($t1-$t0),1), '$out')"
@@ -32,6 +39,7 @@ one() { # $1: extra server args; prints "cpu_percent_of_one_core json"
 
 echo "runs=$runs rounds=$rounds (each round: 6 sentences, 1.2 s pauses); $(nproc) cores"
 for i in $(seq "$runs"); do
-  echo "translate: $(one '--translate es')"
-  echo "baseline:  $(one '')"
+  echo "translate:      $(one '--translate es')"
+  echo "translate fast: $(one '--translate es --stt-second-pass 0')"
+  echo "baseline:       $(one '')"
 done

@@ -95,6 +95,7 @@ struct EngineConfig
     QString apertiumModesDir = QStringLiteral("/usr/share/apertium/modes");
     int sttSilenceMs = 500;          // an utterance ends after this much non-speech
     int maxUtteranceMs = 12000;      // … or at this length
+    int sttSecondPass = 1;           // pocketsphinx's second pass: better captions, ~250 ms later
     int sttMaxBacklogMs = 3000;      // audio waiting for the recogniser beyond this is dropped
     int translateTimeoutMs = 2000;   // per utterance
     int ttsTimeoutMs = 4000;         // per utterance

@@ -52,6 +52,7 @@ const IntOption kIntOptions[] = {
     {"admin-burst", "Admin REST calls a client address may make at once before --admin-rate applies.", &EngineConfig::adminBurst, 1},
     {"redis-retry-max", "Longest wait between Redis reconnect attempts, ms (backoff from 100 ms).", &EngineConfig::redisRetryMaxMs, 100},
     {"stt-silence", "Interpretation: non-speech that ends an utterance, ms.", &EngineConfig::sttSilenceMs, 100},
+    {"stt-second-pass", "Interpretation: 1 = the recogniser's second pass (better captions), 0 = off (~250 ms sooner).", &EngineConfig::sttSecondPass, 0},
     {"max-utterance", "Interpretation: longest utterance before it is cut, ms.", &EngineConfig::maxUtteranceMs, 1000},
     {"stt-max-backlog", "Interpretation: audio waiting for the recogniser beyond which it is dropped, ms.", &EngineConfig::sttMaxBacklogMs, 200},
     {"translate-timeout", "Interpretation: time allowed to translate one utterance, ms.", &EngineConfig::translateTimeoutMs, 50},

@@ -26,12 +26,13 @@ InterpretationBackends defaultInterpretationBackends(const EngineConfig &config)
     InterpretationBackends b;
     const QString modelDir = config.sttModelDir;
     const int silenceMs = config.sttSilenceMs, maxMs = config.maxUtteranceMs;
+    const bool secondPass = config.sttSecondPass != 0;
     b.speechToText = [=](const QString &lang, QString *error) -> std::unique_ptr<SpeechToText> {
         if (lang != QLatin1String("en")) {
             *error = QStringLiteral("pocketsphinx: no model for '%1' (English only)").arg(lang);
             return nullptr;
         }
-        return makePocketsphinx(modelDir, silenceMs, maxMs, error);
+        return makePocketsphinx(modelDir, silenceMs, maxMs, secondPass, error);
     };
     const QString modes = config.apertiumModesDir;
     const int timeoutMs = config.translateTimeoutMs;

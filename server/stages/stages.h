@@ -12,7 +12,7 @@ InterpretationBackends defaultInterpretationBackends(const EngineConfig &config)
 
 // The pieces, for tests and tools.
 std::unique_ptr<SpeechToText> makePocketsphinx(const QString &modelDir, int silenceMs, int maxUtteranceMs,
-                                               QString *error);
+                                               bool secondPass, QString *error);
 std::unique_ptr<Translator> makeApertium(const QString &modesDir, const QString &from, const QString &to,
                                          int timeoutMs, QString *error);
 std::unique_ptr<TextToSpeech> makeEspeak(const QString &voice, int wordsPerMinute, QString *error);

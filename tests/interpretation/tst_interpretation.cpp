@@ -229,7 +229,7 @@ private Q_SLOTS:
     void stagesDirect()
     {
         QString error;
-        auto stt = makePocketsphinx(EngineConfig().sttModelDir, 500, 12000, &error);
+        auto stt = makePocketsphinx(EngineConfig().sttModelDir, 500, 12000, true, &error);
         QVERIFY2(stt, qPrintable(error));
         const Wav w = speech(QStringList(kWarmup) << kSentence);
         QVERIFY(w.rate > 0);
@@ -268,7 +268,7 @@ private Q_SLOTS:
 
         QVERIFY(!makeApertium(EngineConfig().apertiumModesDir, QStringLiteral("en"), QStringLiteral("xx"), 1000, &error));
         QVERIFY2(error.contains(QLatin1String("no en-xx mode")), qPrintable(error));
-        QVERIFY(!makePocketsphinx(QStringLiteral("/nonexistent"), 500, 12000, &error));
+        QVERIFY(!makePocketsphinx(QStringLiteral("/nonexistent"), 500, 12000, true, &error));
         QVERIFY(error.contains(QLatin1String("model not found")));
     }
 
@@ -340,9 +340,10 @@ private Q_SLOTS:
         const QString es = captionsOf(events.json, QStringLiteral("es"));
         qInfo("captions en: %s", qPrintable(en));
         qInfo("captions es: %s", qPrintable(es));
-        QVERIFY2(en.contains(QLatin1String("meeting")) && en.contains(QLatin1String("thank you"))
-                     && en.contains(QLatin1String("today")), qPrintable(en));
-        QVERIFY2(es.contains(QStringLiteral("reunión")) && es.contains(QLatin1String("gracias")), qPrintable(es));
+        // The key sentence (after the warm-up, whose recognition varies with where in it the
+        // interpreter joined): its key words, and their Spanish.
+        QVERIFY2(en.contains(QLatin1String("thank you")) && en.contains(QLatin1String("today")), qPrintable(en));
+        QVERIFY2(es.contains(QStringLiteral("gracias")) && es.contains(QLatin1String("hoy")), qPrintable(es));
         // Translated captions carry their original's utterance number and the channel.
         QJsonObject lastEs;
         for (const QJsonObject &e : std::as_const(events.json))
