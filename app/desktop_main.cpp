@@ -71,6 +71,12 @@ int main(int argc, char *argv[])
         QMessageBox::critical(nullptr, QObject::tr("OnAir"), QObject::tr("No certificate for secure connections:\n%1").arg(err));
         return 1;
     }
+#ifndef ONAIR_HAS_INTERPRETATION
+    if (!config.translateTargets.isEmpty()) {
+        std::fprintf(stderr, "onair: --translate: this build has no interpretation stages (ONAIR_INTERPRETATION=OFF or packages missing)\n");
+        return 2;
+    }
+#endif
     std::optional<onair::AudioEncoding> encoding;
     if (parser.isSet(QStringLiteral("codec")) || parser.isSet(QStringLiteral("bitrate")) || parser.isSet(QStringLiteral("frame-ms"))) {
         onair::AudioEncoding e = onair::AudioEncoding::load();
@@ -106,6 +112,17 @@ int main(int argc, char *argv[])
         window.speaker()->setEncoding(*encoding);
     if (parser.isSet(QStringLiteral("source")))
         window.setSource(parser.value(QStringLiteral("source")));
+    // --translate (engine option): every stream spoken on here is interpreted; the panel shows it.
+    if (!config.translateTargets.isEmpty()) {
+        const QStringList installed = host.interpretationTargets(config.translateSource);
+        for (const QString &target : std::as_const(config.translateTargets)) {
+            if (!installed.contains(target))
+                std::fprintf(stderr, "onair: --translate: no translation from %s into %s is installed (installed: %s)\n",
+                             qPrintable(config.translateSource), qPrintable(target),
+                             installed.isEmpty() ? "none" : qPrintable(installed.join(u',')));
+        }
+        window.showInterpretation();
+    }
     window.show();
     if (parser.isSet(QStringLiteral("on-air")))
         window.goOnAir(parser.value(QStringLiteral("on-air")));

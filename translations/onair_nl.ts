@@ -36,6 +36,324 @@
     </message>
 </context>
 <context>
+    <name>onair::EngineHost</name>
+    <message>
+        <source>the broadcast server is not running</source>
+        <translation>de uitzendserver draait niet</translation>
+    </message>
+</context>
+<context>
+    <name>onair::InterpretationPanel</name>
+    <message>
+        <source>English</source>
+        <translation>Engels</translation>
+    </message>
+    <message>
+        <source>Spanish</source>
+        <translation>Spaans</translation>
+    </message>
+    <message>
+        <source>French</source>
+        <translation>Frans</translation>
+    </message>
+    <message>
+        <source>German</source>
+        <translation>Duits</translation>
+    </message>
+    <message>
+        <source>Dutch</source>
+        <translation>Nederlands</translation>
+    </message>
+    <message>
+        <source>Italian</source>
+        <translation>Italiaans</translation>
+    </message>
+    <message>
+        <source>Portuguese</source>
+        <translation>Portugees</translation>
+    </message>
+    <message>
+        <source>Catalan</source>
+        <translation>Catalaans</translation>
+    </message>
+    <message>
+        <source>Galician</source>
+        <translation>Galicisch</translation>
+    </message>
+    <message>
+        <source>Esperanto</source>
+        <translation>Esperanto</translation>
+    </message>
+    <message>
+        <source>Basque</source>
+        <translation>Baskisch</translation>
+    </message>
+    <message>
+        <source>Occitan</source>
+        <translation>Occitaans</translation>
+    </message>
+    <message>
+        <source>Romanian</source>
+        <translation>Roemeens</translation>
+    </message>
+    <message>
+        <source>Swedish</source>
+        <translation>Zweeds</translation>
+    </message>
+    <message>
+        <source>Danish</source>
+        <translation>Deens</translation>
+    </message>
+    <message>
+        <source>Welsh</source>
+        <translation>Welsh</translation>
+    </message>
+    <message>
+        <source>Speech to text</source>
+        <translation>Spraak naar tekst</translation>
+    </message>
+    <message>
+        <source>Translation</source>
+        <translation>Vertaling</translation>
+    </message>
+    <message>
+        <source>Text to speech</source>
+        <translation>Tekst naar spraak</translation>
+    </message>
+    <message>
+        <source>Interpretation</source>
+        <translation>Tolken</translation>
+    </message>
+    <message>
+        <source>Interpreted stream</source>
+        <translation>Getolkte stream</translation>
+    </message>
+    <message>
+        <source>Spoken language</source>
+        <translation>Gesproken taal</translation>
+    </message>
+    <message>
+        <source>The language the speaker speaks (what the speech recogniser listens for)</source>
+        <translation>De taal die de spreker spreekt (waar de spraakherkenning naar luistert)</translation>
+    </message>
+    <message>
+        <source>Translate into</source>
+        <translation>Vertalen naar</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Uit</translation>
+    </message>
+    <message>
+        <source>Interpretation off</source>
+        <translation>Tolken uit</translation>
+    </message>
+    <message>
+        <source>Stop interpreting this stream</source>
+        <translation>Stop met het tolken van deze stream</translation>
+    </message>
+    <message>
+        <source>S&amp;tream</source>
+        <translation>S&amp;tream</translation>
+    </message>
+    <message>
+        <source>&amp;Spoken in</source>
+        <translation>&amp;Gesproken in</translation>
+    </message>
+    <message>
+        <source>Translate into:</source>
+        <translation>Vertalen naar:</translation>
+    </message>
+    <message>
+        <source>Live captions</source>
+        <translation>Live ondertiteling</translation>
+    </message>
+    <message>
+        <source>Each utterance as recognised, followed by its translations (indented, in blue)</source>
+        <translation>Elke uiting zoals herkend, gevolgd door de vertalingen (ingesprongen, in blauw)</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanaal</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Taal</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <source>Dropped</source>
+        <translation>Overgeslagen</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reden</translation>
+    </message>
+    <message>
+        <source>Translated channels</source>
+        <translation>Vertaalde kanalen</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>Stap</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Programma</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Aanroepen</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Laatste fout</translation>
+    </message>
+    <message>
+        <source>Interpretation stages</source>
+        <translation>Tolkstappen</translation>
+    </message>
+    <message>
+        <source>Live interpretation is not available: this OnAir was built without speech recognition, translation and speech synthesis (pocketsphinx, Apertium, espeak-ng).</source>
+        <translation>Live tolken is niet beschikbaar: deze OnAir is gebouwd zonder spraakherkenning, vertaling en spraaksynthese (pocketsphinx, Apertium, espeak-ng).</translation>
+    </message>
+    <message>
+        <source>Live interpretation is not available: no speech recognition model is installed (e.g. the pocketsphinx-en-us package).</source>
+        <translation>Live tolken is niet beschikbaar: er is geen model voor spraakherkenning geïnstalleerd (bijv. het pakket pocketsphinx-en-us).</translation>
+    </message>
+    <message>
+        <source>%1 (on air)</source>
+        <translation>%1 (in de lucht)</translation>
+    </message>
+    <message>
+        <source>%1, not installed</source>
+        <translation>%1, niet geïnstalleerd</translation>
+    </message>
+    <message>
+        <source>Translate into %1</source>
+        <translation>Vertalen naar %1</translation>
+    </message>
+    <message>
+        <source>no translation from %1 is installed (e.g. the apertium-eng-spa package)</source>
+        <translation>er is geen vertaling vanuit %1 geïnstalleerd (bijv. het pakket apertium-eng-spa)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>geen</translation>
+    </message>
+    <message>
+        <source>The interpretation of %1 was not changed: %2</source>
+        <translation>Het tolken van %1 is niet gewijzigd: %2</translation>
+    </message>
+    <message>
+        <source>Interpretation of %1 is off.</source>
+        <translation>Tolken van %1 staat uit.</translation>
+    </message>
+    <message>
+        <source>Interpreting %1 from %2 into %3.</source>
+        <translation>%1 wordt getolkt van %2 naar %3.</translation>
+    </message>
+    <message>
+        <source>translated speech</source>
+        <translation>vertaalde spraak</translation>
+    </message>
+    <message>
+        <source>captions only</source>
+        <translation>alleen ondertiteling</translation>
+    </message>
+    <message>
+        <source>original audio</source>
+        <translation>origineel geluid</translation>
+    </message>
+    <message>
+        <source>unavailable</source>
+        <translation>niet beschikbaar</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>inactief</translation>
+    </message>
+    <message>
+        <source>Choose a stream: the one you speak on, or one selected in the streams table.</source>
+        <translation>Kies een stream: die waarop je spreekt, of een die in de streamtabel is geselecteerd.</translation>
+    </message>
+    <message>
+        <source>%1 is not interpreted. Tick a language to translate into.</source>
+        <translation>%1 wordt niet getolkt. Vink een taal aan om naar te vertalen.</translation>
+    </message>
+    <message>
+        <source>%1 from %2 into %3</source>
+        <translation>%1 van %2 naar %3</translation>
+    </message>
+    <message>
+        <source>Interpretation of %1 starts when its speaker goes on air on this computer.</source>
+        <translation>Het tolken van %1 begint zodra de spreker op deze computer de lucht in gaat.</translation>
+    </message>
+    <message>
+        <source>Interpreting %1. Utterances so far: %2.</source>
+        <translation>Bezig met tolken van %1. Uitingen tot nu toe: %2.</translation>
+    </message>
+    <message>
+        <source>Degraded: %1 (see the reason below).</source>
+        <translation>Beperkt: %1 (zie de reden hieronder).</translation>
+    </message>
+    <message>
+        <source>Translation into %1: %2</source>
+        <translation>Vertaling naar %1: %2</translation>
+    </message>
+    <message>
+        <source>Original, %1: %2</source>
+        <translation>Origineel, %1: %2</translation>
+    </message>
+    <message>
+        <source>Delay p50 / p99 (ms)</source>
+        <translation>Vertraging p50 / p99 (ms)</translation>
+    </message>
+    <message>
+        <source>State (breaker)</source>
+        <translation>Toestand (zekering)</translation>
+    </message>
+    <message>
+        <source>Latency p50 / p99 (ms)</source>
+        <translation>Vertraging p50 / p99 (ms)</translation>
+    </message>
+    <message>
+        <source>Failures / timeouts</source>
+        <translation>Fouten / time-outs</translation>
+    </message>
+    <message>
+        <source>Translated channels and stages</source>
+        <translation>Vertaalde kanalen en stappen</translation>
+    </message>
+    <message>
+        <source>working</source>
+        <translation>werkt</translation>
+    </message>
+    <message>
+        <source>Circuit breaker closed: calls go through.</source>
+        <translation>Zekering dicht: aanroepen gaan door.</translation>
+    </message>
+    <message>
+        <source>trying again</source>
+        <translation>probeert opnieuw</translation>
+    </message>
+    <message>
+        <source>Circuit breaker half-open: one trial call after the pause.</source>
+        <translation>Zekering half open: één proefaanroep na de pauze.</translation>
+    </message>
+    <message>
+        <source>failing, paused</source>
+        <translation>faalt, gepauzeerd</translation>
+    </message>
+    <message>
+        <source>Circuit breaker open: calls are skipped until the pause ends.</source>
+        <translation>Zekering open: aanroepen worden overgeslagen tot de pauze voorbij is.</translation>
+    </message>
+</context>
+<context>
     <name>onair::LevelMeter</name>
     <message>
         <source>Input level</source>
@@ -372,6 +690,14 @@
         <translation>Beveiligd (HTTPS). SHA-256-vingerafdruk van het certificaat:
 %1</translation>
     </message>
+    <message>
+        <source>Log filter</source>
+        <translation>Logboekfilter</translation>
+    </message>
+    <message>
+        <source>Interpretation</source>
+        <translation>Tolken</translation>
+    </message>
 </context>
 <context>
     <name>onair::MicSource</name>
@@ -575,6 +901,10 @@
     <message>
         <source>Fan-out p99</source>
         <translation>Verspreiding p99</translation>
+    </message>
+    <message>
+        <source>interpreter (from %1)</source>
+        <translation>tolk (van %1)</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,10 @@
 #include "redisbus.h"
 #include "store.h"
 
+#ifdef ONAIR_HAS_INTERPRETATION
+#include "stages.h"
+#endif
+
 namespace onair {
 
 EngineHost::EngineHost(EngineConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
@@ -25,6 +29,8 @@ EngineHost::~EngineHost()
     m_thread.wait();
 }
 
+void EngineHost::setInterpretationBackends(InterpretationBackends backends) { m_backends = std::move(backends); }
+
 bool EngineHost::start(QString *error)
 {
     m_thread.start();
@@ -34,6 +40,21 @@ bool EngineHost::start(QString *error)
     holder->moveToThread(&m_thread);
     QMetaObject::invokeMethod(holder, [&] {
         m_engine = new Engine(m_config);
+        InterpretationBackends backends;
+        if (m_backends)
+            backends = *m_backends;
+#ifdef ONAIR_HAS_INTERPRETATION
+        else
+            backends = defaultInterpretationBackends(m_config);
+#endif
+        // What is installed, read once here: the panel asks often, the answer reads disks.
+        m_interpretationBuilt = !backends.isEmpty();
+        if (backends.sourceLanguages)
+            m_sources = backends.sourceLanguages();
+        for (const QString &source : std::as_const(m_sources))
+            m_targets.insert(source, backends.targetLanguages ? backends.targetLanguages(source) : QStringList());
+        m_engine->setInterpretationBackends(std::move(backends));
+        connect(m_engine, &Engine::interpretationEvent, this, &EngineHost::interpretationEvent); // queued
         ok = m_engine->start(error);
         if (!ok) {
             delete m_engine;
@@ -129,6 +150,43 @@ void EngineHost::requestListeners(const QString &stream, int limit)
             Q_EMIT listenersReady(stream, all, total);
         });
     });
+}
+
+bool EngineHost::setInterpretation(const QString &stream, const QString &source, const QStringList &targets,
+                                   QString *error)
+{
+    if (!m_engine) {
+        *error = tr("the broadcast server is not running");
+        return false;
+    }
+    bool ok = false;
+    QMetaObject::invokeMethod(m_engine, [&] { ok = m_engine->setInterpretation(stream, source, targets, error); },
+                              Qt::BlockingQueuedConnection);
+    return ok;
+}
+
+QPair<QString, QStringList> EngineHost::interpretationOf(const QString &stream) const
+{
+    QPair<QString, QStringList> out;
+    if (m_engine)
+        QMetaObject::invokeMethod(m_engine, [&] { out = m_engine->interpretationOf(stream); }, Qt::BlockingQueuedConnection);
+    return out;
+}
+
+bool EngineHost::requestInterpretation(const QString &stream, quint64 tag)
+{
+    if (!m_engine || m_interpretationPending)
+        return false;
+    m_interpretationPending = true;
+    QMetaObject::invokeMethod(m_engine, [this, stream, tag] {
+        const QJsonObject json = m_engine->interpretationJson();
+        const QPair<QString, QStringList> setting = stream.isEmpty() ? QPair<QString, QStringList>() : m_engine->interpretationOf(stream);
+        QMetaObject::invokeMethod(this, [this, json, stream, setting, tag] {
+            m_interpretationPending = false;
+            Q_EMIT interpretationReady(json, stream, setting.first, setting.second, tag);
+        });
+    });
+    return true;
 }
 
 } // namespace onair

@@ -6,6 +6,8 @@
 #include "fanoutworker.h"
 
 #include <QElapsedTimer>
+#include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QThread>
 #include <QTimer>
@@ -40,6 +42,10 @@ public:
     explicit EngineHost(EngineConfig config, QObject *parent = nullptr);
     ~EngineHost() override;
 
+    // Before start(): the stages of live interpretation. Without this call the installed ones
+    // (server/stages) when OnAir was built with them, else none.
+    void setInterpretationBackends(InterpretationBackends backends);
+
     bool start(QString *error);
     Engine *engine() const { return m_engine; }
     QUrl baseUrl() const;
@@ -52,9 +58,24 @@ public:
     // At most `limit` entries (a 10,000-phone stream is not listed in full 4 times a second).
     void requestListeners(const QString &stream, int limit = 1000);
 
+    // Live interpretation. The languages are read once at start from the backends.
+    bool interpretationBuilt() const { return m_interpretationBuilt; } // any stage present
+    QStringList interpretationSources() const { return m_sources; }
+    QStringList interpretationTargets(const QString &source) const { return m_targets.value(source); }
+    bool setInterpretation(const QString &stream, const QString &source, const QStringList &targets, QString *error);
+    QPair<QString, QStringList> interpretationOf(const QString &stream) const;
+    // Asynchronous: interpretationReady() follows with interpretationJson() and the setting
+    // of `stream`, carrying `tag`. At most one request is in flight: false when this one was
+    // not sent.
+    bool requestInterpretation(const QString &stream, quint64 tag = 0);
+
 Q_SIGNALS:
     void snapshotReady(const onair::EngineSnapshot &snapshot);
     void listenersReady(const QString &stream, const QList<onair::FanoutWorker::ListenerInfo> &listeners, int total);
+    void interpretationReady(const QJsonObject &json, const QString &stream, const QString &source,
+                             const QStringList &targets, quint64 tag);
+    // The engine's caption and interpretation events, on the window's thread.
+    void interpretationEvent(const QJsonObject &event);
 
 private:
     EngineConfig m_config;
@@ -62,6 +83,11 @@ private:
     Engine *m_engine = nullptr;
     QTimer m_poll;
     bool m_listenersPending = false;
+    bool m_interpretationPending = false;
+    std::optional<InterpretationBackends> m_backends;
+    bool m_interpretationBuilt = false;
+    QStringList m_sources;
+    QHash<QString, QStringList> m_targets;
     mutable QElapsedTimer m_storeChecked;
     mutable bool m_storeOk = true;
 };

@@ -3,6 +3,7 @@
 #include "auth.h"
 #include "bannerservice.h"
 #include "enginehost.h"
+#include "interpretationpanel.h"
 #include "levelmeter.h"
 #include "listenersmodel.h"
 #include "logmodel.h"
@@ -41,6 +42,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace onair {
@@ -136,15 +138,22 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     auto *lpl = new QVBoxLayout(logPage);
     lpl->addWidget(filter);
     lpl->addWidget(logView);
-    auto *tabs = new QTabWidget;
-    tabs->addTab(logPage, tr("Log"));
+    filter->setAccessibleName(tr("Log filter"));
+    logView->setAccessibleName(tr("Log"));
+    m_interpretation = new InterpretationPanel(m_host);
+    m_tabs = new QTabWidget;
+    m_tabs->addTab(logPage, tr("Log"));
+    m_tabs->addTab(m_interpretation, tr("Interpretation"));
 
-    auto *vertical = new QSplitter(Qt::Vertical);
-    vertical->addWidget(top);
-    vertical->addWidget(tabs);
-    vertical->setStretchFactor(0, 4);
-    vertical->setStretchFactor(1, 1);
-    root->addWidget(vertical, 1);
+    m_vertical = new QSplitter(Qt::Vertical);
+    m_vertical->addWidget(top);
+    m_vertical->addWidget(m_tabs);
+    m_vertical->setStretchFactor(0, 4);
+    m_vertical->setStretchFactor(1, 1);
+    root->addWidget(m_vertical, 1);
+    // The log reads fine in a strip; captions and the stage table need room: the tab takes
+    // it when shown.
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::makeRoomForInterpretation);
     setCentralWidget(central);
 
     m_message = new QLabel;
@@ -154,6 +163,7 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     connect(m_host, &EngineHost::listenersReady, this, &MainWindow::onListeners);
     connect(m_streamsView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         refreshListeners();
+        m_interpretation->setStreams(m_streamName->text().trimmed(), m_onAir->isChecked(), selectedStream(), selectedStream());
         if (m_monitorBox->isChecked())
             QMetaObject::invokeMethod(m_monitor, [m = m_monitor, s = selectedStream()] { m->setStream(s); });
     });
@@ -179,6 +189,12 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
         m_streamName->setEnabled(!on);
         m_source->setEnabled(!on);
         showMessage(on ? tr("On air on stream %1.").arg(stream) : tr("Off air."), false);
+        m_interpretation->setStreams(m_streamName->text().trimmed(), on, selectedStream(), on ? stream : QString());
+    });
+    connect(m_interpretation, &InterpretationPanel::applied, this,
+            [this](bool ok, const QString &message) { showMessage(message, !ok); });
+    connect(m_streamName, &QLineEdit::textChanged, this, [this] {
+        m_interpretation->setStreams(m_streamName->text().trimmed(), m_onAir->isChecked(), selectedStream(), QString());
     });
 
     QMenu *menu = menuBar()->addMenu(tr("&OnAir"));
@@ -205,6 +221,25 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
         resize(1280, 800);
     m_streamName->setText(settings.value(QStringLiteral("speak/stream"), QStringLiteral("main")).toString());
     updateCounter();
+}
+
+void MainWindow::showInterpretation()
+{
+    m_tabs->setCurrentWidget(m_interpretation);
+    QTimer::singleShot(0, this, &MainWindow::makeRoomForInterpretation); // once the window is laid out
+}
+
+void MainWindow::makeRoomForInterpretation()
+{
+    if (m_tabs->currentWidget() != m_interpretation)
+        return;
+    QList<int> sizes = m_vertical->sizes();
+    const int want = 340;
+    if (sizes.size() == 2 && sizes[1] < want && sizes[0] + sizes[1] > 2 * want) {
+        sizes[0] -= want - sizes[1];
+        sizes[1] = want;
+        m_vertical->setSizes(sizes);
+    }
 }
 
 MainWindow::~MainWindow()
@@ -488,6 +523,7 @@ void MainWindow::onSnapshot(const EngineSnapshot &s)
     if (selectedStream().isEmpty() && m_streams->rowCount() > 0)
         m_streamsView->selectRow(0);
     refreshListeners();
+    m_interpretation->setStreams(m_streamName->text().trimmed(), m_onAir->isChecked(), selectedStream(), QString());
 
     const QString shareStream = selectedStream().isEmpty() ? m_streamName->text().trimmed() : selectedStream();
     if (shareStream != m_sharedStream && isValidStreamId(shareStream)) {

@@ -15,11 +15,14 @@ class QPlainTextEdit;
 class QPushButton;
 class QSlider;
 class QSortFilterProxyModel;
+class QSplitter;
+class QTabWidget;
 class QTableView;
 
 namespace onair {
 
 class EngineHost;
+class InterpretationPanel;
 class LevelMeter;
 class ListenersModel;
 class LogModel;
@@ -57,6 +60,9 @@ public:
     SpeakController *speaker() const { return m_speaker; }
     Monitor *monitor() const { return m_monitor; }
     QCheckBox *monitorBox() const { return m_monitorBox; }
+    InterpretationPanel *interpretationPanel() const { return m_interpretation; }
+    // Brings the Interpretation tab to the front (e.g. when launched with --translate).
+    void showInterpretation();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -67,6 +73,7 @@ private:
     QWidget *buildHealth();
     QWidget *buildShare();
     void refreshDevices();
+    void makeRoomForInterpretation();
     void onSnapshot(const EngineSnapshot &s);
     void refreshListeners();
     void onListeners(const QString &stream, const QList<FanoutWorker::ListenerInfo> &listeners, int total);
@@ -118,6 +125,9 @@ private:
     QLineEdit *m_shareUrl = nullptr;
     QLabel *m_message = nullptr;
     QSortFilterProxyModel *m_logFilter = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QSplitter *m_vertical = nullptr;
+    InterpretationPanel *m_interpretation = nullptr;
 
     qint64 m_lastFramesOut = 0;
     qint64 m_lastUptime = 0;

@@ -1,5 +1,7 @@
 #include "streamsmodel.h"
 
+#include "streamid.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QLocale>
@@ -54,7 +56,12 @@ QVariant StreamsModel::data(const QModelIndex &index, int role) const
         const QLocale loc;
         switch (index.column()) {
         case Stream: return r.snap.id;
-        case Speaker: return r.snap.speakerLive ? r.snap.speakerAddress : tr("none");
+        case Speaker: {
+            QString base, lang;
+            if (r.snap.speakerLive && parseTranslatedStreamId(r.snap.id, &base, &lang))
+                return tr("interpreter (from %1)").arg(base); // this machine's live interpretation
+            return r.snap.speakerLive ? r.snap.speakerAddress : tr("none");
+        }
         case Listeners: return r.snap.listeners;
         case FramesIn: return QString::number(r.framesInPerSec, 'f', 0);
         case BytesOut: return QString(loc.formattedDataSize(qint64(r.bytesOutPerSec)) + tr("/s"));

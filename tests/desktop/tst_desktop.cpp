@@ -1,9 +1,11 @@
 // The desktop control room under QT_QPA_PLATFORM=offscreen, against real WebSocket clients:
 // the streams table, the banner composer, going on air with the tone source, kick, the Dutch
-// translation. The microphone path is tst_microphone (needs PulseAudio; see microphone_test.sh).
+// translation, the Interpretation panel (with stand-in stages, and end to end with pocketsphinx,
+// Apertium and espeak-ng on a spoken WAV file). The microphone path is tst_microphone (needs PulseAudio; see microphone_test.sh).
 #include "audiolevel.h"
 #include "audiosource.h"
 #include "enginehost.h"
+#include "interpretationpanel.h"
 #include "levelmeter.h"
 #include "listenersmodel.h"
 #include "logmodel.h"
@@ -25,6 +27,7 @@
 #include <QtEndian>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QSettings>
@@ -32,6 +35,7 @@
 #include <QSslSocket>
 #include <QPushButton>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 #include <QTranslator>
 
@@ -55,9 +59,14 @@ private Q_SLOTS:
     void settingsSaveAudioEncoding();
     void clusterDotAmberWhileRedisIsDown();
     void secureConnectionsWithOwnCertificate();
+    void interpretationPanelAppliesThroughEngine();
+    void interpretationCaptionsBoundedAndGrouped();
+    void interpretationUnavailableWithoutStages();
+    void liveInterpretationOfSpokenFile();
 
 private:
-    void startWindow(const EngineConfig &c);
+    void startWindow(const EngineConfig &c, std::optional<InterpretationBackends> backends = std::nullopt);
+    void startWithStandInStages();
     QUrl ws(const QString &path) const
     {
         return QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(m_host->engine()->port()).arg(path));
@@ -67,6 +76,76 @@ private:
     std::unique_ptr<EngineHost> m_host;
     std::unique_ptr<MainWindow> m_window;
 };
+
+namespace {
+
+QByteArray wavBytes(const QByteArray &pcm, quint32 rate, quint16 channels)
+{
+    auto le32 = [](quint32 v) { QByteArray b(4, 0); qToLittleEndian(v, b.data()); return b; };
+    auto le16 = [](quint16 v) { QByteArray b(2, 0); qToLittleEndian(v, b.data()); return b; };
+    QByteArray wav = "RIFF" + le32(quint32(36 + pcm.size())) + "WAVEfmt ";
+    wav += le32(16) + le16(1) + le16(channels) + le32(rate) + le32(rate * 2 * channels) + le16(quint16(2 * channels)) + le16(16);
+    wav += "data" + le32(quint32(pcm.size())) + pcm;
+    return wav;
+}
+
+// Stages that need nothing installed: the recogniser hears nothing, the translator tags the
+// text, the synthesiser makes silence. English can go to Spanish or French; Dutch nowhere.
+struct DeafRecognizer final : SpeechToText
+{
+    QString name() const override { return QStringLiteral("deaf"); }
+    bool feed(const qint16 *, int, QList<RecognizedUtterance> *, QString *) override { return true; }
+    bool finish(QList<RecognizedUtterance> *, QString *) override { return true; }
+};
+struct TagTranslator final : Translator
+{
+    QString to;
+    QString name() const override { return QStringLiteral("tag"); }
+    bool translate(const QString &text, QString *out, QString *) override
+    {
+        *out = QStringLiteral("[%1] %2").arg(to, text);
+        return true;
+    }
+};
+struct SilentVoice final : TextToSpeech
+{
+    QString name() const override { return QStringLiteral("silent"); }
+    bool synthesize(const QString &, QByteArray *pcm, QString *) override
+    {
+        *pcm = QByteArray(9600, 0);
+        return true;
+    }
+};
+
+InterpretationBackends standInStages()
+{
+    InterpretationBackends b;
+    b.speechToText = [](const QString &, QString *) { return std::make_unique<DeafRecognizer>(); };
+    b.translator = [](const QString &, const QString &to, QString *) {
+        auto t = std::make_unique<TagTranslator>();
+        t->to = to;
+        return t;
+    };
+    b.textToSpeech = [](const QString &, QString *) { return std::make_unique<SilentVoice>(); };
+    b.sourceLanguages = [] { return QStringList{QStringLiteral("en"), QStringLiteral("nl")}; };
+    b.targetLanguages = [](const QString &source) {
+        return source == QLatin1String("en") ? QStringList{QStringLiteral("es"), QStringLiteral("fr")} : QStringList();
+    };
+    return b;
+}
+
+[[maybe_unused]] QString captionText(const InterpretationPanel *panel, bool translations)
+{
+    QString all;
+    const QListWidget *list = panel->captionsView();
+    for (int i = 0; i < list->count(); ++i) {
+        if (list->item(i)->data(Qt::UserRole + 1).toBool() == translations)
+            all += list->item(i)->text().toLower() + u'\n';
+    }
+    return all;
+}
+
+} // namespace
 
 void TestDesktop::init()
 {
@@ -78,10 +157,12 @@ void TestDesktop::init()
     startWindow(c);
 }
 
-void TestDesktop::startWindow(const EngineConfig &c)
+void TestDesktop::startWindow(const EngineConfig &c, std::optional<InterpretationBackends> backends)
 {
     m_log = std::make_unique<LogModel>();
     m_host = std::make_unique<EngineHost>(c);
+    if (backends)
+        m_host->setInterpretationBackends(std::move(*backends));
     QString error;
     QVERIFY2(m_host->start(&error), qPrintable(error));
     m_window = std::make_unique<MainWindow>(m_host.get(), m_log.get());
@@ -207,11 +288,7 @@ void TestDesktop::wavFileSource()
 {
     // A 48 kHz stereo WAV of two known samples repeated: the source mixes it down and loops it.
     const QByteArray pcm = QByteArray("\x10\x00\x20\x00", 4).repeated(4800); // left 16, right 32
-    QByteArray wav = "RIFF" + QByteArray(4, 0) + "WAVEfmt ";
-    auto le32 = [](quint32 v) { QByteArray b(4, 0); qToLittleEndian(v, b.data()); return b; };
-    auto le16 = [](quint16 v) { QByteArray b(2, 0); qToLittleEndian(v, b.data()); return b; };
-    wav += le32(16) + le16(1) + le16(2) + le32(48000) + le32(48000 * 4) + le16(4) + le16(16);
-    wav += "data" + le32(quint32(pcm.size())) + pcm;
+    const QByteArray wav = wavBytes(pcm, 48000, 2);
     const QString path = m_dir->filePath(QStringLiteral("test.wav"));
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
@@ -277,6 +354,8 @@ void TestDesktop::dutchTranslationLoads()
     QCOMPARE(t.translate("onair::MainWindow", "Go on air"), QStringLiteral("Ga de lucht in"));
     QCOMPARE(t.translate("onair::MainWindow", "Banner"), QStringLiteral("Mededeling"));
     QCOMPARE(t.translate("onair::StreamsModel", "Listeners"), QStringLiteral("Luisteraars"));
+    QCOMPARE(t.translate("onair::MainWindow", "Interpretation"), QStringLiteral("Tolken"));
+    QCOMPARE(t.translate("onair::InterpretationPanel", "Spanish"), QStringLiteral("Spaans"));
     QApplication::installTranslator(&t);
     MainWindow dutch(m_host.get(), m_log.get());
     QCOMPARE(dutch.onAirButton()->text(), QStringLiteral("Ga de lucht in"));
@@ -417,6 +496,260 @@ void TestDesktop::secureConnectionsWithOwnCertificate()
     QVERIFY(certificateFingerprint(QSslCertificate::fromPath(renewed.tlsCertPath).first()) != fingerprint);
     cleanup();
     QSettings().remove(QStringLiteral("server/tls"));
+}
+
+void TestDesktop::startWithStandInStages()
+{
+    cleanup();
+    EngineConfig c = testConfig();
+    c.dataDir = m_dir->filePath(QStringLiteral("data-interpretation"));
+    startWindow(c, standInStages());
+    m_window->showInterpretation();
+}
+
+void TestDesktop::interpretationPanelAppliesThroughEngine()
+{
+    startWithStandInStages();
+    InterpretationPanel *panel = m_window->interpretationPanel();
+    QVERIFY(panel->available());
+    QVERIFY(panel->isVisible());
+    // What is installed: the recogniser's languages, and the targets of the chosen one.
+    QComboBox *source = panel->sourceCombo();
+    QCOMPARE(source->count(), 2);
+    QCOMPARE(source->itemData(0).toString(), QStringLiteral("en"));
+    QCOMPARE(source->itemData(1).toString(), QStringLiteral("nl"));
+    QCOMPARE(source->currentData().toString(), QStringLiteral("en")); // the default
+    QCOMPARE(source->currentText(), QStringLiteral("English (en)"));
+    QStringList langs;
+    for (QCheckBox *b : panel->targetBoxes())
+        langs.append(b->property("lang").toString());
+    QCOMPARE(langs, (QStringList{QStringLiteral("es"), QStringLiteral("fr")}));
+    QCOMPARE(panel->targetBox(QStringLiteral("es"))->text(), QStringLiteral("Spanish (es)"));
+    QCOMPARE(panel->targetBox(QStringLiteral("es"))->accessibleName(), QStringLiteral("Translate into Spanish (es)"));
+    QVERIFY(!source->accessibleName().isEmpty() && !panel->captionsView()->accessibleName().isEmpty()
+            && !panel->stagesTable()->accessibleName().isEmpty() && !panel->streamCombo()->accessibleName().isEmpty());
+    for (QWidget *w : std::initializer_list<QWidget *>{panel->streamCombo(), source, panel->targetBox(QStringLiteral("es")),
+                                                       panel->offButton(), panel->captionsView(), panel->stagesTable()})
+        QVERIFY2(w->focusPolicy() & Qt::TabFocus, qPrintable(w->accessibleName()));
+    // The stream: the speak bar's (nothing is on air, nothing selected yet).
+    QTRY_COMPARE(panel->currentStream(), QStringLiteral("main"));
+    QCOMPARE(m_host->interpretationOf(QStringLiteral("main")).second, QStringList());
+    QVERIFY2(panel->statusLabel()->text().contains(QLatin1String("not interpreted")), qPrintable(panel->statusLabel()->text()));
+
+    // A click applies through the engine; so does the keyboard.
+    QTest::mouseClick(panel->targetBox(QStringLiteral("es")), Qt::LeftButton);
+    QCOMPARE(m_host->interpretationOf(QStringLiteral("main")),
+             qMakePair(QStringLiteral("en"), QStringList{QStringLiteral("es")}));
+    QVERIFY2(m_window->statusMessage()->text().contains(QLatin1String("Interpreting main from English (en) into Spanish (es)")),
+             qPrintable(m_window->statusMessage()->text()));
+    QTest::keyClick(panel->targetBox(QStringLiteral("fr")), Qt::Key_Space);
+    QCOMPARE(m_host->interpretationOf(QStringLiteral("main")).second, (QStringList{QStringLiteral("es"), QStringLiteral("fr")}));
+    QVERIFY(panel->statusLabel()->text().contains(QLatin1String("starts when its speaker goes on air")));
+    // Nobody speaks yet: the stage table lists what is installed, idle.
+    QTRY_COMPARE(panel->stagesTable()->rowCount(), 3);
+    QCOMPARE(panel->stagesTable()->item(0, InterpretationPanel::StageName)->text(), QStringLiteral("Speech to text"));
+    QCOMPARE(panel->stagesTable()->item(1, InterpretationPanel::StageName)->text(), QStringLiteral("Translation"));
+    QCOMPARE(panel->stagesTable()->item(2, InterpretationPanel::StageName)->text(), QStringLiteral("Text to speech"));
+
+    // Off turns every target off.
+    QTest::mouseClick(panel->offButton(), Qt::LeftButton);
+    QCOMPARE(m_host->interpretationOf(QStringLiteral("main")).second, QStringList());
+    QVERIFY(!panel->targetBox(QStringLiteral("es"))->isChecked() && !panel->targetBox(QStringLiteral("fr"))->isChecked());
+
+    // A setting made elsewhere (the REST API, another window) shows at the next refresh.
+    QString error;
+    QVERIFY2(m_host->setInterpretation(QStringLiteral("main"), QStringLiteral("en"), {QStringLiteral("fr")}, &error),
+             qPrintable(error));
+    QTRY_VERIFY(panel->targetBox(QStringLiteral("fr"))->isChecked());
+    QVERIFY(!panel->targetBox(QStringLiteral("es"))->isChecked());
+
+    // Going on air: the stream spoken on is the panel's, its session shows in the tables.
+    m_window->setSource(QStringLiteral("tone"));
+    m_window->streamEdit()->setText(QStringLiteral("hall"));
+    m_window->goOnAir(QStringLiteral("hall"));
+    QTRY_COMPARE(panel->currentStream(), QStringLiteral("hall"));
+    QCOMPARE(panel->streamCombo()->currentText(), QStringLiteral("hall (on air)"));
+    QTest::mouseClick(panel->targetBox(QStringLiteral("es")), Qt::LeftButton);
+    QCOMPARE(m_host->interpretationOf(QStringLiteral("hall")).second, QStringList{QStringLiteral("es")});
+    QTRY_VERIFY_WITH_TIMEOUT(panel->channelsTable()->rowCount() == 1, 5000);
+    QCOMPARE(panel->channelsTable()->item(0, InterpretationPanel::ChannelId)->text(), QStringLiteral("hall~es"));
+    QTRY_COMPARE(panel->channelsTable()->item(0, InterpretationPanel::ChannelMode)->text(), QStringLiteral("translated speech"));
+    QTRY_VERIFY(panel->stagesTable()->rowCount() >= 3);
+    QTRY_VERIFY(panel->statusLabel()->text().startsWith(QLatin1String("Interpreting hall from English (en) into Spanish (es).")));
+    // Choosing another stream in the table follows it (the translated channel stands for its stream).
+    QTRY_VERIFY(m_window->streamsModel()->rowOf(QStringLiteral("hall~es")) >= 0);
+    m_window->streamsView()->selectRow(m_window->streamsModel()->rowOf(QStringLiteral("hall~es")));
+    QCOMPARE(panel->currentStream(), QStringLiteral("hall"));
+    panel->setCurrentStream(QStringLiteral("main"));
+    QVERIFY(panel->targetBox(QStringLiteral("fr"))->isChecked()); // main's own setting
+    QVERIFY(!panel->targetBox(QStringLiteral("es"))->isChecked());
+
+    // A spoken language without any translation installed: said so, nothing to tick.
+    panel->setCurrentStream(QStringLiteral("hall"));
+    source->setFocus();
+    QTest::keyClick(source, Qt::Key_Down); // Dutch
+    QCOMPARE(source->currentData().toString(), QStringLiteral("nl"));
+    QCOMPARE(panel->targetBoxes().size(), 0);
+    auto *none = panel->findChild<QLabel *>(QStringLiteral("noTargets"));
+    QVERIFY(none && none->isVisible());
+    QVERIFY2(none->text().contains(QLatin1String("no translation from Dutch (nl) is installed")), qPrintable(none->text()));
+    QCOMPARE(m_host->interpretationOf(QStringLiteral("hall")), qMakePair(QStringLiteral("nl"), QStringList()));
+    m_window->goOffAir();
+}
+
+void TestDesktop::interpretationCaptionsBoundedAndGrouped()
+{
+    startWithStandInStages();
+    InterpretationPanel *panel = m_window->interpretationPanel();
+    QTRY_COMPARE(panel->currentStream(), QStringLiteral("main"));
+    Engine *engine = m_host->engine();
+    auto caption = [engine](const QString &stream, int utterance, const QString &lang, const QString &text,
+                            const QString &sourceLang = QString()) {
+        QJsonObject e{{QStringLiteral("event"), QStringLiteral("caption")}, {QStringLiteral("stream_id"), stream},
+                      {QStringLiteral("utterance"), utterance}, {QStringLiteral("lang"), lang},
+                      {QStringLiteral("text"), text}, {QStringLiteral("final"), true}};
+        if (!sourceLang.isEmpty()) {
+            e.insert(QStringLiteral("source_lang"), sourceLang);
+            e.insert(QStringLiteral("channel"), QString(stream + u'~' + lang));
+        }
+        Q_EMIT engine->interpretationEvent(e);
+    };
+    caption(QStringLiteral("main"), 1, QStringLiteral("en"), QStringLiteral("good morning everyone"));
+    caption(QStringLiteral("main"), 2, QStringLiteral("en"), QStringLiteral("thank you very much"));
+    caption(QStringLiteral("main"), 1, QStringLiteral("es"), QStringLiteral("buenos días a todos"), QStringLiteral("en"));
+    caption(QStringLiteral("other"), 1, QStringLiteral("en"), QStringLiteral("another stream"));
+    QListWidget *list = panel->captionsView();
+    QTRY_COMPARE(list->count(), 3); // only the panel's stream
+    // The translation sits under its original, marked apart: arrow, language, colour, italics.
+    QVERIFY(list->item(0)->text().contains(QLatin1String("good morning everyone")));
+    QCOMPARE(list->item(1)->text(), QStringLiteral("\u2192 ES   buenos días a todos"));
+    QVERIFY(list->item(2)->text().contains(QLatin1String("thank you very much")));
+    QVERIFY(!list->item(0)->data(Qt::UserRole + 1).toBool());
+    QVERIFY(list->item(1)->data(Qt::UserRole + 1).toBool());
+    QVERIFY(list->item(1)->font().italic() && !list->item(0)->font().italic());
+    QVERIFY(list->item(1)->foreground().color() != list->item(0)->foreground().color());
+    QCOMPARE(list->item(1)->data(Qt::AccessibleTextRole).toString(),
+             QStringLiteral("Translation into Spanish (es): buenos días a todos"));
+    // Bounded: the last lines only.
+    for (int i = 0; i < 300; ++i)
+        caption(QStringLiteral("main"), 10 + i, QStringLiteral("en"), QStringLiteral("line %1").arg(i));
+    QCOMPARE(list->count(), InterpretationPanel::kMaxCaptionLines);
+    QVERIFY(list->item(list->count() - 1)->text().endsWith(QLatin1String("line 299")));
+    // Another stream's captions are kept for when it is chosen.
+    panel->setStreams(QStringLiteral("main"), false, QStringLiteral("other"), QStringLiteral("other"));
+    QCOMPARE(panel->currentStream(), QStringLiteral("other"));
+    QCOMPARE(list->count(), 1);
+}
+
+void TestDesktop::interpretationUnavailableWithoutStages()
+{
+    cleanup();
+    EngineConfig c = testConfig();
+    c.dataDir = m_dir->filePath(QStringLiteral("data-no-stages"));
+    startWindow(c, InterpretationBackends{});
+    m_window->showInterpretation();
+    InterpretationPanel *panel = m_window->interpretationPanel();
+    QVERIFY(!panel->available());
+    QVERIFY2(panel->statusLabel()->text().contains(QLatin1String("Live interpretation is not available")),
+             qPrintable(panel->statusLabel()->text()));
+    QVERIFY(!panel->sourceCombo()->isEnabled());
+    QVERIFY(!panel->offButton()->isEnabled());
+    QVERIFY(panel->targetBoxes().isEmpty());
+    QString error;
+    QVERIFY(!m_host->setInterpretation(QStringLiteral("main"), QStringLiteral("en"), {QStringLiteral("es")}, &error));
+    QVERIFY(!error.isEmpty());
+}
+
+void TestDesktop::liveInterpretationOfSpokenFile()
+{
+#ifndef ONAIR_HAS_INTERPRETATION
+    QSKIP("built without the interpretation stages (ONAIR_INTERPRETATION=OFF or packages missing)");
+#else
+    // A speaker on a WAV file of espeak-ng speech, interpreted into Spanish by the real stages:
+    // the panel shows the English words and their Spanish translation.
+    cleanup();
+    EngineConfig c = testConfig();
+    c.dataDir = m_dir->filePath(QStringLiteral("data-live"));
+    startWindow(c);
+    InterpretationPanel *panel = m_window->interpretationPanel();
+    QVERIFY2(panel->available(), qPrintable(panel->statusLabel()->text()));
+    QVERIFY(m_host->interpretationSources().contains(QStringLiteral("en")));
+    QVERIFY2(m_host->interpretationTargets(QStringLiteral("en")).contains(QStringLiteral("es")),
+             "Apertium English-Spanish (apertium-eng-spa, scripts/deps.sh test)");
+
+    // The recogniser needs a few seconds of this voice before it hears it well: warm-up first.
+    QProcess espeak;
+    const QString raw = m_dir->filePath(QStringLiteral("speech-22k.wav"));
+    espeak.start(QStringLiteral("espeak-ng"),
+                 {QStringLiteral("-v"), QStringLiteral("en-us+f2"), QStringLiteral("-s"), QStringLiteral("140"),
+                  QStringLiteral("-w"), raw,
+                  QStringLiteral("Hello and welcome. This is a test of the live interpretation system. "
+                                 "Good morning everyone. Thank you very much for coming today. "
+                                 "We will start the meeting in five minutes.")});
+    QVERIFY2(espeak.waitForFinished(20000) && espeak.exitCode() == 0, "espeak-ng (scripts/deps.sh test installs it)");
+    QFile in(raw);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    const QByteArray src = in.readAll();
+    const qsizetype data = src.indexOf("data");
+    QVERIFY(src.startsWith("RIFF") && data > 0);
+    const quint32 rate = qFromLittleEndian<quint32>(src.constData() + 24);
+    QCOMPARE(qFromLittleEndian<quint16>(src.constData() + 22), quint16(1)); // mono
+    const QByteArray pcm = src.mid(data + 8);
+    const auto *s16 = reinterpret_cast<const qint16 *>(pcm.constData());
+    const qsizetype n = pcm.size() / 2;
+    // To 48 kHz (the file source's rate), linearly: plenty for a recogniser at 16 kHz.
+    const qsizetype outN = n * 48000 / rate;
+    QByteArray up(outN * 2, Qt::Uninitialized);
+    auto *o = reinterpret_cast<qint16 *>(up.data());
+    for (qsizetype i = 0; i < outN; ++i) {
+        const double at = double(i) * rate / 48000.0;
+        const qsizetype k = qMin(qsizetype(at), n - 2);
+        const double f = at - double(k);
+        o[i] = qint16(qFromLittleEndian(s16[k]) * (1 - f) + qFromLittleEndian(s16[k + 1]) * f);
+    }
+    const QString path = m_dir->filePath(QStringLiteral("speech.wav"));
+    QFile out(path);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(wavBytes(up, 48000, 1));
+    out.close();
+
+    WsClient spanish;
+    QVERIFY(spanish.openAndWaitConnected(ws(QStringLiteral("/ws/listen/main~es"))));
+    m_window->showInterpretation();
+    QTRY_COMPARE(panel->currentStream(), QStringLiteral("main"));
+    QTest::mouseClick(panel->targetBox(QStringLiteral("es")), Qt::LeftButton);
+    QCOMPARE(m_host->interpretationOf(QStringLiteral("main")),
+             qMakePair(QStringLiteral("en"), QStringList{QStringLiteral("es")}));
+    m_window->setSource(QStringLiteral("file:") + path);
+    m_window->goOnAir(QStringLiteral("main"));
+    QTRY_VERIFY(m_window->onAirButton()->isChecked());
+    QTRY_VERIFY_WITH_TIMEOUT(panel->channelsTable()->rowCount() == 1, 10000);
+    QCOMPARE(panel->channelsTable()->item(0, InterpretationPanel::ChannelId)->text(), QStringLiteral("main~es"));
+    // The file loops: every pass is another chance for the words.
+    const auto heard = [panel] {
+        const QString en = captionText(panel, false), es = captionText(panel, true);
+        return en.contains(QLatin1String("meeting")) && en.contains(QLatin1String("minutes"))
+            && es.contains(QStringLiteral("reunión")) && es.contains(QLatin1String("minutos"));
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(heard(), qPrintable(QStringLiteral("English:\n%1\nSpanish:\n%2")
+                                                     .arg(captionText(panel, false), captionText(panel, true))), 120000);
+    QCOMPARE(panel->channelsTable()->item(0, InterpretationPanel::ChannelMode)->text(), QStringLiteral("translated speech"));
+    // Each stage worked, with its latency measured.
+    QTRY_VERIFY(panel->stagesTable()->rowCount() >= 3);
+    for (int r = 0; r < panel->stagesTable()->rowCount(); ++r) {
+        QTRY_COMPARE(panel->stagesTable()->item(r, InterpretationPanel::StageState)->text(),
+                     QStringLiteral("working"));
+        const QString latency = panel->stagesTable()->item(r, InterpretationPanel::StageLatency)->text(); // "p50 / p99"
+        QVERIFY2(latency.section(u'/', 0, 0).trimmed().toInt() > 0, qPrintable(latency));
+    }
+    QVERIFY(panel->statusLabel()->text().startsWith(QLatin1String("Interpreting main from English (en) into Spanish (es).")));
+    // The Spanish channel is a stream like any other: Opus audio for its listeners.
+    QVERIFY(spanish.waitJsonType(QStringLiteral("format"), 10000));
+    QVERIFY(spanish.waitBinary(20, 20000));
+    if (const QString shots = qEnvironmentVariable("ONAIR_SHOTS"); !shots.isEmpty())
+        m_window->grab().save(shots + QStringLiteral("/interpretation.png"));
+    m_window->goOffAir();
+#endif
 }
 
 QTEST_MAIN(TestDesktop)
