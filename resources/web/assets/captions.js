@@ -2,7 +2,7 @@
 // events of topic stream:<base> on /ws/events, links to the stream's translated channels
 // (main ↔ main~es) and the channel's mode when it is not translated speech.
 // Caption text is untrusted: it only ever goes into the page through textContent.
-import { $, Backoff, clientId, languageName, listenHref, modeText, pageToken, splitChannel, wsUrl } from './common.js';
+import { $, Backoff, clientId, languageName, listenHref, modeLabel, modeText, pageToken, splitChannel, wsUrl } from './common.js';
 
 const MAX_LINES = 3;        // subtitles kept on screen; older ones fade, then go
 const LINE_TTL_MS = 15000;  // a line goes this long after its last update: no box when silent
@@ -10,7 +10,8 @@ const PREF_KEY = 'onair.captions';
 
 export function startInterpretation(streamId, stats) {
   const { base, lang } = splitChannel(streamId);
-  const box = $('captions');
+  const frame = $('captions');   // the box, drawn only around lines
+  const box = $('caption-lines'); // the live region: always in the page, empty when silent
   const toggle = $('cc');
   const state = {
     base, lang, source: null, channels: [], mode: 'speech', enabled: true, available: !!lang,
@@ -23,7 +24,7 @@ export function startInterpretation(streamId, stats) {
   function showToggle() {
     toggle.hidden = !state.available;
     toggle.setAttribute('aria-pressed', String(state.enabled));
-    box.hidden = !state.enabled;
+    frame.hidden = !state.enabled;
   }
   toggle.addEventListener('click', () => {
     state.enabled = !state.enabled;
@@ -75,6 +76,10 @@ export function startInterpretation(streamId, stats) {
 
   function restyle() {
     lines.forEach((l, i) => l.el.classList.toggle('old', i < lines.length - 1));
+    // Taller than the box (long utterances, a phone): the oldest text leaves at the top, faded.
+    const first = box.firstElementChild;
+    box.classList.toggle('clipped', !!first && first.getBoundingClientRect().top < box.getBoundingClientRect().top);
+    frame.classList.toggle('on', lines.length > 0);
     state.lines = lines.map((l) => ({ utterance: l.utterance, original: l.original, translated: l.translated }));
     state.shown = lines.length;
   }
@@ -88,12 +93,9 @@ export function startInterpretation(streamId, stats) {
   function onCaption(c) {
     if (typeof c.text !== 'string' || !Number.isInteger(c.utterance) || typeof c.lang !== 'string') return;
     const isOriginal = !c.source_lang;
-    if (isOriginal) {
-      state.source = c.lang;
-    } else {
-      state.source = c.source_lang;
-      if (c.lang !== lang) return; // another channel's translation
-    }
+    const source = isOriginal ? c.lang : c.source_lang;
+    if (source !== state.source) { state.source = source; renderChannels(); }
+    if (!isOriginal && c.lang !== lang) return; // another channel's translation
     state.received++;
     if (!state.available) { state.available = true; showToggle(); renderChannels(); }
     const line = lineFor(c.utterance);
@@ -118,14 +120,17 @@ export function startInterpretation(streamId, stats) {
       const a = document.createElement('a');
       a.href = listenHref(id);
       a.dataset.stream = id;
-      a.textContent = text;
-      li.append(a);
+      const label = document.createElement('span');
+      label.textContent = text;
+      a.append(label);
       if (note) {
         const n = document.createElement('span');
-        n.className = 'muted note';
-        n.textContent = note;
-        li.append(n);
+        n.className = 'muted';
+        n.textContent = modeLabel(note);
+        a.append(n);
+        a.setAttribute('aria-label', `${text} (${modeText(note)})`);
       }
+      li.append(a);
       return li;
     };
     if (lang) {
@@ -134,7 +139,7 @@ export function startInterpretation(streamId, stats) {
     }
     for (const ch of state.channels) {
       if (ch.lang === lang || typeof ch.lang !== 'string' || typeof ch.stream_id !== 'string') continue;
-      items.push(link(ch.stream_id, `Listen in ${languageName(ch.lang)} (${ch.lang})`, modeText(ch.mode)));
+      items.push(link(ch.stream_id, `Listen in ${languageName(ch.lang)} (${ch.lang})`, ch.mode));
     }
     $('channel-list').replaceChildren(...items);
     $('channels').hidden = items.length === 0;

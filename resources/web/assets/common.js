@@ -50,6 +50,13 @@ export function modeText(mode) {
   return '';
 }
 
+// The same, short: for a link or a chip.
+export function modeLabel(mode) {
+  if (mode === 'captions_only') return 'captions only';
+  if (mode === 'original_audio') return 'original audio';
+  return '';
+}
+
 // "?token=…" to carry a listener token on to another page, or ''.
 export function tokenQuery() {
   return pageToken() ? `?token=${encodeURIComponent(pageToken())}` : '';

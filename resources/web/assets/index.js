@@ -1,5 +1,5 @@
 // The list of live streams: /api/streams, refreshed whenever /ws/events says a stream changed.
-import { $, BannerBox, Backoff, clientId, languageName, listenHref, modeText, pageToken, splitChannel, wsUrl } from './common.js';
+import { $, BannerBox, Backoff, clientId, languageName, listenHref, modeLabel, modeText, pageToken, splitChannel, wsUrl } from './common.js';
 
 const list = $('streams');
 let ws = null;
@@ -52,7 +52,7 @@ function channelChip(base, ch) {
   if (mode) {
     const m = document.createElement('span');
     m.className = 'muted';
-    m.textContent = ch.mode === 'captions_only' ? 'captions only' : 'original audio';
+    m.textContent = modeLabel(ch.mode);
     a.append(m);
   }
   a.setAttribute('aria-label', `${base} in ${languageName(ch.lang)}${mode ? ` (${mode})` : ''}`);
