@@ -26,6 +26,47 @@ export function pageToken() {
   return new URLSearchParams(location.search).get('token') || '';
 }
 
+// A translated channel is "<stream>~<lang>" (docs/interpretation.md): {base, lang}; lang is
+// null for an ordinary stream.
+export function splitChannel(id) {
+  const m = /^(.+)~([a-z]{2,3})$/.exec(id || '');
+  return m ? { base: m[1], lang: m[2] } : { base: id || '', lang: null };
+}
+
+// "Español" for "es": the language's own name, capitalised; the code when the browser
+// does not know it.
+export function languageName(code) {
+  try {
+    const n = new Intl.DisplayNames([code], { type: 'language' }).of(code);
+    if (n && n !== code) return n.charAt(0).toLocaleUpperCase(code) + n.slice(1);
+  } catch (_) { /* no Intl.DisplayNames, or not a language tag */ }
+  return code;
+}
+
+// What a translated channel carries when it is not translated speech.
+export function modeText(mode) {
+  if (mode === 'captions_only') return 'Captions only — speech synthesis unavailable';
+  if (mode === 'original_audio') return 'Original audio — translation unavailable';
+  return '';
+}
+
+// The same, short: for a link or a chip.
+export function modeLabel(mode) {
+  if (mode === 'captions_only') return 'captions only';
+  if (mode === 'original_audio') return 'original audio';
+  return '';
+}
+
+// "?token=…" to carry a listener token on to another page, or ''.
+export function tokenQuery() {
+  return pageToken() ? `?token=${encodeURIComponent(pageToken())}` : '';
+}
+
+// A link to a listener page; "~" is URL-safe and stays as is (encodeURIComponent keeps it).
+export function listenHref(id) {
+  return `/listen/${encodeURIComponent(id)}${tokenQuery()}`;
+}
+
 export function wsUrl(path, params) {
   const u = new URL(path, location.href);
   u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';

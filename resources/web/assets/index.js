@@ -1,5 +1,5 @@
 // The list of live streams: /api/streams, refreshed whenever /ws/events says a stream changed.
-import { $, BannerBox, Backoff, clientId, pageToken, wsUrl } from './common.js';
+import { $, BannerBox, Backoff, clientId, languageName, listenHref, modeLabel, modeText, pageToken, splitChannel, wsUrl } from './common.js';
 
 const list = $('streams');
 let ws = null;
@@ -19,26 +19,77 @@ async function refresh() {
   }
 }
 
+function streamLink(s) {
+  const a = document.createElement('a');
+  a.href = listenHref(s.id);
+  a.dataset.stream = s.id;
+  const dot = document.createElement('span');
+  dot.className = 'dot' + (s.speaker_live ? ' live' : '');
+  dot.setAttribute('aria-hidden', 'true');
+  const name = document.createElement('span');
+  name.className = 'name';
+  name.textContent = s.id;
+  const meta = document.createElement('span');
+  meta.className = 'muted';
+  const n = s.listeners;
+  meta.textContent = `${s.speaker_live ? 'on air' : 'off air'} · ${n} listener${n === 1 ? '' : 's'}`;
+  a.append(dot, name, meta);
+  a.setAttribute('aria-label', `${s.id}: ${meta.textContent}`);
+  return a;
+}
+
+// A translated channel (main~es) as a chip under its stream: "Español (es)".
+function channelChip(base, ch) {
+  const li = document.createElement('li');
+  const a = document.createElement('a');
+  a.href = listenHref(ch.stream_id);
+  a.dataset.stream = ch.stream_id;
+  a.className = 'chip';
+  const name = document.createElement('span');
+  name.textContent = `${languageName(ch.lang)} (${ch.lang})`;
+  a.append(name);
+  const mode = modeText(ch.mode);
+  if (mode) {
+    const m = document.createElement('span');
+    m.className = 'muted';
+    m.textContent = modeLabel(ch.mode);
+    a.append(m);
+  }
+  a.setAttribute('aria-label', `${base} in ${languageName(ch.lang)}${mode ? ` (${mode})` : ''}`);
+  li.append(a);
+  return li;
+}
+
 function render(streams) {
-  const items = streams.map((s) => {
+  const ids = new Set(streams.map((s) => s.id));
+  // Translated channels go under their stream (from its "translations", and any listed
+  // "<id>~<lang>" the stream does not name); a channel whose stream is not listed stands alone.
+  const channelsOf = new Map();
+  for (const s of streams) {
+    if (Array.isArray(s.translations)) {
+      channelsOf.set(s.id, s.translations.filter((t) => t && typeof t.lang === 'string' && typeof t.stream_id === 'string'));
+    }
+  }
+  const grouped = new Set();
+  for (const s of streams) {
+    const base = s.translation_of || (s.id.includes('~') ? splitChannel(s.id).base : null);
+    if (!base || !ids.has(base)) continue;
+    grouped.add(s.id);
+    const list = channelsOf.get(base) || [];
+    if (!list.some((t) => t.stream_id === s.id)) list.push({ lang: s.lang || splitChannel(s.id).lang, stream_id: s.id, mode: 'speech' });
+    channelsOf.set(base, list);
+  }
+  const items = streams.filter((s) => !grouped.has(s.id)).map((s) => {
     const li = document.createElement('li');
-    const a = document.createElement('a');
-    const q = pageToken() ? `?token=${encodeURIComponent(pageToken())}` : '';
-    a.href = `/listen/${encodeURIComponent(s.id)}${q}`;
-    a.dataset.stream = s.id;
-    const dot = document.createElement('span');
-    dot.className = 'dot' + (s.speaker_live ? ' live' : '');
-    dot.setAttribute('aria-hidden', 'true');
-    const name = document.createElement('span');
-    name.className = 'name';
-    name.textContent = s.id;
-    const meta = document.createElement('span');
-    meta.className = 'muted';
-    const n = s.listeners;
-    meta.textContent = `${s.speaker_live ? 'on air' : 'off air'} · ${n} listener${n === 1 ? '' : 's'}`;
-    a.append(dot, name, meta);
-    a.setAttribute('aria-label', `${s.id}: ${meta.textContent}`);
-    li.append(a);
+    li.append(streamLink(s));
+    const chans = (channelsOf.get(s.id) || []).filter((t) => t.lang);
+    if (chans.length) {
+      const ul = document.createElement('ul');
+      ul.className = 'chips';
+      ul.setAttribute('aria-label', `${s.id} in other languages`);
+      ul.append(...chans.map((t) => channelChip(s.id, t)));
+      li.append(ul);
+    }
     return li;
   });
   list.replaceChildren(...items);
@@ -63,7 +114,9 @@ function connect() {
     let msg;
     try { msg = JSON.parse(ev.data); } catch (_) { return; }
     if (banner.handle(msg)) return;
-    if (msg.type === 'event' && typeof msg.topic === 'string' && msg.topic.startsWith('stream:')) scheduleRefresh();
+    // Captions also travel on stream:<id>; they change nothing in this list.
+    if (msg.type === 'event' && typeof msg.topic === 'string' && msg.topic.startsWith('stream:')
+        && !(msg.data && msg.data.event === 'caption')) scheduleRefresh();
   };
   ws.onclose = () => {
     ws = null;

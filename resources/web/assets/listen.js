@@ -1,11 +1,17 @@
 // The listener page: one stream over /ws/listen/{id}, Opus decoded with WebCodecs (PCM played
 // as is), scheduled on AudioBufferSourceNodes with a small adaptive jitter buffer that jumps
 // back to live after a stall. Counters are exposed as window.onair for tests and benchmarks.
-import { $, BannerBox, Backoff, ClockSync, clientId, pageToken, streamFromPath, wsUrl } from './common.js';
+import { $, BannerBox, Backoff, ClockSync, clientId, languageName, pageToken, splitChannel, streamFromPath, wsUrl } from './common.js';
+import { startInterpretation } from './captions.js';
 
 const streamId = streamFromPath();
-$('stream-name').textContent = streamId;
-document.title = `OnAir — ${streamId}`;
+const channel = splitChannel(streamId); // main~es: the Spanish channel of main
+$('stream-name').textContent = channel.base;
+if (channel.lang) {
+  $('stream-lang').textContent = ` · ${languageName(channel.lang)} (${channel.lang})`;
+  $('stream-lang').hidden = false;
+}
+document.title = channel.lang ? `OnAir — ${channel.base} (${languageName(channel.lang)})` : `OnAir — ${streamId}`;
 
 const stats = {
   state: 'connecting', framesReceived: 0, framesDecoded: 0, framesScheduled: 0, underruns: 0,
@@ -13,6 +19,7 @@ const stats = {
   delayMs: null, delayKind: null, codec: null, marks: [],
 };
 window.onair = { stats };
+startInterpretation(streamId, stats);
 
 // ---- audio output ---------------------------------------------------------------------------
 const ctx = new AudioContext({ latencyHint: 'interactive', sampleRate: 48000 });
