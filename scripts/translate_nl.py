@@ -7,6 +7,7 @@ import sys
 import html
 
 NL = {
+    "%1: cannot use its sample rate (%2)": "%1: de samplefrequentie is niet bruikbaar (%2)",
     "No certificate for secure connections:\n%1": "Geen certificaat voor beveiligde verbindingen:\n%1",
     "Secure (HTTPS). Certificate SHA-256 fingerprint:\n%1": "Beveiligd (HTTPS). SHA-256-vingerafdruk van het certificaat:\n%1",
     "Secure connections (HTTPS) with a certificate made for this computer":

@@ -933,12 +933,12 @@
         <translation>%1: alleen 16-bit PCM mono of stereo WAV wordt ondersteund</translation>
     </message>
     <message>
-        <source>%1 is %2 Hz; OnAir streams 48000 Hz (convert it, e.g. sox in.wav -r 48000 out.wav)</source>
-        <translation>%1 is %2 Hz; OnAir zendt 48000 Hz uit (zet het om, bijv. sox in.wav -r 48000 out.wav)</translation>
-    </message>
-    <message>
         <source>%1 has no audio</source>
         <translation>%1 bevat geen geluid</translation>
+    </message>
+    <message>
+        <source>%1: cannot use its sample rate (%2)</source>
+        <translation>%1: de samplefrequentie is niet bruikbaar (%2)</translation>
     </message>
 </context>
 </TS>

@@ -1,5 +1,7 @@
 #include "audiosource.h"
 
+#include "resample.h"
+
 #include <QAudioFormat>
 #include <QAudioSource>
 #include <QMediaDevices>
@@ -104,10 +106,6 @@ QByteArray WavFileSource::loadWav(const QString &path, QString *error)
         *error = tr("%1: only 16-bit PCM mono or stereo WAV is supported").arg(path);
         return {};
     }
-    if (rate != kSampleRate) {
-        *error = tr("%1 is %2 Hz; OnAir streams 48000 Hz (convert it, e.g. sox in.wav -r 48000 out.wav)").arg(path).arg(rate);
-        return {};
-    }
     if (data.isEmpty()) {
         *error = tr("%1 has no audio").arg(path);
         return {};
@@ -120,6 +118,15 @@ QByteArray WavFileSource::loadWav(const QString &path, QString *error)
             qToLittleEndian(qint16((l + r) / 2), mono.data() + i / 2);
         }
         data = mono;
+    }
+    // Any rate (espeak-ng writes 22050 Hz, phones 44100 Hz): resampled to the stream's 48000 Hz.
+    if (rate != kSampleRate) {
+        QString why;
+        data = resampleMonoS16(data, rate, kSampleRate, &why);
+        if (data.isEmpty()) {
+            *error = tr("%1: cannot use its sample rate (%2)").arg(path, why);
+            return {};
+        }
     }
     return data;
 }

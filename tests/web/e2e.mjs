@@ -247,6 +247,61 @@ if (args['tls-base']) {
   });
 }
 
+if (args['interp-base']) {
+  await check('live interpretation: subtitles under the player, the Spanish channel and its links', async () => {
+    // A control room speaks a looping English WAV on "talk" with --translate es.
+    const ib = args['interp-base'];
+    const es = await context.newPage();
+    const errors = [];
+    es.on('pageerror', (e) => errors.push(String(e)));
+    await es.goto(`${ib}/listen/talk~es`);
+    assert(/talk \(Español\)/.test(await es.title()), `title ${await es.title()}`);
+    // Pocketsphinx warms up, then each sentence ends after 500 ms of silence: a caption within a minute.
+    await waitFor(es, () => (window.onair.stats.captions.lines || []).some((l) => l.original && l.translated), null, 90000);
+    const cap = await es.evaluate(() => window.onair.stats.captions.lines.filter((l) => l.original && l.translated));
+    console.log(`  captions: ${cap.map((l) => `"${l.original}" → "${l.translated}"`).join(' | ')}`);
+    // Shown under the player: the Spanish text large, the English smaller underneath.
+    const shown = await es.evaluate(() => [...document.querySelectorAll('#caption-lines .cap')].map((c) =>
+      ({ main: c.querySelector('.cap-main').textContent, mainLang: c.querySelector('.cap-main').lang,
+        sub: c.querySelector('.cap-sub').textContent })));
+    const last = cap[cap.length - 1];
+    assert(shown.some((c) => c.main === last.translated && c.mainLang === 'es' && c.sub === last.original),
+      `shown ${JSON.stringify(shown)}`);
+    const box = await es.locator('#captions').boundingBox();
+    const player = await es.locator('.controls').boundingBox();
+    assert(box && player && box.y < player.y + player.height + 400, 'subtitles near the player');
+    // Translated speech arrives on talk~es as Opus.
+    await waitFor(es, () => window.onair.stats.framesDecoded > 25, null, 30000);
+    assert((await stats(es)).decodeErrors === 0, 'no decode errors on talk~es');
+    // A link back to the original, and the mode (translated speech: no note).
+    await es.locator('#channel-list a[data-stream="talk"]').waitFor({ timeout: 5000 });
+    // The mode note shows exactly when the channel is not translated speech (it may fall back on a busy machine).
+    const mode = await es.evaluate(() => window.onair.stats.captions.mode);
+    console.log(`  talk~es mode: ${mode}`);
+    assert(await es.locator('#mode').isHidden() === (mode === 'speech'), `mode note vs mode ${mode}`);
+    await es.screenshot({ path: `${args.shots}/subtitles.png` });
+    // The original page links to the Spanish channel and shows the English captions.
+    const en = await context.newPage();
+    await en.goto(`${ib}/listen/talk`);
+    await en.locator('#channel-list a[data-stream="talk~es"]').waitFor({ timeout: 10000 });
+    await waitFor(en, () => (window.onair.stats.captions.lines || []).some((l) => l.original), null, 60000);
+    assert(await en.evaluate(() => [...document.querySelectorAll('#caption-lines .cap-main')]
+      .some((p) => p.lang === 'en' && p.textContent.length > 0)), 'English captions on the original');
+    // The stream list offers the channel as a chip.
+    const index = await context.newPage();
+    await index.goto(`${ib}/`);
+    await index.locator('a[data-stream="talk~es"]').waitFor({ timeout: 5000 });
+    // The Captions toggle hides them, and is remembered.
+    await es.locator('#cc').click();
+    assert(await es.locator('#captions').isHidden(), 'captions hidden by the toggle');
+    await es.reload();
+    await es.locator('#cc[aria-pressed="false"]').waitFor({ timeout: 5000 });
+    await es.locator('#cc').click();
+    assert(errors.length === 0, errors.join('\n'));
+    for (const p of [es, en, index]) await p.close();
+  });
+}
+
 await check('cross-site WebSocket hijacking: a page of another origin cannot open a stream', async () => {
   // A malicious site (served by the test under http://evil.localhost:8081, no CSP of ours)
   // opens a WebSocket to OnAir in the visitor's browser; Chromium's own Local Network Access

@@ -75,9 +75,26 @@ pids+=("$!")
 for _ in $(seq 1 100); do grep -q "OnAir listening on" "$work/tls.log" && break; sleep 0.1; done
 tlsspeaker="$("$server" token --role speaker --stream secure --data-dir "$work/tlsdata")"
 
+# ONAIR_WEB_INTERP=1 (set by CMake when the interpretation stages are built): a second control
+# room speaks a looping English WAV (espeak-ng) on stream "talk" with --translate es, so the
+# pages show subtitles and the Spanish channel talk~es.
+interp_args=()
+if [ "${ONAIR_WEB_INTERP:-0}" = 1 ] && [ "$#" -eq 0 ]; then
+  espeak-ng -m -v en-us+f2 -s 140 -w "$work/talk.wav" \
+    '<speak>Good morning everyone.<break time="1200ms"/>We will start the meeting in five minutes.<break time="1200ms"/>Thank you very much for coming today.<break time="1500ms"/></speak>'
+  iport="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  mkdir -p "$work/iconfig"
+  XDG_CONFIG_HOME="$work/iconfig" "$onair" --port "$iport" --data-dir "$work/idata" --source "file:$work/talk.wav" \
+    --on-air talk --translate es >"$work/interp.log" 2>&1 &
+  pids+=("$!")
+  for _ in $(seq 1 100); do grep -q "OnAir listening on" "$work/interp.log" && break; sleep 0.1; done
+  grep -q "OnAir listening on" "$work/interp.log" || { echo "the interpreting control room did not start:" >&2; cat "$work/interp.log" >&2; exit 1; }
+  interp_args=(--interp-base "http://127.0.0.1:$iport")
+fi
+
 run_e2e() {
   node "$here/e2e.mjs" --base "http://127.0.0.1:$port" --admin "$admin" --speaker "$speaker" \
-    --tls-base "https://127.0.0.1:$tlsport" --tls-speaker "$tlsspeaker" \
+    --tls-base "https://127.0.0.1:$tlsport" --tls-speaker "$tlsspeaker" "${interp_args[@]}" \
     --ctl "$work/ctl.sh" --shots "${ONAIR_WEB_SHOTS:-$work}" "$@"
 }
 set +e

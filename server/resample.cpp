@@ -1,0 +1,31 @@
+#include "resample.h"
+
+#include <soxr.h>
+
+namespace onair {
+
+QByteArray resampleMonoS16(const QByteArray &pcm, int fromRate, int toRate, QString *error)
+{
+    auto valid = [](int r) { return r >= 8000 && r <= 384000; };
+    if (!valid(fromRate) || !valid(toRate)) {
+        *error = QStringLiteral("sample rate %1 Hz is outside 8000-384000 Hz").arg(valid(fromRate) ? toRate : fromRate);
+        return {};
+    }
+    if (fromRate == toRate || pcm.isEmpty())
+        return pcm;
+    const size_t inLen = size_t(pcm.size() / 2);
+    const size_t outCap = size_t(double(inLen) * toRate / fromRate) + 16;
+    QByteArray out(qsizetype(outCap * 2), Qt::Uninitialized);
+    size_t done = 0;
+    const soxr_io_spec_t io = soxr_io_spec(SOXR_INT16_I, SOXR_INT16_I);
+    const soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
+    if (const soxr_error_t err = soxr_oneshot(fromRate, toRate, 1, pcm.constData(), inLen, nullptr, out.data(),
+                                              outCap, &done, &io, &q, nullptr)) {
+        *error = QStringLiteral("resampling failed: %1").arg(QString::fromLatin1(err));
+        return {};
+    }
+    out.resize(qsizetype(done * 2));
+    return out;
+}
+
+} // namespace onair
