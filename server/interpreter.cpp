@@ -261,7 +261,7 @@ public:
                 QString error;
                 stt->impl = factory(lang, &error);
                 const QString name = stt->impl ? stt->impl->name() : QString();
-                QMetaObject::invokeMethod(this, [this, name, error] {
+                later([this, name, error] {
                     if (name.isEmpty())
                         m_stt.setUnavailable(error);
                     else
@@ -289,7 +289,7 @@ public:
         m_listener = m_engine->addLocalListener(m_stream, [inbox](const QByteArray &frames) {
             QMutexLocker lock(&inbox->mutex);
             if (InterpreterSession *s = inbox->session)
-                QMetaObject::invokeMethod(s, [s, frames] { s->onFrames(frames); }, Qt::QueuedConnection);
+                s->later([s, frames] { s->onFrames(frames); });
         });
         m_tick.setTimerType(Qt::PreciseTimer);
         m_tick.setInterval(10);
@@ -364,6 +364,17 @@ public:
 
     std::atomic<bool> m_stopping{false};
 
+    // Runs f on the session thread unless the session has shut down by then: a stage's answer
+    // posted just before shutdown() is still delivered once the thread's loop turns again,
+    // when the stage threads are gone.
+    template <typename F> void later(F &&f)
+    {
+        QMetaObject::invokeMethod(this, [this, f = std::forward<F>(f)]() mutable {
+            if (!m_stopping.load())
+                f();
+        }, Qt::QueuedConnection);
+    }
+
 private:
     template <typename T> struct Holder
     {
@@ -429,7 +440,7 @@ private:
                 QString err;
                 holder->impl = factory(from, to, &err);
                 const QString name = holder->impl ? holder->impl->name() : QString();
-                QMetaObject::invokeMethod(this, [=, this] {
+                later([=, this] {
                     if (name.isEmpty())
                         cp->mt.setUnavailable(err);
                     else
@@ -449,7 +460,7 @@ private:
                 QString err;
                 holder->impl = factory(lang, &err);
                 const QString name = holder->impl ? holder->impl->name() : QString();
-                QMetaObject::invokeMethod(this, [=, this] {
+                later([=, this] {
                     if (name.isEmpty())
                         cp->tts.setUnavailable(err);
                     else
@@ -618,7 +629,7 @@ private:
                     holder->impl.reset(); // recreated (a retry) with the next chunk
             }
             queued->fetch_sub(chunk.size() / 2);
-            QMetaObject::invokeMethod(this, [=, this] { onSttResult(ok, done, error, retries); });
+            later([=, this] { onSttResult(ok, done, error, retries); });
         });
     }
 
@@ -701,7 +712,7 @@ private:
                 if (!holder->impl)
                     error = QStringLiteral("no translator");
             }
-            QMetaObject::invokeMethod(this, [=, this] { onTranslated(*cp, id, ok, out, error, attempts - 1); });
+            later([=, this] { onTranslated(*cp, id, ok, out, error, attempts - 1); });
         });
     }
 
@@ -762,7 +773,7 @@ private:
                 if (!holder->impl)
                     error = QStringLiteral("no synthesiser");
             }
-            QMetaObject::invokeMethod(this, [=, this] { onSynthesized(*cp, id, ok, pcm, error, attempts - 1); });
+            later([=, this] { onSynthesized(*cp, id, ok, pcm, error, attempts - 1); });
         });
     }
 

@@ -15,6 +15,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QtEndian>
 
 #include <cmath>
@@ -224,6 +225,76 @@ EngineConfig interpretingConfig()
     if (underSanitizer())
         c.sttMaxBacklogMs = 60000;
     return c;
+}
+
+// Stand-in stages that answer slowly and cannot be interrupted (like a recogniser busy
+// decoding): every feed takes 100 ms and recognises "hello world".
+class SlowRecognizer final : public SpeechToText
+{
+public:
+    QString name() const override { return QStringLiteral("slow stand-in"); }
+    bool feed(const qint16 *, int samples, QList<RecognizedUtterance> *done, QString *) override
+    {
+        QThread::msleep(100);
+        const qint64 start = m_fedMs;
+        m_fedMs += qint64(samples) * 1000 / sampleRate();
+        done->append({QStringLiteral("hello world"), start, m_fedMs});
+        return true;
+    }
+    bool finish(QList<RecognizedUtterance> *, QString *) override { return true; }
+
+private:
+    qint64 m_fedMs = 0;
+};
+
+class SlowTranslator final : public Translator
+{
+public:
+    explicit SlowTranslator(QString to) : m_to(std::move(to)) {}
+    QString name() const override { return QStringLiteral("slow stand-in"); }
+    bool translate(const QString &text, QString *out, QString *) override
+    {
+        QThread::msleep(30);
+        *out = u'[' + m_to + u"] " + text;
+        return true;
+    }
+
+private:
+    QString m_to;
+};
+
+class SlowVoice final : public TextToSpeech
+{
+public:
+    QString name() const override { return QStringLiteral("slow stand-in"); }
+    bool synthesize(const QString &, QByteArray *pcm48k, QString *) override
+    {
+        QThread::msleep(30);
+        *pcm48k = QByteArray(48000 / 5 * 2, '\x10'); // 200 ms
+        return true;
+    }
+};
+
+InterpretationBackends slowStandIns()
+{
+    InterpretationBackends b;
+    b.speechToText = [](const QString &, QString *) { return std::make_unique<SlowRecognizer>(); };
+    b.translator = [](const QString &, const QString &to, QString *) { return std::make_unique<SlowTranslator>(to); };
+    b.textToSpeech = [](const QString &, QString *) { return std::make_unique<SlowVoice>(); };
+    b.sourceLanguages = [] { return QStringList{QStringLiteral("en")}; };
+    b.targetLanguages = [](const QString &) { return QStringList{QStringLiteral("es"), QStringLiteral("fr")}; };
+    return b;
+}
+
+Wav tone(int seconds)
+{
+    Wav w;
+    w.rate = 48000;
+    w.pcm.resize(qsizetype(w.rate) * seconds * 2);
+    auto *s = reinterpret_cast<qint16 *>(w.pcm.data());
+    for (qsizetype i = 0; i < qsizetype(w.rate) * seconds; ++i)
+        s[i] = qint16(8000 * std::sin(2 * M_PI * 440 * double(i) / w.rate));
+    return w;
 }
 
 } // namespace
@@ -569,6 +640,47 @@ private Q_SLOTS:
         const QJsonObject ch = channelOf(server.engine(), QStringLiteral("main"), QStringLiteral("es"));
         QCOMPARE(ch.value(QLatin1String("mode")).toString(), QStringLiteral("original_audio"));
         QVERIFY(ch.value(QLatin1String("reason")).toString().contains(QLatin1String("model not found")));
+    }
+
+
+    // Stopping a session (new settings, or the engine going away) while a stage's answer is on
+    // its way: the answer arrives after the stage threads are gone and must be ignored (it once
+    // crashed the desktop app at exit: a recognised utterance sent to a translator that was
+    // already stopped).
+    void stopWhileStagesAnswer()
+    {
+        EngineConfig c = testConfig();
+        c.translateTargets = {QStringLiteral("es")};
+        auto server = std::make_unique<TestServer>(c, ProcessorFactory{}, slowStandIns());
+        WsClient events;
+        QVERIFY(events.openAndWaitConnected(server->ws(QStringLiteral("/ws/events"))));
+        QVERIFY(events.subscribe({QStringLiteral("stream:main")}));
+        WavSpeaker speaker(*server, QStringLiteral("main"), tone(30));
+        QVERIFY(speaker.ok);
+        auto pumpFor = [&](int ms) {
+            QElapsedTimer t;
+            t.start();
+            while (t.elapsed() < ms) {
+                speaker.pump();
+                QTest::qWait(5);
+            }
+        };
+        QString lang = QStringLiteral("es");
+        QTRY_VERIFY_WITH_TIMEOUT((speaker.pump(), captionsOf(events.json, lang).contains(QLatin1String("[es] hello world"))), 10000);
+        for (int i = 0; i < 8; ++i) {
+            lang = lang == QLatin1String("es") ? QStringLiteral("fr") : QStringLiteral("es");
+            QString error;
+            QVERIFY2(server->engine().setInterpretation(QStringLiteral("main"), QStringLiteral("en"), {lang}, &error), qPrintable(error));
+            events.json.clear();
+            pumpFor(350 + 40 * i); // the recogniser is always busy: a feed is in flight at the next switch
+            QVERIFY(server->engine().hub()->hasSpeaker(translatedStreamId(QStringLiteral("main"), lang)));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT((speaker.pump(), captionsOf(events.json, lang).contains(u'[' + lang + u"] hello world")), 10000);
+        QCOMPARE(server->engine().interpretationJson().value(QLatin1String("sessions")).toArray().size(), 1);
+        // The engine goes away with a feed in flight.
+        pumpFor(150);
+        server.reset();
+        QVERIFY(speaker.client.waitDisconnected(5000));
     }
 
     // Without stages (ONAIR_INTERPRETATION=OFF), asking for interpretation is a clear error.
