@@ -9,6 +9,7 @@
 #include <soxr.h>
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -128,7 +129,7 @@ namespace {
 qint64 wallMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
 // Fault injection: the configured delay (interruptible) and the next `failures` calls fail.
-bool injectedFault(StageFaults *f, const std::atomic<bool> &stopping, QString *error)
+bool injectedFault(const std::shared_ptr<StageFaults> &f, const std::atomic<bool> &stopping, QString *error)
 {
     for (int left = f->delayMs.load(); left > 0 && !stopping.load(); left -= 10)
         QThread::msleep(quint64(std::min(left, 10)));
@@ -155,15 +156,6 @@ struct StageThread
         thread.start();
     }
     template <typename F> void post(F &&f) { QMetaObject::invokeMethod(ctx, std::forward<F>(f), Qt::QueuedConnection); }
-    template <typename F> void runBlocking(F &&f)
-    {
-        QMetaObject::invokeMethod(ctx, std::forward<F>(f), Qt::BlockingQueuedConnection);
-    }
-    void stop()
-    {
-        thread.quit();
-        thread.wait();
-    }
 };
 
 // Streaming soxr resampler (mono s16).
@@ -257,11 +249,12 @@ public:
             auto factory = m_backends.speechToText;
             auto stt = m_sttImpl;
             const QString lang = m_source;
-            m_sttThread->post([factory, stt, lang, this] {
+            auto inbox = m_inbox;
+            m_sttThread->post([factory, stt, lang, inbox, this] {
                 QString error;
                 stt->impl = factory(lang, &error);
                 const QString name = stt->impl ? stt->impl->name() : QString();
-                later([this, name, error] {
+                toSession(inbox, [this, name, error] {
                     if (name.isEmpty())
                         m_stt.setUnavailable(error);
                     else
@@ -285,11 +278,12 @@ public:
         // The original stream, as an in-process listener (its callback runs on a fan-out
         // worker: hand the frames over through the inbox, which outlives this session).
         auto inbox = m_inbox;
-        inbox->session = this;
-        m_listener = m_engine->addLocalListener(m_stream, [inbox](const QByteArray &frames) {
+        {
             QMutexLocker lock(&inbox->mutex);
-            if (InterpreterSession *s = inbox->session)
-                s->later([s, frames] { s->onFrames(frames); });
+            inbox->session = this;
+        }
+        m_listener = m_engine->addLocalListener(m_stream, [inbox, this](const QByteArray &frames) {
+            toSession(inbox, [this, frames] { onFrames(frames); });
         });
         m_tick.setTimerType(Qt::PreciseTimer);
         m_tick.setInterval(10);
@@ -313,7 +307,7 @@ public:
             return false;
         if (m_clock.elapsed() - m_drainStart > 20000)
             return true;
-        if (m_sttPending > 0 || m_sttQueued.load() > 0)
+        if (m_sttPending > 0 || m_inbox->sttQueued.load() > 0)
             return false;
         for (const auto &c : m_channels)
             if (!c->mtPending.empty() || !c->ttsPending.empty() || !c->queue.empty())
@@ -321,32 +315,57 @@ public:
         return m_clock.elapsed() - m_drainStart > 200;
     }
 
-    // On the session thread, before the thread is stopped.
+    // On the session thread, before the thread is stopped. Each stage finishes the call in
+    // progress and drops what is queued; a call still running after the longer stage timeout
+    // + 1 s (a stage that hangs) is left to finish on its own thread, which ends by itself
+    // when it does: stopping (and the engine's thread that asked for it) never hangs on a stage.
     void shutdown()
     {
+        Inbox &inbox = *m_inbox;
         {
-            QMutexLocker lock(&m_inbox->mutex);
-            m_inbox->session = nullptr;
+            QMutexLocker lock(&inbox.mutex);
+            inbox.session = nullptr;
+            inbox.stopping.store(true);
         }
         if (m_listener)
             m_engine->removeLocalListener(m_listener);
         m_listener = 0;
         m_tick.stop();
-        m_stopping = true;
-        auto stopStage = [](std::unique_ptr<StageThread> &t, std::function<void()> cleanup) {
+        struct Stopping
+        {
+            std::unique_ptr<StageThread> *thread;
+            QString what;
+        };
+        QList<Stopping> stages;
+        auto stopStage = [&stages](std::unique_ptr<StageThread> &t, const QString &what, std::function<void()> cleanup) {
             if (!t)
                 return;
-            t->runBlocking(cleanup);
-            t->stop();
-            t.reset();
+            // Cleanup on the stage's thread (a stage is created and destroyed there), then quit.
+            t->post([cleanup] {
+                cleanup();
+                QThread::currentThread()->quit();
+            });
+            stages.append({&t, what});
         };
         auto stt = m_sttImpl;
-        stopStage(m_sttThread, [stt] { stt->impl.reset(); });
+        stopStage(m_sttThread, QStringLiteral("speech to text"), [stt] { stt->impl.reset(); });
         for (auto &c : m_channels) {
             auto mt = c->mtImpl;
             auto tts = c->ttsImpl;
-            stopStage(c->mtThread, [mt] { mt->impl.reset(); });
-            stopStage(c->ttsThread, [tts] { tts->impl.reset(); });
+            stopStage(c->mtThread, QStringLiteral("translator ") + c->lang, [mt] { mt->impl.reset(); });
+            stopStage(c->ttsThread, QStringLiteral("text to speech ") + c->lang, [tts] { tts->impl.reset(); });
+        }
+        const QDeadlineTimer deadline(qMax(m_config.translateTimeoutMs, m_config.ttsTimeoutMs) + 1000);
+        for (const Stopping &st : std::as_const(stages)) {
+            std::unique_ptr<StageThread> &t = *st.thread;
+            if (t->thread.wait(deadline)) {
+                t.reset();
+                continue;
+            }
+            qCWarning(lcWs).noquote() << "interpretation of" << m_stream + u':' << st.what
+                                      << "did not stop in time; its call is left to finish on its own";
+            ++m_manager->m_abandonedStages;
+            (void)t.release(); // its thread quits after the call returns; the object is not reclaimed
         }
         {
             QMutexLocker lock(&m_manager->m_jsonMutex);
@@ -362,28 +381,34 @@ public:
         return out;
     }
 
-    std::atomic<bool> m_stopping{false};
-
-    // Runs f on the session thread unless the session has shut down by then: a stage's answer
-    // posted just before shutdown() is still delivered once the thread's loop turns again,
-    // when the stage threads are gone.
-    template <typename F> void later(F &&f)
+private:
+    struct Inbox;
+    // Runs f on the session's thread, from any thread, unless the session has shut down by
+    // then: an answer that arrives later (its stage was slow, or was left running) is dropped,
+    // and so is one queued just before shutdown() but run after it, when the stage threads are
+    // gone. f must not touch the session before it runs.
+    template <typename F> static void toSession(const std::shared_ptr<Inbox> &inbox, F &&f)
     {
-        QMetaObject::invokeMethod(this, [this, f = std::forward<F>(f)]() mutable {
-            if (!m_stopping.load())
-                f();
-        }, Qt::QueuedConnection);
+        QMutexLocker lock(&inbox->mutex);
+        if (InterpreterSession *s = inbox->session)
+            QMetaObject::invokeMethod(s, [s, f = std::forward<F>(f)]() mutable {
+                if (!s->m_inbox->stopping.load())
+                    f();
+            }, Qt::QueuedConnection);
     }
 
-private:
     template <typename T> struct Holder
     {
         std::unique_ptr<T> impl;
     };
+    // Shared with the stage threads and the original stream's listener callback, which may
+    // outlive the session (a stage call that does not return is left to finish on its own).
     struct Inbox
     {
         QMutex mutex;
-        InterpreterSession *session = nullptr;
+        InterpreterSession *session = nullptr; // null once shut down
+        std::atomic<bool> stopping{false};
+        std::atomic<qint64> sttQueued{0}; // 16 kHz samples posted to the recogniser, not yet fed
     };
     struct Speech
     {
@@ -436,11 +461,12 @@ private:
             auto factory = m_backends.translator;
             auto holder = c.mtImpl;
             const QString from = m_source, to = c.lang;
+            auto inbox = m_inbox;
             c.mtThread->post([=, this] {
                 QString err;
                 holder->impl = factory(from, to, &err);
                 const QString name = holder->impl ? holder->impl->name() : QString();
-                later([=, this] {
+                toSession(inbox, [=, this] {
                     if (name.isEmpty())
                         cp->mt.setUnavailable(err);
                     else
@@ -456,11 +482,12 @@ private:
             auto factory = m_backends.textToSpeech;
             auto holder = c.ttsImpl;
             const QString lang = c.lang;
+            auto inbox = m_inbox;
             c.ttsThread->post([=, this] {
                 QString err;
                 holder->impl = factory(lang, &err);
                 const QString name = holder->impl ? holder->impl->name() : QString();
-                later([=, this] {
+                toSession(inbox, [=, this] {
                     if (name.isEmpty())
                         cp->tts.setUnavailable(err);
                     else
@@ -572,7 +599,7 @@ private:
             return;
         const qint64 samples = chunk.size() / 2;
         const qint64 backlog = qint64(m_config.sttMaxBacklogMs) * kSttRate / 1000;
-        if (samples > 0 && m_sttQueued.load() + samples > backlog) {
+        if (samples > 0 && m_inbox->sttQueued.load() + samples > backlog) {
             // The recogniser has fallen behind: drop audio rather than delay captions forever.
             m_stt.countDropped();
             if (!m_sttBehind) {
@@ -582,7 +609,7 @@ private:
             }
             return;
         }
-        if (m_sttBehind && m_sttQueued.load() < backlog / 2)
+        if (m_sttBehind && m_inbox->sttQueued.load() < backlog / 2)
             m_sttBehind = false;
         if (!m_stt.allow(now)) {
             m_sttResetNeeded = true; // the utterance in progress is lost: start clean
@@ -593,20 +620,21 @@ private:
         while (m_sttTimeline.size() > 2000)
             m_sttTimeline.pop_front();
         m_sttFedSamples += samples;
-        m_sttQueued += samples;
+        m_inbox->sttQueued += samples;
         ++m_sttPending;
         auto holder = m_sttImpl;
         auto factory = m_backends.speechToText;
         const QString lang = m_source;
-        StageFaults *faults = m_manager->faults(QStringLiteral("speech_to_text"));
+        auto faults = m_manager->sharedFaults(QStringLiteral("speech_to_text"));
         const bool reset = std::exchange(m_sttResetNeeded, false);
-        std::atomic<bool> *stopping = &m_stopping;
-        std::atomic<qint64> *queued = &m_sttQueued;
+        auto inbox = m_inbox;
         m_sttThread->post([=, this] {
             QList<RecognizedUtterance> done;
             QString error;
             bool ok = true;
             int retries = 0;
+            if (inbox->stopping.load())
+                return;
             if (reset || !holder->impl) {
                 if (holder->impl && reset) {
                     holder->impl->finish(&done, &error);
@@ -619,7 +647,7 @@ private:
             }
             if (!holder->impl) {
                 ok = false;
-            } else if (injectedFault(faults, *stopping, &error)) {
+            } else if (injectedFault(faults, inbox->stopping, &error)) {
                 ok = false;
             } else {
                 ok = holder->impl->feed(reinterpret_cast<const qint16 *>(chunk.constData()), int(chunk.size() / 2), &done, &error);
@@ -628,8 +656,8 @@ private:
                 if (!ok)
                     holder->impl.reset(); // recreated (a retry) with the next chunk
             }
-            queued->fetch_sub(chunk.size() / 2);
-            later([=, this] { onSttResult(ok, done, error, retries); });
+            inbox->sttQueued.fetch_sub(chunk.size() / 2);
+            toSession(inbox, [=, this] { onSttResult(ok, done, error, retries); });
         });
     }
 
@@ -698,21 +726,21 @@ private:
         c.mtPending[id] = {now + timeout, now};
         auto holder = c.mtImpl;
         const int retries = c.mt.options().retries;
-        StageFaults *faults = m_manager->faults(QStringLiteral("translator"));
-        std::atomic<bool> *stopping = &m_stopping;
+        auto faults = m_manager->sharedFaults(QStringLiteral("translator"));
+        auto inbox = m_inbox;
         Channel *cp = &c;
         c.mtThread->post([=, this] {
             QString out, error;
             bool ok = false;
             int attempts = 0;
-            for (; attempts <= retries && !ok && !stopping->load(); ++attempts) {
-                if (injectedFault(faults, *stopping, &error))
+            for (; attempts <= retries && !ok && !inbox->stopping.load(); ++attempts) {
+                if (injectedFault(faults, inbox->stopping, &error))
                     continue;
                 ok = holder->impl && holder->impl->translate(text, &out, &error);
                 if (!holder->impl)
                     error = QStringLiteral("no translator");
             }
-            later([=, this] { onTranslated(*cp, id, ok, out, error, attempts - 1); });
+            toSession(inbox, [=, this] { onTranslated(*cp, id, ok, out, error, attempts - 1); });
         });
     }
 
@@ -758,22 +786,22 @@ private:
         c.ttsPending[id] = {now + timeout, now};
         auto holder = c.ttsImpl;
         const int retries = c.tts.options().retries;
-        StageFaults *faults = m_manager->faults(QStringLiteral("text_to_speech"));
-        std::atomic<bool> *stopping = &m_stopping;
+        auto faults = m_manager->sharedFaults(QStringLiteral("text_to_speech"));
+        auto inbox = m_inbox;
         Channel *cp = &c;
         c.ttsThread->post([=, this] {
             QByteArray pcm;
             QString error;
             bool ok = false;
             int attempts = 0;
-            for (; attempts <= retries && !ok && !stopping->load(); ++attempts) {
-                if (injectedFault(faults, *stopping, &error))
+            for (; attempts <= retries && !ok && !inbox->stopping.load(); ++attempts) {
+                if (injectedFault(faults, inbox->stopping, &error))
                     continue;
                 ok = holder->impl && holder->impl->synthesize(text, &pcm, &error);
                 if (!holder->impl)
                     error = QStringLiteral("no synthesiser");
             }
-            later([=, this] { onSynthesized(*cp, id, ok, pcm, error, attempts - 1); });
+            toSession(inbox, [=, this] { onSynthesized(*cp, id, ok, pcm, error, attempts - 1); });
         });
     }
 
@@ -1017,7 +1045,6 @@ private:
     StageGuard m_stt;
     std::unique_ptr<StageThread> m_sttThread;
     std::shared_ptr<Holder<SpeechToText>> m_sttImpl = std::make_shared<Holder<SpeechToText>>();
-    std::atomic<qint64> m_sttQueued{0};
     int m_sttPending = 0;
     bool m_sttBehind = false, m_sttResetNeeded = false, m_sttStarted = false;
     qint64 m_sttFedSamples = 0;
@@ -1039,14 +1066,16 @@ Interpreters::Interpreters(Engine *engine) : QObject(engine), m_engine(engine)
 
 Interpreters::~Interpreters() { stopAll(); }
 
-StageFaults *Interpreters::faults(const QString &stage)
+StageFaults *Interpreters::faults(const QString &stage) { return sharedFaults(stage).get(); }
+
+std::shared_ptr<StageFaults> Interpreters::sharedFaults(const QString &stage) const
 {
     if (stage == QLatin1String("speech_to_text"))
-        return &m_sttFaults;
+        return m_sttFaults;
     if (stage == QLatin1String("translator"))
-        return &m_mtFaults;
+        return m_mtFaults;
     if (stage == QLatin1String("text_to_speech"))
-        return &m_ttsFaults;
+        return m_ttsFaults;
     return nullptr;
 }
 
@@ -1237,7 +1266,8 @@ QJsonObject Interpreters::json() const
                          {QStringLiteral("text_to_speech"), b.textToSpeech ? QStringLiteral("espeak-ng") : QString()}}},
             {QStringLiteral("languages"), languages},
             {QStringLiteral("default_targets"), QJsonArray::fromStringList(cfg.translateTargets)},
-            {QStringLiteral("sessions"), sessions}};
+            {QStringLiteral("sessions"), sessions},
+            {QStringLiteral("abandoned_stage_calls"), m_abandonedStages.load()}};
 }
 
 QStringList Interpreters::degradedReasons() const

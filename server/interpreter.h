@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
 #include <deque>
 #include <memory>
 
@@ -101,7 +102,13 @@ private:
     };
     QHash<QString, Running> m_sessions;
     QStringList m_onAirChannels;
-    StageFaults m_sttFaults, m_mtFaults, m_ttsFaults;
+    // Shared with stage threads that may outlive a session (a call that would not return).
+    std::shared_ptr<StageFaults> m_sttFaults = std::make_shared<StageFaults>(),
+                                 m_mtFaults = std::make_shared<StageFaults>(),
+                                 m_ttsFaults = std::make_shared<StageFaults>();
+    std::shared_ptr<StageFaults> sharedFaults(const QString &stage) const;
+    // Stage calls still running when their session stopped, left to finish on their own.
+    std::atomic<int> m_abandonedStages{0};
     mutable QMutex m_jsonMutex; // the sessions' last published state
     QHash<QString, QJsonObject> m_sessionJson;
     friend class InterpreterSession;

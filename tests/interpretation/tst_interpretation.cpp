@@ -275,11 +275,40 @@ public:
     }
 };
 
-InterpretationBackends slowStandIns()
+// The first translation in the process hangs for 8 s and cannot be interrupted (a stage that
+// hangs); every other one is quick.
+struct HangOnce
+{
+    static inline std::atomic<bool> armed{false}, entered{false}, returned{false};
+};
+
+class HangingTranslator final : public Translator
+{
+public:
+    explicit HangingTranslator(QString to) : m_inner(std::move(to)) {}
+    QString name() const override { return QStringLiteral("hanging stand-in"); }
+    bool translate(const QString &text, QString *out, QString *error) override
+    {
+        if (HangOnce::armed.exchange(false)) {
+            HangOnce::entered = true;
+            QThread::msleep(8000);
+            HangOnce::returned = true;
+        }
+        return m_inner.translate(text, out, error);
+    }
+
+private:
+    SlowTranslator m_inner;
+};
+
+InterpretationBackends slowStandIns(bool hangOnce = false)
 {
     InterpretationBackends b;
     b.speechToText = [](const QString &, QString *) { return std::make_unique<SlowRecognizer>(); };
-    b.translator = [](const QString &, const QString &to, QString *) { return std::make_unique<SlowTranslator>(to); };
+    if (hangOnce)
+        b.translator = [](const QString &, const QString &to, QString *) { return std::make_unique<HangingTranslator>(to); };
+    else
+        b.translator = [](const QString &, const QString &to, QString *) { return std::make_unique<SlowTranslator>(to); };
     b.textToSpeech = [](const QString &, QString *) { return std::make_unique<SlowVoice>(); };
     b.sourceLanguages = [] { return QStringList{QStringLiteral("en")}; };
     b.targetLanguages = [](const QString &) { return QStringList{QStringLiteral("es"), QStringLiteral("fr")}; };
@@ -681,6 +710,50 @@ private Q_SLOTS:
         pumpFor(150);
         server.reset();
         QVERIFY(speaker.client.waitDisconnected(5000));
+    }
+
+
+    // A stage call that hangs (never checks for stopping) does not hold up stopping its
+    // session: after the longer stage timeout + 1 s it is left to finish on its own thread,
+    // health counts it, the next session works, and its late answer is dropped.
+    void hangingStageDoesNotHoldUpStopping()
+    {
+        EngineConfig c = testConfig();
+        c.translateTargets = {QStringLiteral("es")};
+        c.translateTimeoutMs = 300;
+        c.ttsTimeoutMs = 300;
+        c.stageRetries = 0;
+        HangOnce::armed = true;
+        HangOnce::entered = false;
+        HangOnce::returned = false;
+        auto server = std::make_unique<TestServer>(c, ProcessorFactory{}, slowStandIns(true));
+        WsClient events;
+        QVERIFY(events.openAndWaitConnected(server->ws(QStringLiteral("/ws/events"))));
+        QVERIFY(events.subscribe({QStringLiteral("stream:main")}));
+        WavSpeaker speaker(*server, QStringLiteral("main"), tone(40));
+        QVERIFY(speaker.ok);
+        QTRY_VERIFY_WITH_TIMEOUT((speaker.pump(), HangOnce::entered.load()), 10000);
+        // The hanging call times out for the session: the channel falls back meanwhile.
+        QTRY_COMPARE_WITH_TIMEOUT((speaker.pump(), channelOf(server->engine(), QStringLiteral("main"), QStringLiteral("es"))
+                                                     .value(QLatin1String("mode")).toString()),
+                                  QStringLiteral("original_audio"), 5000);
+        QVERIFY(!HangOnce::returned);
+        QElapsedTimer switching;
+        switching.start();
+        QString error;
+        QVERIFY(server->engine().setInterpretation(QStringLiteral("main"), QStringLiteral("en"), {QStringLiteral("fr")}, &error));
+        const qint64 tookMs = switching.elapsed();
+        qInfo("stopping the session with a hanging translator took %lld ms", tookMs);
+        QVERIFY2(!HangOnce::returned, "the switch waited for the hanging call");
+        QCOMPARE(server->engine().interpretationJson().value(QLatin1String("abandoned_stage_calls")).toInt(), 1);
+        events.json.clear();
+        QTRY_VERIFY_WITH_TIMEOUT((speaker.pump(), captionsOf(events.json, QStringLiteral("fr")).contains(QLatin1String("[fr] hello world"))), 10000);
+        // The hanging call returns later; its answer (for a session that is gone) is dropped.
+        QTRY_VERIFY_WITH_TIMEOUT((speaker.pump(), HangOnce::returned.load()), 15000);
+        const qsizetype before = events.json.size();
+        QTest::qWait(300);
+        QVERIFY(!captionsOf(events.json.mid(before), QStringLiteral("es")).contains(QLatin1String("[es]")));
+        server.reset();
     }
 
     // Without stages (ONAIR_INTERPRETATION=OFF), asking for interpretation is a clear error.
