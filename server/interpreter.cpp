@@ -365,7 +365,20 @@ public:
             qCWarning(lcWs).noquote() << "interpretation of" << m_stream + u':' << st.what
                                       << "did not stop in time; its call is left to finish on its own";
             ++m_manager->m_abandonedStages;
-            (void)t.release(); // its thread quits after the call returns; the object is not reclaimed
+            // Its thread quits after the call returns; the engine's thread reclaims it then
+            // (or never, if the engine has gone first).
+            StageThread *left = t.release();
+            auto once = std::make_shared<std::atomic<bool>>(false);
+            auto reclaim = [left, once, what = QString(m_stream + u": " + st.what)] {
+                if (once->exchange(true))
+                    return;
+                left->thread.wait(); // finished is emitted just before the thread ends
+                delete left;
+                qCInfo(lcWs).noquote() << "interpretation of" << what << "ended, after its session";
+            };
+            QObject::connect(&left->thread, &QThread::finished, m_manager, reclaim, Qt::QueuedConnection);
+            if (left->thread.isFinished()) // it ended just now, before the connection
+                reclaim();
         }
         {
             QMutexLocker lock(&m_manager->m_jsonMutex);
