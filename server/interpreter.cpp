@@ -239,6 +239,12 @@ public:
     // On the session thread.
     void start()
     {
+        {
+            // First: the stages' answers (their creation may fail at once) reach the session
+            // through the inbox.
+            QMutexLocker lock(&m_inbox->mutex);
+            m_inbox->session = this;
+        }
         m_clock.start();
         m_startWall = wallMs();
         const auto noStage = QStringLiteral("not built");
@@ -278,10 +284,6 @@ public:
         // The original stream, as an in-process listener (its callback runs on a fan-out
         // worker: hand the frames over through the inbox, which outlives this session).
         auto inbox = m_inbox;
-        {
-            QMutexLocker lock(&inbox->mutex);
-            inbox->session = this;
-        }
         m_listener = m_engine->addLocalListener(m_stream, [inbox, this](const QByteArray &frames) {
             toSession(inbox, [this, frames] { onFrames(frames); });
         });
