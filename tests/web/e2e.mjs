@@ -305,11 +305,14 @@ await check('plain http on a LAN name (not a secure context): Opus through WebAs
   assert(b.decodeErrors === 0, `decode errors ${b.decodeErrors}`);
   assert(b.decodeCalls >= b.framesDecoded - 5, `decoded by the wasm decoder (${b.decodeCalls} calls)`);
   assert(await lan.locator('#conn').textContent() === 'Live', 'pill says Live');
-  assert(/Opus.*WebAssembly/.test(await lan.locator('#codec').textContent()), `Audio stat "${await lan.locator('#codec').textContent()}"`);
+  const audioStat = `${await lan.locator('#codec').textContent()} / ${await lan.locator('#path').textContent()}`;
+  assert(audioStat === 'Opus 32 kb/s / WebAssembly', `Audio stat "${audioStat}"`);
   await waitFor(lan, () => window.onair.stats.marks.length >= 2);
   assert((await stats(lan)).delayKind === 'measured', 'delay measured from the marks');
   assert(await lan.locator('#other-app').getAttribute('href') === '/stream/tone.m3u', 'Listen in another app → the .m3u');
   await lan.screenshot({ path: `${args.shots}/listen-wasm-phone.png`, fullPage: true });
+  const width = await lan.evaluate(() => document.documentElement.scrollWidth);
+  assert(width <= 390, `page is ${width} px wide on a 390 px phone`);
   assert(realErrors(lan).length === 0, realErrors(lan).join('\n'));
 });
 
@@ -426,10 +429,14 @@ await check('the media player path (?decoder=audio): the <audio> element plays t
   assert(t1 - t0 > 1.5, `currentTime advances (${t0} → ${t1})`);
   assert(s.state === 'live', `state ${s.state}`);
   assert(s.framesScheduled === 0, 'Web Audio schedules nothing meanwhile');
-  assert(await p.locator('#codec').textContent() === 'MP3 stream (player)', 'Audio stat');
-  assert(/^≈ \d+ ms$/.test(await p.locator('#delay').textContent()), `delay "${await p.locator('#delay').textContent()}"`);
+  assert(await p.locator('#codec').textContent() === 'MP3 stream' && await p.locator('#path').textContent() === 'media player', 'Audio stat');
+  assert(/^≈ (\d+ ms|\d+\.\d\ss)$/.test(await p.locator('#delay').textContent()), `delay "${await p.locator('#delay').textContent()}"`);
+  assert(s.delayKind === 'estimated' && s.delayMs > 0 && s.delayMs < 10000, `delay ${s.delayMs} (${s.delayKind})`);
+  assert(await p.locator('#frames-stat').isHidden(), 'no Web Audio frame count on the media player');
   await bannerShownAndDismissed(p, 'Banners reach the media player page too');
   await p.screenshot({ path: `${args.shots}/listen-audio-phone.png`, fullPage: true });
+  const width = await p.evaluate(() => document.documentElement.scrollWidth);
+  assert(width <= 390, `page is ${width} px wide on a 390 px phone`);
   assert(realErrors(p).length === 0, realErrors(p).join('\n'));
   await ctx.close();
 });
@@ -440,7 +447,7 @@ await check('the background switch: to the media player and back to low delay', 
   await p.goto(`${lanBase}/listen/tone`);
   await waitFor(p, () => window.onair.stats.state === 'live' && window.onair.stats.path === 'wasm');
   const label = await p.locator('#background').textContent();
-  assert(/Keep playing with the screen off \(about \d+ s more delay\)/.test(label), `label "${label}"`);
+  assert(/Keep playing with the screen off \(about \d+\ss more delay\)/.test(label), `label "${label}"`);
   await p.locator('#background').click();
   await waitFor(p, () => window.onair.stats.path === 'audio-element' && window.onair.stats.state === 'live', null, 20000);
   const scheduled = (await stats(p)).framesScheduled;

@@ -297,31 +297,40 @@ function setText(el, text) { if (el.textContent !== text) el.textContent = text;
 // What plays the sound, for the Audio stat, stats.path and the background toggle.
 function showPath() {
   const kbps = format && format.bitrate ? ` ${Math.round(format.bitrate / 1000)} kb/s` : '';
-  let text = '–';
+  let codec = '–';
+  let how = '';
   if (mode === 'player') {
     stats.path = 'audio-element';
-    text = 'MP3 stream (player)';
+    codec = 'MP3 stream';
+    how = 'media player';
   } else if (format && format.codec === 'opus') {
     stats.path = decoder instanceof WasmDecoder || decoderLoading ? 'wasm' : decoder ? 'webcodecs' : null;
-    text = `Opus${kbps} · ${stats.path === 'wasm' ? 'WebAssembly' : stats.path === 'webcodecs' ? 'WebCodecs' : '…'}`;
+    codec = `Opus${kbps}`;
+    how = stats.path === 'wasm' ? 'WebAssembly' : stats.path === 'webcodecs' ? 'WebCodecs' : '';
   } else if (format) {
     stats.path = 'pcm';
-    text = 'PCM · Web Audio';
+    codec = 'PCM';
+    how = 'Web Audio';
   }
-  setText($('codec'), text);
+  setText($('codec'), codec);
+  setText($('path'), how);
+  // Decoded frames and underruns are the Web Audio player's; the media player has neither.
+  $('frames-stat').hidden = $('underruns-stat').hidden = mode === 'player';
   const toggle = $('background');
-  toggle.hidden = fallbackToPlayer || !ctx;
+  // Phones (a coarse pointer) lock their screens and suspend Web Audio; and whoever switched
+  // needs the way back.
+  toggle.hidden = fallbackToPlayer || !ctx || !(mode === 'player' || matchMedia('(pointer: coarse)').matches);
   toggle.setAttribute('aria-pressed', String(mode === 'player'));
   setText(toggle, mode === 'player' ? 'Back to low delay (stops with the screen off)'
-    : `Keep playing with the screen off (about ${playerExtraSeconds()} s more delay)`);
+    : `Keep playing with the screen off (about ${playerExtraSeconds()}\u00a0s more delay)`);
 }
 
-// How much later the <audio> element plays than Web Audio: measured on this page once it has
-// played both ways, else a typical figure.
+// How much later the <audio> element plays than Web Audio: as estimated on this page once it
+// has played, else what Chromium typically does (~3 s: it reads the stream in large blocks).
 let playerDelayMs = null;
 function playerExtraSeconds() {
   const webAudio = stats.delayKind === 'measured' && mode === 'webaudio' ? stats.delayMs : 150;
-  const extra = (playerDelayMs !== null ? playerDelayMs : 1500) - webAudio;
+  const extra = (playerDelayMs !== null ? playerDelayMs : 3000) - webAudio;
   return Math.max(1, Math.round(extra / 1000));
 }
 
@@ -527,8 +536,9 @@ function showDelay() {
   }
   $('frames').textContent = String(stats.framesDecoded);
   $('underruns').textContent = String(stats.underruns);
-  $('delay').textContent = stats.delayMs === null ? '–' : `≈ ${stats.delayMs} ms`;
-  $('delay').title = mode === 'player' ? `buffered in the media player + ~${PLAYER_EXTRA_MS} ms (encoder, network, output)` : '';
+  const d = stats.delayMs;
+  setText($('delay'), d === null ? '–' : d < 1000 ? `≈ ${d} ms` : `≈ ${(d / 1000).toFixed(1)}\u00a0s`);
+  $('delay').title = mode === 'player' ? `the media player's distance to the newest audio + ~${PLAYER_EXTRA_MS} ms (capture, encoder, output)` : '';
 }
 
 setInterval(() => clock.ping(ws), 5000);

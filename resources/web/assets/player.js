@@ -3,13 +3,17 @@
 // on a phone with the screen off (iOS suspends Web Audio when locked; a media element plays on).
 // It costs delay: the browser buffers the stream before and while it plays.
 
-// Added to what the element has buffered ahead of its play head to estimate the delay: capture
-// and the trip to the server (~20 ms), the MP3 encoder's frame and look-ahead (1152 samples +
-// ~530, ~35 ms at 48 kHz), the network and the output device (~50 ms). An estimate, shown as ≈.
-export const PLAYER_EXTRA_MS = 120;
+// Added to how far the element plays behind the newest audio it was sent: capture and the trip
+// to the server (~20 ms), the MP3 encoder's frame and look-ahead (1152 samples + ~530, ~35 ms at
+// 48 kHz) and the output device (~50 ms). The result is an estimate, shown as ≈.
+export const PLAYER_EXTRA_MS = 100;
 
-// The element's own buffer beyond which it jumps to near the live edge (a stall, then a burst).
-const MAX_AHEAD_S = 3;
+// Behind live by more than this (a long stall, a phone that throttled the page): jump to the
+// newest audio the element holds. Not less: Chromium plays ~2.5 s behind by design (it reads
+// the stream in ~20 KB blocks) and rebuffers that much again after any jump.
+const MAX_BEHIND_S = 8;
+// How long the newest-audio estimate remembers: the server may skip ahead (skip-to-live).
+const EDGE_WINDOW_MS = 10000;
 
 export class StreamPlayer {
   constructor(el, url) {
@@ -22,7 +26,9 @@ export class StreamPlayer {
     this.failures = 0;          // errors before it ever played
     this.retryTimer = 0;
     this.lastTime = 0;          // currentTime at the last tick
-    this.advancedAt = 0;        // performance.now() when currentTime last moved
+    this.advancedAt = -Infinity; // performance.now() when currentTime last moved
+    this.startedAt = 0;         // performance.now() of start(): stream time 0 is about then
+    this.edge = [];             // recent {at, offset}: buffered end minus seconds since start
     this.catchups = 0;
     this.restarts = 0;
     el.addEventListener('error', () => this.lost(el.error));
@@ -47,6 +53,9 @@ export class StreamPlayer {
     clearTimeout(this.retryTimer);
     this.active = true;
     this.failed = null;
+    this.startedAt = performance.now();
+    this.edge = [];
+    this.lastTime = 0;
     this.el.src = this.url;
     return this.play();
   }
@@ -69,33 +78,50 @@ export class StreamPlayer {
     this.el.load(); // closes the HTTP connection
   }
 
-  // Called a few times a second: is the play head moving? Also keeps the delay bounded.
+  // Called a few times a second: is the play head moving? Where is live? Keeps the delay bounded.
   tick() {
     if (!this.active) return;
+    const now = performance.now();
     const t = this.el.currentTime;
     if (t !== this.lastTime && !this.el.paused) {
-      this.advancedAt = performance.now();
+      this.advancedAt = now;
       this.played = true;
       this.failures = 0;
     }
     this.lastTime = t;
-    const ahead = this.aheadS();
-    if (ahead !== null && ahead > MAX_AHEAD_S && !this.el.paused) {
-      // Far behind live: jump to half a second before the newest audio it holds.
-      try { this.el.currentTime = t + ahead - 0.5; this.catchups++; } catch (_) { /* not seekable: keep the delay */ }
+    // The server sends in real time, so the newest audio sent is (seconds since start + a
+    // constant: its start-up burst). The buffered end reaches it whenever a block of the stream
+    // has just been read and lags in between: the largest recent difference is the constant.
+    const end = this.bufferedEnd();
+    if (end !== null) this.edge.push({ at: now, offset: end - (now - this.startedAt) / 1000 });
+    while (this.edge.length && now - this.edge[0].at > EDGE_WINDOW_MS) this.edge.shift();
+    const behind = this.behindS();
+    if (behind !== null && behind > MAX_BEHIND_S && !this.el.paused && end - t > 1) {
+      try { this.el.currentTime = end - 0.5; this.catchups++; } catch (_) { /* not seekable: keep the delay */ }
     }
   }
 
-  // Seconds buffered ahead of the play head, or null before anything is buffered.
-  aheadS() {
+  bufferedEnd() {
     const b = this.el.buffered;
-    if (!b || b.length === 0) return null;
-    return Math.max(0, b.end(b.length - 1) - this.el.currentTime);
+    return b && b.length ? b.end(b.length - 1) : null;
+  }
+
+  // Seconds the element holds ahead of its play head, or null before anything is buffered.
+  aheadS() {
+    const end = this.bufferedEnd();
+    return end === null ? null : Math.max(0, end - this.el.currentTime);
+  }
+
+  // Seconds between the newest audio the server has sent and the play head, or null.
+  behindS() {
+    if (!this.edge.length) return null;
+    const offset = Math.max(...this.edge.map((e) => e.offset));
+    return Math.max(0, (performance.now() - this.startedAt) / 1000 + offset - this.el.currentTime);
   }
 
   delayMs() {
-    const ahead = this.aheadS();
-    return ahead === null ? null : Math.round(ahead * 1000 + PLAYER_EXTRA_MS);
+    const behind = this.behindS();
+    return behind === null ? null : Math.round(behind * 1000 + PLAYER_EXTRA_MS);
   }
 
   // 'blocked' | 'live' | 'buffering' | 'failed'
