@@ -4,7 +4,8 @@
 // SCRIPT start|stop starts and stops the server (the page must reconnect).
 import { createRequire } from 'node:module';
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -280,6 +281,26 @@ async function bannerShownAndDismissed(page, message) {
   assert((await api('GET', '/api/broadcasts/active', null, { 'X-Client-Id': id })).body === null, 'acknowledged on the server');
   await api('POST', '/api/broadcasts/clear', {}, { Authorization: `Bearer ${args.admin}` });
 }
+
+await check('the vendored WebAssembly decoder and its licences are served as pinned; the CSP allows wasm, not eval', async () => {
+  const readme = readFileSync(new URL('../../resources/web/assets/vendor/README.md', import.meta.url), 'utf8');
+  const pinned = /sha256 `([0-9a-f]{64})`/.exec(readme)[1];
+  const res = await fetch(`${base}/assets/vendor/opus-decoder.min.js`);
+  const body = Buffer.from(await res.arrayBuffer());
+  assert(res.status === 200 && res.headers.get('content-type').startsWith('text/javascript'), `decoder ${res.status} ${res.headers.get('content-type')}`);
+  assert(res.headers.get('x-content-type-options') === 'nosniff', 'nosniff');
+  assert(createHash('sha256').update(body).digest('hex') === pinned, 'the embedded file is the one vendor/README.md pins');
+  for (const name of ['LICENSE-opus-decoder.txt', 'LICENSE-libopus.txt', 'LICENSE-puff.txt']) {
+    const r = await fetch(`${base}/assets/vendor/${name}`);
+    assert(r.status === 200 && r.headers.get('content-type').startsWith('text/plain'), `${name} ${r.status}`);
+  }
+  for (const bad of ['README.md', '..%2F..%2Findex.html', 'nope.js']) {
+    assert((await fetch(`${base}/assets/vendor/${bad}`)).status === 404, `${bad} not served`);
+  }
+  const csp = (await fetch(`${base}/listen/tone`)).headers.get('content-security-policy');
+  const scriptSrc = /script-src ([^;]*)/.exec(csp)[1].trim().split(/\s+/);
+  assert(scriptSrc.join(' ') === "'self' 'wasm-unsafe-eval'", `script-src ${scriptSrc.join(' ')}`);
+});
 
 const lanContext = await browser.newContext(phoneView);
 const lan = await pageWithErrors(lanContext);

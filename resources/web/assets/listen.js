@@ -402,13 +402,13 @@ function updateState() {
   }
   if (mode === 'player') {
     const s = player.state();
-    if (s === 'blocked') setState('blocked', 'On air. Tap “Tap to listen” to start the sound.');
+    if (s === 'blocked') setState('blocked', 'On air. The browser waits for a tap before it plays sound: tap the button below.');
     else if (s === 'live') setState('live', 'Playing live through the media player; it keeps playing with the screen off.');
     else setState('buffering', 'On air. The media player is buffering…');
     return;
   }
   if (ctx.state !== 'running') {
-    setState('blocked', 'On air. The browser waits for a tap before it plays sound: tap “Tap to listen”.');
+    setState('blocked', 'On air. The browser waits for a tap before it plays sound: tap the button below.');
     return;
   }
   const now = performance.now();
