@@ -228,6 +228,7 @@ await check('autoplay blocked: an explicit tap-to-start, then audio', async () =
   await sleep(1000);
   const before = await stats(p);
   assert(before.framesScheduled === 0, `nothing scheduled before the tap (${before.framesScheduled})`);
+  assert(before.framesDecoded === 0 && before.framesReceived > 25, `received ${before.framesReceived}, decoded none (${before.framesDecoded})`);
   // On air but silent: the page must not claim to be live.
   assert(before.state === 'blocked', `state ${before.state}`);
   assert(await p.locator('#conn').textContent() === 'Tap to listen', `pill "${await p.locator('#conn').textContent()}"`);
@@ -432,6 +433,7 @@ await check('nothing can decode and the MP3 stream is refused: the page says so 
   assert(/cannot play this stream/.test(text), `says "${text}"`);
   assert(await p.locator('#state a').getAttribute('href') === '/stream/tone.m3u', 'links the playlist');
   assert(await p.locator('#conn').textContent() === 'Problem', 'pill says Problem');
+  await p.screenshot({ path: `${args.shots}/listen-cannot-play.png` });
   await ctx.close();
 });
 

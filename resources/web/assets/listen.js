@@ -242,6 +242,9 @@ function onAudio(bytes) {
   const mark = pendingMark;
   pendingMark = null;
   if (!format || mode !== 'webaudio') return; // the <audio> element plays: nothing to decode
+  // Autoplay blocked (or iOS interrupted the context): nothing could be heard, so decode nothing
+  // either (a phone's battery); playback starts fresh at live after the tap.
+  if (ctx.state !== 'running') { stats.dropped++; return; }
   if (format.codec === 'opus') {
     if (!decoder || !decoder.ready) { stats.dropped++; return; }
     if (decoder.backlog > 25) { stats.dropped++; return; } // decoder starved of CPU: stay live
