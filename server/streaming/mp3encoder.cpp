@@ -2,7 +2,16 @@
 
 #include <lame/lame.h>
 
+#include <algorithm>
+#include <iterator>
+
 namespace onair {
+
+bool isValidMp3Bitrate(int kbps)
+{
+    static constexpr int kRates[] = {32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320};
+    return std::find(std::begin(kRates), std::end(kRates), kbps) != std::end(kRates);
+}
 
 Mp3Encoder::~Mp3Encoder()
 {
@@ -12,6 +21,11 @@ Mp3Encoder::~Mp3Encoder()
 
 bool Mp3Encoder::open(int kbps, QString *error)
 {
+    if (!isValidMp3Bitrate(kbps)) {
+        *error = QStringLiteral("%1 kb/s is not an MPEG-1 Layer III bit rate at 48 kHz (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)")
+                     .arg(kbps);
+        return false;
+    }
     if (m_lame)
         lame_close(m_lame);
     m_lame = lame_init();

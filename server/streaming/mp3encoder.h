@@ -7,6 +7,9 @@ struct lame_global_struct;
 
 namespace onair {
 
+// MPEG-1 Layer III's bit rates (kb/s) at 48 kHz.
+bool isValidMp3Bitrate(int kbps);
+
 // MP3 through libmp3lame: mono s16 PCM at 48 kHz in, whole MPEG-1 Layer III frames out, at a
 // constant bit rate. The bit reservoir is off, so every frame decodes on its own: a player
 // may join at any frame and a slow one may skip frames (skip to live) without corrupting the

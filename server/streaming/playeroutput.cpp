@@ -10,8 +10,12 @@ namespace onair {
 
 namespace {
 constexpr qint64 kMsNs = 1000000;
-// Audio gone this long means nobody is speaking (or their replica went away): fill silence.
+// Nobody on air: silence after a moment without audio (an interpreter's channel, say, sends
+// audio without announcing a speaker). A speaker on air whose audio stopped for a second (its
+// replica died, its network stalls): silence too — sooner, a stall's late audio would come on
+// top of the fill and push players behind.
 constexpr qint64 kFillAfterNs = 200 * kMsNs;
+constexpr qint64 kFillAfterLiveNs = 1000 * kMsNs;
 // Queued payloads beyond this mean the media thread is stalled: the oldest go (counted as
 // silence filled later), instead of memory growing.
 constexpr qsizetype kMaxInbox = 1000;
@@ -22,7 +26,8 @@ PlayerOutput::PlayerOutput(Hub *hub, std::shared_ptr<StreamState> stream, Player
     : m_hub(hub), m_stream(std::move(stream)), m_format(format), m_options(options)
 {
     const qint64 now = monotonicNs();
-    if (m_hub->speakerLive(m_stream)) {
+    m_speakerLive = m_hub->speakerLive(m_stream);
+    if (m_speakerLive) {
         // Its audio comes at once; no silence in front of it.
         m_lastAudioNs = now;
         m_producedUntilNs = now;
@@ -98,8 +103,12 @@ void PlayerOutput::process(bool isAudio, const QByteArray &payload, qint64 nowNs
         const QString type = msg.value(QLatin1String("type")).toString();
         if (type == QLatin1String("format"))
             formatChanged(msg.value(QLatin1String("format")).toObject());
-        else if (type == QLatin1String("speaker_joined"))
+        else if (type == QLatin1String("speaker_joined")) {
+            m_speakerLive = true;
             formatChanged({}); // until its hello says otherwise: the protocol's default
+        } else if (type == QLatin1String("speaker_left")) {
+            m_speakerLive = false;
+        }
         return;
     }
     m_lastAudioNs = nowNs;
@@ -114,7 +123,7 @@ void PlayerOutput::tick(qint64 nowNs)
         m_started = true;
         formatChanged(m_hub->format(m_stream));
     }
-    if (nowNs - m_lastAudioNs > kFillAfterNs) {
+    if (nowNs - m_lastAudioNs > (m_speakerLive ? kFillAfterLiveNs : kFillAfterNs)) {
         if (m_producedUntilNs < m_lastAudioNs)
             m_producedUntilNs = m_lastAudioNs;
         // A stalled thread does not pile up more than a burst of silence.

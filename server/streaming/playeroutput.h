@@ -96,6 +96,7 @@ private:
 
     // Media thread only.
     bool m_started = false;
+    bool m_speakerLive = false;   // from speaker_joined / speaker_left
     qint64 m_lastAudioNs = 0;    // when the last real audio came
     qint64 m_producedUntilNs = 0; // how far (in wall time) audio or fill has been produced
     qint64 m_lastFlushNs = 0;
