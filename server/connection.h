@@ -48,6 +48,7 @@ struct Connection
     QString identity;                    // token sub, else the client_id it chose
     bool authenticated = false;
     QSet<QString> topics;                // events clients: subscriptions
+    bool noAudio = false;                // listeners with ?audio=0: messages only
     // Speakers: frames submitted to / come out of the pipeline, and latency marks waiting for
     // the frame they precede (a mark is relayed just before that frame, whatever the pipeline does).
     quint64 framesSubmitted = 0;

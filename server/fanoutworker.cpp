@@ -416,7 +416,12 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
         if (!c->stream)
             break;
         m_listeners[c->stream.get()].append(c);
-        qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "joined" << route.streamId;
+        if (query.queryItemValue(QStringLiteral("audio")) == QLatin1String("0")) {
+            c->noAudio = true;
+            c->stream->messageOnly.fetch_add(1);
+        }
+        qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "joined" << route.streamId
+                               << (c->noAudio ? "(messages only)" : "");
         const QJsonObject fmt = m_hub->format(c->stream);
         const auto sendBanner = qScopeGuard([this, c] { sendActiveBanner(c); });
         sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
@@ -424,7 +429,7 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
                      {QStringLiteral("stream_id"), route.streamId},
                      {QStringLiteral("speaker_live"), m_hub->speakerLive(c->stream)},
                      {QStringLiteral("format"), fmt.isEmpty() ? QJsonValue() : QJsonValue(fmt)},
-                     {QStringLiteral("listeners"), c->stream->listeners.load()
+                     {QStringLiteral("listeners"), c->stream->audience()
                                                        + (m_hub->bus() ? m_hub->bus()->remoteListeners(route.streamId) : 0)},
                      {QStringLiteral("message"), QStringLiteral("Connected to stream %1").arg(route.streamId)}});
         return;
@@ -549,7 +554,7 @@ void FanoutWorker::goOnAir(Connection *c)
     sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
                  {QStringLiteral("role"), QStringLiteral("speaker")},
                  {QStringLiteral("stream_id"), streamId},
-                 {QStringLiteral("listeners"), s->listeners.load() + (m_hub->bus() ? m_hub->bus()->remoteListeners(streamId) : 0)}});
+                 {QStringLiteral("listeners"), s->audience() + (m_hub->bus() ? m_hub->bus()->remoteListeners(streamId) : 0)}});
     m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("speaker_joined")},
                            {QStringLiteral("stream_id"), streamId}});
     m_hub->publishTopic(QStringLiteral("stream:") + streamId,
@@ -598,6 +603,8 @@ void FanoutWorker::onDisconnected(Connection *c)
     m_hub->releaseConnection();
     m_hub->metrics()->connectionsClosed.fetch_add(1, std::memory_order_relaxed);
     if (c->kind == ConnectionKind::Listener && c->stream) {
+        if (c->noAudio)
+            c->stream->messageOnly.fetch_sub(1);
         auto it = m_listeners.find(c->stream.get());
         if (it != m_listeners.end() && it->removeOne(c)) {
             if (it->isEmpty())
@@ -1053,6 +1060,8 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, int fra
             c->sink(frame); // in-process listener (the health probe); not counted as traffic
             continue;
         }
+        if (droppable && c->noAudio)
+            continue; // messages only: it plays the players' stream
         switch (offer(c, frame, droppable)) {
         case Offer::Sent:
             ++sent;
@@ -1258,8 +1267,8 @@ QList<FanoutWorker::ListenerInfo> FanoutWorker::listeners(const QString &stream)
     QList<ListenerInfo> out;
     auto collect = [&] {
         for (Connection *c : std::as_const(m_byWs)) {
-            if (c->kind != ConnectionKind::Listener || !c->stream || c->stream->id != stream || c->closing)
-                continue;
+            if (c->kind != ConnectionKind::Listener || !c->stream || c->stream->id != stream || c->closing || c->noAudio)
+                continue; // a messages-only socket: its HTTP player is the listener
             out.append({c->id, stream, c->peer, c->connectedAtMs, backlogOf(c), c->drops, c->identity,
                         QStringLiteral("websocket"), QString()});
         }

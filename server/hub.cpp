@@ -240,7 +240,7 @@ void Hub::flushStreamEvents()
         QMutexLocker lock(&m_mutex);
         for (const QString &id : std::as_const(m_dirtyStreams)) {
             const auto s = m_streams.value(id);
-            changed.append({id, s ? s->listeners.load() : 0});
+            changed.append({id, s ? s->audience() : 0});
         }
         m_dirtyStreams.clear();
     }
@@ -363,7 +363,7 @@ QList<StreamSnapshot> Hub::snapshot() const
         snap.speakerLive = s->speakerConnection != 0;
         snap.speakerAddress = s->speakerAddress;
         snap.format = s->format;
-        snap.listeners = s->listeners.load();
+        snap.listeners = s->audience();
         snap.players = s->players.load();
         snap.framesIn = s->framesIn.load();
         snap.bytesIn = s->bytesIn.load();

@@ -43,6 +43,11 @@ struct StreamState
     std::array<std::atomic<int>, kMaxWorkers> perWorker{}; // listeners on each worker
     std::array<std::atomic<int>, kMaxWorkers> playersPerWorker{}; // of which HTTP players
     std::atomic<int> players{0};   // HTTP players (/stream/…) among the listeners
+    // WebSocket listeners that asked for messages only (?audio=0: a page playing the players'
+    // MP3 stream keeps its WebSocket for banners and captions). Not counted as listeners: its
+    // HTTP player is.
+    std::atomic<int> messageOnly{0};
+    int audience() const { return listeners.load() - messageOnly.load(); }
     std::atomic<int> tapCount{0};  // taps.size(), read without the lock on every frame
     QMutex tapMutex;
     QList<std::shared_ptr<StreamTap>> taps; // guarded by tapMutex

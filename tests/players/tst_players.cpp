@@ -593,6 +593,9 @@ void TestPlayers::playersAreListeners()
     QVERIFY(speaker.ok());
     WsClient ws;
     QVERIFY(ws.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/count"))));
+    // A page playing the MP3 stream keeps a WebSocket for messages only: not a second listener.
+    WsClient messagesOnly;
+    QVERIFY(messagesOnly.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/count?audio=0"))));
     RawPlayer mp3a, mp3b, ogg;
     QVERIFY(mp3a.open(port, "/stream/count.mp3"));
     QVERIFY(mp3b.open(port, "/stream/count.mp3"));
@@ -628,6 +631,12 @@ void TestPlayers::playersAreListeners()
         }
     }
     QCOMPARE(http, 3);
+    QVERIFY(ws.waitBinary(50));
+    QVERIFY(messagesOnly.binary.isEmpty()); // no audio for it, though the stream flows
+    const HttpReply banner = httpSend(port, "POST", QStringLiteral("/api/broadcasts"), R"({"message":"to every page"})",
+                                      bearer(server.token(Role::Admin)));
+    QCOMPARE(banner.status, 201);
+    QVERIFY(messagesOnly.waitJsonType(QStringLiteral("new_broadcast")));
     // Kickable like any listener: its connection closes, the others keep going.
     QVERIFY(server.engine().kick(kickId, QStringLiteral("test")));
     QTRY_COMPARE(playersOf(port, QStringLiteral("count")), 2);

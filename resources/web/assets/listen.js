@@ -293,6 +293,20 @@ function usePlayer(on) {
   }
   showPath();
   updateState();
+  reopenSocket();
+}
+
+// The server learns at connect time whether this page wants audio: a switch of path opens the
+// WebSocket again at once (no backoff, no "connection lost").
+function reopenSocket() {
+  if (!ws) return;
+  const old = ws;
+  old.onclose = null;
+  old.onmessage = null;
+  old.close(1000, 'switching the audio path');
+  ws = null;
+  clearTimeout(retryTimer);
+  connect();
 }
 
 function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
@@ -423,7 +437,10 @@ function updateState() {
 
 // ---- connection -----------------------------------------------------------------------------
 function connect() {
-  ws = new WebSocket(wsUrl(`/ws/listen/${encodeURIComponent(streamId)}`, { client_id: clientId(), token: pageToken() }));
+  // On the media player the WebSocket carries only messages (banners, captions, the speaker's
+  // state): ?audio=0 spares the Opus it would ignore, and the server counts the player, once.
+  ws = new WebSocket(wsUrl(`/ws/listen/${encodeURIComponent(streamId)}`,
+    { client_id: clientId(), token: pageToken(), audio: mode === 'player' ? '0' : '' }));
   ws.binaryType = 'arraybuffer';
   ws.onmessage = (ev) => {
     if (typeof ev.data !== 'string') { onAudio(ev.data); return; }
