@@ -25,6 +25,7 @@ class EngineHost;
 class InterpretationPanel;
 class LevelMeter;
 class ListenersModel;
+class SharePanel;
 class LogModel;
 class Monitor;
 class SpeakController;
@@ -61,6 +62,7 @@ public:
     Monitor *monitor() const { return m_monitor; }
     QCheckBox *monitorBox() const { return m_monitorBox; }
     InterpretationPanel *interpretationPanel() const { return m_interpretation; }
+    SharePanel *sharePanel() const { return m_share; }
     // Brings the Interpretation tab to the front (e.g. when launched with --translate).
     void showInterpretation();
 
@@ -71,7 +73,6 @@ private:
     QWidget *buildSpeakBar();
     QWidget *buildBanners();
     QWidget *buildHealth();
-    QWidget *buildShare();
     void refreshDevices();
     void makeRoomForInterpretation();
     void onSnapshot(const EngineSnapshot &s);
@@ -82,7 +83,6 @@ private:
     void showMessage(const QString &text, bool error);
     QString currentSourceSpec() const;
     QString selectedStream() const;
-    QStringList listenerUrls(const QString &stream) const;
 
     EngineHost *m_host;
     LogModel *m_log;
@@ -121,8 +121,7 @@ private:
     QLabel *m_latency = nullptr;
     QLabel *m_components = nullptr;
 
-    QLabel *m_qr = nullptr;
-    QLineEdit *m_shareUrl = nullptr;
+    SharePanel *m_share = nullptr;
     QLabel *m_message = nullptr;
     QSortFilterProxyModel *m_logFilter = nullptr;
     QTabWidget *m_tabs = nullptr;
@@ -131,7 +130,6 @@ private:
 
     qint64 m_lastFramesOut = 0;
     qint64 m_lastUptime = 0;
-    QString m_sharedStream;
 };
 
 } // namespace onair
