@@ -32,6 +32,8 @@
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QShortcut>
 #include <QSlider>
@@ -110,17 +112,24 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     auto *rl = new QVBoxLayout(right);
     rl->setContentsMargins(0, 0, 0, 0);
     rl->addWidget(buildBanners());
-    rl->addWidget(buildHealth());
     m_share = new SharePanel(m_host);
     rl->addWidget(m_share);
+    rl->addWidget(buildHealth());
     rl->addStretch();
+    // On a 1366x768 laptop Banner, Share and Health are taller than the room left: the column
+    // scrolls instead of pushing the window past the screen, Health (to read, not to act on)
+    // last.
+    auto *rightScroll = new QScrollArea;
+    rightScroll->setWidget(right);
+    rightScroll->setWidgetResizable(true);
+    rightScroll->setFrameShape(QFrame::NoFrame);
 
     auto *top = new QSplitter(Qt::Horizontal);
     top->addWidget(left);
-    top->addWidget(right);
+    top->addWidget(rightScroll);
     top->setStretchFactor(0, 3);
     top->setStretchFactor(1, 2);
-    top->setSizes({720, 560}); // the Share panel's links read whole beside the QR code
+    top->setSizes({755, 525}); // the Share panel's links read whole beside the QR code
 
     // The log, filterable.
     m_logFilter = new QSortFilterProxyModel(this);
@@ -140,9 +149,15 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     filter->setAccessibleName(tr("Log filter"));
     logView->setAccessibleName(tr("Log"));
     m_interpretation = new InterpretationPanel(m_host);
+    // A tab widget is as tall as its tallest page, shown or not: the panel scrolls when the
+    // log's strip is all there is (it takes room when shown, see makeRoomForInterpretation).
+    m_interpretationPage = new QScrollArea;
+    m_interpretationPage->setWidget(m_interpretation);
+    m_interpretationPage->setWidgetResizable(true);
+    m_interpretationPage->setFrameShape(QFrame::NoFrame);
     m_tabs = new QTabWidget;
     m_tabs->addTab(logPage, tr("Log"));
-    m_tabs->addTab(m_interpretation, tr("Interpretation"));
+    m_tabs->addTab(m_interpretationPage, tr("Interpretation"));
 
     m_vertical = new QSplitter(Qt::Vertical);
     m_vertical->addWidget(top);
@@ -217,8 +232,11 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    if (!settings.contains(QStringLiteral("window/geometry")))
-        resize(1280, 800);
+    if (!settings.contains(QStringLiteral("window/geometry"))) {
+        // Within the screen (a 1366x768 laptop), leaving room for the title bar.
+        const QSize room = screen() ? screen()->availableGeometry().size() - QSize(0, 40) : QSize(1280, 800);
+        resize(QSize(1280, 1000).boundedTo(room));
+    }
     m_streamName->setText(settings.value(QStringLiteral("speak/stream"), QStringLiteral("main")).toString());
     m_share->setStream(m_streamName->text().trimmed());
     updateCounter();
@@ -226,13 +244,13 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
 
 void MainWindow::showInterpretation()
 {
-    m_tabs->setCurrentWidget(m_interpretation);
+    m_tabs->setCurrentWidget(m_interpretationPage);
     QTimer::singleShot(0, this, &MainWindow::makeRoomForInterpretation); // once the window is laid out
 }
 
 void MainWindow::makeRoomForInterpretation()
 {
-    if (m_tabs->currentWidget() != m_interpretation)
+    if (m_tabs->currentWidget() != m_interpretationPage)
         return;
     QList<int> sizes = m_vertical->sizes();
     const int want = 340;

@@ -13,6 +13,7 @@ class QLineEdit;
 class QListView;
 class QPlainTextEdit;
 class QPushButton;
+class QScrollArea;
 class QSlider;
 class QSortFilterProxyModel;
 class QSplitter;
@@ -127,6 +128,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     QSplitter *m_vertical = nullptr;
     InterpretationPanel *m_interpretation = nullptr;
+    QScrollArea *m_interpretationPage = nullptr; // the tab holding m_interpretation
 
     qint64 m_lastFramesOut = 0;
     qint64 m_lastUptime = 0;

@@ -334,6 +334,11 @@ void SharePanel::showState()
     m_plain->setVisible(reachable);
     m_secureLink->setVisible(reachable && m_secure);
     for (auto [edit, text] : {std::pair{m_plain, plain}, std::pair{m_secureLink, secure}}) {
+        // Two links beside their labels: a little smaller, so they read whole at 1280 px.
+        QFont f = font();
+        if (m_secure)
+            f.setPointSizeF(f.pointSizeF() * 0.85);
+        edit->setFont(f);
         edit->setText(text);
         edit->setCursorPosition(0); // the start of a link says the most when it does not fit
         edit->setToolTip(text);
