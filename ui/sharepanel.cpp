@@ -112,6 +112,7 @@ SharePanel::SharePanel(EngineHost *host, QWidget *parent) : QGroupBox(tr("Share"
 
     m_fingerprint = new QLabel;
     m_fingerprint->setObjectName(QStringLiteral("tlsFingerprint"));
+    m_fingerprint->setWordWrap(true); // the sentence wraps in longer languages; the hex lines are short
     m_fingerprint->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_playlist = new QLabel;
     m_playlist->setObjectName(QStringLiteral("sharePlaylist"));
@@ -151,6 +152,8 @@ SharePanel::SharePanel(EngineHost *host, QWidget *parent) : QGroupBox(tr("Share"
     auto *l = new QHBoxLayout(this);
     l->addWidget(m_qr, 0, Qt::AlignTop);
     l->addLayout(col, 1);
+    // As tall as what it shows: in the loopback state two lines, not the room the QR code left.
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 
     connect(m_openButton, &QPushButton::clicked, this, [this] { setOpenToNetwork(true); });
     connect(m_localButton, &QPushButton::clicked, this, [this] { setOpenToNetwork(false); });

@@ -36,7 +36,7 @@ void applyControlRoomStyle(QApplication &app)
         "QLabel#bannerPreview { border-radius: 6px; padding: 8px; }"
         "QLabel#counter[over=\"true\"] { color: #ff5c5c; font-weight: bold; }"
         "QHeaderView::section { background: #2b323a; color: #c9d1d9; padding: 4px; border: none; }"
-        "QLabel#shareState { border-left: 3px solid #f1c40f; padding-left: 6px; }"
+        "QLabel#shareState { border: none; border-left: 3px solid #f1c40f; padding-left: 6px; }"
         "QPushButton#shareOpen { background: #2f6fb0; color: white; font-weight: bold; padding: 4px 12px;"
         "  border: 1px solid #4a8fd6; border-radius: 4px; }"
         "QPushButton#shareOpen:hover { background: #3a7fc4; }"));

@@ -466,10 +466,14 @@ void TestDesktop::dutchTranslationLoads()
     QCOMPARE(t.translate("onair::StreamsModel", "Listeners"), QStringLiteral("Luisteraars"));
     QCOMPARE(t.translate("onair::MainWindow", "Interpretation"), QStringLiteral("Tolken"));
     QCOMPARE(t.translate("onair::InterpretationPanel", "Spanish"), QStringLiteral("Spaans"));
+    QCOMPARE(t.translate("onair::SharePanel", "Open to the local network"), QStringLiteral("Openen voor het lokale netwerk"));
     QApplication::installTranslator(&t);
     MainWindow dutch(m_host.get(), m_log.get());
     QCOMPARE(dutch.onAirButton()->text(), QStringLiteral("Ga de lucht in"));
     QCOMPARE(dutch.sendBannerButton()->text(), QStringLiteral("Versturen"));
+    QCOMPARE(dutch.sharePanel()->title(), QStringLiteral("Delen"));
+    QCOMPARE(dutch.sharePanel()->stateLabel()->text(),
+             QStringLiteral("Alleen deze computer kan luisteren. Telefoons en andere computers kunnen hem nog niet bereiken."));
     QApplication::removeTranslator(&t);
 }
 
