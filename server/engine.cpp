@@ -259,7 +259,8 @@ bool Engine::rebind(const QHostAddress &address, QString *error)
     // workers. QHttpServer stays bound to the same QTcpServer object.
     m_acceptor->close();
     if (m_acceptor->listen(address, samePort)) {
-        qCInfo(lcEngine).noquote() << "listening on" << baseUrl().toString() << "now (was" << old.toString() << ")";
+        qCInfo(lcEngine).noquote() << QStringLiteral("listening on %1 port %2 now (was %3)")
+                                          .arg(address.toString()).arg(samePort).arg(old.toString());
         return true;
     }
     const QString why = QStringLiteral("cannot listen on %1:%2: %3")

@@ -946,6 +946,10 @@
         <source>Other apps (VLC, radio apps): %1</source>
         <translation>Andere apps (VLC, radio-apps): %1</translation>
     </message>
+    <message>
+        <source>Only a virtual or VPN network was found: phones reach this link only through it.</source>
+        <translation>Alleen een virtueel of VPN-netwerk gevonden: telefoons bereiken deze link alleen daarlangs.</translation>
+    </message>
 </context>
 <context>
     <name>onair::StreamsModel</name>

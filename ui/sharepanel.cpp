@@ -19,6 +19,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace onair {
 
 namespace {
@@ -308,9 +310,15 @@ void SharePanel::showState()
         return;
     m_shown = shown;
 
-    m_state->setVisible(!reachable);
+    // lanAddresses() offers container, VM and VPN addresses only when nothing else is up: a
+    // phone on the room's Wi-Fi cannot reach them, and the panel says so.
+    const bool onlyVirtual = reachable && std::all_of(m_addresses.cbegin(), m_addresses.cend(),
+                                                      [](const LanAddress &a) { return a.virtualInterface; });
+    m_state->setVisible(!reachable || onlyVirtual);
     if (!m_open)
         m_state->setText(tr("Only this computer can listen. Phones and other computers cannot reach it yet."));
+    else if (onlyVirtual)
+        m_state->setText(tr("Only a virtual or VPN network was found: phones reach this link only through it."));
     else
         m_state->setText(tr("No network connection found. Connect this computer to the network the listeners are on "
                             "(Wi-Fi or cable); the link appears here."));
