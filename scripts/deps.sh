@@ -9,6 +9,8 @@ pkgs=(
   libqt6sql6-sqlite libqt6sql6-psql
   qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libopus-dev libhiredis-dev libqrencode-dev libssl-dev
+  # standard players: Ogg Opus (libogg) and MP3 (LAME) streams
+  libogg-dev libmp3lame-dev
   qt6-qpa-plugins libgl-dev
   # live interpretation (docs/interpretation.md): resampling, speech to text, translation
   # (apertium-eng-spa is what Debian's apertium-en-es now installs), text to speech
@@ -20,6 +22,8 @@ if [ "${1:-build}" = test ]; then
   # chromium: the web pages' end-to-end test (driven by playwright-core from npm)
   # redis-server + postgresql: the replica tests start their own on loopback ports
   pkgs+=(python3 curl procps xvfb xauth pulseaudio pulseaudio-utils espeak-ng chromium redis-server postgresql)
+  # ffmpeg: a player no one here wrote reads the /stream/ endpoints (tests/players)
+  pkgs+=(ffmpeg)
   # Node.js and npm for playwright-core: the machine's own when it has them, else Debian's.
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)

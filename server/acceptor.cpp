@@ -5,17 +5,25 @@
 #include "hub.h"
 #include "logging.h"
 #include "metrics.h"
+#include "auth.h"
+#include "streaming/playerhttp.h"
+#include "streaming/playerroute.h"
 #include "wsroute.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
+#include <QRegularExpression>
+#include <QSocketNotifier>
 #include <QSslSocket>
+#include <QUrlQuery>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
 
+#include <cerrno>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace onair {
 
@@ -24,16 +32,36 @@ constexpr int kLingerMs = 2000;   // a refused client gets this long to read the
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
+    case 200: return "OK";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 403: return "Forbidden";
+    case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
     case 411: return "Length Required";
     case 413: return "Content Too Large";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
     case 505: return "HTTP Version Not Supported";
     default: return "Error";
     }
+}
+
+// Plain HTTP on a server with TLS: listening only. Reading (GET, HEAD) is fine; a WebSocket
+// only to listen or follow events; speaking and every change need https:// (their tokens
+// must not cross the network in clear).
+HeadVerdict listeningVerdict(const HeadVerdict &v)
+{
+    QByteArray path = v.target;
+    if (const qsizetype q = path.indexOf('?'); q >= 0)
+        path.truncate(q);
+    const bool reading = v.method == "GET" || v.method == "HEAD";
+    const bool listenSocket = path.startsWith("/ws/listen/") || path == "/ws/events";
+    if ((v.upgrade && !listenSocket) || !reading)
+        return refusedHead(403, "https_required",
+                           QStringLiteral("plain http is for listening; speaking and changes need https:// on this port"));
+    return v;
 }
 
 Refusal refusalFor(int status)
@@ -61,11 +89,52 @@ Acceptor::Acceptor(Hub *hub, std::optional<QSslConfiguration> tls, QObject *pare
     setMaxPendingConnections(1 << 20);
 }
 
-Acceptor::~Acceptor() = default;
+Acceptor::~Acceptor()
+{
+    for (auto it = m_undecided.cbegin(); it != m_undecided.cend(); ++it)
+        ::close(int(it.key()->socket()));
+}
 
 void Acceptor::incomingConnection(qintptr fd)
 {
-    QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
+    if (m_tls && m_hub->config().plainHttp)
+        sniffTls(fd);
+    else
+        startConnection(fd, m_tls.has_value());
+}
+
+void Acceptor::sniffTls(qintptr fd)
+{
+    // A TLS connection starts with a handshake record (0x16); an HTTP request with a method
+    // name. Peek at the first byte before any Qt socket reads it.
+    auto *n = new QSocketNotifier(fd, QSocketNotifier::Read, this);
+    m_undecided.insert(n, monotonicMs());
+    if (!m_sweep.isActive())
+        m_sweep.start();
+    connect(n, &QSocketNotifier::activated, this, [this, n, fd] {
+        unsigned char first = 0;
+        const ssize_t r = ::recv(int(fd), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return;
+        n->setEnabled(false);
+        m_undecided.remove(n);
+        n->deleteLater();
+        if (r <= 0) {
+            ::close(int(fd));
+            return;
+        }
+        startConnection(fd, first == 0x16);
+    });
+}
+
+bool Acceptor::listeningOnly(const QTcpSocket *socket) const
+{
+    return m_tls && !qobject_cast<const QSslSocket *>(socket);
+}
+
+void Acceptor::startConnection(qintptr fd, bool tls)
+{
+    QTcpSocket *socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(fd)) {
         delete socket;
         return;
@@ -83,7 +152,7 @@ void Acceptor::incomingConnection(qintptr fd)
     m_sniffing.insert(socket, {now, retryAfter});
     if (!m_sweep.isActive())
         m_sweep.start();
-    if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket); ssl && tls) {
         ssl->setSslConfiguration(*m_tls);
         connect(ssl, &QSslSocket::errorOccurred, this, [this, ssl](QAbstractSocket::SocketError e) {
             if (ssl->isEncrypted() || !m_sniffing.contains(ssl))
@@ -106,10 +175,13 @@ void Acceptor::forget(QTcpSocket *socket)
     m_http.remove(socket);
 }
 
-void Acceptor::refuse(QTcpSocket *socket, int status, const QByteArray &code, const QString &message, int retryAfter)
+void Acceptor::refuse(QTcpSocket *socket, int status, const QByteArray &code, const QString &message, int retryAfter,
+                      Refusal counted)
 {
     forget(socket);
-    m_hub->metrics()->refuse(refusalFor(status));
+    if (counted == Refusal::Count && code == "https_required")
+        counted = Refusal::Forbidden;
+    m_hub->metrics()->refuse(counted == Refusal::Count ? refusalFor(status) : counted);
     qCInfo(lcHttp).noquote() << "refused" << socket->peerAddress().toString() << status << code;
     QJsonObject body{{QStringLiteral("error"), QString::fromLatin1(code)}, {QStringLiteral("message"), message}};
     if (retryAfter > 0)
@@ -120,8 +192,15 @@ void Acceptor::refuse(QTcpSocket *socket, int status, const QByteArray &code, co
         + QByteArray::number(json.size()) + "\r\n";
     if (retryAfter > 0)
         response += "Retry-After: " + QByteArray::number(retryAfter) + "\r\n";
+    if (status == 405)
+        response += "Allow: GET, HEAD\r\n";
     response += "\r\n" + json;
+    finish(socket, response);
+}
 
+void Acceptor::finish(QTcpSocket *socket, const QByteArray &response)
+{
+    forget(socket);
     // Nobody else reads this socket any more (QHttpServer included): what the client still
     // sends is read and dropped, so closing does not reset the connection under the answer.
     disconnect(socket, nullptr, this, nullptr);
@@ -130,7 +209,7 @@ void Acceptor::refuse(QTcpSocket *socket, int status, const QByteArray &code, co
     connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater, Qt::UniqueConnection);
     socket->write(response);
-    if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket); ssl && ssl->isEncrypted()) {
         ssl->disconnectFromHost();
     } else {
         auto halfClose = [socket] {
@@ -163,6 +242,18 @@ void Acceptor::sweep()
         else if (g.requestStartMs == 0 && now - g.lastActivityMs > cfg.httpIdleTimeoutMs && it.key()->bytesToWrite() == 0)
             idle.append(it.key());
     }
+    QList<QSocketNotifier *> silent;
+    for (auto it = m_undecided.cbegin(); it != m_undecided.cend(); ++it) {
+        if (now - it.value() > cfg.handshakeTimeoutMs)
+            silent.append(it.key());
+    }
+    for (QSocketNotifier *n : std::as_const(silent)) {
+        m_hub->metrics()->refuse(Refusal::RequestTimeout);
+        m_undecided.remove(n);
+        n->setEnabled(false);
+        ::close(int(n->socket()));
+        n->deleteLater();
+    }
     for (const auto &[socket, why] : std::as_const(late)) {
         auto *ssl = qobject_cast<QSslSocket *>(socket);
         if (ssl && !ssl->isEncrypted()) {
@@ -178,7 +269,7 @@ void Acceptor::sweep()
         m_http.remove(socket);
         socket->disconnectFromHost();
     }
-    if (m_sniffing.isEmpty() && m_http.isEmpty())
+    if (m_sniffing.isEmpty() && m_http.isEmpty() && m_undecided.isEmpty())
         m_sweep.stop();
 }
 
@@ -210,9 +301,15 @@ void Acceptor::classify(QTcpSocket *socket)
                sniff->retryAfter);
         return;
     }
-    const HeadVerdict verdict = checkRequestHead(head.left(end + 4), cfg.maxBodyBytes);
+    HeadVerdict verdict = checkRequestHead(head.left(end + 4), cfg.maxBodyBytes);
+    if (!verdict.status && listeningOnly(socket))
+        verdict = listeningVerdict(verdict);
     if (verdict.status) {
         refuse(socket, verdict.status, verdict.code, verdict.message);
+        return;
+    }
+    if (!verdict.upgrade && verdict.target.startsWith("/stream/")) {
+        answerPlayer(socket, verdict);
         return;
     }
     if (!verdict.upgrade || !head.startsWith("GET ")) {
@@ -344,6 +441,12 @@ void Acceptor::guard(QTcpSocket *socket)
             : checkRequestHead(g.head.left(headLen), cfg.maxBodyBytes);
         if (!v.status && v.upgrade && g.requests > 0)
             v = refusedHead(400, "bad_request", QStringLiteral("a WebSocket upgrade must be a connection's first request"));
+        if (!v.status && listeningOnly(socket))
+            v = listeningVerdict(v);
+        // A player's stream on a keep-alive connection: QHttpServer answers with a redirect
+        // to the same URL, and the connection closes so the player comes back on a new one.
+        if (!v.status && v.target.startsWith("/stream/") && !v.target.contains(".m3u"))
+            v.close = true;
         if (v.status) {
             refuse(socket, v.status, v.code, v.message);
             return;
@@ -356,6 +459,119 @@ void Acceptor::guard(QTcpSocket *socket)
         if (g.bodyLeft == 0)
             g.requestStartMs = 0;
     }
+}
+
+void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)
+{
+    const EngineConfig &cfg = m_hub->config();
+    const bool headOnly = verdict.method == "HEAD";
+    if (verdict.method != "GET" && !headOnly) {
+        refuse(socket, 405, "method_not_allowed", QStringLiteral("players GET (or HEAD) a stream"));
+        return;
+    }
+    QByteArray path = verdict.target;
+    QByteArray rawQuery;
+    if (const qsizetype q = path.indexOf('?'); q >= 0) {
+        rawQuery = path.mid(q + 1);
+        path.truncate(q);
+    }
+    const PlayerRoute route = parsePlayerRoute(QUrl::fromPercentEncoding(path));
+    if (route.kind != PlayerRoute::Ogg && route.kind != PlayerRoute::Mp3 && route.kind != PlayerRoute::Playlist) {
+        refuse(socket, 400, route.error.startsWith(QLatin1String("unknown format")) || route.error.startsWith(QLatin1String("name the format"))
+                                ? "unknown_format" : "invalid_stream_id",
+               route.error, 0, Refusal::InvalidStreamId);
+        return;
+    }
+    // Players cannot set headers from a link, so ?token= is accepted as on the WebSocket.
+    QByteArray token = QUrlQuery(QString::fromLatin1(rawQuery)).queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
+    if (token.isEmpty() && verdict.authorization.startsWith("Bearer "))
+        token = verdict.authorization.mid(7).trimmed();
+    std::optional<TokenClaims> claims;
+    if (!token.isEmpty()) {
+        QString why;
+        claims = verifyToken(token, m_hub->secret(), &why);
+        if (!claims) {
+            refuse(socket, 401, "unauthorized", QStringLiteral("unauthorized: ") + why, 0, Refusal::Unauthorized);
+            return;
+        }
+    } else if (cfg.requireListenerToken) {
+        refuse(socket, 401, "unauthorized", QStringLiteral("this server requires a token to listen: add ?token=…"), 0,
+               Refusal::Unauthorized);
+        return;
+    }
+    if (route.kind == PlayerRoute::Playlist) {
+        // The address the request came in on, as the player used it (a LAN address, a host
+        // name): only host characters are taken from the Host header.
+        QString host = QString::fromLatin1(verdict.host);
+        static const QRegularExpression hostRe(QStringLiteral("^[A-Za-z0-9.:\\[\\]_-]{1,255}$"));
+        if (!hostRe.match(host).hasMatch()) {
+            const QHostAddress local = socket->localAddress();
+            const QString a = local.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + local.toString() + u']' : local.toString();
+            host = a + u':' + QString::number(socket->localPort());
+        }
+        const QString scheme = qobject_cast<QSslSocket *>(socket) && !listeningOnly(socket) ? QStringLiteral("https") : QStringLiteral("http");
+        const QString query = token.isEmpty() ? QString()
+                                              : QStringLiteral("?token=") + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(token)));
+        const QByteArray body = playerPlaylist(route.streamId, scheme + QStringLiteral("://") + host, query);
+        QByteArray response = "HTTP/1.1 200 OK\r\nContent-Type: audio/x-mpegurl\r\nCache-Control: no-cache\r\n"
+                              "Content-Disposition: inline; filename=\"" + route.streamId.toLatin1() + ".m3u\"\r\n"
+                              "Connection: close\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n";
+        if (!headOnly)
+            response += body;
+        m_hub->metrics()->httpRequests.fetch_add(1, std::memory_order_relaxed);
+        finish(socket, response);
+        return;
+    }
+    if (m_hub->listenersOf(route.streamId) >= cfg.maxListenersPerStream) {
+        refuse(socket, 503, "stream_full", QStringLiteral("stream full: max %1 listeners").arg(cfg.maxListenersPerStream), 5,
+               Refusal::MaxListeners);
+        return;
+    }
+    if (m_hub->atStreamLimitFor(route.streamId)) {
+        refuse(socket, 503, "too_many_streams", QStringLiteral("too many streams: max %1").arg(cfg.maxStreams), 5,
+               Refusal::MaxStreams);
+        return;
+    }
+    const PlayerFormat format = route.kind == PlayerRoute::Ogg ? PlayerFormat::Ogg : PlayerFormat::Mp3;
+    if (headOnly) {
+        m_hub->metrics()->httpRequests.fetch_add(1, std::memory_order_relaxed);
+        finish(socket, playerResponseHead(format, route.streamId, cfg.mp3Kbps));
+        return;
+    }
+    if (!m_hub->reserveConnection()) {
+        refuse(socket, 503, "max_connections", QStringLiteral("the server has the maximum of %1 connections").arg(cfg.maxConnections), 5,
+               Refusal::MaxConnections);
+        return;
+    }
+    PlayerRequest request;
+    request.streamId = route.streamId;
+    request.format = format;
+    QHostAddress peer = socket->peerAddress();
+    bool v4 = false;
+    if (const QHostAddress mapped(peer.toIPv4Address(&v4)); v4)
+        peer = mapped;
+    request.identity = claims ? claims->sub : QStringLiteral("http:") + peer.toString();
+    request.userAgent = QString::fromLatin1(verdict.userAgent.left(200));
+    disconnect(socket, nullptr, this, nullptr);
+    m_sniffing.remove(socket);
+    QPointer<QTcpSocket> guard(socket);
+    // Not from inside this readyRead emission (see classify).
+    QMetaObject::invokeMethod(this, [this, guard, request] {
+        if (guard && guard->state() == QAbstractSocket::ConnectedState)
+            toPlayerWorker(guard, request);
+        else
+            m_hub->releaseConnection();
+    }, Qt::QueuedConnection);
+}
+
+void Acceptor::toPlayerWorker(QTcpSocket *socket, const PlayerRequest &request)
+{
+    const QList<FanoutWorker *> &workers = m_hub->workers();
+    FanoutWorker *target = workers[int(m_nextWorker++ % quint64(workers.size()))];
+    disconnect(socket, nullptr, this, nullptr);
+    socket->setParent(nullptr);
+    socket->moveToThread(target->thread());
+    target->adoptPlayer(socket, request);
 }
 
 void Acceptor::toWorker(QTcpSocket *socket, bool audience)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "httphead.h"
+#include "metrics.h"
 #include "ratelimit.h"
 
 #include <QHash>
@@ -11,12 +12,14 @@
 #include <memory>
 #include <optional>
 
+class QSocketNotifier;
 class QTcpSocket;
 
 namespace onair {
 
 class Hub;
 class FanoutWorker;
+struct PlayerRequest;
 
 // The one listening TCP socket of the engine. Every connection is first vetted here:
 // connection rate per address, TLS handshake (with --tls-cert), then its request head is read
@@ -24,7 +27,10 @@ class FanoutWorker;
 // accepted go to a FanoutWorker (its QWebSocketServer does the handshake there); everything
 // else — plain HTTP and upgrades refused with a status code — goes to QHttpServer, with a
 // guard that keeps checking each later request on a keep-alive connection (head size, body
-// size, slow requests, idle connections) before QHttpServer buffers any of it.
+// size, slow requests, idle connections) before QHttpServer buffers any of it. Standard
+// players' requests (/stream/{id}.ogg|.mp3|.m3u) are answered here: a player that will be
+// served goes to a FanoutWorker like a listener. With TLS and plainHttp, the first byte of a
+// connection decides: a TLS ClientHello gets TLS, anything else plain HTTP for listening only.
 class Acceptor final : public QTcpServer
 {
     Q_OBJECT
@@ -38,6 +44,16 @@ public:
 
 protected:
     void incomingConnection(qintptr fd) override;
+
+private:
+    void startConnection(qintptr fd, bool tls);
+    void sniffTls(qintptr fd);
+    // Plain HTTP on a server that has TLS: listening only.
+    bool listeningOnly(const QTcpSocket *socket) const;
+    void answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict);
+    void toPlayerWorker(QTcpSocket *socket, const PlayerRequest &request);
+    // Writes a complete answer, half-closes, and drops the connection once it is read.
+    void finish(QTcpSocket *socket, const QByteArray &response);
 
 private:
     struct Sniffing
@@ -60,7 +76,7 @@ private:
     void toWorker(QTcpSocket *socket, bool audience);
     void guard(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, int status, const QByteArray &code, const QString &message,
-                int retryAfter = 0);
+                int retryAfter = 0, Refusal counted = Refusal::Count);
     void forget(QTcpSocket *socket);
     void sweep();
 
@@ -70,6 +86,7 @@ private:
     quint64 m_nextWorker = 0;
     QHash<QTcpSocket *, Sniffing> m_sniffing;
     QHash<QTcpSocket *, HttpGuard> m_http;
+    QHash<QSocketNotifier *, qint64> m_undecided; // TLS or plain? waiting for the first byte
     QTimer m_sweep;
 };
 

@@ -83,9 +83,19 @@ struct EngineConfig
     QList<QPair<QHostAddress, int>> rateLimitExempt{{QHostAddress(QStringLiteral("127.0.0.0")), 8},
                                                     {QHostAddress(QStringLiteral("::1")), 128}};
 
-    // TLS: both set = HTTPS and WSS on the one port (PEM files).
+    // TLS: both set = HTTPS and WSS on the one port (PEM files). plainHttp: the same port also
+    // answers plain HTTP and WS for listening only (pages, /ws/listen, /ws/events, /stream/…,
+    // GET requests), so a phone can join without a certificate warning; speaking and every
+    // call that changes something need TLS.
     QString tlsCertPath;
     QString tlsKeyPath;
+    bool plainHttp = true;
+
+    // Standard players (/stream/{id}.ogg and .mp3, docs/protocol.md "Players").
+    int mp3Kbps = 64;                // MP3 bit rate (mono, 48 kHz), encoded once per stream
+    int playerBurstMs = 500;         // audio a player gets at once when it joins (near live)
+    int playerChunkMs = 100;         // audio per Ogg page group / MP3 chunk sent to players
+    int playerOpusBitrate = 32000;   // the Ogg stream of a PCM speaker (encoded once per stream)
 
     // Live interpretation (docs/interpretation.md): targets for every stream whose speaker is
     // on this replica (empty = off unless set per stream).

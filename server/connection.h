@@ -20,7 +20,9 @@ class QSslSocket;
 
 namespace onair {
 
-enum class ConnectionKind { Listener, Speaker, Legacy, Events, Probe };
+enum class ConnectionKind { Listener, Speaker, Legacy, Events, Probe, Player };
+
+class PlayerOutput;
 
 // One client connection as a worker sees it. Owned by its FanoutWorker, touched only on
 // that worker's thread.
@@ -46,6 +48,7 @@ struct Connection
     QString identity;                    // token sub, else the client_id it chose
     bool authenticated = false;
     QSet<QString> topics;                // events clients: subscriptions
+    bool noAudio = false;                // listeners with ?audio=0: messages only
     // Speakers: frames submitted to / come out of the pipeline, and latency marks waiting for
     // the frame they precede (a mark is relayed just before that frame, whatever the pipeline does).
     quint64 framesSubmitted = 0;
@@ -59,6 +62,12 @@ struct Connection
     bool leasePending = false;
     bool onAir = false;
     QList<QPair<bool, QByteArray>> deferred; // (binary, message)
+    // HTTP players (/stream/{id}.ogg|.mp3): no WebSocket; the rendition they read, the last
+    // chunk they already have (from their intro) and what they said they are.
+    PlayerFormat playerFormat = PlayerFormat::Ogg;
+    quint64 playerSeq = 0;
+    std::shared_ptr<PlayerOutput> playerOutput;
+    QString userAgent;
 };
 
 } // namespace onair

@@ -17,6 +17,7 @@
 #include "logging.h"
 #include "redisbus.h"
 #include "wsroute.h"
+#include "streaming/playerstreams.h"
 
 #include <QDir>
 #include <QHttpServer>
@@ -108,10 +109,14 @@ bool Engine::start(QString *error)
     n = qBound(1, n, kMaxWorkers - 1);
     // n fan-out shards for listeners, plus one ingest worker for speakers and legacy clients:
     // a speaker's frame must never wait behind a shard's fan-out loop.
+    m_players = std::make_unique<PlayerStreams>(
+        m_hub.get(), PlayerOptions{m_config.mp3Kbps, m_config.playerBurstMs, m_config.playerChunkMs, m_config.playerOpusBitrate});
+    m_players->start();
     for (int i = 0; i <= n; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(i < n ? QStringLiteral("onair-fanout-%1").arg(i) : QStringLiteral("onair-ingest"));
         auto *worker = new FanoutWorker(i, m_hub.get());
+        worker->setPlayers(m_players.get());
         worker->moveToThread(thread); // deleted by stopThreads() once no worker runs
         thread->start();
         worker->begin();
@@ -336,6 +341,9 @@ void Engine::stopThreads()
         if (m_threads.at(i)->isRunning())
             QMetaObject::invokeMethod(m_workers.at(i), &FanoutWorker::releaseAll, Qt::BlockingQueuedConnection);
     }
+    // The players' media thread posts to the workers: it stops while they still exist.
+    if (m_players)
+        m_players->stop();
     for (QThread *t : std::as_const(m_threads))
         t->quit();
     for (QThread *t : std::as_const(m_threads))
@@ -701,7 +709,7 @@ QJsonObject Engine::clusterJson() const
 QJsonObject Engine::connectionsJson() const
 {
     QJsonArray streams;
-    qint64 listeners = 0, speakers = 0, framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0, drops = 0;
+    qint64 listeners = 0, players = 0, speakers = 0, framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0, drops = 0;
     for (const StreamSnapshot &s : m_hub->snapshot()) {
         QJsonObject speaker{{QStringLiteral("live"), s.speakerLive}};
         if (s.speakerLive)
@@ -711,6 +719,7 @@ QJsonObject Engine::connectionsJson() const
             {QStringLiteral("stream_id"), s.id},
             {QStringLiteral("speaker"), speaker},
             {QStringLiteral("listeners"), s.listeners},
+            {QStringLiteral("players"), s.players},
             {QStringLiteral("frames_in"), s.framesIn},
             {QStringLiteral("bytes_in"), s.bytesIn},
             {QStringLiteral("frames_out"), s.framesOut},
@@ -722,6 +731,7 @@ QJsonObject Engine::connectionsJson() const
                                                                 : QStringLiteral("processed")},
                          {QStringLiteral("circuit"), QString::fromLatin1(breakerStateName(s.pipelineState))}}}});
         listeners += s.listeners;
+        players += s.players;
         speakers += s.speakerLive ? 1 : 0;
         framesIn += s.framesIn;
         framesOut += s.framesOut;
@@ -737,12 +747,14 @@ QJsonObject Engine::connectionsJson() const
              QJsonObject{{QStringLiteral("streams"), streams.size()},
                          {QStringLiteral("speakers"), speakers},
                          {QStringLiteral("listeners"), listeners},
+                         {QStringLiteral("players"), players},
                          {QStringLiteral("connections"), m_hub->connections()},
                          {QStringLiteral("frames_in"), framesIn},
                          {QStringLiteral("frames_out"), framesOut},
                          {QStringLiteral("bytes_in"), bytesIn},
                          {QStringLiteral("bytes_out"), bytesOut},
                          {QStringLiteral("drops"), drops}}},
+            {QStringLiteral("player_outputs"), m_players ? m_players->outputsJson() : QJsonArray()},
             {QStringLiteral("limits"),
              QJsonObject{{QStringLiteral("max_connections"), m_config.maxConnections},
                          {QStringLiteral("max_listeners_per_stream"), m_config.maxListenersPerStream},
@@ -809,14 +821,19 @@ QByteArray Engine::prometheusText() const
             + ' ' + QByteArray::number(value) + '\n';
     };
     const QList<StreamSnapshot> streams = m_hub->snapshot();
-    qint64 listeners = 0, speakers = 0;
+    qint64 listeners = 0, speakers = 0, players = 0;
     for (const StreamSnapshot &s : streams) {
         listeners += s.listeners;
+        players += s.players;
         speakers += s.speakerLive ? 1 : 0;
     }
     const Metrics &m = *m_metrics;
     metric("onair_connections", "gauge", "Open WebSocket connections (including handshakes).", m_hub->connections());
     metric("onair_listeners", "gauge", "Connected listeners.", listeners);
+    metric("onair_players", "gauge", "Listeners on the players' HTTP streams (/stream/…), counted in onair_listeners too.", players);
+    metric("onair_player_outputs", "gauge", "Streams rendered for players (one per stream and format).",
+           m_players ? m_players->outputCount() : 0);
+    metric("onair_player_chunks_out_total", "counter", "Chunks (Ogg pages, MP3 frames) written to players.", m.playerChunksOut.load());
     metric("onair_speakers", "gauge", "Live speakers.", speakers);
     metric("onair_streams", "gauge", "Streams with a speaker or listeners.", streams.size());
     metric("onair_connections_accepted_total", "counter", "WebSocket connections accepted.", m.connectionsAccepted.load());
@@ -836,6 +853,9 @@ QByteArray Engine::prometheusText() const
     out += "# HELP onair_stream_listeners Listeners per stream.\n# TYPE onair_stream_listeners gauge\n";
     for (const StreamSnapshot &s : streams)
         out += "onair_stream_listeners{stream=\"" + s.id.toUtf8() + "\"} " + QByteArray::number(s.listeners) + '\n';
+    out += "# HELP onair_stream_players Listeners on the players' HTTP streams per stream.\n# TYPE onair_stream_players gauge\n";
+    for (const StreamSnapshot &s : streams)
+        out += "onair_stream_players{stream=\"" + s.id.toUtf8() + "\"} " + QByteArray::number(s.players) + '\n';
     out += "# HELP onair_stream_frames_in_total Frames received per stream.\n"
            "# TYPE onair_stream_frames_in_total counter\n";
     for (const StreamSnapshot &s : streams)
@@ -867,6 +887,17 @@ void Engine::setupRoutes()
     });
     m_http->route(QStringLiteral("/metrics"), Method::Get, [this] {
         return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"), prometheusText());
+    });
+    // Players are answered by the acceptor on a connection's first request; a player that
+    // reuses a keep-alive connection is sent to the same URL, and the connection closes
+    // (see Acceptor::guard), so it comes back on a fresh one.
+    m_http->route(QStringLiteral("/stream/<arg>"), Method::Get | Method::Head,
+                  [](const QString &, const QHttpServerRequest &req, QHttpServerResponder &&responder) {
+        QByteArray location = req.url().path(QUrl::FullyEncoded).toUtf8();
+        if (req.url().hasQuery())
+            location += '?' + req.url().query(QUrl::FullyEncoded).toUtf8();
+        responder.write({{"Location", location}, {"Cache-Control", "no-store"}, {"Connection", "close"}},
+                        QHttpServerResponder::StatusCode::TemporaryRedirect);
     });
 
     // WebSocket endpoints reach this router only when the upgrade is refused (the Acceptor

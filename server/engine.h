@@ -28,6 +28,7 @@ class BannerService;
 class RedisBus;
 class FileWatcher;
 class Interpreters;
+class PlayerStreams;
 class Store;
 
 struct ProbeResult
@@ -178,6 +179,7 @@ private:
 
     InterpretationBackends m_backends;
     Interpreters *m_interpreters = nullptr;
+    std::unique_ptr<PlayerStreams> m_players; // /stream/{id}.ogg|.mp3 renditions
 
     QMutex m_probeMutex;
     quint64 m_probeSeq = 0;

@@ -8,6 +8,8 @@
 #include "auth.h"
 #include "bannerservice.h"
 #include "topics.h"
+#include "streaming/playerhttp.h"
+#include "streaming/playerstreams.h"
 #include "wsframe.h"
 #include "wsroute.h"
 
@@ -78,6 +80,16 @@ void FanoutWorker::releaseAll()
         delete c;
     }
     m_sinks.clear();
+    for (Connection *c : std::as_const(m_playerConns)) {
+        disconnect(c->tcp, nullptr, this, nullptr);
+        if (m_players)
+            m_players->release(c->playerOutput);
+        c->tcp->abort();
+        delete c->tcp;
+        delete c;
+    }
+    m_playerConns.clear();
+    m_playersByStream.clear();
     m_listeners.clear();
     m_events.clear();
     m_subscribers.clear();
@@ -159,6 +171,173 @@ void FanoutWorker::onNewWebSocket()
     }
 }
 
+void FanoutWorker::adoptPlayer(QTcpSocket *socket, PlayerRequest request)
+{
+    QMetaObject::invokeMethod(this, [this, socket, request = std::move(request)] {
+        if (!m_wss)
+            setup();
+        Refusal why = Refusal::MaxListeners;
+        std::shared_ptr<StreamState> stream;
+        if (!m_shuttingDown && m_players && socket->state() == QAbstractSocket::ConnectedState)
+            stream = m_hub->joinListener(request.streamId, m_index, &why);
+        if (!stream) {
+            // The acceptor checked the limits a moment ago; another worker took the last place.
+            if (!m_shuttingDown)
+                m_hub->metrics()->refuse(why);
+            socket->write("HTTP/1.0 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                          "{\"error\":\"unavailable\",\"message\":\"the stream is full or the server is stopping\"}");
+            socket->disconnectFromHost();
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            QTimer::singleShot(kAbortAfterCloseMs, socket, [socket] { socket->abort(); });
+            m_hub->releaseConnection();
+            return;
+        }
+        auto *c = new Connection;
+        c->id = m_hub->nextConnectionId();
+        c->kind = ConnectionKind::Player;
+        c->tcp = socket;
+        c->ssl = qobject_cast<QSslSocket *>(socket);
+        c->fd = c->ssl ? -1 : int(socket->socketDescriptor());
+        c->peer = peerOf(socket);
+        c->connectedAtMs = QDateTime::currentMSecsSinceEpoch();
+        c->lastSeenMs = c->lastPingMs = monotonicMs();
+        c->identity = request.identity;
+        c->userAgent = request.userAgent;
+        c->stream = stream;
+        c->playerFormat = request.format;
+        m_playerConns.insert(socket, c);
+        m_connectionCount.fetch_add(1, std::memory_order_relaxed);
+        m_hub->metrics()->connectionsAccepted.fetch_add(1, std::memory_order_relaxed);
+        stream->players.fetch_add(1);
+        // Counted before the intro is taken: every chunk after the intro is posted here.
+        stream->playersPerWorker[size_t(m_index)].fetch_add(1);
+        c->playerOutput = m_players->acquire(stream, request.format);
+        socket->readAll(); // the request head (the acceptor only peeked at it)
+        connect(socket, &QTcpSocket::readyRead, this, [socket] { socket->readAll(); }); // players say nothing more
+        connect(socket, &QTcpSocket::disconnected, this, [this, c] { onPlayerDisconnected(c); });
+        QByteArray intro;
+        if (c->playerOutput)
+            intro = c->playerOutput->intro(&c->playerSeq);
+        writeFrame(c, playerResponseHead(request.format, request.streamId, m_config.mp3Kbps) + intro);
+        m_playersByStream[{stream.get(), int(request.format)}].append(c);
+        qCInfo(lcWs).noquote() << "player" << c->id << c->peer << "joined" << request.streamId
+                               << playerFormatName(request.format) << request.userAgent.left(80);
+    });
+}
+
+void FanoutWorker::postPlayerChunk(const std::shared_ptr<StreamState> &stream, PlayerFormat format, quint64 seq,
+                                   const QByteArray &chunk, qint64 t0Ns)
+{
+    Posted p{stream, chunk, true, t0Ns, QString()};
+    p.player = int(format);
+    p.seq = seq;
+    enqueue(std::move(p));
+}
+
+void FanoutWorker::closePlayer(Connection *c, const QString &reason)
+{
+    if (c->closing)
+        return;
+    c->closing = true;
+    auto it = m_playersByStream.find({c->stream.get(), int(c->playerFormat)});
+    if (it != m_playersByStream.end()) {
+        it->removeOne(c);
+        if (it->isEmpty())
+            m_playersByStream.erase(it);
+    }
+    qCInfo(lcWs).noquote() << "player" << c->id << c->peer << "closed:" << reason;
+    QPointer<QTcpSocket> socket(c->tcp);
+    socket->disconnectFromHost(); // what is queued still goes out
+    QTimer::singleShot(kAbortAfterCloseMs, this, [socket] {
+        if (socket)
+            socket->abort();
+    });
+}
+
+void FanoutWorker::onPlayerDisconnected(Connection *c)
+{
+    if (!m_playerConns.remove(c->tcp))
+        return;
+    m_connectionCount.fetch_sub(1, std::memory_order_relaxed);
+    m_hub->releaseConnection();
+    m_hub->metrics()->connectionsClosed.fetch_add(1, std::memory_order_relaxed);
+    auto it = m_playersByStream.find({c->stream.get(), int(c->playerFormat)});
+    if (it != m_playersByStream.end()) {
+        it->removeOne(c);
+        if (it->isEmpty())
+            m_playersByStream.erase(it);
+    }
+    if (m_players)
+        m_players->release(c->playerOutput);
+    c->playerOutput.reset();
+    c->stream->playersPerWorker[size_t(m_index)].fetch_sub(1);
+    c->stream->players.fetch_sub(1);
+    m_hub->leaveListener(c->stream, m_index);
+    qCInfo(lcWs).noquote() << "player" << c->id << c->peer << "left" << c->stream->id;
+    c->tcp->deleteLater();
+    delete c;
+    maybeFinishShutdown();
+}
+
+void FanoutWorker::deliverPlayerChunk(StreamState *stream, PlayerFormat format, quint64 seq, const QByteArray &chunk,
+                                      qint64 t0Ns)
+{
+    const auto it = m_playersByStream.constFind({stream, int(format)});
+    if (it == m_playersByStream.cend())
+        return;
+    qint64 sent = 0, skipped = 0;
+    QList<Connection *> tooSlow;
+    for (Connection *c : *it) {
+        if (seq <= c->playerSeq)
+            continue; // already in its intro
+        c->playerSeq = seq;
+        switch (offer(c, chunk, true)) {
+        case Offer::Sent: ++sent; break;
+        case Offer::Skipped: ++skipped; ++c->drops; break;
+        case Offer::TooSlow: tooSlow.append(c); break;
+        }
+    }
+    Metrics *metrics = m_hub->metrics();
+    stream->bytesOut.fetch_add(sent * chunk.size(), std::memory_order_relaxed);
+    metrics->bytesOut.fetch_add(sent * chunk.size(), std::memory_order_relaxed);
+    metrics->playerChunksOut.fetch_add(sent, std::memory_order_relaxed);
+    if (sent)
+        stream->fanout.observeNs(monotonicNs() - t0Ns);
+    if (skipped) {
+        stream->drops.fetch_add(skipped, std::memory_order_relaxed);
+        metrics->drops.fetch_add(skipped, std::memory_order_relaxed);
+    }
+    for (Connection *c : std::as_const(tooSlow)) {
+        metrics->refuse(Refusal::SlowConsumer);
+        closePlayer(c, QStringLiteral("slow consumer, backlog %1 bytes").arg(backlogOf(c)));
+    }
+}
+
+FanoutWorker::Offer FanoutWorker::offer(Connection *c, const QByteArray &bytes, bool droppable)
+{
+    const qint64 backlog = backlogOf(c);
+    if (backlog == 0) {
+        c->overSoftSinceMs = 0;
+        writeFrame(c, bytes);
+        return Offer::Sent;
+    }
+    if (backlog >= m_config.slowHardBytes)
+        return Offer::TooSlow; // memory bound: no grace
+    if (backlog >= m_config.slowSoftBytes) {
+        const qint64 now = monotonicMs();
+        if (c->overSoftSinceMs == 0)
+            c->overSoftSinceMs = now;
+        else if (now - c->overSoftSinceMs >= m_config.slowGraceMs)
+            return Offer::TooSlow;
+        if (droppable)
+            return Offer::Skipped; // skip to live
+    } else {
+        c->overSoftSinceMs = 0;
+    }
+    c->tcp->write(bytes);
+    return Offer::Sent;
+}
+
 void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
 {
     ws->setParent(this);
@@ -237,7 +416,12 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
         if (!c->stream)
             break;
         m_listeners[c->stream.get()].append(c);
-        qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "joined" << route.streamId;
+        if (query.queryItemValue(QStringLiteral("audio")) == QLatin1String("0")) {
+            c->noAudio = true;
+            c->stream->messageOnly.fetch_add(1);
+        }
+        qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "joined" << route.streamId
+                               << (c->noAudio ? "(messages only)" : "");
         const QJsonObject fmt = m_hub->format(c->stream);
         const auto sendBanner = qScopeGuard([this, c] { sendActiveBanner(c); });
         sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
@@ -245,7 +429,7 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
                      {QStringLiteral("stream_id"), route.streamId},
                      {QStringLiteral("speaker_live"), m_hub->speakerLive(c->stream)},
                      {QStringLiteral("format"), fmt.isEmpty() ? QJsonValue() : QJsonValue(fmt)},
-                     {QStringLiteral("listeners"), c->stream->listeners.load()
+                     {QStringLiteral("listeners"), c->stream->audience()
                                                        + (m_hub->bus() ? m_hub->bus()->remoteListeners(route.streamId) : 0)},
                      {QStringLiteral("message"), QStringLiteral("Connected to stream %1").arg(route.streamId)}});
         return;
@@ -370,7 +554,7 @@ void FanoutWorker::goOnAir(Connection *c)
     sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
                  {QStringLiteral("role"), QStringLiteral("speaker")},
                  {QStringLiteral("stream_id"), streamId},
-                 {QStringLiteral("listeners"), s->listeners.load() + (m_hub->bus() ? m_hub->bus()->remoteListeners(streamId) : 0)}});
+                 {QStringLiteral("listeners"), s->audience() + (m_hub->bus() ? m_hub->bus()->remoteListeners(streamId) : 0)}});
     m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("speaker_joined")},
                            {QStringLiteral("stream_id"), streamId}});
     m_hub->publishTopic(QStringLiteral("stream:") + streamId,
@@ -419,6 +603,8 @@ void FanoutWorker::onDisconnected(Connection *c)
     m_hub->releaseConnection();
     m_hub->metrics()->connectionsClosed.fetch_add(1, std::memory_order_relaxed);
     if (c->kind == ConnectionKind::Listener && c->stream) {
+        if (c->noAudio)
+            c->stream->messageOnly.fetch_sub(1);
         auto it = m_listeners.find(c->stream.get());
         if (it != m_listeners.end() && it->removeOne(c)) {
             if (it->isEmpty())
@@ -790,6 +976,10 @@ void FanoutWorker::drain()
             continue;
         const Posted &first = batch[i];
         done[size_t(i)] = true;
+        if (first.player >= 0) {
+            deliverPlayerChunk(first.stream.get(), PlayerFormat(first.player), first.seq, first.frame, first.t0Ns);
+            continue;
+        }
         if (!first.stream) {
             if (first.topic.isEmpty())
                 deliverAll(first.frame);
@@ -805,7 +995,7 @@ void FanoutWorker::drain()
         t0s.assign(1, first.t0Ns);
         for (qsizetype j = i + 1; j < batch.size(); ++j) {
             const Posted &p = batch[j];
-            if (p.stream != first.stream)
+            if (p.stream != first.stream || p.player >= 0)
                 continue;
             if (!p.droppable)
                 break; // keep audio and control messages of a stream in their order
@@ -870,32 +1060,20 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, int fra
             c->sink(frame); // in-process listener (the health probe); not counted as traffic
             continue;
         }
-        const qint64 backlog = backlogOf(c);
-        if (backlog == 0) {
-            c->overSoftSinceMs = 0;
-            sent += writeFrame(c, frame) ? 1 : 0;
-            continue;
+        if (droppable && c->noAudio)
+            continue; // messages only: it plays the players' stream
+        switch (offer(c, frame, droppable)) {
+        case Offer::Sent:
+            ++sent;
+            break;
+        case Offer::Skipped:
+            ++dropped;
+            c->drops += frames;
+            break;
+        case Offer::TooSlow:
+            tooSlow.append(c);
+            break;
         }
-        if (backlog >= m_config.slowHardBytes) {
-            tooSlow.append(c); // memory bound: no grace
-            continue;
-        }
-        if (backlog >= m_config.slowSoftBytes) {
-            const qint64 now = monotonicMs();
-            if (c->overSoftSinceMs == 0)
-                c->overSoftSinceMs = now;
-            else if (now - c->overSoftSinceMs >= m_config.slowGraceMs)
-                tooSlow.append(c);
-            if (droppable) {
-                ++dropped;
-                c->drops += frames;
-                continue; // skip to live
-            }
-        } else {
-            c->overSoftSinceMs = 0;
-        }
-        c->tcp->write(frame);
-        ++sent;
     }
     Metrics *metrics = m_hub->metrics();
     if (droppable) { // frame counters count audio; control messages are not traffic
@@ -945,6 +1123,16 @@ void FanoutWorker::heartbeat()
             c->ws->ping();
         }
     }
+    QList<Connection *> slowPlayers;
+    for (Connection *c : std::as_const(m_playerConns)) {
+        if (!c->closing && c->overSoftSinceMs && now - c->overSoftSinceMs >= m_config.slowGraceMs
+            && backlogOf(c) >= m_config.slowSoftBytes)
+            slowPlayers.append(c);
+    }
+    for (Connection *c : std::as_const(slowPlayers)) {
+        m_hub->metrics()->refuse(Refusal::SlowConsumer);
+        closePlayer(c, QStringLiteral("slow consumer"));
+    }
     for (Connection *c : std::as_const(slow)) {
         m_hub->metrics()->refuse(Refusal::SlowConsumer);
         qCInfo(lcWs).noquote() << "connection" << c->id << c->peer << "closed: slow consumer";
@@ -973,13 +1161,16 @@ void FanoutWorker::shutdown(std::function<void()> done)
         const auto conns = m_byWs.values();
         for (Connection *c : conns)
             closeConnection(c, QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down"));
+        const auto players = m_playerConns.values();
+        for (Connection *c : players)
+            closePlayer(c, QStringLiteral("server shutting down"));
         maybeFinishShutdown();
     });
 }
 
 void FanoutWorker::maybeFinishShutdown()
 {
-    if (m_shuttingDown && m_byWs.isEmpty() && m_shutdownDone) {
+    if (m_shuttingDown && m_byWs.isEmpty() && m_playerConns.isEmpty() && m_shutdownDone) {
         auto done = std::move(m_shutdownDone);
         m_shutdownDone = nullptr;
         done();
@@ -1055,6 +1246,14 @@ bool FanoutWorker::kick(quint64 connectionId, const QString &reason, int code)
                 return;
             }
         }
+        for (Connection *c : std::as_const(m_playerConns)) {
+            if (c->id == connectionId && !c->closing) {
+                qCInfo(lcWs).noquote() << "kicked" << c->id << c->peer << reason;
+                closePlayer(c, reason);
+                found = true;
+                return;
+            }
+        }
     };
     if (QThread::currentThread() == thread())
         doKick();
@@ -1068,9 +1267,16 @@ QList<FanoutWorker::ListenerInfo> FanoutWorker::listeners(const QString &stream)
     QList<ListenerInfo> out;
     auto collect = [&] {
         for (Connection *c : std::as_const(m_byWs)) {
-            if (c->kind != ConnectionKind::Listener || !c->stream || c->stream->id != stream || c->closing)
+            if (c->kind != ConnectionKind::Listener || !c->stream || c->stream->id != stream || c->closing || c->noAudio)
+                continue; // a messages-only socket: its HTTP player is the listener
+            out.append({c->id, stream, c->peer, c->connectedAtMs, backlogOf(c), c->drops, c->identity,
+                        QStringLiteral("websocket"), QString()});
+        }
+        for (Connection *c : std::as_const(m_playerConns)) {
+            if (c->stream->id != stream || c->closing)
                 continue;
-            out.append({c->id, stream, c->peer, c->connectedAtMs, backlogOf(c), c->drops, c->identity});
+            out.append({c->id, stream, c->peer, c->connectedAtMs, backlogOf(c), c->drops, c->identity,
+                        QStringLiteral("http-") + QLatin1String(playerFormatName(c->playerFormat)), c->userAgent});
         }
     };
     if (QThread::currentThread() == thread())

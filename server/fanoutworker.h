@@ -18,6 +18,18 @@ class QWebSocketServer;
 
 namespace onair {
 
+class PlayerStreams;
+
+// An HTTP player's request, vetted by the acceptor (path, token, limits).
+struct PlayerRequest
+{
+    QString streamId;
+    PlayerFormat format = PlayerFormat::Ogg;
+    QString identity;  // token subject, else "http:<address>"
+    QString userAgent;
+    QString description; // icy-description
+};
+
 // One shard of the engine: an event loop on its own thread that finishes WebSocket handshakes
 // for the sockets handed to it and then owns them. It writes each stream frame it is posted
 // to its own listeners (skipping audio for slow ones), relays its speakers' frames through
@@ -37,6 +49,14 @@ public:
     void begin();
     // Thread-safe. The socket must already belong to this worker's thread.
     void adopt(QTcpSocket *socket);
+    // Set before begin(): where HTTP players' renditions come from.
+    void setPlayers(PlayerStreams *players) { m_players = players; }
+    // Thread-safe: an HTTP player (the acceptor reserved its connection); the socket must
+    // already belong to this worker's thread, its request head still unread in it.
+    void adoptPlayer(QTcpSocket *socket, PlayerRequest request);
+    // Thread-safe: a chunk of a stream's rendition for this worker's players of `format`.
+    void postPlayerChunk(const std::shared_ptr<StreamState> &stream, PlayerFormat format, quint64 seq,
+                         const QByteArray &chunk, qint64 t0Ns);
     // Thread-safe: queue a pre-framed message for this worker's listeners of the stream.
     void post(const std::shared_ptr<StreamState> &stream, const QByteArray &frame, bool droppable,
               qint64 t0Ns);
@@ -68,6 +88,8 @@ public:
         qint64 backlog;
         qint64 drops;
         QString identity;
+        QString transport; // "websocket", "http-ogg", "http-mp3" or "local"
+        QString userAgent;
     };
     // Called on any thread; blocks briefly on this worker's queue.
     QList<ListenerInfo> listeners(const QString &stream);
@@ -97,6 +119,12 @@ private:
     void deliverAll(const QByteArray &frame);
     void deliverTopic(const QString &topic, const QByteArray &frame);
     void maybeFinishShutdown();
+    void onPlayerDisconnected(Connection *c);
+    void closePlayer(Connection *c, const QString &reason);
+    void deliverPlayerChunk(StreamState *stream, PlayerFormat format, quint64 seq, const QByteArray &chunk, qint64 t0Ns);
+    // The skip-to-live policy for one listener: write, skip (over the soft bound), or give up.
+    enum class Offer { Sent, Skipped, TooSlow };
+    Offer offer(Connection *c, const QByteArray &bytes, bool droppable);
 
     const int m_index;
     Hub *const m_hub;
@@ -113,6 +141,9 @@ private:
     bool m_shuttingDown = false;
     Connection *m_probe = nullptr;
     QHash<quint64, Connection *> m_sinks; // in-process listeners
+    PlayerStreams *m_players = nullptr;
+    QHash<QTcpSocket *, Connection *> m_playerConns;                      // HTTP players
+    QHash<QPair<StreamState *, int>, QList<Connection *>> m_playersByStream; // (stream, format)
 
     // Frames posted by other threads. One wake-up per batch: when this worker falls behind,
     // the frames of a stream that piled up go to each listener in one send, so the cost per
@@ -124,6 +155,8 @@ private:
         bool droppable;
         qint64 t0Ns;
         QString topic;                       // postTopic
+        int player = -1;                     // postPlayerChunk: the PlayerFormat
+        quint64 seq = 0;
     };
     void enqueue(Posted p);
     QMutex m_queueMutex;

@@ -70,6 +70,8 @@ HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
     }
 
     HeadVerdict v;
+    v.method = parts[0];
+    v.target = parts[1];
     bool haveLength = false;
     bool keepAlive = false;
     for (qsizetype i = 1; i < lines.size(); ++i) {
@@ -115,6 +117,10 @@ HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
             v.origin = value;
         } else if (name == "host") {
             v.host = value;
+        } else if (name == "user-agent") {
+            v.userAgent = value;
+        } else if (name == "authorization") {
+            v.authorization = value;
         } else if (name == "connection") {
             const QByteArray tokens = value.toLower();
             v.close = v.close || tokens.contains("close");

@@ -20,6 +20,10 @@ struct HeadVerdict
     QByteArray origin;       // Origin header, if any
     QByteArray host;         // Host header
     bool close = false;      // Connection: close (or HTTP/1.0 without keep-alive)
+    QByteArray method;       // "GET", "HEAD", …
+    QByteArray target;       // the request target as sent ("/stream/main.mp3?token=…")
+    QByteArray userAgent;    // User-Agent, if any
+    QByteArray authorization; // Authorization, if any
 };
 
 // A refusal: status, JSON error code and message.

@@ -180,6 +180,7 @@ void Hub::deliverRemote(const QString &stream, bool audio, const QByteArray &pay
         s->bytesIn.fetch_add(payload.size(), std::memory_order_relaxed);
     }
     fanout(s, buildServerFrame(audio ? WsOpcode::Binary : WsOpcode::Text, payload), audio);
+    tap(*s, audio, payload);
 }
 
 QStringList Hub::streamsWithLocalListeners() const
@@ -203,6 +204,7 @@ void Hub::markCountsDirty(const QStringList &streams)
 void Hub::publishAudio(const std::shared_ptr<StreamState> &s, const QByteArray &payload)
 {
     fanout(s, buildServerFrame(WsOpcode::Binary, payload), true);
+    tap(*s, true, payload);
     if (m_bus)
         m_bus->publishStream(s->id, RedisBus::Kind::Audio, payload);
 }
@@ -238,7 +240,7 @@ void Hub::flushStreamEvents()
         QMutexLocker lock(&m_mutex);
         for (const QString &id : std::as_const(m_dirtyStreams)) {
             const auto s = m_streams.value(id);
-            changed.append({id, s ? s->listeners.load() : 0});
+            changed.append({id, s ? s->audience() : 0});
         }
         m_dirtyStreams.clear();
     }
@@ -258,8 +260,46 @@ void Hub::publishJson(const std::shared_ptr<StreamState> &s, const QJsonObject &
 {
     const QByteArray json = QJsonDocument(message).toJson(QJsonDocument::Compact);
     fanout(s, buildServerFrame(WsOpcode::Text, json), false);
+    tap(*s, false, json);
     if (m_bus && !s->id.startsWith(u'~'))
         m_bus->publishStream(s->id, RedisBus::Kind::StreamJson, json);
+}
+
+void Hub::tap(StreamState &s, bool audio, const QByteArray &payload)
+{
+    if (s.tapCount.load(std::memory_order_acquire) == 0)
+        return;
+    QList<std::shared_ptr<StreamTap>> taps;
+    {
+        QMutexLocker lock(&s.tapMutex);
+        taps = s.taps;
+    }
+    for (const auto &t : std::as_const(taps))
+        t->onStreamPayload(audio, payload);
+}
+
+void Hub::addTap(const std::shared_ptr<StreamState> &s, std::shared_ptr<StreamTap> tap)
+{
+    QMutexLocker lock(&s->tapMutex);
+    s->taps.append(std::move(tap));
+    s->tapCount.store(int(s->taps.size()), std::memory_order_release);
+}
+
+void Hub::removeTap(const std::shared_ptr<StreamState> &s, const StreamTap *tap)
+{
+    QMutexLocker lock(&s->tapMutex);
+    s->taps.removeIf([tap](const std::shared_ptr<StreamTap> &t) { return t.get() == tap; });
+    s->tapCount.store(int(s->taps.size()), std::memory_order_release);
+}
+
+void Hub::publishPlayerChunk(const std::shared_ptr<StreamState> &s, PlayerFormat format, quint64 seq,
+                             const QByteArray &chunk)
+{
+    const qint64 t0 = monotonicNs();
+    for (int i = 0; i < m_workers.size(); ++i) {
+        if (s->playersPerWorker[size_t(i)].load(std::memory_order_relaxed) > 0)
+            m_workers.at(i)->postPlayerChunk(s, format, seq, chunk, t0);
+    }
 }
 
 void Hub::fanout(const std::shared_ptr<StreamState> &s, const QByteArray &frame, bool droppable)
@@ -323,7 +363,8 @@ QList<StreamSnapshot> Hub::snapshot() const
         snap.speakerLive = s->speakerConnection != 0;
         snap.speakerAddress = s->speakerAddress;
         snap.format = s->format;
-        snap.listeners = s->listeners.load();
+        snap.listeners = s->audience();
+        snap.players = s->players.load();
         snap.framesIn = s->framesIn.load();
         snap.bytesIn = s->bytesIn.load();
         snap.framesOut = s->framesOut.load();

@@ -26,6 +26,7 @@ struct StreamSnapshot
     QString speakerAddress;
     QJsonObject format;
     int listeners = 0;
+    int players = 0; // HTTP players among the listeners
     qint64 framesIn = 0, bytesIn = 0, framesOut = 0, bytesOut = 0, drops = 0;
     BreakerState pipelineState = BreakerState::Closed;
     bool passthrough = true;
@@ -107,6 +108,14 @@ public:
     // Delivers a JSON control message to every listener of the stream (never dropped).
     void publishJson(const std::shared_ptr<StreamState> &s, const QJsonObject &message);
 
+    // Taps see every payload the stream's listeners get (see StreamTap), from now on.
+    void addTap(const std::shared_ptr<StreamState> &s, std::shared_ptr<StreamTap> tap);
+    void removeTap(const std::shared_ptr<StreamState> &s, const StreamTap *tap);
+    // A chunk of the stream rendered for HTTP players in `format` (Ogg pages, MP3 frames),
+    // numbered `seq`, to the workers holding such players (skippable for slow ones).
+    void publishPlayerChunk(const std::shared_ptr<StreamState> &s, PlayerFormat format, quint64 seq,
+                            const QByteArray &chunk);
+
     // Connection accounting for max-connections: reserve before the handshake.
     bool reserveConnection();
     void releaseConnection();
@@ -123,6 +132,7 @@ private:
     int streamCountLocked() const;
     void forgetIfIdleLocked(const std::shared_ptr<StreamState> &s);
     void fanout(const std::shared_ptr<StreamState> &s, const QByteArray &frame, bool droppable);
+    static void tap(StreamState &s, bool audio, const QByteArray &payload);
 
     const EngineConfig m_config;
     Metrics *m_metrics;

@@ -4,9 +4,9 @@
 #include "hub.h"
 #include "logging.h"
 #include "opuscodec.h"
+#include "resample.h"
+#include "streamdecoder.h"
 #include "wsframe.h"
-
-#include <soxr.h>
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -156,57 +156,6 @@ struct StageThread
         thread.start();
     }
     template <typename F> void post(F &&f) { QMetaObject::invokeMethod(ctx, std::forward<F>(f), Qt::QueuedConnection); }
-};
-
-// Streaming soxr resampler (mono s16).
-class Resampler
-{
-public:
-    ~Resampler() { reset(); }
-    bool open(double from, double to)
-    {
-        reset();
-        if (from == to)
-            return true;
-        soxr_error_t err = nullptr;
-        const soxr_io_spec_t io = soxr_io_spec(SOXR_INT16_I, SOXR_INT16_I);
-        const soxr_quality_spec_t q = soxr_quality_spec(SOXR_MQ, 0);
-        m_soxr = soxr_create(from, to, 1, &err, &io, &q, nullptr);
-        m_ratio = to / from;
-        return m_soxr && !err;
-    }
-    void reset()
-    {
-        if (m_soxr)
-            soxr_delete(m_soxr);
-        m_soxr = nullptr;
-    }
-    // Passthrough when the rates are equal.
-    QByteArray process(const QByteArray &in)
-    {
-        if (!m_soxr)
-            return in;
-        const size_t inLen = size_t(in.size() / 2);
-        QByteArray out;
-        size_t offset = 0;
-        do { // soxr may take less than all the input when its output is full: go on
-            const size_t left = inLen - offset;
-            const size_t cap = size_t(double(left) * m_ratio) + 256;
-            QByteArray chunk(qsizetype(cap * 2), Qt::Uninitialized);
-            size_t used = 0, done = 0;
-            soxr_process(m_soxr, in.constData() + offset * 2, left, &used, chunk.data(), cap, &done);
-            chunk.resize(qsizetype(done * 2));
-            out += chunk;
-            offset += used;
-            if (used == 0 && done == 0)
-                break;
-        } while (offset < inLen);
-        return out;
-    }
-
-private:
-    soxr_t m_soxr = nullptr;
-    double m_ratio = 1;
 };
 
 constexpr int kOutRate = 48000;
@@ -532,57 +481,15 @@ private:
 
     void setFormat(const QJsonObject &format)
     {
-        m_codec = format.value(QLatin1String("codec")).toString(QStringLiteral("pcm"));
-        m_inRate = format.value(QLatin1String("sample_rate")).toInt(48000);
-        m_inChannels = std::clamp(format.value(QLatin1String("channels")).toInt(1), 1, 8);
-        m_f32 = format.value(QLatin1String("sample_format")).toString() == QLatin1String("f32le");
-        QString error;
-        if (m_codec == QLatin1String("opus")) {
-            m_decoder = std::make_unique<OpusFrameDecoder>();
-            if (!m_decoder->open(kOutRate, 1, &error))
-                m_decoder.reset();
-            m_toOut.open(kOutRate, kOutRate);
-        } else {
-            m_decoder.reset();
-            m_toOut.open(m_inRate, kOutRate);
-        }
+        m_decoder.setFormat(format);
         m_toStt.open(kOutRate, kSttRate);
-        m_haveFormat = true;
     }
 
     void onAudio(const QByteArray &payload)
     {
-        if (!m_haveFormat)
+        if (!m_decoder.hasFormat())
             setFormat({}); // a speaker that never declared: 48 kHz mono s16le
-        QByteArray pcm48;
-        if (m_codec == QLatin1String("opus")) {
-            if (!m_decoder)
-                return;
-            pcm48 = m_decoder->decode(payload);
-        } else {
-            // Interleaved s16le / f32le → mono s16 at the input rate → 48 kHz.
-            const int bytesPer = m_f32 ? 4 : 2;
-            const qsizetype frames = payload.size() / (bytesPer * m_inChannels);
-            QByteArray mono(frames * 2, Qt::Uninitialized);
-            auto *out = reinterpret_cast<qint16 *>(mono.data());
-            for (qsizetype i = 0; i < frames; ++i) {
-                double sum = 0;
-                for (int ch = 0; ch < m_inChannels; ++ch) {
-                    const char *p = payload.constData() + (i * m_inChannels + ch) * bytesPer;
-                    if (m_f32) {
-                        float v;
-                        memcpy(&v, p, 4);
-                        sum += double(v) * 32767.0;
-                    } else {
-                        qint16 v;
-                        memcpy(&v, p, 2);
-                        sum += v;
-                    }
-                }
-                out[i] = qint16(std::clamp(sum / m_inChannels, -32768.0, 32767.0));
-            }
-            pcm48 = m_toOut.process(mono);
-        }
+        const QByteArray pcm48 = m_decoder.decode(payload);
         if (pcm48.isEmpty())
             return;
         // Original audio for channels that relay it (bounded: 200 ms).
@@ -1049,11 +956,8 @@ private:
     qint64 m_drainStart = 0;
 
     // input
-    bool m_haveFormat = false, m_f32 = false;
-    QString m_codec;
-    int m_inRate = 48000, m_inChannels = 1;
-    std::unique_ptr<OpusFrameDecoder> m_decoder;
-    Resampler m_toOut, m_toStt;
+    StreamDecoder m_decoder; // the stream's audio as mono 48 kHz
+    StreamResampler m_toStt;
     QByteArray m_pending16;
 
     // speech to text

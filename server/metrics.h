@@ -51,6 +51,7 @@ public:
 
     std::atomic<qint64> framesIn{0}, bytesIn{0}, framesOut{0}, bytesOut{0}, drops{0};
     std::atomic<qint64> connectionsAccepted{0}, connectionsClosed{0}, httpRequests{0};
+    std::atomic<qint64> playerChunksOut{0}; // Ogg page groups / MP3 chunks written to HTTP players
 
 
 private:

@@ -9,6 +9,7 @@
 #include "redisbus.h"
 #include "restbodies.h"
 #include "streamid.h"
+#include "streaming/playerroute.h"
 #include "topics.h"
 #include "store.h"
 
@@ -242,6 +243,13 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
                 }
             }
         }
+        // Standard players' links (docs/protocol.md "Players"), relative to this server.
+        for (auto it = rows.begin(); it != rows.end(); ++it) {
+            it->insert(QStringLiteral("players"),
+                       QJsonObject{{QStringLiteral("mp3"), playerPath(it.key(), PlayerRoute::Mp3)},
+                                   {QStringLiteral("ogg"), playerPath(it.key(), PlayerRoute::Ogg)},
+                                   {QStringLiteral("m3u"), playerPath(it.key(), PlayerRoute::Playlist)}});
+        }
         // Live interpretation: "main~es" is Spanish for "main" (docs/interpretation.md).
         for (auto it = rows.begin(); it != rows.end(); ++it) {
             QString base, lang;
@@ -329,6 +337,8 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
                                    {QStringLiteral("backlog_bytes"), l.backlog},
                                    {QStringLiteral("drops"), l.drops},
                                    {QStringLiteral("identity"), l.identity},
+                                   {QStringLiteral("transport"), l.transport},
+                                   {QStringLiteral("user_agent"), l.userAgent.isEmpty() ? QJsonValue() : QJsonValue(l.userAgent)},
                                    {QStringLiteral("replica"), engine->bus() ? QJsonValue(engine->replicaId()) : QJsonValue()}});
         return QHttpServerResponse(QJsonObject{{QStringLiteral("stream_id"), stream}, {QStringLiteral("listeners"), out}});
     });

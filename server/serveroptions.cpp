@@ -1,5 +1,7 @@
 #include "serveroptions.h"
 
+#include "streaming/mp3encoder.h"
+
 #include "ratelimit.h"
 #include "streamid.h"
 
@@ -63,6 +65,10 @@ const IntOption kIntOptions[] = {
     {"stage-breaker-cooldown", "Interpretation: time a stage's circuit stays open before a trial, ms.", &EngineConfig::stageBreakerCooldownMs, 100},
     {"max-speech-backlog", "Interpretation: translated speech waiting to play beyond which the oldest is dropped, ms.", &EngineConfig::maxSpeechBacklogMs, 1000},
     {"translated-bitrate", "Interpretation: Opus bitrate of the translated channels, b/s.", &EngineConfig::translatedBitrate, 6000},
+    {"mp3-bitrate", "Players: MP3 bit rate of /stream/{id}.mp3, kb/s (32-320, an MPEG-1 rate).", &EngineConfig::mp3Kbps, 32},
+    {"player-burst-ms", "Players: audio a player gets at once when it joins, ms (near live).", &EngineConfig::playerBurstMs, 0},
+    {"player-chunk-ms", "Players: audio per chunk of Ogg pages / MP3 frames sent to players, ms.", &EngineConfig::playerChunkMs, 20},
+    {"player-opus-bitrate", "Players: Opus bitrate of /stream/{id}.ogg for a PCM speaker (encoded once per stream), b/s.", &EngineConfig::playerOpusBitrate, 6000},
 };
 const BytesOption kBytesOptions[] = {
     {"max-frame-bytes", "Largest binary frame a speaker may send.", &EngineConfig::maxFrameBytes, 16},
@@ -123,6 +129,8 @@ void addEngineOptions(QCommandLineParser &parser)
     add("tls-cert", QStringLiteral("PEM certificate (chain): serve HTTPS and WSS on the port (with --tls-key)."),
         QStringLiteral("file"), QStringLiteral("none (plain HTTP)"));
     add("tls-key", QStringLiteral("PEM private key of --tls-cert."), QStringLiteral("file"), QStringLiteral("none"));
+    add("plain-http", QStringLiteral("With --tls-cert: also answer plain HTTP on the port, for listening only (pages, players, /ws/listen, /ws/events; no speaking, no changes)."),
+        QStringLiteral("on|off"), QStringLiteral("on"));
     add("translate", QStringLiteral("Live interpretation: offer <stream>~<lang> and captions for these target languages (comma-separated, e.g. es)."),
         QStringLiteral("langs"), QStringLiteral("none"));
     add("translate-source", QStringLiteral("Live interpretation: the speakers' language."), QStringLiteral("lang"), d.translateSource);
@@ -257,6 +265,18 @@ QString applyEngineOptions(const QCommandLineParser &parser, EngineConfig *confi
         config->sttModelDir = v;
     if (const QString v = valueOf(parser, "apertium-modes"); !v.isEmpty())
         config->apertiumModesDir = v;
+    if (!isValidMp3Bitrate(config->mp3Kbps))
+        return QStringLiteral("--mp3-bitrate: %1 is not an MPEG-1 Layer III rate (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)")
+            .arg(config->mp3Kbps);
+    if (config->playerBurstMs > 5000)
+        return QStringLiteral("--player-burst-ms: at most 5000 (players should start near live)");
+    if (config->playerChunkMs > 1000)
+        return QStringLiteral("--player-chunk-ms: at most 1000");
+    if (const QString v = valueOf(parser, "plain-http"); !v.isEmpty()) {
+        if (v != QLatin1String("on") && v != QLatin1String("off"))
+            return QStringLiteral("--plain-http: 'on' or 'off'");
+        config->plainHttp = v == QLatin1String("on");
+    }
     config->tlsCertPath = valueOf(parser, "tls-cert");
     config->tlsKeyPath = valueOf(parser, "tls-key");
     if (config->tlsCertPath.isEmpty() != config->tlsKeyPath.isEmpty())

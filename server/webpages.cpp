@@ -29,8 +29,11 @@ QByteArray readAsset(const QString &path)
 
 void secure(QHttpServerResponse &r)
 {
+    // 'wasm-unsafe-eval': the listener page compiles its WebAssembly Opus decoder (vendored,
+    // served from /assets/vendor/) where the browser has no WebCodecs. It allows WebAssembly
+    // compilation only, not eval() or new Function().
     r.setHeader("Content-Security-Policy",
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
                 "connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; "
                 "form-action 'self'; frame-ancestors 'none'");
     r.setHeader("X-Content-Type-Options", "nosniff");
@@ -71,6 +74,8 @@ QByteArray mimeOf(const QString &name)
         return QByteArrayLiteral("text/css; charset=utf-8");
     if (name.endsWith(QLatin1String(".svg")))
         return QByteArrayLiteral("image/svg+xml");
+    if (name.endsWith(QLatin1String(".txt")))
+        return QByteArrayLiteral("text/plain; charset=utf-8");
     if (name.endsWith(QLatin1String(".webmanifest")))
         return QByteArrayLiteral("application/manifest+json");
     return QByteArrayLiteral("application/octet-stream");
@@ -91,6 +96,17 @@ void installWebPages(QHttpServer *http)
     http->route(QStringLiteral("/assets/<arg>"), Method::Get, [](const QString &name) {
         static const QRegularExpression valid(QStringLiteral("^[a-z0-9][a-z0-9-]{0,63}\\.(js|css|svg|webmanifest)$"));
         const QByteArray body = valid.match(name).hasMatch() ? readAsset(QStringLiteral("assets/") + name) : QByteArray();
+        if (body.isEmpty())
+            return jsonError(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such asset"));
+        QHttpServerResponse r(mimeOf(name), body);
+        r.setHeader("X-Content-Type-Options", "nosniff");
+        return r;
+    });
+    // Third-party browser code (resources/web/assets/vendor/README.md) and its licences.
+    http->route(QStringLiteral("/assets/vendor/<arg>"), Method::Get, [](const QString &name) {
+        static const QRegularExpression valid(QStringLiteral("^[a-z0-9][a-z0-9.-]{0,63}\\.(js|txt)$"),
+                                              QRegularExpression::CaseInsensitiveOption);
+        const QByteArray body = valid.match(name).hasMatch() ? readAsset(QStringLiteral("assets/vendor/") + name) : QByteArray();
         if (body.isEmpty())
             return jsonError(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such asset"));
         QHttpServerResponse r(mimeOf(name), body);

@@ -14,6 +14,7 @@ QVariant ListenersModel::headerData(int section, Qt::Orientation orientation, in
         return {};
     switch (section) {
     case Address: return tr("Address");
+    case Via: return tr("Via");
     case Identity: return tr("Identity");
     case Since: return tr("Connected since");
     case Backlog: return tr("Backlog");
@@ -23,13 +24,49 @@ QVariant ListenersModel::headerData(int section, Qt::Orientation orientation, in
     return {};
 }
 
+QString ListenersModel::appOf(const QString &ua)
+{
+    if (ua.isEmpty())
+        return {};
+    const QString device = ua.contains(QLatin1String("iPhone")) ? QStringLiteral("iPhone")
+        : ua.contains(QLatin1String("iPad"))                   ? QStringLiteral("iPad")
+        : ua.contains(QLatin1String("Android"))                ? QStringLiteral("Android")
+                                                               : QString();
+    QString app;
+    if (ua.startsWith(QLatin1String("Lavf/")))
+        app = QStringLiteral("ffmpeg");
+    else if (ua.contains(QLatin1String("Firefox/")))
+        app = QStringLiteral("Firefox");
+    else if (ua.contains(QLatin1String("Edg/")))
+        app = QStringLiteral("Edge");
+    else if (ua.contains(QLatin1String("Chrome/")) || ua.contains(QLatin1String("CriOS/")))
+        app = QStringLiteral("Chrome");
+    else if (ua.contains(QLatin1String("Safari/")))
+        app = QStringLiteral("Safari");
+    else
+        app = ua.section(u'/', 0, 0).section(u' ', 0, 0).left(24); // "VLC/3.0.18 LibVLC/…" → VLC
+    return device.isEmpty() ? app : tr("%1 on %2").arg(app, device);
+}
+
 QVariant ListenersModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= m_rows.size() || role != Qt::DisplayRole)
+    if (!index.isValid() || index.row() >= m_rows.size())
         return {};
     const FanoutWorker::ListenerInfo &l = m_rows[index.row()];
+    if (role == Qt::ToolTipRole && index.column() == Via)
+        return l.userAgent.isEmpty() ? QVariant() : QVariant(l.userAgent);
+    if (role != Qt::DisplayRole)
+        return {};
     switch (index.column()) {
     case Address: return l.peer;
+    case Via: {
+        if (l.transport == QLatin1String("http-mp3") || l.transport == QLatin1String("http-ogg")) {
+            const QString format = l.transport == QLatin1String("http-mp3") ? QStringLiteral("MP3") : QStringLiteral("Ogg");
+            const QString app = appOf(l.userAgent);
+            return app.isEmpty() ? tr("HTTP player (%1)").arg(format) : tr("HTTP player (%1) · %2").arg(format, app);
+        }
+        return tr("Web page");
+    }
     case Identity: return l.identity;
     case Since: return QDateTime::fromMSecsSinceEpoch(l.connectedAtMs).toString(QStringLiteral("HH:mm:ss"));
     case Backlog: return QLocale().formattedDataSize(l.backlog);

@@ -6,12 +6,13 @@
 
 namespace onair {
 
-// The listeners of the selected stream: address, since, backlog, drops.
+// The listeners of the selected stream: address, how they listen (the web page's WebSocket
+// or a standard player on /stream/…, with the app its user agent names), since, backlog, drops.
 class ListenersModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Address, Identity, Since, Backlog, Drops, Id, ColumnCount };
+    enum Column { Address, Via, Identity, Since, Backlog, Drops, Id, ColumnCount };
     using QAbstractTableModel::QAbstractTableModel;
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -19,6 +20,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
     void setListeners(const QList<FanoutWorker::ListenerInfo> &listeners);
     quint64 idAt(int row) const;
+    // "VLC", "ffmpeg", "Safari on iPhone", …: what a User-Agent says, short.
+    static QString appOf(const QString &userAgent);
 
 private:
     QList<FanoutWorker::ListenerInfo> m_rows;

@@ -3,6 +3,7 @@
 // kicks, presence totals, and Redis going away and coming back.
 
 #include "bannerservice.h"
+#include "opuscodec.h"
 #include "redisbus.h"
 #include "testsupport.h"
 
@@ -17,6 +18,9 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTest>
+#include <QTimer>
+
+#include <cmath>
 
 using namespace onair;
 using namespace onair::test;
@@ -50,6 +54,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void crossReplicaAudio();
+    void playersOnAnotherReplica();
     void oneSpeakerClusterWide();
     void bannerReachesEveryReplica();
     void ackHonouredAfterReconnect();
@@ -196,6 +201,75 @@ void TestCluster::crossReplicaAudio()
     speaker.socket.close();
     QVERIFY(l3.waitJsonType(QStringLiteral("speaker_left")));
     QVERIFY(l2.waitJsonType(QStringLiteral("speaker_left")));
+}
+
+// Standard players on a replica that does not hold the speaker: the replica renders the
+// stream it receives through Redis (docs/protocol.md "Players"), and counts them.
+void TestCluster::playersOnAnotherReplica()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("ffmpeg")).isEmpty())
+        QSKIP("ffmpeg not installed (scripts/deps.sh test installs it)");
+    const QString stream = QStringLiteral("xplayers");
+    WsClient speaker;
+    QVERIFY(speaker.openAndWaitConnected(r(0).ws(QStringLiteral("/ws/speak/") + stream)));
+    OpusFrameEncoder enc;
+    QString err;
+    QVERIFY(enc.open(OpusSettings{}, &err));
+    speaker.socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("hello")},
+                                                                               {QStringLiteral("format"), enc.format()}})
+                                                         .toJson(QJsonDocument::Compact)));
+    qint64 n = 0, sent = 0;
+    QElapsedTimer clock;
+    clock.start();
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, &tick, [&] {
+        while (sent * 20 <= clock.elapsed()) {
+            QByteArray pcm(1920, Qt::Uninitialized);
+            auto *p = reinterpret_cast<qint16 *>(pcm.data());
+            for (int i = 0; i < 960; ++i, ++n)
+                p[i] = qint16(std::lround(8000 * std::sin(2 * M_PI * 440 * double(n) / 48000)));
+            for (const QByteArray &packet : enc.encode(pcm))
+                speaker.socket.sendBinaryMessage(packet);
+            ++sent;
+        }
+    });
+    tick.start(5);
+    QTcpSocket ogg;
+    ogg.connectToHost(QHostAddress::LocalHost, r(2).port());
+    QTRY_COMPARE(ogg.state(), QAbstractSocket::ConnectedState);
+    ogg.write("GET /stream/" + stream.toLatin1() + ".ogg HTTP/1.1\r\nHost: x\r\n\r\n");
+    QProcess ffmpeg;
+    ffmpeg.start(QStringLiteral("ffmpeg"), {QStringLiteral("-nostdin"), QStringLiteral("-loglevel"), QStringLiteral("error"),
+                                            QStringLiteral("-i"), QStringLiteral("http://127.0.0.1:%1/stream/%2.mp3").arg(r(2).port()).arg(stream),
+                                            QStringLiteral("-t"), QStringLiteral("3"), QStringLiteral("-f"), QStringLiteral("s16le"),
+                                            QStringLiteral("-ac"), QStringLiteral("1"), QStringLiteral("-ar"), QStringLiteral("48000"),
+                                            QStringLiteral("pipe:1")});
+    QByteArray pcm, oggBytes;
+    QObject::connect(&ffmpeg, &QProcess::readyReadStandardOutput, &ffmpeg, [&] { pcm += ffmpeg.readAllStandardOutput(); });
+    // The cluster counts them: presence carries replica 3's players to replica 1.
+    QTRY_VERIFY_WITH_TIMEOUT([&] {
+        for (const QJsonValue &v : httpGet(r(0).port(), QStringLiteral("/api/streams")).json().value(QLatin1String("streams")).toArray())
+            if (v.toObject().value(QLatin1String("id")).toString() == stream)
+                return v.toObject().value(QLatin1String("listeners")).toInt() == 2;
+        return false;
+    }(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(ffmpeg.state() == QProcess::NotRunning, 15000);
+    pcm += ffmpeg.readAllStandardOutput();
+    oggBytes = ogg.readAll();
+    tick.stop();
+    speaker.socket.close();
+    QVERIFY2(ffmpeg.exitCode() == 0, ffmpeg.readAllStandardError().constData());
+    QCOMPARE(pcm.size(), 3 * 48000 * 2);
+    const auto *s = reinterpret_cast<const qint16 *>(pcm.constData());
+    int crossings = 0;
+    for (qsizetype i = 48000 + 1; i < pcm.size() / 2; ++i)
+        crossings += (s[i - 1] < 0) != (s[i] < 0) ? 1 : 0;
+    const double hz = crossings / 2.0 / 2.0;
+    qInfo("MP3 on replica 3 of a speaker on replica 1: %.1f Hz", hz);
+    QVERIFY2(std::abs(hz - 440) < 9, QByteArray::number(hz));
+    // The Ogg player there got pages too (32 kb/s Opus: over 8 KB in 3 s).
+    QVERIFY(oggBytes.startsWith("HTTP/1.0 200"));
+    QVERIFY2(oggBytes.count("OggS") > 20 && oggBytes.size() > 8000, QByteArray::number(oggBytes.size()));
 }
 
 void TestCluster::oneSpeakerClusterWide()

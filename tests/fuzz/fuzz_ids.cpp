@@ -8,6 +8,8 @@
 // topicError agrees with its reference (the four names, or [a-z_]{1,32} ":" <stream id>).
 #include "fuzzcheck.h"
 
+#include "streaming/playerhttp.h"
+#include "streaming/playerroute.h"
 #include "streamid.h"
 #include "topics.h"
 #include "wsroute.h"
@@ -68,8 +70,33 @@ bool refTopic(const QString &t)
     return refListenable(QStringView(t).mid(colon + 1));
 }
 
+// /stream/{id}.ogg|.mp3|.m3u (the acceptor's players): a route names a listenable id and its
+// format, and building the path back gives the same path; the playlist names both streams.
+void checkPlayerRoute(const QString &path)
+{
+    const PlayerRoute r = parsePlayerRoute(path);
+    switch (r.kind) {
+    case PlayerRoute::NotPlayer:
+        FUZZ_CHECK(!path.startsWith(QLatin1String("/stream/")));
+        break;
+    case PlayerRoute::Invalid:
+        FUZZ_CHECK(path.startsWith(QLatin1String("/stream/")) && !r.error.isEmpty() && r.streamId.isEmpty());
+        break;
+    case PlayerRoute::Ogg:
+    case PlayerRoute::Mp3:
+    case PlayerRoute::Playlist: {
+        FUZZ_CHECK(refListenable(r.streamId) && r.error.isEmpty());
+        FUZZ_CHECK(playerPath(r.streamId, r.kind) == path);
+        const QByteArray m3u = playerPlaylist(r.streamId, QStringLiteral("http://h:1"), QString());
+        FUZZ_CHECK(m3u.startsWith("#EXTM3U\n") && m3u.count('\n') == 5);
+        break;
+    }
+    }
+}
+
 void checkRoute(const QString &path)
 {
+    checkPlayerRoute(path);
     const WsRoute r = parseWsRoute(path);
     switch (r.kind) {
     case WsRoute::Legacy:
@@ -111,6 +138,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const WsRoute sp = parseWsRoute(QStringLiteral("/ws/speak/") + s);
         FUZZ_CHECK(sp.kind == WsRoute::Invalid); // only the interpreter speaks on a channel
     }
+    if (refListenable(s)) {
+        const PlayerRoute p = parsePlayerRoute(QStringLiteral("/stream/") + s + QStringLiteral(".mp3"));
+        FUZZ_CHECK(p.kind == PlayerRoute::Mp3 && p.streamId == s);
+    }
+    checkPlayerRoute(QStringLiteral("/stream/") + s);
     if (valid) {
         FUZZ_CHECK(isValidTopic(QStringLiteral("stream:") + s));
         const WsRoute l = parseWsRoute(QStringLiteral("/ws/listen/") + s);

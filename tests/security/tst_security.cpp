@@ -438,9 +438,13 @@ void TestSecurity::httpsAndWssOnOnePort()
     QString why;
     QCOMPARE(httpsRequest(server.port(), QSslConfiguration::defaultConfiguration(), "GET / HTTP/1.1\r\n\r\n", &why).status, 0);
     QVERIFY(!why.isEmpty());
-    // Plain HTTP on the TLS port gets no answer in clear text, and the server carries on.
+    // Plain HTTP on the TLS port is for listening only (--plain-http on, the default): reading
+    // works, a change is refused in clear text, and the server carries on.
     const HttpReply plain = rawHttp(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
-    QCOMPARE(plain.status, 0);
+    QCOMPARE(plain.status, 200);
+    const HttpReply plainChange = httpSend(server.port(), "POST", QStringLiteral("/api/broadcasts"), R"({"message":"x"})");
+    QCOMPARE(plainChange.status, 403);
+    QCOMPARE(plainChange.json().value(QLatin1String("error")).toString(), QStringLiteral("https_required"));
 
     // WSS: a speaker and a listener through TLS, frames byte-identical and in order.
     WsClient listener;

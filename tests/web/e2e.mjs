@@ -4,7 +4,8 @@
 // SCRIPT start|stop starts and stops the server (the page must reconnect).
 import { createRequire } from 'node:module';
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -14,8 +15,12 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   return acc;
 }, []));
 const base = args.base;
+// onair.test → 127.0.0.1: a page on http://onair.test:PORT is what a phone on the LAN gets, not a
+// secure context (no WebCodecs, no microphone), while the traffic stays on loopback.
 const flags = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+  '--disable-component-update', '--disable-sync', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--host-resolver-rules=MAP onair.test 127.0.0.1'];
+const lanBase = base.replace('//127.0.0.1:', '//onair.test:');
 
 let failures = 0;
 async function check(name, fn) {
@@ -48,21 +53,33 @@ const context = await browser.newContext({ viewport: { width: 1024, height: 768 
 if (args.bench) {
   // Mouth-to-ear: the control room's tone source stamps a frame once a second with its capture
   // time; the page reports when it scheduled that frame to reach the speakers.
+  // --decoder wasm|webcodecs: the path to measure (?decoder= on the page).
   const page = await context.newPage();
-  await page.goto(`${base}/listen/tone`);
+  await page.goto(`${base}/listen/tone${args.decoder ? `?decoder=${args.decoder}` : ''}`);
   await waitFor(page, () => window.onair.stats.framesDecoded > 150); // 3 s: past the start-up
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const task0 = await taskSeconds();
+  const dec0 = await page.evaluate(() => ({ calls: window.onair.stats.decodeCalls, ms: window.onair.stats.decodeMsTotal }));
   await page.evaluate(() => { window.onair.stats.marks.length = 0; });
   const seconds = Number(args.bench);
   await sleep(seconds * 1000);
   const all = await page.evaluate(() => window.onair.stats.marks);
+  // Main-thread CPU of the page (all its tasks: WebSocket, decoding on the wasm path, scheduling),
+  // and the wasm decoder's own time per frame.
+  const mainThreadPct = Math.round((await taskSeconds() - task0) / seconds * 1000) / 10;
+  const dec1 = await page.evaluate(() => ({ calls: window.onair.stats.decodeCalls, ms: window.onair.stats.decodeMsTotal }));
+  const wasmDecodeUs = dec1.calls > dec0.calls ? Math.round((dec1.ms - dec0.ms) / (dec1.calls - dec0.calls) * 1000) : null;
   const marks = all.map((m) => m.delayMs);
   const med = (k) => { const v = all.map((m) => m[k]).sort((a, b) => a - b); return Math.round(v[Math.floor(v.length / 2)] * 10) / 10; };
   const parts = { arrival: med('arrivalMs'), decode: med('decodeMs'), ahead: med('aheadMs'), output: med('outputMs') };
   const s = await stats(page);
   const sorted = [...marks].sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  const out = { marks: marks.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sorted[sorted.length - 1],
-    min: sorted[0], medianParts: parts, underruns: s.underruns, framesDecoded: s.framesDecoded, targetMs: s.targetMs };
+  const out = { path: s.path, marks: marks.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sorted[sorted.length - 1],
+    min: sorted[0], medianParts: parts, underruns: s.underruns, framesDecoded: s.framesDecoded, targetMs: s.targetMs,
+    mainThreadPct, wasmDecodeUs };
   console.log(JSON.stringify(out));
   await browser.close();
   process.exit(0);
@@ -211,9 +228,14 @@ await check('autoplay blocked: an explicit tap-to-start, then audio', async () =
   await sleep(1000);
   const before = await stats(p);
   assert(before.framesScheduled === 0, `nothing scheduled before the tap (${before.framesScheduled})`);
+  assert(before.framesDecoded === 0 && before.framesReceived > 25, `received ${before.framesReceived}, decoded none (${before.framesDecoded})`);
+  // On air but silent: the page must not claim to be live.
+  assert(before.state === 'blocked', `state ${before.state}`);
+  assert(await p.locator('#conn').textContent() === 'Tap to listen', `pill "${await p.locator('#conn').textContent()}"`);
   await p.locator('#start').click();
   await waitFor(p, () => window.onair.stats.framesScheduled > 25);
   assert(await p.locator('#start').isHidden(), 'button gone once playing');
+  await waitFor(p, () => window.onair.stats.state === 'live', null, 3000);
   await strict.close();
 });
 
@@ -228,6 +250,249 @@ await check('the server goes away and comes back: the page reconnects by itself'
     before.framesDecoded, 20000);
   const after = await stats(listen);
   console.log(`  back live ${Date.now() - t0} ms after the restart; reconnect attempts ${after.reconnects}`);
+});
+
+// ---- plain http on the LAN, no WebCodecs, the <audio> element -------------------------------
+// A page with its own browser context (own storage, so its own client id) that records errors.
+const phoneView = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+async function pageWithErrors(ctx) {
+  const page = await ctx.newPage();
+  page.errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  return page;
+}
+// Errors other than the ones a server restart causes on purpose.
+const realErrors = (page) => page.errors.filter((e) => !/WebSocket connection to .* failed|ERR_CONNECTION_REFUSED/.test(e));
+async function framesGrow(page, n, timeout = 10000) {
+  const from = (await stats(page)).framesDecoded;
+  await waitFor(page, ([f, k]) => window.onair.stats.framesDecoded >= f + k, [from, n], timeout);
+}
+// The admin creates a banner; the page shows it; Dismiss acknowledges it on the server.
+async function bannerShownAndDismissed(page, message) {
+  const r = await api('POST', '/api/broadcasts', { message, type: 'info' }, { Authorization: `Bearer ${args.admin}` });
+  assert(r.status === 201, `create ${r.status}`);
+  await page.locator('#banner').waitFor({ state: 'visible', timeout: 5000 });
+  assert(await page.locator('#banner-text').textContent() === message, 'banner text');
+  const id = await page.evaluate(() => localStorage.getItem('onair.client_id'));
+  assert((await api('GET', '/api/broadcasts/active', null, { 'X-Client-Id': id })).body !== null, 'active before Dismiss');
+  await page.locator('#banner-dismiss').click();
+  await page.locator('#banner').waitFor({ state: 'hidden', timeout: 3000 });
+  for (let i = 0; i < 30 && (await api('GET', '/api/broadcasts/active', null, { 'X-Client-Id': id })).body !== null; i++) await sleep(100);
+  assert((await api('GET', '/api/broadcasts/active', null, { 'X-Client-Id': id })).body === null, 'acknowledged on the server');
+  await api('POST', '/api/broadcasts/clear', {}, { Authorization: `Bearer ${args.admin}` });
+}
+
+await check('the vendored WebAssembly decoder and its licences are served as pinned; the CSP allows wasm, not eval', async () => {
+  const readme = readFileSync(new URL('../../resources/web/assets/vendor/README.md', import.meta.url), 'utf8');
+  const pinned = /sha256 `([0-9a-f]{64})`/.exec(readme)[1];
+  const res = await fetch(`${base}/assets/vendor/opus-decoder.min.js`);
+  const body = Buffer.from(await res.arrayBuffer());
+  assert(res.status === 200 && res.headers.get('content-type').startsWith('text/javascript'), `decoder ${res.status} ${res.headers.get('content-type')}`);
+  assert(res.headers.get('x-content-type-options') === 'nosniff', 'nosniff');
+  assert(createHash('sha256').update(body).digest('hex') === pinned, 'the embedded file is the one vendor/README.md pins');
+  for (const name of ['LICENSE-opus-decoder.txt', 'LICENSE-libopus.txt', 'LICENSE-puff.txt']) {
+    const r = await fetch(`${base}/assets/vendor/${name}`);
+    assert(r.status === 200 && r.headers.get('content-type').startsWith('text/plain'), `${name} ${r.status}`);
+  }
+  for (const bad of ['README.md', '..%2F..%2Findex.html', 'nope.js']) {
+    assert((await fetch(`${base}/assets/vendor/${bad}`)).status === 404, `${bad} not served`);
+  }
+  const csp = (await fetch(`${base}/listen/tone`)).headers.get('content-security-policy');
+  const scriptSrc = /script-src ([^;]*)/.exec(csp)[1].trim().split(/\s+/);
+  assert(scriptSrc.join(' ') === "'self' 'wasm-unsafe-eval'", `script-src ${scriptSrc.join(' ')}`);
+});
+
+const lanContext = await browser.newContext(phoneView);
+const lan = await pageWithErrors(lanContext);
+
+await check('plain http on a LAN name (not a secure context): Opus through WebAssembly, live', async () => {
+  await lan.goto(`${lanBase}/listen/tone`);
+  const env = await lan.evaluate(() => ({ secure: window.isSecureContext, webCodecs: 'AudioDecoder' in window,
+    mic: !!navigator.mediaDevices }));
+  assert(env.secure === false && env.webCodecs === false && env.mic === false, `context ${JSON.stringify(env)}`);
+  await waitFor(lan, () => window.onair.stats.framesDecoded > 25);
+  const a = await stats(lan);
+  assert(a.path === 'wasm', `path ${a.path}`);
+  assert(a.codec === 'opus', `codec ${a.codec}`);
+  assert(a.state === 'live', `state ${a.state}`);
+  await sleep(3000);
+  const b = await stats(lan);
+  const decoded = b.framesDecoded - a.framesDecoded;
+  const scheduled = b.framesScheduled - a.framesScheduled;
+  console.log(`  3 s: ${decoded} frames decoded, ${scheduled} scheduled, underruns ${a.underruns}→${b.underruns}, ` +
+    `wasm decode ${(b.decodeMsTotal / b.decodeCalls * 1000).toFixed(0)} µs/frame, delay ${b.delayMs} ms (${b.delayKind})`);
+  assert(decoded >= 100 && decoded <= 200, `~150 frames in 3 s (got ${decoded})`);
+  assert(scheduled >= 90, `frames scheduled (${scheduled})`);
+  assert(b.decodeErrors === 0, `decode errors ${b.decodeErrors}`);
+  assert(b.decodeCalls >= b.framesDecoded - 5, `decoded by the wasm decoder (${b.decodeCalls} calls)`);
+  assert(await lan.locator('#conn').textContent() === 'Live', 'pill says Live');
+  const audioStat = `${await lan.locator('#codec').textContent()} / ${await lan.locator('#path').textContent()}`;
+  assert(audioStat === 'Opus 32 kb/s / WebAssembly', `Audio stat "${audioStat}"`);
+  await waitFor(lan, () => window.onair.stats.marks.length >= 2);
+  assert((await stats(lan)).delayKind === 'measured', 'delay measured from the marks');
+  assert(await lan.locator('#other-app').getAttribute('href') === '/stream/tone.m3u', 'Listen in another app → the .m3u');
+  await lan.screenshot({ path: `${args.shots}/listen-wasm-phone.png`, fullPage: true });
+  const width = await lan.evaluate(() => document.documentElement.scrollWidth);
+  assert(width <= 390, `page is ${width} px wide on a 390 px phone`);
+  assert(realErrors(lan).length === 0, realErrors(lan).join('\n'));
+});
+
+await check('plain http: banner shown and dismissed, captions shown', async () => {
+  await bannerShownAndDismissed(lan, 'Plain-http phones get banners too');
+  // A caption on the stream's topic, as the interpreter publishes it.
+  const r = await api('POST', '/api/publish', { topic: 'stream:tone',
+    data: { event: 'caption', stream_id: 'tone', utterance: 1, lang: 'en', text: 'Captions on plain http' } },
+  { Authorization: `Bearer ${args.admin}` });
+  assert(r.status === 202, `publish ${r.status}`);
+  await lan.locator('#caption-lines .cap-main', { hasText: 'Captions on plain http' }).waitFor({ timeout: 5000 });
+  assert(realErrors(lan).length === 0, realErrors(lan).join('\n'));
+});
+
+await check('plain http: the server goes away and comes back, the page goes live again', async () => {
+  const before = await stats(lan);
+  execSync(`${args.ctl} stop`, { stdio: 'inherit' });
+  await waitFor(lan, () => window.onair.stats.state === 'reconnecting', null, 5000);
+  assert(await lan.locator('#conn').textContent() !== 'Live', 'not live while the server is gone');
+  execSync(`${args.ctl} start`, { stdio: 'inherit' });
+  await waitFor(lan, (n) => window.onair.stats.state === 'live' && window.onair.stats.framesDecoded > n + 50,
+    before.framesDecoded, 20000);
+  const s = await stats(lan);
+  assert(s.path === 'wasm' && s.decodeErrors === 0, `path ${s.path}, decode errors ${s.decodeErrors}`);
+  assert(realErrors(lan).length === 0, realErrors(lan).join('\n'));
+});
+
+await check('plain http: the stream list, with links for other apps', async () => {
+  const index = await pageWithErrors(lanContext);
+  await index.goto(`${lanBase}/`);
+  await index.locator('a[data-stream="tone"]').waitFor({ timeout: 5000 });
+  const links = await index.evaluate(() => Object.fromEntries([...document.querySelectorAll('li[data-id="tone"] a[data-player]')]
+    .map((a) => [a.dataset.player, a.getAttribute('href')])));
+  assert(links.m3u === '/stream/tone.m3u' && links.mp3 === '/stream/tone.mp3' && links.ogg === '/stream/tone.ogg',
+    `player links ${JSON.stringify(links)}`);
+  assert(/Other apps: M3U · MP3 · Ogg/.test(await index.locator('li[data-id="tone"] .players').textContent()), 'compact line');
+  await index.screenshot({ path: `${args.shots}/index-phone.png`, fullPage: true });
+  assert(realErrors(index).length === 0, realErrors(index).join('\n'));
+  await index.close();
+});
+
+await check('plain http: the speaker page says the microphone needs HTTPS, and throws nothing', async () => {
+  const speak = await pageWithErrors(lanContext);
+  await speak.goto(`${lanBase}/speak/guest`);
+  assert(await speak.evaluate(() => navigator.mediaDevices === undefined), 'no navigator.mediaDevices');
+  assert((await speak.locator('#state').textContent()).includes('HTTPS'), 'explained before any click');
+  await speak.locator('#token').fill(args.speaker);
+  await speak.locator('#go').click();
+  await waitFor(speak, () => window.onair.stats.state === 'error', null, 5000);
+  assert((await speak.locator('#state').textContent()).includes('needs HTTPS'), 'explained after the click');
+  assert(speak.errors.length === 0, speak.errors.join('\n'));
+  await speak.close();
+});
+await lanContext.close();
+
+await check('WebCodecs switched off in a secure context: WebAssembly takes over', async () => {
+  const ctx = await browser.newContext();
+  await ctx.addInitScript(() => { delete window.AudioDecoder; delete window.AudioEncoder; });
+  const p = await pageWithErrors(ctx);
+  await p.goto(`${base}/listen/tone`);
+  assert(await p.evaluate(() => window.isSecureContext && !('AudioDecoder' in window)), 'secure, without AudioDecoder');
+  await waitFor(p, () => window.onair.stats.framesDecoded > 25);
+  await framesGrow(p, 50);
+  const s = await stats(p);
+  assert(s.path === 'wasm' && s.state === 'live' && s.decodeErrors === 0, `path ${s.path}, state ${s.state}, errors ${s.decodeErrors}`);
+  assert(realErrors(p).length === 0, realErrors(p).join('\n'));
+  await ctx.close();
+});
+
+await check('"Live" only while it plays: not while the decoder is still loading', async () => {
+  // The decoder arrives 2 s late (a slow phone network): on air, but nothing can play yet.
+  const ctx = await browser.newContext();
+  await ctx.route('**/assets/vendor/opus-decoder.min.js', async (route) => { await sleep(2000); await route.continue(); });
+  const p = await pageWithErrors(ctx);
+  await p.goto(`${base}/listen/tone?decoder=wasm`);
+  await waitFor(p, () => window.onair.stats.framesReceived > 20, null, 5000);
+  const s = await stats(p);
+  assert(s.framesScheduled === 0, `nothing played yet (${s.framesScheduled})`);
+  assert(s.state === 'buffering', `state ${s.state}`);
+  assert(await p.locator('#conn').textContent() !== 'Live', 'pill not Live');
+  assert((await p.locator('#state').textContent()).includes('decoder'), `says why: "${await p.locator('#state').textContent()}"`);
+  await waitFor(p, () => window.onair.stats.state === 'live' && window.onair.stats.path === 'wasm', null, 10000);
+  assert(realErrors(p).length === 0, realErrors(p).join('\n'));
+  await ctx.close();
+});
+
+await check('nothing can decode and the MP3 stream is refused: the page says so and links the playlist', async () => {
+  const ctx = await browser.newContext();
+  await ctx.addInitScript(() => { delete window.AudioDecoder; delete window.WebAssembly; });
+  await ctx.route('**/stream/tone.mp3*', (route) => route.fulfill({ status: 404, contentType: 'application/json',
+    body: '{"error":"not_found","message":"no such stream"}' }));
+  const p = await ctx.newPage();
+  await p.goto(`${base}/listen/tone`);
+  await waitFor(p, () => window.onair.stats.state === 'error', null, 15000);
+  const text = await p.locator('#state').textContent();
+  assert(/cannot play this stream/.test(text), `says "${text}"`);
+  assert(await p.locator('#state a').getAttribute('href') === '/stream/tone.m3u', 'links the playlist');
+  assert(await p.locator('#conn').textContent() === 'Problem', 'pill says Problem');
+  await p.screenshot({ path: `${args.shots}/listen-cannot-play.png` });
+  await ctx.close();
+});
+
+// The <audio> element on GET /stream/{id}.mp3 (the server's Icecast-style stream).
+await check('the media player path (?decoder=audio): the <audio> element plays the MP3 stream', async () => {
+  const ctx = await browser.newContext(phoneView);
+  const p = await pageWithErrors(ctx);
+  await p.goto(`${base}/listen/tone?decoder=audio`);
+  await waitFor(p, () => window.onair.stats.path === 'audio-element' && window.onair.stats.state === 'live', null, 20000);
+  const t0 = await p.evaluate(() => document.getElementById('player').currentTime);
+  await sleep(2000);
+  const t1 = await p.evaluate(() => document.getElementById('player').currentTime);
+  const s = await stats(p);
+  console.log(`  <audio> advanced ${(t1 - t0).toFixed(2)} s in 2 s; delay ${s.delayMs} ms (${s.delayKind}); ` +
+    `restarts ${s.playerRestarts}`);
+  assert(t1 - t0 > 1.5, `currentTime advances (${t0} → ${t1})`);
+  assert(s.state === 'live', `state ${s.state}`);
+  assert(s.framesScheduled === 0, 'Web Audio schedules nothing meanwhile');
+  assert(await p.locator('#codec').textContent() === 'MP3 stream' && await p.locator('#path').textContent() === 'media player', 'Audio stat');
+  assert(/^≈ (\d+ ms|\d+\.\d\ss)$/.test(await p.locator('#delay').textContent()), `delay "${await p.locator('#delay').textContent()}"`);
+  assert(s.delayKind === 'estimated' && s.delayMs > 0 && s.delayMs < 10000, `delay ${s.delayMs} (${s.delayKind})`);
+  assert(await p.locator('#frames-stat').isHidden(), 'no Web Audio frame count on the media player');
+  await bannerShownAndDismissed(p, 'Banners reach the media player page too');
+  await p.screenshot({ path: `${args.shots}/listen-audio-phone.png`, fullPage: true });
+  const width = await p.evaluate(() => document.documentElement.scrollWidth);
+  assert(width <= 390, `page is ${width} px wide on a 390 px phone`);
+  assert(realErrors(p).length === 0, realErrors(p).join('\n'));
+  await ctx.close();
+});
+
+await check('the background switch: to the media player and back to low delay', async () => {
+  const ctx = await browser.newContext(phoneView);
+  const p = await pageWithErrors(ctx);
+  await p.goto(`${lanBase}/listen/tone`);
+  await waitFor(p, () => window.onair.stats.state === 'live' && window.onair.stats.path === 'wasm');
+  const label = await p.locator('#background').textContent();
+  assert(/Keep playing with the screen off \(about \d+\ss more delay\)/.test(label), `label "${label}"`);
+  await p.locator('#background').click();
+  await waitFor(p, () => window.onair.stats.path === 'audio-element' && window.onair.stats.state === 'live', null, 20000);
+  const scheduled = (await stats(p)).framesScheduled;
+  await sleep(1000);
+  assert((await stats(p)).framesScheduled === scheduled, 'Web Audio stopped');
+  await p.locator('#background').click();
+  await waitFor(p, () => window.onair.stats.path === 'wasm' && window.onair.stats.state === 'live', null, 10000);
+  await framesGrow(p, 25);
+  assert(await p.evaluate(() => document.getElementById('player').paused), 'the <audio> element stopped');
+  assert(realErrors(p).length === 0, realErrors(p).join('\n'));
+  await ctx.close();
+});
+
+await check('no WebCodecs and no WebAssembly: the media player is the last resort', async () => {
+  const ctx = await browser.newContext();
+  await ctx.addInitScript(() => { delete window.AudioDecoder; delete window.WebAssembly; });
+  const p = await pageWithErrors(ctx);
+  await p.goto(`${base}/listen/tone`);
+  await waitFor(p, () => window.onair.stats.path === 'audio-element' && window.onair.stats.state === 'live', null, 20000);
+  assert(await p.locator('#background').isHidden(), 'no switch back: nothing else plays here');
+  assert(realErrors(p).length === 0, realErrors(p).join('\n'));
+  await ctx.close();
 });
 
 if (args['tls-base']) {

@@ -37,7 +37,7 @@ private Q_SLOTS:
         QCOMPARE(r.status, 200);
         const QByteArray head = r.head.toLower();
         QVERIFY(head.contains("content-type: text/html; charset=utf-8"));
-        QVERIFY(head.contains("content-security-policy: default-src 'self'; script-src 'self';"));
+        QVERIFY(head.contains("content-security-policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval';"));
         QVERIFY(head.contains("frame-ancestors 'none'"));
         QVERIFY(head.contains("x-content-type-options: nosniff"));
         QVERIFY(r.body.contains(QStringLiteral("src=\"%1\"").arg(script).toUtf8()));

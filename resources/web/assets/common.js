@@ -7,8 +7,10 @@ export function clientId() {
   let id = null;
   try { id = localStorage.getItem('onair.client_id'); } catch (_) { /* private mode */ }
   if (!id || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
+    // getRandomValues works on plain-http pages too (randomUUID does not: secure contexts only).
     const bytes = new Uint8Array(12);
-    crypto.getRandomValues(bytes);
+    if (window.crypto && crypto.getRandomValues) crypto.getRandomValues(bytes);
+    else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
     id = 'web-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
     try { localStorage.setItem('onair.client_id', id); } catch (_) { /* private mode */ }
   }

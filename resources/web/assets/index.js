@@ -1,5 +1,5 @@
 // The list of live streams: /api/streams, refreshed whenever /ws/events says a stream changed.
-import { $, BannerBox, Backoff, clientId, languageName, listenHref, modeLabel, modeText, pageToken, splitChannel, wsUrl } from './common.js';
+import { $, BannerBox, Backoff, clientId, languageName, listenHref, modeLabel, modeText, pageToken, splitChannel, tokenQuery, wsUrl } from './common.js';
 
 const list = $('streams');
 let ws = null;
@@ -60,6 +60,29 @@ function channelChip(base, ch) {
   return li;
 }
 
+// The stream for standard players (VLC, radio apps, smart speakers): the server lists the
+// paths in "players"; an older server does not, and they follow from the id. Same-origin
+// relative paths only: anything else in the list is ignored.
+const PLAYER_LABELS = [['m3u', 'M3U'], ['mp3', 'MP3'], ['ogg', 'Ogg']];
+function playerLinks(s) {
+  const given = s.players && typeof s.players === 'object' ? s.players : {};
+  const links = PLAYER_LABELS.map(([kind, label]) => {
+    const path = typeof given[kind] === 'string' && /^\/[^/\\]/.test(given[kind]) ? given[kind]
+      : `/stream/${encodeURIComponent(s.id)}.${kind}`;
+    const a = document.createElement('a');
+    a.href = path + (path.includes('?') ? '' : tokenQuery());
+    a.dataset.player = kind;
+    a.textContent = label;
+    a.setAttribute('aria-label', `${s.id} as ${label} for other apps`);
+    return a;
+  });
+  const p = document.createElement('p');
+  p.className = 'players muted';
+  p.append('Other apps: ');
+  links.forEach((a, i) => p.append(...(i ? [' · ', a] : [a])));
+  return p;
+}
+
 function render(streams) {
   const ids = new Set(streams.map((s) => s.id));
   // Translated channels go under their stream (from its "translations", and any listed
@@ -81,6 +104,7 @@ function render(streams) {
   }
   const items = streams.filter((s) => !grouped.has(s.id)).map((s) => {
     const li = document.createElement('li');
+    li.dataset.id = s.id;
     li.append(streamLink(s));
     const chans = (channelsOf.get(s.id) || []).filter((t) => t.lang);
     if (chans.length) {
@@ -90,6 +114,7 @@ function render(streams) {
       ul.append(...chans.map((t) => channelChip(s.id, t)));
       li.append(ul);
     }
+    li.append(playerLinks(s));
     return li;
   });
   list.replaceChildren(...items);

@@ -1,10 +1,18 @@
-// The listener page: one stream over /ws/listen/{id}, Opus decoded with WebCodecs (PCM played
-// as is), scheduled on AudioBufferSourceNodes with a small adaptive jitter buffer that jumps
-// back to live after a stall. Counters are exposed as window.onair for tests and benchmarks.
-import { $, BannerBox, Backoff, ClockSync, clientId, languageName, pageToken, splitChannel, streamFromPath, wsUrl } from './common.js';
+// The listener page: one stream over /ws/listen/{id}. Opus is decoded with WebCodecs where the
+// browser has it, else with a WebAssembly libopus (a page that is not a secure context — a phone
+// on http://192.168.x.y — or an older Safari); both feed the same small adaptive jitter buffer
+// on AudioBufferSourceNodes, which jumps back to live after a stall. PCM is played as is. Last
+// resort, and for playing on with a phone's screen off: an <audio> element on the server's MP3
+// stream. The page says "Live" only while sound is really being played. Counters are exposed as
+// window.onair for tests and benchmarks.
+//   ?decoder=webcodecs|wasm|audio picks the path (tests, the benchmark, a listener with a problem).
+import { $, BannerBox, Backoff, ClockSync, clientId, languageName, pageToken, splitChannel, streamFromPath, tokenQuery, wsUrl } from './common.js';
 import { startInterpretation } from './captions.js';
+import { WasmDecoder, WebCodecsDecoder, loadWasmOpus, webCodecsOpus } from './decoders.js';
+import { PLAYER_EXTRA_MS, StreamPlayer } from './player.js';
 
 const streamId = streamFromPath();
+const forced = new URLSearchParams(location.search).get('decoder');
 const channel = splitChannel(streamId); // main~es: the Spanish channel of main
 $('stream-name').textContent = channel.base;
 if (channel.lang) {
@@ -12,19 +20,34 @@ if (channel.lang) {
   $('stream-lang').hidden = false;
 }
 document.title = channel.lang ? `OnAir — ${channel.base} (${languageName(channel.lang)})` : `OnAir — ${streamId}`;
+const playlistUrl = `/stream/${encodeURIComponent(streamId)}.m3u${tokenQuery()}`;
+$('other-app').href = playlistUrl;
 
 const stats = {
-  state: 'connecting', framesReceived: 0, framesDecoded: 0, framesScheduled: 0, underruns: 0,
+  state: 'connecting', path: null, framesReceived: 0, framesDecoded: 0, framesScheduled: 0, underruns: 0,
   catchups: 0, trims: 0, dropped: 0, decodeErrors: 0, reconnects: 0, targetMs: 30, leadMs: 0,
-  delayMs: null, delayKind: null, codec: null, marks: [],
+  delayMs: null, delayKind: null, codec: null, marks: [], decodeCalls: 0, decodeMsTotal: 0,
+  secureContext: window.isSecureContext,
 };
 window.onair = { stats };
 startInterpretation(streamId, stats);
 
 // ---- audio output ---------------------------------------------------------------------------
-const ctx = new AudioContext({ latencyHint: 'interactive', sampleRate: 48000 });
-const gain = ctx.createGain();
-gain.connect(ctx.destination);
+// Web Audio is there in every current browser, secure context or not; an old one without it
+// (or one that refuses a context) plays through the <audio> element only.
+function createContext() {
+  const AC = window.AudioContext || window.webkitAudioContext;
+  if (!AC) return null;
+  try { return new AC({ latencyHint: 'interactive', sampleRate: 48000 }); } catch (_) { /* options unsupported */ }
+  try { return new AC(); } catch (_) { return null; }
+}
+const ctx = createContext();
+const gain = ctx ? ctx.createGain() : null;
+if (gain) gain.connect(ctx.destination);
+const player = new StreamPlayer($('player'), `/stream/${encodeURIComponent(streamId)}.mp3${tokenQuery()}`);
+let mode = 'webaudio'; // or 'player': the <audio> element plays, binary frames are ignored
+let fallbackToPlayer = false; // the player is the only way this browser plays the stream
+
 // target: the safety margin the latest-arriving frame of the last couple of seconds should
 // still have ahead of the play head. It grows by 20 ms on an underrun and shrinks by 5 ms after
 // 10 calm seconds. When every frame of the last second had whole frames more than the target
@@ -32,6 +55,8 @@ gain.connect(ctx.destination);
 const jb = { target: 0.03, min: 0.015, max: 0.4, lastUnderrunAt: 0, lastShrinkAt: 0, windowStart: 0, windowMinLead: Infinity, trimBudget: 0 };
 let nextTime = 0;          // context time where the next frame starts; 0: not primed
 let lastArrival = 0;       // performance.now() of the previous frame
+let lastScheduledAt = 0;   // performance.now() of the last frame given to the speakers
+let lastReceivedAt = 0;    // performance.now() of the last binary frame from the server
 
 function setTarget(t) {
   jb.target = Math.min(jb.max, Math.max(jb.min, t));
@@ -40,10 +65,17 @@ function setTarget(t) {
 
 function resetPlayout() { nextTime = 0; }
 
+// Every decoded frame, whichever decoder made it, comes through here.
+function onBuffer(buffer, mark) {
+  stats.framesDecoded++;
+  schedule(buffer, mark);
+}
+
 function schedule(buffer, mark) {
   const nowPerf = performance.now();
   const flowing = nowPerf - lastArrival < 1000;
   lastArrival = nowPerf;
+  if (mode !== 'webaudio') return;
   if (ctx.state !== 'running') { stats.dropped++; return; } // not audible yet: stay live
   const now = ctx.currentTime;
   let lead = nextTime - now;
@@ -89,6 +121,8 @@ function schedule(buffer, mark) {
   nextTime += buffer.duration;
   stats.framesScheduled++;
   stats.leadMs = Math.round(lead * 1000);
+  lastScheduledAt = nowPerf;
+  if (stats.state !== 'live') updateState();
 }
 
 // The page-clock wall time (ms) at which context time `t` reaches the speakers.
@@ -121,60 +155,105 @@ function reportMark(mark, when) {
 // ---- decoding -------------------------------------------------------------------------------
 let format = null;
 let decoder = null;
-let timestampUs = 0;
+let decoderLoading = false;
+let formatGen = 0;          // a format change while a decoder loads makes that one stale
 let pendingMark = null;
-const marksByTs = new Map();
+let opusPath = null;        // promise of 'webcodecs' | 'wasm' | 'player', decided once per page
+let webCodecsFailures = [];  // times of recent WebCodecs errors
 
 function closeDecoder() {
-  if (decoder && decoder.state !== 'closed') decoder.close();
+  if (decoder) decoder.close();
   decoder = null;
-  marksByTs.clear();
+  decoderLoading = false;
 }
 
-function setFormat(f) {
+// Which way this page decodes Opus: WebCodecs where it can (?decoder= may say otherwise),
+// then WebAssembly, then the <audio> element.
+function chooseOpusPath() {
+  if (!opusPath) {
+    opusPath = (async () => {
+      if (forced !== 'wasm' && await webCodecsOpus(format)) return 'webcodecs';
+      if (typeof WebAssembly === 'object') return 'wasm';
+      return 'player';
+    })();
+  }
+  return opusPath;
+}
+
+async function setFormat(f) {
   closeDecoder();
   format = f || null;
-  if (!format) { stats.codec = null; $('codec').textContent = 'unknown'; return; }
-  stats.codec = format.codec;
-  const kbps = format.bitrate ? ` ${Math.round(format.bitrate / 1000)} kb/s` : '';
-  $('codec').textContent = `${format.codec}${kbps}`;
-  if (format.codec === 'opus') {
-    if (!('AudioDecoder' in window)) {
-      setState('error', window.isSecureContext
-        ? 'This browser cannot decode Opus (no WebCodecs). Try a current Chrome, Edge, Firefox or Safari.'
-        : 'This page needs HTTPS (or localhost) to decode audio in this browser. Ask the operator for the https:// address.');
-      return;
-    }
-    decoder = new AudioDecoder({
-      output: onDecoded,
-      error: (e) => { stats.decodeErrors++; console.warn('decoder', e); setFormat(format); },
-    });
-    decoder.configure({ codec: 'opus', sampleRate: format.sample_rate || 48000, numberOfChannels: format.channels || 1 });
+  const gen = ++formatGen;
+  stats.codec = format ? format.codec : null;
+  if (format && (!ctx || forced === 'audio')) {
+    fallBackToPlayer(ctx ? 'asked for by ?decoder=audio' : 'no Web Audio');
+  } else if (format && format.codec === 'opus') {
+    const path = await chooseOpusPath();
+    if (gen !== formatGen) return;
+    openDecoder(path, gen);
   }
+  showPath();
+  updateState();
 }
 
-function onDecoded(data) {
-  const buffer = ctx.createBuffer(data.numberOfChannels, data.numberOfFrames, data.sampleRate);
-  for (let c = 0; c < data.numberOfChannels; c++) data.copyTo(buffer.getChannelData(c), { planeIndex: c, format: 'f32-planar' });
-  const mark = marksByTs.get(data.timestamp);
-  marksByTs.delete(data.timestamp);
-  data.close();
-  stats.framesDecoded++;
-  schedule(buffer, mark);
+function openDecoder(path, gen) {
+  if (path === 'player') { fallBackToPlayer('no Opus decoder'); return; }
+  if (path === 'webcodecs') {
+    try {
+      decoder = new WebCodecsDecoder(ctx, format, onBuffer, onWebCodecsError);
+      return;
+    } catch (e) {
+      console.warn('WebCodecs decoder', e);
+      opusPath = Promise.resolve('wasm');
+    }
+  }
+  decoderLoading = true;
+  loadWasmOpus().then((OpusDecoder) => {
+    if (gen !== formatGen) return null;
+    decoder = new WasmDecoder(ctx, OpusDecoder, format, onBuffer, stats);
+    return decoder.whenReady;
+  }).then(() => {
+    if (gen !== formatGen) return;
+    decoderLoading = false;
+    showPath();
+    updateState();
+  }, (e) => {
+    if (gen !== formatGen) return;
+    console.warn('the WebAssembly decoder', e);
+    decoderLoading = false;
+    opusPath = Promise.resolve('player');
+    fallBackToPlayer('no WebAssembly');
+  });
+}
+
+// A decoder error: start a new one. Three within 10 s: WebCodecs does not work here, use wasm.
+function onWebCodecsError(e) {
+  stats.decodeErrors++;
+  console.warn('decoder', e);
+  const now = performance.now();
+  webCodecsFailures = webCodecsFailures.filter((t) => now - t < 10000).concat(now);
+  if (webCodecsFailures.length >= 3) opusPath = Promise.resolve('wasm');
+  setFormat(format);
 }
 
 function onAudio(bytes) {
   stats.framesReceived++;
-  if (!format) return;
+  lastReceivedAt = performance.now();
   const mark = pendingMark;
   pendingMark = null;
+  if (!format || mode !== 'webaudio') return; // the <audio> element plays: nothing to decode
+  // Autoplay blocked (or iOS interrupted the context): nothing could be heard, so decode nothing
+  // either (a phone's battery); playback starts fresh at live after the tap.
+  if (ctx.state !== 'running') { stats.dropped++; return; }
   if (format.codec === 'opus') {
-    if (!decoder || decoder.state !== 'configured') return;
-    if (decoder.decodeQueueSize > 25) { stats.dropped++; return; } // decoder starved of CPU: stay live
-    const ts = timestampUs;
-    timestampUs += Math.round((format.frame_ms || 20) * 1000);
-    if (mark) marksByTs.set(ts, mark);
-    decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: ts, data: bytes }));
+    if (!decoder || !decoder.ready) { stats.dropped++; return; }
+    if (decoder.backlog > 25) { stats.dropped++; return; } // decoder starved of CPU: stay live
+    try {
+      decoder.decode(bytes, mark);
+    } catch (e) {
+      stats.decodeErrors++;
+      console.warn('decode', e);
+    }
     return;
   }
   // PCM: s16le or f32le, interleaved.
@@ -189,31 +268,179 @@ function onAudio(bytes) {
     const out = buffer.getChannelData(c);
     for (let i = 0; i < frames; i++) out[i] = f32 ? samples[i * ch + c] : samples[i * ch + c] / 32768;
   }
-  stats.framesDecoded++;
-  schedule(buffer, mark);
+  onBuffer(buffer, mark);
 }
 
-// ---- connection -----------------------------------------------------------------------------
+// ---- the <audio> element path ---------------------------------------------------------------
+function fallBackToPlayer(why) {
+  console.warn(`playing the MP3 stream with the media player: ${why}`);
+  fallbackToPlayer = true;
+  usePlayer(true);
+}
+
+function usePlayer(on) {
+  if (on === (mode === 'player')) { showPath(); return; }
+  resetPlayout();
+  if (on) {
+    mode = 'player';
+    if (ctx) ctx.suspend().catch(() => {});
+    player.start().finally(updateState);
+  } else {
+    player.stop();
+    mode = 'webaudio';
+    ctx.resume().catch(() => {});
+    setFormat(format); // a fresh decoder: the old one's state is from before the gap
+  }
+  showPath();
+  updateState();
+  reopenSocket();
+}
+
+// The server learns at connect time whether this page wants audio: a switch of path opens the
+// WebSocket again at once (no backoff, no "connection lost").
+function reopenSocket() {
+  if (!ws) return;
+  const old = ws;
+  old.onclose = null;
+  old.onmessage = null;
+  old.close(1000, 'switching the audio path');
+  ws = null;
+  clearTimeout(retryTimer);
+  connect();
+}
+
+function setText(el, text) { if (el.textContent !== text) el.textContent = text; }
+
+// What plays the sound, for the Audio stat, stats.path and the background toggle.
+function showPath() {
+  const kbps = format && format.bitrate ? ` ${Math.round(format.bitrate / 1000)} kb/s` : '';
+  let codec = '–';
+  let how = '';
+  if (mode === 'player') {
+    stats.path = 'audio-element';
+    codec = 'MP3 stream';
+    how = 'media player';
+  } else if (format && format.codec === 'opus') {
+    stats.path = decoder instanceof WasmDecoder || decoderLoading ? 'wasm' : decoder ? 'webcodecs' : null;
+    codec = `Opus${kbps}`;
+    how = stats.path === 'wasm' ? 'WebAssembly' : stats.path === 'webcodecs' ? 'WebCodecs' : '';
+  } else if (format) {
+    stats.path = 'pcm';
+    codec = 'PCM';
+    how = 'Web Audio';
+  }
+  setText($('codec'), codec);
+  setText($('path'), how);
+  // Decoded frames and underruns are the Web Audio player's; the media player has neither.
+  $('frames-stat').hidden = $('underruns-stat').hidden = mode === 'player';
+  const toggle = $('background');
+  // Phones (a coarse pointer) lock their screens and suspend Web Audio; and whoever switched
+  // needs the way back.
+  toggle.hidden = fallbackToPlayer || !ctx || !(mode === 'player' || matchMedia('(pointer: coarse)').matches);
+  toggle.setAttribute('aria-pressed', String(mode === 'player'));
+  setText(toggle, mode === 'player' ? 'Back to low delay (stops with the screen off)'
+    : `Keep playing with the screen off (about ${playerExtraSeconds()}\u00a0s more delay)`);
+}
+
+// How much later the <audio> element plays than Web Audio: as estimated on this page once it
+// has played, else what Chromium typically does (~3 s: it reads the stream in large blocks).
+let playerDelayMs = null;
+function playerExtraSeconds() {
+  const webAudio = stats.delayKind === 'measured' && mode === 'webaudio' ? stats.delayMs : 150;
+  const extra = (playerDelayMs !== null ? playerDelayMs : 3000) - webAudio;
+  return Math.max(1, Math.round(extra / 1000));
+}
+
+$('background').addEventListener('click', () => usePlayer(mode !== 'player'));
+
+// ---- state: what the listener hears, and what to do about it ---------------------------------
 let ws = null;
 let speakerLive = false;
-let closedFor = null; // a refusal we should not retry
+let ended = false;
+let closedFor = null;        // a refusal we should not retry
+let reconnectText = '';
 let retryTimer = 0;
 const backoff = new Backoff();
 const banner = new BannerBox((m) => { if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m)); });
 
-function setState(state, text) {
+const PILLS = { live: 'Live', waiting: 'Off air', ended: 'Ended', buffering: 'Buffering…', blocked: 'Tap to listen',
+  connecting: 'Connecting…', reconnecting: 'Reconnecting…', error: 'Problem' };
+
+function setState(state, text, link) {
   stats.state = state;
-  $('state').textContent = text;
+  const el = $('state');
+  const key = `${state}|${text}|${link ? link.href : ''}`;
+  if (el.dataset.key !== key) { // unchanged: leave the live region alone (no repeated announcements)
+    el.dataset.key = key;
+    el.textContent = text;
+    if (link) {
+      const a = document.createElement('a');
+      a.href = link.href;
+      a.textContent = link.text;
+      el.append(' ', a);
+    }
+  }
   const pill = $('conn');
-  const labels = { live: 'Live', waiting: 'Connected', ended: 'Ended', connecting: 'Connecting…',
-    reconnecting: 'Reconnecting…', error: 'Problem' };
-  pill.textContent = labels[state] || state;
-  pill.className = 'pill' + (state === 'live' ? ' live' : (state === 'error' || state === 'reconnecting') ? ' bad' : '');
+  pill.textContent = PILLS[state] || state;
+  pill.className = 'pill' + (state === 'live' ? ' live' : ['error', 'reconnecting', 'blocked'].includes(state) ? ' bad' : '');
+  $('start').hidden = !needsTap();
 }
 
+// Autoplay blocked: the context (or the element) waits for a tap.
+function needsTap() {
+  if (mode === 'player') return player.blocked;
+  return !!ctx && ctx.state !== 'running' && !closedFor && !(player.failed && fallbackToPlayer);
+}
+
+// Derives the state from the facts, so that "Live" is said only while sound is being played.
+function updateState() {
+  if (closedFor) {
+    setState('error', `Not allowed to listen: ${closedFor}. Open the link with a valid ?token=.`);
+    return;
+  }
+  if (mode === 'player' && player.state() === 'failed') {
+    if (fallbackToPlayer) {
+      setState('error', 'This browser cannot play this stream. Open it in another app:', { href: playlistUrl, text: 'stream playlist (.m3u)' });
+      return;
+    }
+    console.warn('media player', player.failed);
+    usePlayer(false); // the background player failed: back to the one that worked
+    return;
+  }
+  if (!ws || ws.readyState !== WebSocket.OPEN) {
+    if (stats.reconnects) setState('reconnecting', reconnectText || 'Reconnecting…');
+    else setState('connecting', 'Connecting…');
+    return;
+  }
+  if (!speakerLive) {
+    if (ended) setState('ended', 'The broadcast has ended. This page picks it up again if it resumes.');
+    else setState('waiting', 'Connected. Waiting for the speaker to go on air…');
+    return;
+  }
+  if (mode === 'player') {
+    const s = player.state();
+    if (s === 'blocked') setState('blocked', 'On air. The browser waits for a tap before it plays sound: tap the button below.');
+    else if (s === 'live') setState('live', 'Playing live through the media player; it keeps playing with the screen off.');
+    else setState('buffering', 'On air. The media player is buffering…');
+    return;
+  }
+  if (ctx.state !== 'running') {
+    setState('blocked', 'On air. The browser waits for a tap before it plays sound: tap the button below.');
+    return;
+  }
+  const now = performance.now();
+  if (decoderLoading) setState('buffering', 'On air. Loading the audio decoder…');
+  else if (now - lastScheduledAt < 600 && nextTime > ctx.currentTime) setState('live', 'Playing live.');
+  else if (now - lastReceivedAt > 1000) setState('buffering', 'On air, but no audio is arriving. Waiting for it…');
+  else setState('buffering', 'Buffering…');
+}
+
+// ---- connection -----------------------------------------------------------------------------
 function connect() {
-  setState(stats.reconnects ? 'reconnecting' : 'connecting', stats.reconnects ? 'Reconnecting…' : 'Connecting…');
-  ws = new WebSocket(wsUrl(`/ws/listen/${encodeURIComponent(streamId)}`, { client_id: clientId(), token: pageToken() }));
+  // On the media player the WebSocket carries only messages (banners, captions, the speaker's
+  // state): ?audio=0 spares the Opus it would ignore, and the server counts the player, once.
+  ws = new WebSocket(wsUrl(`/ws/listen/${encodeURIComponent(streamId)}`,
+    { client_id: clientId(), token: pageToken(), audio: mode === 'player' ? '0' : '' }));
   ws.binaryType = 'arraybuffer';
   ws.onmessage = (ev) => {
     if (typeof ev.data !== 'string') { onAudio(ev.data); return; }
@@ -227,15 +454,18 @@ function connect() {
     resetPlayout();
     if (ev.code === 1008 && /^(unauthorized|forbidden)/.test(ev.reason)) {
       closedFor = ev.reason;
-      setState('error', `Not allowed to listen: ${ev.reason}. Open the link with a valid ?token=.`);
+      if (mode === 'player') player.stop();
+      updateState();
       return;
     }
     const delay = backoff.next();
     stats.reconnects++;
     const why = ev.code === 1001 && ev.reason ? ` (${ev.reason})` : '';
-    setState('reconnecting', `Connection lost${why}. Reconnecting in ${Math.ceil(delay / 1000)} s…`);
+    reconnectText = `Connection lost${why}. Reconnecting in ${Math.ceil(delay / 1000)} s…`;
     retryTimer = setTimeout(connect, delay);
+    updateState();
   };
+  updateState();
 }
 
 function onMessage(msg) {
@@ -244,21 +474,24 @@ function onMessage(msg) {
   case 'connected':
     backoff.reset();
     speakerLive = !!msg.speaker_live;
+    ended = false;
     setFormat(msg.format);
-    showLiveness();
+    if (mode === 'player' && player.state() !== 'live') player.start(); // the HTTP stream may have dropped too
     break;
   case 'format':
     setFormat(msg.format);
     break;
   case 'speaker_joined':
     speakerLive = true;
+    ended = false;
     resetPlayout();
-    showLiveness();
+    updateState();
     break;
   case 'speaker_left':
     speakerLive = false;
+    ended = true;
     resetPlayout();
-    setState('ended', 'The broadcast has ended. This page picks it up again if it resumes.');
+    updateState();
     break;
   case 'mark':
     msg.arrivedAt = Date.now();
@@ -272,48 +505,67 @@ function onMessage(msg) {
   }
 }
 
-function showLiveness() {
-  if (speakerLive) setState('live', ctx.state === 'running' ? 'On air.' : 'On air. Tap the button to listen.');
-  else setState('waiting', 'Connected. Waiting for the speaker to go on air…');
+// ---- controls and status --------------------------------------------------------------------
+$('start').addEventListener('click', async () => {
+  if (mode === 'player') await player.play();
+  else await ctx.resume();
+  updateState();
+});
+if (ctx) {
+  ctx.addEventListener('statechange', updateState);
+  if (forced !== 'audio') ctx.resume().catch(() => {}); // autoplay blocked: stays pending until a tap
 }
 
-// ---- controls and status --------------------------------------------------------------------
-const startButton = $('start');
-function updateStartButton() { startButton.hidden = ctx.state === 'running'; }
-startButton.addEventListener('click', async () => {
-  await ctx.resume();
-  updateStartButton();
-  if (stats.state === 'live') showLiveness();
-});
-ctx.addEventListener('statechange', updateStartButton);
-ctx.resume().catch(() => {}).finally(updateStartButton);
-setTimeout(updateStartButton, 300); // autoplay blocked: resume() stays pending
-
-$('volume').addEventListener('input', (e) => { gain.gain.value = Number(e.target.value); });
+function volume() {
+  const muted = $('mute').getAttribute('aria-pressed') === 'true';
+  const v = muted ? 0 : Number($('volume').value);
+  if (gain) gain.gain.value = v;
+  player.el.volume = v;
+}
+$('volume').addEventListener('input', volume);
 $('mute').addEventListener('click', (e) => {
   const muted = e.currentTarget.getAttribute('aria-pressed') !== 'true';
   e.currentTarget.setAttribute('aria-pressed', String(muted));
   e.currentTarget.textContent = muted ? 'Unmute' : 'Mute';
-  gain.gain.value = muted ? 0 : Number($('volume').value);
+  volume();
 });
+
+function showDelay() {
+  if (mode === 'player') {
+    player.tick();
+    const ahead = player.aheadS();
+    $('buffer').textContent = ahead === null ? '–' : `${Math.round(ahead * 1000)} ms`;
+    stats.delayMs = player.delayMs();
+    stats.delayKind = stats.delayMs === null ? null : 'estimated';
+    if (stats.delayMs !== null && player.state() === 'live') playerDelayMs = stats.delayMs;
+    stats.playerCatchups = player.catchups;
+    stats.playerRestarts = player.restarts;
+  } else {
+    const lead = nextTime && ctx ? Math.max(0, nextTime - ctx.currentTime) : 0;
+    $('buffer').textContent = nextTime ? `${Math.round(lead * 1000)} ms` : '–';
+    if (performance.now() - lastMarkAt > 10000) {
+      // No recent mark from the speaker: estimate from what this page knows.
+      if (nextTime && clock.rttMs !== null) {
+        const out = (ctx.outputLatency || ctx.baseLatency || 0) * 1000;
+        stats.delayMs = Math.round(clock.rttMs / 2 + lead * 1000 + out + (format ? format.frame_ms || 20 : 20));
+        stats.delayKind = 'estimated';
+      } else {
+        stats.delayMs = null;
+      }
+    }
+  }
+  $('frames').textContent = String(stats.framesDecoded);
+  $('underruns').textContent = String(stats.underruns);
+  const d = stats.delayMs;
+  setText($('delay'), d === null ? '–' : d < 1000 ? `≈ ${d} ms` : `≈ ${(d / 1000).toFixed(1)}\u00a0s`);
+  $('delay').title = mode === 'player' ? `the media player's distance to the newest audio + ~${PLAYER_EXTRA_MS} ms (capture, encoder, output)` : '';
+}
 
 setInterval(() => clock.ping(ws), 5000);
 setInterval(() => {
-  const lead = nextTime ? Math.max(0, nextTime - ctx.currentTime) : 0;
-  $('buffer').textContent = nextTime ? `${Math.round(lead * 1000)} ms` : '–';
-  $('frames').textContent = String(stats.framesDecoded);
-  $('underruns').textContent = String(stats.underruns);
-  if (performance.now() - lastMarkAt > 10000) {
-    // No recent mark from the speaker: estimate from what this page knows.
-    if (nextTime && clock.rttMs !== null) {
-      const out = (ctx.outputLatency || ctx.baseLatency || 0) * 1000;
-      stats.delayMs = Math.round(clock.rttMs / 2 + lead * 1000 + out + (format ? format.frame_ms || 20 : 20));
-      stats.delayKind = 'estimated';
-    } else {
-      stats.delayMs = null;
-    }
-  }
-  $('delay').textContent = stats.delayMs === null ? '–' : `≈ ${stats.delayMs} ms`;
+  showDelay();
+  updateState();
+  if (mode === 'webaudio' && !fallbackToPlayer) showPath(); // the background label follows the delay
 }, 250);
 
 window.addEventListener('online', () => {
@@ -321,4 +573,5 @@ window.addEventListener('online', () => {
   clearTimeout(retryTimer);
   connect();
 });
+showPath();
 connect();

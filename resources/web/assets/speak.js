@@ -8,6 +8,11 @@ $('stream-name').textContent = streamId;
 document.title = `OnAir — speak on ${streamId}`;
 $('listen-link').href = `/listen/${encodeURIComponent(streamId)}`;
 
+// On a plain-http page (a phone on http://192.168.x.y) browsers hide the microphone
+// (navigator.mediaDevices is undefined), AudioWorklet and WebCodecs.
+const INSECURE = 'Speaking from a browser needs HTTPS: browsers open the microphone only on secure pages '
+  + '(https://, or localhost on this computer). Ask the operator for the https:// address. Listening works here.';
+
 const FRAME_MS = 20;
 const RATE = 48000;
 const FRAME_SAMPLES = RATE * FRAME_MS / 1000;
@@ -212,8 +217,8 @@ $('form').addEventListener('submit', async (e) => {
     setState('off', 'Off air.');
     return;
   }
-  if (!window.isSecureContext || !navigator.mediaDevices) {
-    fail('Speaking from a browser needs HTTPS (or localhost): browsers only open the microphone on secure pages.');
+  if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    fail(INSECURE);
     return;
   }
   sessionStorage.setItem('onair.speak_token', $('token').value.trim());
@@ -224,5 +229,5 @@ $('form').addEventListener('submit', async (e) => {
 
 setInterval(() => { $('sent').textContent = String(stats.framesSent); }, 500);
 setInterval(() => clock.ping(ws), 5000);
-setState('off', window.isSecureContext ? 'Off air.' : 'Off air. Speaking from a browser needs HTTPS or localhost.');
+setState('off', window.isSecureContext ? 'Off air.' : `Off air. ${INSECURE}`);
 listDevices();
