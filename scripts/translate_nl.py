@@ -157,6 +157,12 @@ NL = {
         'Geen netwerkverbinding gevonden. Verbind deze computer met het netwerk waarop de luisteraars zitten (wifi of kabel); de link verschijnt dan hier.',
     'HTTPS: phones warn first. Certificate SHA-256:\n%1': 'HTTPS: telefoons waarschuwen eerst. SHA-256 van het certificaat:\n%1',
     'Other apps (VLC, radio apps): %1': 'Andere apps (VLC, radio-apps): %1',
+    # The listeners table: how each one listens
+    'Via': 'Via',
+    '%1 on %2': '%1 op %2',
+    'HTTP player (%1)': 'HTTP-speler (%1)',
+    'HTTP player (%1) · %2': 'HTTP-speler (%1) · %2',
+    'Web page': 'Webpagina',
     'Only a virtual or VPN network was found: phones reach this link only through it.':
         'Alleen een virtueel of VPN-netwerk gevonden: telefoons bereiken deze link alleen daarlangs.',
     'Server (applied at the next start)': 'Server (geldt vanaf de volgende start)',

@@ -398,6 +398,26 @@
         <source>Identity</source>
         <translation>Identiteit</translation>
     </message>
+    <message>
+        <source>Via</source>
+        <translation>Via</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 op %2</translation>
+    </message>
+    <message>
+        <source>HTTP player (%1)</source>
+        <translation>HTTP-speler (%1)</translation>
+    </message>
+    <message>
+        <source>HTTP player (%1) · %2</source>
+        <translation>HTTP-speler (%1) · %2</translation>
+    </message>
+    <message>
+        <source>Web page</source>
+        <translation>Webpagina</translation>
+    </message>
 </context>
 <context>
     <name>onair::MainWindow</name>

@@ -215,6 +215,8 @@ void SharePanel::rescan()
     m_addresses = usable;
     m_open = !bound.isNull() && !bound.isLoopback();
     m_secure = m_host->engine() && m_host->engine()->secure();
+    // With HTTPS the same port answers plain HTTP for listening unless --plain-http off.
+    m_plainToo = !m_secure || m_host->engine()->config().plainHttp;
     showState();
 }
 
@@ -262,7 +264,10 @@ QString SharePanel::url(const QString &scheme, const QString &path) const
     return u.toString();
 }
 
-QString SharePanel::plainUrl() const { return url(QStringLiteral("http"), QStringLiteral("/listen/") + m_stream); }
+QString SharePanel::plainUrl() const
+{
+    return m_plainToo ? url(QStringLiteral("http"), QStringLiteral("/listen/") + m_stream) : QString();
+}
 
 QString SharePanel::secureUrl() const
 {
@@ -271,7 +276,7 @@ QString SharePanel::secureUrl() const
 
 QString SharePanel::playlistUrl() const
 {
-    return url(QStringLiteral("http"), QStringLiteral("/stream/%1.m3u").arg(m_stream));
+    return url(m_plainToo ? QStringLiteral("http") : QStringLiteral("https"), QStringLiteral("/stream/%1.m3u").arg(m_stream));
 }
 
 QStringList SharePanel::listenerUrls(const QString &stream) const
@@ -302,8 +307,10 @@ void SharePanel::showState()
     for (const LanAddress &a : std::as_const(m_addresses))
         labels.append(a.label());
     const bool reachable = m_open && !m_addresses.isEmpty();
-    const bool qrSecure = m_secure && m_secureChoice->isChecked();
-    const QString shown = QStringList{QString::number(m_open), QString::number(m_secure), labels.join(u','),
+    const bool both = m_secure && m_plainToo; // two links: the operator chooses the QR code's
+    const bool qrSecure = m_secure && (!m_plainToo || m_secureChoice->isChecked());
+    const QString shown = QStringList{QString::number(m_open), QString::number(m_secure), QString::number(m_plainToo),
+                                      labels.join(u','),
                                       chosen.toString(), m_stream, QString::number(qrSecure)}
                               .join(u'|');
     if (shown == m_shown)
@@ -339,15 +346,15 @@ void SharePanel::showState()
 
     const QString plain = reachable ? plainUrl() : QString();
     const QString secure = reachable ? secureUrl() : QString();
-    m_hint->setVisible(reachable && !m_secure);
-    m_plainChoice->setVisible(reachable && m_secure);
-    m_secureChoice->setVisible(reachable && m_secure);
-    m_plain->setVisible(reachable);
+    m_hint->setVisible(reachable && !both);
+    m_plainChoice->setVisible(reachable && both);
+    m_secureChoice->setVisible(reachable && both);
+    m_plain->setVisible(reachable && m_plainToo);
     m_secureLink->setVisible(reachable && m_secure);
     for (auto [edit, text] : {std::pair{m_plain, plain}, std::pair{m_secureLink, secure}}) {
         // Two links beside their labels: a little smaller, so they read whole at 1280 px.
         QFont f = font();
-        if (m_secure)
+        if (both)
             f.setPointSizeF(f.pointSizeF() * 0.85);
         edit->setFont(f);
         edit->setText(text);

@@ -43,7 +43,7 @@ public:
     bool openToNetwork() const { return m_open; }
     QList<LanAddress> addresses() const { return m_addresses; }
     QHostAddress chosenAddress() const;
-    QString plainUrl() const;  // empty when no phone could open it
+    QString plainUrl() const;  // empty when no phone could open it, or HTTPS only (--plain-http off)
     QString secureUrl() const; // empty without HTTPS
     QString playlistUrl() const;
     QString qrUrl() const { return m_qrUrl; } // what the QR code encodes, empty when none is shown
@@ -72,6 +72,7 @@ private:
     QList<LanAddress> m_addresses;
     bool m_open = false;
     bool m_secure = false;
+    bool m_plainToo = true; // plain HTTP answers too (always without HTTPS)
     QString m_stream;
     QString m_qrUrl;
     QString m_shown; // what the widgets show now: no work at 4 Hz when nothing changed

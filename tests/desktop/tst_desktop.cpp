@@ -89,7 +89,7 @@ private Q_SLOTS:
 private:
     void startWindow(const EngineConfig &c, std::optional<InterpretationBackends> backends = std::nullopt);
     void startWithStandInStages();
-    void startSecureWindow();
+    void startSecureWindow(bool plainHttp = true);
     SharePanel *share() const { return m_window->sharePanel(); }
     QUrl ws(const QString &path) const
     {
@@ -208,6 +208,32 @@ bool tcpConnects(const QHostAddress &address, quint16 port, QString *why = nullp
     if (why)
         *why = s.errorString();
     return ok;
+}
+
+// A GET through `address` (a LAN address, as a phone would), with that address in Host; the
+// whole response (Connection: close).
+HttpReply httpVia(const QHostAddress &address, quint16 port, const QString &path)
+{
+    HttpReply r;
+    QTcpSocket s;
+    s.connectToHost(address, port);
+    if (!s.waitForConnected(3000))
+        return r;
+    s.write(QStringLiteral("GET %1 HTTP/1.1\r\nHost: %2:%3\r\nConnection: close\r\n\r\n")
+                .arg(path, address.toString()).arg(port).toLatin1());
+    QByteArray got;
+    QElapsedTimer t;
+    t.start();
+    while (s.state() == QAbstractSocket::ConnectedState && t.elapsed() < 5000) {
+        if (s.waitForReadyRead(200))
+            got += s.readAll();
+    }
+    got += s.readAll();
+    const qsizetype end = got.indexOf("\r\n\r\n");
+    r.status = got.mid(9, 3).toInt();
+    r.head = got.left(end);
+    r.body = end < 0 ? QByteArray() : got.mid(end + 4);
+    return r;
 }
 
 [[maybe_unused]] QString captionText(const InterpretationPanel *panel, bool translations)
@@ -707,24 +733,16 @@ void TestDesktop::shareOpensToNetworkAndBackKeepingListeners()
     QVERIFY(!panel->stateLabel()->isVisible());
     QCOMPARE(panel->playlistUrl(), QStringLiteral("http://%1:%2/stream/main.m3u").arg(lan.first().address.toString()).arg(port));
     QVERIFY(!visibleText(panel).contains(QLatin1String("127.0.0.1")));
-    const HttpReply page = [&] {
-        // The page itself, fetched through the LAN address as a phone would.
-        QTcpSocket s;
-        s.connectToHost(lan.first().address, port);
-        HttpReply r;
-        if (!s.waitForConnected(3000))
-            return r;
-        s.write(QStringLiteral("GET /health HTTP/1.1\r\nHost: %1:%2\r\nConnection: close\r\n\r\n")
-                    .arg(lan.first().address.toString()).arg(port).toLatin1());
-        QByteArray got;
-        QElapsedTimer t;
-        t.start();
-        while (!got.contains("\r\n\r\n") && t.elapsed() < 5000 && s.waitForReadyRead(500))
-            got += s.readAll();
-        r.status = got.mid(9, 3).toInt();
-        return r;
-    }();
+    // What the link and the QR code open, fetched through the LAN address as a phone would.
+    const HttpReply page = httpVia(lan.first().address, port, link.path());
     QCOMPARE(page.status, 200);
+    QVERIFY(page.body.contains("<html") || page.body.contains("<!DOCTYPE") || page.body.contains("<!doctype"));
+    // The playlist for other apps names the players' streams at the address it was fetched on.
+    const HttpReply playlist = httpVia(lan.first().address, port, QUrl(panel->playlistUrl()).path());
+    QCOMPARE(playlist.status, 200);
+    QVERIFY2(playlist.body.contains(QStringLiteral("http://%1:%2/stream/main.")
+                                        .arg(lan.first().address.toString()).arg(port).toLatin1()),
+             playlist.body.constData());
     WsClient fromLan; // a listener that came in over the network
     QVERIFY(fromLan.openAndWaitConnected(
         QUrl(QStringLiteral("ws://%1:%2/ws/listen/main").arg(lan.first().address.toString()).arg(port))));
@@ -778,6 +796,7 @@ void TestDesktop::shareRebindFailureKeepsLoopback()
 void TestDesktop::shareStates_data()
 {
     QTest::addColumn<bool>("secure");
+    QTest::addColumn<bool>("plain"); // plain HTTP answers (always without HTTPS; --plain-http with it)
     QTest::addColumn<QStringList>("interfaces");
     QTest::addColumn<QString>("state");    // the panel's sentence, empty when it shows the link
     QTest::addColumn<int>("choices");      // addresses in the picker (hidden below 2)
@@ -790,27 +809,30 @@ void TestDesktop::shareStates_data()
                            QStringLiteral("docker0 down 172.17.0.1")};
     const QString noNetwork = QStringLiteral("No network connection found.");
     const QString docker = QStringLiteral("172.17.0.1");
-    QTest::addRow("one address") << false << wifi << QString() << 1 << QStringLiteral("192.168.1.20") << QStringLiteral("127.0.0.1");
-    QTest::addRow("several addresses: a picker, bridges left out") << false << several << QString() << 2
+    QTest::addRow("one address") << false << true << wifi << QString() << 1 << QStringLiteral("192.168.1.20") << QStringLiteral("127.0.0.1");
+    QTest::addRow("several addresses: a picker, bridges left out") << false << true << several << QString() << 2
                                                                    << QStringLiteral("192.168.1.20") << docker;
-    QTest::addRow("no network: said, no link") << false << none << noNetwork << 0 << QString() << QStringLiteral("169.254.7.7");
+    QTest::addRow("no network: said, no link") << false << true << none << noNetwork << 0 << QString() << QStringLiteral("169.254.7.7");
     QTest::addRow("only a container bridge: its link, with a caution")
-        << false << QStringList{QStringLiteral("docker0 172.17.0.1")}
+        << false << true << QStringList{QStringLiteral("docker0 172.17.0.1")}
         << QStringLiteral("Only a virtual or VPN network was found") << 1 << docker << QStringLiteral("127.0.0.1");
-    QTest::addRow("https, several addresses") << true << several << QString() << 2 << QStringLiteral("192.168.1.20") << docker;
-    QTest::addRow("https, no network") << true << none << noNetwork << 0 << QString() << QStringLiteral("127.0.0.1");
+    QTest::addRow("https, several addresses") << true << true << several << QString() << 2 << QStringLiteral("192.168.1.20") << docker;
+    QTest::addRow("https, no network") << true << true << none << noNetwork << 0 << QString() << QStringLiteral("127.0.0.1");
+    QTest::addRow("https only (--plain-http off): one link, https in the code")
+        << true << false << wifi << QString() << 1 << QStringLiteral("192.168.1.20") << QStringLiteral("http://");
 }
 
 void TestDesktop::shareStates()
 {
     QFETCH(bool, secure);
+    QFETCH(bool, plain);
     QFETCH(QStringList, interfaces);
     QFETCH(QString, state);
     QFETCH(int, choices);
     QFETCH(QString, linkHost);
     QFETCH(QString, hidden);
     if (secure)
-        startSecureWindow();
+        startSecureWindow(plain);
     SharePanel *panel = share();
     panel->setInterfaceSource([interfaces] { return ::interfaces(interfaces); });
     QVERIFY(panel->setOpenToNetwork(true));
@@ -827,18 +849,22 @@ void TestDesktop::shareStates()
         QVERIFY(!panel->qrLabel()->isVisible());
         QVERIFY2(!visibleText(panel).contains(QLatin1String("http")), qPrintable(visibleText(panel)));
     } else {
-        QCOMPARE(panel->plainUrl(), QStringLiteral("http://%1:%2/listen/main").arg(linkHost).arg(port));
+        QCOMPARE(panel->plainUrl(), plain ? QStringLiteral("http://%1:%2/listen/main").arg(linkHost).arg(port) : QString());
         QCOMPARE(panel->secureUrl(), secure ? QStringLiteral("https://%1:%2/listen/main").arg(linkHost).arg(port) : QString());
-        QCOMPARE(panel->qrUrl(), panel->plainUrl()); // plain by default: it opens on every phone
+        // Plain by default: it opens on every phone without a warning.
+        QCOMPARE(panel->qrUrl(), plain ? panel->plainUrl() : panel->secureUrl());
         QVERIFY(panel->qrLabel()->isVisible());
+        QCOMPARE(panel->plainChoice()->isVisible(), secure && plain); // a choice only between two links
         const QString shown = visibleText(panel);
-        QVERIFY2(shown.contains(panel->plainUrl()), qPrintable(shown));
+        if (plain)
+            QVERIFY2(shown.contains(panel->plainUrl()), qPrintable(shown));
         if (secure)
             QVERIFY2(shown.contains(panel->secureUrl()), qPrintable(shown));
         else
             QVERIFY2(!shown.contains(QLatin1String("https")), qPrintable(shown));
         QVERIFY2(shown.contains(QLatin1String("Other apps (VLC, radio apps)")) && shown.contains(panel->playlistUrl()),
                  qPrintable(shown));
+        QVERIFY(panel->playlistUrl().startsWith(plain ? QLatin1String("http://") : QLatin1String("https://")));
     }
     QVERIFY2(!visibleText(panel).contains(hidden), qPrintable(visibleText(panel)));
     // A 1366x768 laptop: the window can be made that small in every state (the styled app adds
@@ -912,6 +938,13 @@ void TestDesktop::shareHttpsShowsBothLinksQrPlainByDefault()
     auto *fingerprint = m_window->findChild<QLabel *>(QStringLiteral("tlsFingerprint"));
     QVERIFY(fingerprint && fingerprint->isVisible());
     QVERIFY(fingerprint->text().remove(u'\n').contains(m_host->engine()->tlsFingerprint()));
+    // Both really answer on the one port: plain HTTP (what a phone gets without a warning) and TLS.
+    const HttpReply plainPage = httpGet(port, QStringLiteral("/listen/main"));
+    QCOMPARE(plainPage.status, 200);
+    QSslSocket tls;
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // its own certificate; the fingerprint is compared by people
+    tls.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+    QVERIFY(tls.waitForEncrypted(5000));
     // Copying a link puts exactly it on the clipboard.
     const QList<QAction *> actions = secureEdit->actions();
     QCOMPARE(actions.size(), 1);
@@ -968,12 +1001,13 @@ void TestDesktop::settingsNetworkAppliesAtOnceAndAgreesWithPanel()
     QCOMPARE(next.bindAddress, QHostAddress(QHostAddress::AnyIPv4));
 }
 
-void TestDesktop::startSecureWindow()
+void TestDesktop::startSecureWindow(bool plainHttp)
 {
     cleanup();
     QSettings().setValue(QStringLiteral("server/tls"), true);
     EngineConfig c = testConfig();
     c.dataDir = m_dir->filePath(QStringLiteral("data-share-tls"));
+    c.plainHttp = plainHttp;
     QString error;
     QVERIFY2(SettingsDialog::prepareTls(&c, &error), qPrintable(error));
     QSettings().remove(QStringLiteral("server/tls"));
