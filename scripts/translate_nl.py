@@ -9,7 +9,6 @@ import html
 NL = {
     "%1: cannot use its sample rate (%2)": "%1: de samplefrequentie is niet bruikbaar (%2)",
     "No certificate for secure connections:\n%1": "Geen certificaat voor beveiligde verbindingen:\n%1",
-    "Secure (HTTPS). Certificate SHA-256 fingerprint:\n%1": "Beveiligd (HTTPS). SHA-256-vingerafdruk van het certificaat:\n%1",
     "Secure connections (HTTPS) with a certificate made for this computer":
         "Beveiligde verbindingen (HTTPS) met een certificaat dat voor deze computer is gemaakt",
     "Browsers on other machines need HTTPS for the microphone and the Opus decoder. They warn once about a self-signed certificate: compare its fingerprint with the one shown here.":
@@ -122,8 +121,50 @@ NL = {
     '&Settings…': '&Instellingen…',
     '&Quit': '&Afsluiten',
     'Settings': 'Instellingen',
-    'Listen on the network (phones and other computers can join)':
-        'Luisteren op het netwerk (telefoons en andere computers kunnen meedoen)',
+    'Listen on the network (phones and other computers can join; applies at once)':
+        'Luisteren op het netwerk (telefoons en andere computers kunnen meedoen; geldt meteen)',
+    'Applies at once, like "Open to the local network" in the Share panel; listeners already connected stay.':
+        'Geldt meteen, net als "Openen voor het lokale netwerk" in het paneel Delen; luisteraars die al verbonden zijn, blijven.',
+    'The network setting could not be applied: %1': 'De netwerkinstelling kon niet worden toegepast: %1',
+    # The Share panel
+    'Open to the local network': 'Openen voor het lokale netwerk',
+    'Phones and other computers on this network can then listen. Applies at once.':
+        'Telefoons en andere computers op dit netwerk kunnen dan luisteren. Geldt meteen.',
+    'This computer only': 'Alleen deze computer',
+    'New listeners can then only connect from this computer; those already listening stay.':
+        'Nieuwe luisteraars kunnen dan alleen vanaf deze computer verbinden; wie al luistert, blijft.',
+    'Phones and other computers on this network can listen.': 'Telefoons en andere computers op dit netwerk kunnen luisteren.',
+    'Address in the link': 'Adres in de link',
+    'This computer has several network addresses: choose the one of the network the listeners are on.':
+        'Deze computer heeft meerdere netwerkadressen: kies dat van het netwerk waarop de luisteraars zitten.',
+    'Any phone': 'Elke telefoon',
+    'Plain link (http): opens on every phone, without a warning. The QR code opens the link chosen here.':
+        'Gewone link (http): opent op elke telefoon, zonder waarschuwing. De QR-code opent de link die hier gekozen is.',
+    'HTTPS': 'HTTPS',
+    'Secure link: phones show a certificate warning first. The QR code opens the link chosen here.':
+        'Beveiligde link: telefoons tonen eerst een certificaatwaarschuwing. De QR-code opent de link die hier gekozen is.',
+    'Listener link': 'Luisterlink',
+    'Secure listener link (HTTPS)': 'Beveiligde luisterlink (HTTPS)',
+    'Could not open listening to the local network: %1': 'Luisteren kon niet worden opengesteld voor het lokale netwerk: %1',
+    'Could not limit listening to this computer: %1': 'Luisteren kon niet worden beperkt tot deze computer: %1',
+    'Phones and other computers on this network can listen now.':
+        'Telefoons en andere computers op dit netwerk kunnen nu luisteren.',
+    'Only this computer can listen now. Listeners already connected stay.':
+        'Alleen deze computer kan nu luisteren. Luisteraars die al verbonden zijn, blijven.',
+    'Only this computer can listen. Phones and other computers cannot reach it yet.':
+        'Alleen deze computer kan luisteren. Telefoons en andere computers kunnen hem nog niet bereiken.',
+    'No network connection found. Connect this computer to the network the listeners are on (Wi-Fi or cable); the link appears here.':
+        'Geen netwerkverbinding gevonden. Verbind deze computer met het netwerk waarop de luisteraars zitten (wifi of kabel); de link verschijnt dan hier.',
+    'HTTPS: phones warn first. Certificate SHA-256:\n%1': 'HTTPS: telefoons waarschuwen eerst. SHA-256 van het certificaat:\n%1',
+    'Other apps (VLC, radio apps): %1': 'Andere apps (VLC, radio-apps): %1',
+    # The listeners table: how each one listens
+    'Via': 'Via',
+    '%1 on %2': '%1 op %2',
+    'HTTP player (%1)': 'HTTP-speler (%1)',
+    'HTTP player (%1) · %2': 'HTTP-speler (%1) · %2',
+    'Web page': 'Webpagina',
+    'Only a virtual or VPN network was found: phones reach this link only through it.':
+        'Alleen een virtueel of VPN-netwerk gevonden: telefoons bereiken deze link alleen daarlangs.',
     'Server (applied at the next start)': 'Server (geldt vanaf de volgende start)',
     'Port': 'Poort',
     'Listeners per stream': 'Luisteraars per stream',

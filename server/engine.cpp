@@ -248,6 +248,42 @@ QStringList Engine::degradedReasons() const
 quint16 Engine::port() const { return m_acceptor ? m_acceptor->serverPort() : 0; }
 QHostAddress Engine::address() const { return m_acceptor ? m_acceptor->serverAddress() : QHostAddress(); }
 
+bool Engine::rebind(const QHostAddress &address, QString *error)
+{
+    if (!m_running || m_stopping) {
+        if (error)
+            *error = QStringLiteral("the server is not running");
+        return false;
+    }
+    const QHostAddress old = this->address();
+    const quint16 samePort = port(); // the real one, also when started on port 0
+    if (address == old)
+        return true;
+    // QTcpServer::close() closes only the listening socket: accepted connections are not its
+    // pending ones (QHttpServer takes those at once) and stay open, on this thread and on the
+    // workers. QHttpServer stays bound to the same QTcpServer object.
+    m_acceptor->close();
+    if (m_acceptor->listen(address, samePort)) {
+        qCInfo(lcEngine).noquote() << QStringLiteral("listening on %1 port %2 now (was %3)")
+                                          .arg(address.toString()).arg(samePort).arg(old.toString());
+        return true;
+    }
+    const QString why = QStringLiteral("cannot listen on %1:%2: %3")
+                            .arg(address.toString()).arg(samePort).arg(m_acceptor->errorString());
+    if (!m_acceptor->listen(old, samePort)) {
+        // Nobody can connect now; say it loudly (accepted connections still live on).
+        qCCritical(lcEngine).noquote() << why << "and not on" << old.toString() << "either:" << m_acceptor->errorString();
+        if (error)
+            *error = QStringLiteral("%1; listening on %2 again failed too: %3")
+                         .arg(why, old.toString(), m_acceptor->errorString());
+        return false;
+    }
+    qCWarning(lcEngine).noquote() << why << "- still listening on" << old.toString();
+    if (error)
+        *error = why;
+    return false;
+}
+
 QUrl Engine::baseUrl() const
 {
     QUrl u;

@@ -65,6 +65,11 @@ public:
 
     quint16 port() const;
     QHostAddress address() const;
+    // Listens on `address` instead, on the same port, at once: only the listening socket is
+    // replaced, so every connection already accepted lives on. On failure it listens on the
+    // old address again and says why in *error. Call on the engine's thread, with no other
+    // thread reading address()/baseUrl() meanwhile (EngineHost::rebind blocks the window).
+    bool rebind(const QHostAddress &address, QString *error = nullptr);
     QUrl baseUrl() const;
     bool secure() const { return !m_tlsFingerprint.isEmpty(); } // HTTPS + WSS (--tls-cert)
     QString tlsFingerprint() const { return m_tlsFingerprint; } // SHA-256 "AB:CD:…", empty without TLS

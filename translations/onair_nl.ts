@@ -398,6 +398,26 @@
         <source>Identity</source>
         <translation>Identiteit</translation>
     </message>
+    <message>
+        <source>Via</source>
+        <translation>Via</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 op %2</translation>
+    </message>
+    <message>
+        <source>HTTP player (%1)</source>
+        <translation>HTTP-speler (%1)</translation>
+    </message>
+    <message>
+        <source>HTTP player (%1) · %2</source>
+        <translation>HTTP-speler (%1) · %2</translation>
+    </message>
+    <message>
+        <source>Web page</source>
+        <translation>Webpagina</translation>
+    </message>
 </context>
 <context>
     <name>onair::MainWindow</name>
@@ -578,26 +598,6 @@
         <translation>Onderdelen</translation>
     </message>
     <message>
-        <source>Share</source>
-        <translation>Delen</translation>
-    </message>
-    <message>
-        <source>QR code of the listener link</source>
-        <translation>QR-code van de luisterlink</translation>
-    </message>
-    <message>
-        <source>Copy link</source>
-        <translation>Link kopiëren</translation>
-    </message>
-    <message>
-        <source>Listeners scan the code or open the link:</source>
-        <translation>Luisteraars scannen de code of openen de link:</translation>
-    </message>
-    <message>
-        <source>Link copied.</source>
-        <translation>Link gekopieerd.</translation>
-    </message>
-    <message>
         <source>Microphone: %1</source>
         <translation>Microfoon: %1</translation>
     </message>
@@ -685,12 +685,6 @@
         <translation>Redis onbereikbaar (%1): alleen de luisteraars van deze machine worden bediend; opnieuw verbinden</translation>
     </message>
     <message>
-        <source>Secure (HTTPS). Certificate SHA-256 fingerprint:
-%1</source>
-        <translation>Beveiligd (HTTPS). SHA-256-vingerafdruk van het certificaat:
-%1</translation>
-    </message>
-    <message>
         <source>Log filter</source>
         <translation>Logboekfilter</translation>
     </message>
@@ -730,10 +724,6 @@
     <message>
         <source>Settings</source>
         <translation>Instellingen</translation>
-    </message>
-    <message>
-        <source>Listen on the network (phones and other computers can join)</source>
-        <translation>Luisteren op het netwerk (telefoons en andere computers kunnen meedoen)</translation>
     </message>
     <message>
         <source>Server (applied at the next start)</source>
@@ -854,6 +844,131 @@
 %1</source>
         <translation>Nieuw certificaat (gebruikt bij de volgende start), SHA-256-vingerafdruk:
 %1</translation>
+    </message>
+    <message>
+        <source>Listen on the network (phones and other computers can join; applies at once)</source>
+        <translation>Luisteren op het netwerk (telefoons en andere computers kunnen meedoen; geldt meteen)</translation>
+    </message>
+    <message>
+        <source>Applies at once, like &quot;Open to the local network&quot; in the Share panel; listeners already connected stay.</source>
+        <translation>Geldt meteen, net als &quot;Openen voor het lokale netwerk&quot; in het paneel Delen; luisteraars die al verbonden zijn, blijven.</translation>
+    </message>
+    <message>
+        <source>The network setting could not be applied: %1</source>
+        <translation>De netwerkinstelling kon niet worden toegepast: %1</translation>
+    </message>
+</context>
+<context>
+    <name>onair::SharePanel</name>
+    <message>
+        <source>Share</source>
+        <translation>Delen</translation>
+    </message>
+    <message>
+        <source>QR code of the listener link</source>
+        <translation>QR-code van de luisterlink</translation>
+    </message>
+    <message>
+        <source>Open to the local network</source>
+        <translation>Openen voor het lokale netwerk</translation>
+    </message>
+    <message>
+        <source>Phones and other computers on this network can then listen. Applies at once.</source>
+        <translation>Telefoons en andere computers op dit netwerk kunnen dan luisteren. Geldt meteen.</translation>
+    </message>
+    <message>
+        <source>This computer only</source>
+        <translation>Alleen deze computer</translation>
+    </message>
+    <message>
+        <source>New listeners can then only connect from this computer; those already listening stay.</source>
+        <translation>Nieuwe luisteraars kunnen dan alleen vanaf deze computer verbinden; wie al luistert, blijft.</translation>
+    </message>
+    <message>
+        <source>Phones and other computers on this network can listen.</source>
+        <translation>Telefoons en andere computers op dit netwerk kunnen luisteren.</translation>
+    </message>
+    <message>
+        <source>Address in the link</source>
+        <translation>Adres in de link</translation>
+    </message>
+    <message>
+        <source>This computer has several network addresses: choose the one of the network the listeners are on.</source>
+        <translation>Deze computer heeft meerdere netwerkadressen: kies dat van het netwerk waarop de luisteraars zitten.</translation>
+    </message>
+    <message>
+        <source>Listeners scan the code or open the link:</source>
+        <translation>Luisteraars scannen de code of openen de link:</translation>
+    </message>
+    <message>
+        <source>Any phone</source>
+        <translation>Elke telefoon</translation>
+    </message>
+    <message>
+        <source>Plain link (http): opens on every phone, without a warning. The QR code opens the link chosen here.</source>
+        <translation>Gewone link (http): opent op elke telefoon, zonder waarschuwing. De QR-code opent de link die hier gekozen is.</translation>
+    </message>
+    <message>
+        <source>HTTPS</source>
+        <translation>HTTPS</translation>
+    </message>
+    <message>
+        <source>Secure link: phones show a certificate warning first. The QR code opens the link chosen here.</source>
+        <translation>Beveiligde link: telefoons tonen eerst een certificaatwaarschuwing. De QR-code opent de link die hier gekozen is.</translation>
+    </message>
+    <message>
+        <source>Copy link</source>
+        <translation>Link kopiëren</translation>
+    </message>
+    <message>
+        <source>Link copied.</source>
+        <translation>Link gekopieerd.</translation>
+    </message>
+    <message>
+        <source>Listener link</source>
+        <translation>Luisterlink</translation>
+    </message>
+    <message>
+        <source>Secure listener link (HTTPS)</source>
+        <translation>Beveiligde luisterlink (HTTPS)</translation>
+    </message>
+    <message>
+        <source>Could not open listening to the local network: %1</source>
+        <translation>Luisteren kon niet worden opengesteld voor het lokale netwerk: %1</translation>
+    </message>
+    <message>
+        <source>Could not limit listening to this computer: %1</source>
+        <translation>Luisteren kon niet worden beperkt tot deze computer: %1</translation>
+    </message>
+    <message>
+        <source>Phones and other computers on this network can listen now.</source>
+        <translation>Telefoons en andere computers op dit netwerk kunnen nu luisteren.</translation>
+    </message>
+    <message>
+        <source>Only this computer can listen now. Listeners already connected stay.</source>
+        <translation>Alleen deze computer kan nu luisteren. Luisteraars die al verbonden zijn, blijven.</translation>
+    </message>
+    <message>
+        <source>Only this computer can listen. Phones and other computers cannot reach it yet.</source>
+        <translation>Alleen deze computer kan luisteren. Telefoons en andere computers kunnen hem nog niet bereiken.</translation>
+    </message>
+    <message>
+        <source>No network connection found. Connect this computer to the network the listeners are on (Wi-Fi or cable); the link appears here.</source>
+        <translation>Geen netwerkverbinding gevonden. Verbind deze computer met het netwerk waarop de luisteraars zitten (wifi of kabel); de link verschijnt dan hier.</translation>
+    </message>
+    <message>
+        <source>HTTPS: phones warn first. Certificate SHA-256:
+%1</source>
+        <translation>HTTPS: telefoons waarschuwen eerst. SHA-256 van het certificaat:
+%1</translation>
+    </message>
+    <message>
+        <source>Other apps (VLC, radio apps): %1</source>
+        <translation>Andere apps (VLC, radio-apps): %1</translation>
+    </message>
+    <message>
+        <source>Only a virtual or VPN network was found: phones reach this link only through it.</source>
+        <translation>Alleen een virtueel of VPN-netwerk gevonden: telefoons bereiken deze link alleen daarlangs.</translation>
     </message>
 </context>
 <context>

@@ -135,6 +135,32 @@ bool EngineHost::kick(quint64 connectionId, const QString &reason)
     return ok;
 }
 
+bool EngineHost::rebind(const QHostAddress &address, QString *error)
+{
+    if (!m_engine) {
+        *error = tr("the broadcast server is not running");
+        return false;
+    }
+    bool ok = false;
+    QHostAddress now;
+    // Blocking: the window reads engine()->address() and must not while the socket changes.
+    QMetaObject::invokeMethod(m_engine, [&] {
+        ok = m_engine->rebind(address, error);
+        now = m_engine->address();
+    }, Qt::BlockingQueuedConnection);
+    if (ok)
+        Q_EMIT addressChanged(now);
+    return ok;
+}
+
+bool EngineHost::reachableFromNetwork() const
+{
+    if (!m_engine)
+        return false;
+    const QHostAddress a = m_engine->address();
+    return !a.isNull() && !a.isLoopback();
+}
+
 void EngineHost::requestListeners(const QString &stream, int limit)
 {
     if (!m_engine || m_listenersPending)

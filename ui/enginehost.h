@@ -54,6 +54,11 @@ public:
     std::optional<Banner> sendBanner(const QString &text, const QString &type, QString *error);
     bool clearBanner(QString *error);
     bool kick(quint64 connectionId, const QString &reason);
+    // Listens on `address` (same port) from now on, keeping every connection; addressChanged()
+    // follows a change. False with *error when the engine kept its old address.
+    bool rebind(const QHostAddress &address, QString *error);
+    // Phones and other computers can connect: bound to anything but loopback.
+    bool reachableFromNetwork() const;
     // Asynchronous: listenersReady() follows; the window never waits for a busy engine.
     // At most `limit` entries (a 10,000-phone stream is not listed in full 4 times a second).
     void requestListeners(const QString &stream, int limit = 1000);
@@ -76,6 +81,8 @@ Q_SIGNALS:
                              const QStringList &targets, quint64 tag);
     // The engine's caption and interpretation events, on the window's thread.
     void interpretationEvent(const QJsonObject &event);
+    // The engine listens on another address (rebind(), from the Share panel or Settings).
+    void addressChanged(const QHostAddress &address);
 
 private:
     EngineConfig m_config;

@@ -8,15 +8,14 @@
 #include "listenersmodel.h"
 #include "logmodel.h"
 #include "monitor.h"
-#include "qrcode.h"
 #include "settingsdialog.h"
+#include "sharepanel.h"
 #include "speakcontroller.h"
 #include "streamid.h"
 #include "streamsmodel.h"
 
 #include <QApplication>
 #include <QCheckBox>
-#include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QFileDialog>
@@ -31,9 +30,10 @@
 #include <QMediaDevices>
 #include <QMenu>
 #include <QMenuBar>
-#include <QNetworkInterface>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QShortcut>
 #include <QSlider>
@@ -112,16 +112,24 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     auto *rl = new QVBoxLayout(right);
     rl->setContentsMargins(0, 0, 0, 0);
     rl->addWidget(buildBanners());
+    m_share = new SharePanel(m_host);
+    rl->addWidget(m_share);
     rl->addWidget(buildHealth());
-    rl->addWidget(buildShare());
     rl->addStretch();
+    // On a 1366x768 laptop Banner, Share and Health are taller than the room left: the column
+    // scrolls instead of pushing the window past the screen, Health (to read, not to act on)
+    // last.
+    auto *rightScroll = new QScrollArea;
+    rightScroll->setWidget(right);
+    rightScroll->setWidgetResizable(true);
+    rightScroll->setFrameShape(QFrame::NoFrame);
 
     auto *top = new QSplitter(Qt::Horizontal);
     top->addWidget(left);
-    top->addWidget(right);
+    top->addWidget(rightScroll);
     top->setStretchFactor(0, 3);
     top->setStretchFactor(1, 2);
-    top->setSizes({780, 500});
+    top->setSizes({755, 525}); // the Share panel's links read whole beside the QR code
 
     // The log, filterable.
     m_logFilter = new QSortFilterProxyModel(this);
@@ -141,9 +149,15 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     filter->setAccessibleName(tr("Log filter"));
     logView->setAccessibleName(tr("Log"));
     m_interpretation = new InterpretationPanel(m_host);
+    // A tab widget is as tall as its tallest page, shown or not: the panel scrolls when the
+    // log's strip is all there is (it takes room when shown, see makeRoomForInterpretation).
+    m_interpretationPage = new QScrollArea;
+    m_interpretationPage->setWidget(m_interpretation);
+    m_interpretationPage->setWidgetResizable(true);
+    m_interpretationPage->setFrameShape(QFrame::NoFrame);
     m_tabs = new QTabWidget;
     m_tabs->addTab(logPage, tr("Log"));
-    m_tabs->addTab(m_interpretation, tr("Interpretation"));
+    m_tabs->addTab(m_interpretationPage, tr("Interpretation"));
 
     m_vertical = new QSplitter(Qt::Vertical);
     m_vertical->addWidget(top);
@@ -191,6 +205,7 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
         showMessage(on ? tr("On air on stream %1.").arg(stream) : tr("Off air."), false);
         m_interpretation->setStreams(m_streamName->text().trimmed(), on, selectedStream(), on ? stream : QString());
     });
+    connect(m_share, &SharePanel::message, this, &MainWindow::showMessage);
     connect(m_interpretation, &InterpretationPanel::applied, this,
             [this](bool ok, const QString &message) { showMessage(message, !ok); });
     connect(m_streamName, &QLineEdit::textChanged, this, [this] {
@@ -217,21 +232,25 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    if (!settings.contains(QStringLiteral("window/geometry")))
-        resize(1280, 800);
+    if (!settings.contains(QStringLiteral("window/geometry"))) {
+        // Within the screen (a 1366x768 laptop), leaving room for the title bar.
+        const QSize room = screen() ? screen()->availableGeometry().size() - QSize(0, 40) : QSize(1280, 800);
+        resize(QSize(1280, 1000).boundedTo(room));
+    }
     m_streamName->setText(settings.value(QStringLiteral("speak/stream"), QStringLiteral("main")).toString());
+    m_share->setStream(m_streamName->text().trimmed());
     updateCounter();
 }
 
 void MainWindow::showInterpretation()
 {
-    m_tabs->setCurrentWidget(m_interpretation);
+    m_tabs->setCurrentWidget(m_interpretationPage);
     QTimer::singleShot(0, this, &MainWindow::makeRoomForInterpretation); // once the window is laid out
 }
 
 void MainWindow::makeRoomForInterpretation()
 {
-    if (m_tabs->currentWidget() != m_interpretation)
+    if (m_tabs->currentWidget() != m_interpretationPage)
         return;
     QList<int> sizes = m_vertical->sizes();
     const int want = 340;
@@ -389,45 +408,6 @@ QWidget *MainWindow::buildHealth()
     return box;
 }
 
-QWidget *MainWindow::buildShare()
-{
-    auto *box = new QGroupBox(tr("Share"));
-    auto *l = new QHBoxLayout(box);
-    m_qr = new QLabel;
-    m_qr->setFixedSize(150, 150);
-    m_qr->setScaledContents(true);
-    m_qr->setAccessibleName(tr("QR code of the listener link"));
-    m_shareUrl = new QLineEdit;
-    m_shareUrl->setReadOnly(true);
-    m_shareUrl->setObjectName(QStringLiteral("shareUrl"));
-    auto *copy = new QPushButton(tr("Copy link"));
-    auto *col = new QVBoxLayout;
-    col->addWidget(new QLabel(tr("Listeners scan the code or open the link:")));
-    col->addWidget(m_shareUrl);
-    col->addWidget(copy);
-    const QString fingerprint = m_host->engine()->tlsFingerprint();
-    if (!fingerprint.isEmpty()) {
-        // Listeners' browsers warn once about the self-signed certificate; this is what they
-        // compare (the browser shows the same SHA-256 in the certificate viewer).
-        auto *fp = new QLabel(tr("Secure (HTTPS). Certificate SHA-256 fingerprint:\n%1").arg(fingerprint));
-        fp->setObjectName(QStringLiteral("tlsFingerprint"));
-        fp->setWordWrap(true);
-        fp->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        QFont small = fp->font();
-        small.setPointSizeF(small.pointSizeF() * 0.85);
-        fp->setFont(small);
-        col->addWidget(fp);
-    }
-    col->addStretch();
-    l->addWidget(m_qr);
-    l->addLayout(col, 1);
-    connect(copy, &QPushButton::clicked, this, [this] {
-        QGuiApplication::clipboard()->setText(m_shareUrl->text());
-        showMessage(tr("Link copied."), false);
-    });
-    return box;
-}
-
 void MainWindow::refreshDevices()
 {
     const QString current = currentSourceSpec();
@@ -492,25 +472,6 @@ QString MainWindow::selectedStream() const
     return rows.isEmpty() ? QString() : m_streams->streamAt(rows.first().row());
 }
 
-QStringList MainWindow::listenerUrls(const QString &stream) const
-{
-    const QUrl base = m_host->baseUrl();
-    QStringList out;
-    const QHostAddress bound = m_host->engine()->address();
-    QList<QHostAddress> addresses;
-    if (bound == QHostAddress::Any || bound == QHostAddress::AnyIPv4) {
-        for (const QHostAddress &a : QNetworkInterface::allAddresses()) {
-            if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback())
-                addresses.append(a);
-        }
-    }
-    if (addresses.isEmpty())
-        addresses.append(QHostAddress(base.host()));
-    for (const QHostAddress &a : std::as_const(addresses))
-        out.append(QStringLiteral("%1://%2:%3/listen/%4").arg(base.scheme(), a.toString()).arg(base.port()).arg(stream));
-    return out;
-}
-
 void MainWindow::onSnapshot(const EngineSnapshot &s)
 {
     const QString selected = selectedStream();
@@ -525,14 +486,8 @@ void MainWindow::onSnapshot(const EngineSnapshot &s)
     refreshListeners();
     m_interpretation->setStreams(m_streamName->text().trimmed(), m_onAir->isChecked(), selectedStream(), QString());
 
-    const QString shareStream = selectedStream().isEmpty() ? m_streamName->text().trimmed() : selectedStream();
-    if (shareStream != m_sharedStream && isValidStreamId(shareStream)) {
-        m_sharedStream = shareStream;
-        const QString url = listenerUrls(shareStream).constFirst();
-        m_shareUrl->setText(url);
-        m_qr->setPixmap(QPixmap::fromImage(makeQrCode(url)));
-    }
-    m_urls->setText(listenerUrls(QStringLiteral("{stream}")).join(u'\n'));
+    m_share->setStream(selectedStream().isEmpty() ? m_streamName->text().trimmed() : selectedStream());
+    m_urls->setText(m_share->listenerUrls(QStringLiteral("{stream}")).join(u'\n'));
 
     const qint64 secs = s.uptimeMs / 1000;
     m_uptime->setText(QStringLiteral("%1:%2:%3").arg(secs / 3600).arg(secs / 60 % 60, 2, 10, QLatin1Char('0'))

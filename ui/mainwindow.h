@@ -13,6 +13,7 @@ class QLineEdit;
 class QListView;
 class QPlainTextEdit;
 class QPushButton;
+class QScrollArea;
 class QSlider;
 class QSortFilterProxyModel;
 class QSplitter;
@@ -25,6 +26,7 @@ class EngineHost;
 class InterpretationPanel;
 class LevelMeter;
 class ListenersModel;
+class SharePanel;
 class LogModel;
 class Monitor;
 class SpeakController;
@@ -61,6 +63,7 @@ public:
     Monitor *monitor() const { return m_monitor; }
     QCheckBox *monitorBox() const { return m_monitorBox; }
     InterpretationPanel *interpretationPanel() const { return m_interpretation; }
+    SharePanel *sharePanel() const { return m_share; }
     // Brings the Interpretation tab to the front (e.g. when launched with --translate).
     void showInterpretation();
 
@@ -71,7 +74,6 @@ private:
     QWidget *buildSpeakBar();
     QWidget *buildBanners();
     QWidget *buildHealth();
-    QWidget *buildShare();
     void refreshDevices();
     void makeRoomForInterpretation();
     void onSnapshot(const EngineSnapshot &s);
@@ -82,7 +84,6 @@ private:
     void showMessage(const QString &text, bool error);
     QString currentSourceSpec() const;
     QString selectedStream() const;
-    QStringList listenerUrls(const QString &stream) const;
 
     EngineHost *m_host;
     LogModel *m_log;
@@ -121,17 +122,16 @@ private:
     QLabel *m_latency = nullptr;
     QLabel *m_components = nullptr;
 
-    QLabel *m_qr = nullptr;
-    QLineEdit *m_shareUrl = nullptr;
+    SharePanel *m_share = nullptr;
     QLabel *m_message = nullptr;
     QSortFilterProxyModel *m_logFilter = nullptr;
     QTabWidget *m_tabs = nullptr;
     QSplitter *m_vertical = nullptr;
     InterpretationPanel *m_interpretation = nullptr;
+    QScrollArea *m_interpretationPage = nullptr; // the tab holding m_interpretation
 
     qint64 m_lastFramesOut = 0;
     qint64 m_lastUptime = 0;
-    QString m_sharedStream;
 };
 
 } // namespace onair

@@ -71,8 +71,11 @@ SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(pare
     m_port = new QSpinBox;
     m_port->setRange(0, 65535);
     m_port->setValue(c.port);
-    m_network = new QCheckBox(tr("Listen on the network (phones and other computers can join)"));
-    m_network->setChecked(c.bindAddress != QHostAddress::LocalHost);
+    m_network = new QCheckBox(tr("Listen on the network (phones and other computers can join; applies at once)"));
+    // What the engine does now (the Share panel switches it at once), not only what was saved.
+    m_network->setChecked(host->reachableFromNetwork());
+    m_network->setToolTip(tr("Applies at once, like \"Open to the local network\" in the Share panel; "
+                             "listeners already connected stay."));
     m_tls = new QCheckBox(tr("Secure connections (HTTPS) with a certificate made for this computer"));
     m_tls->setChecked(QSettings().value(QStringLiteral("server/tls"), false).toBool());
     m_tls->setToolTip(tr("Browsers on other machines need HTTPS for the microphone and the Opus decoder. "
@@ -184,7 +187,14 @@ void SettingsDialog::save()
 {
     QSettings s;
     s.setValue(QStringLiteral("server/port"), m_port->value());
-    s.setValue(QStringLiteral("server/network"), m_network->isChecked());
+    if (m_network->isChecked() != m_host->reachableFromNetwork()) {
+        // At once, as the Share panel does: no restart, no listener dropped.
+        QString error;
+        if (!m_host->rebind(m_network->isChecked() ? QHostAddress(QHostAddress::AnyIPv4) : QHostAddress(QHostAddress::LocalHost),
+                            &error))
+            QMessageBox::warning(this, tr("Settings"), tr("The network setting could not be applied: %1").arg(error));
+    }
+    s.setValue(QStringLiteral("server/network"), m_host->reachableFromNetwork());
     s.setValue(QStringLiteral("server/tls"), m_tls->isChecked());
     s.setValue(QStringLiteral("server/maxListeners"), m_maxListeners->value());
     s.setValue(QStringLiteral("server/maxConnections"), m_maxConnections->value());

@@ -12,8 +12,9 @@ namespace onair {
 class EngineHost;
 struct EngineConfig;
 
-// Settings kept in QSettings (port, this machine only or the whole network, limits; applied at
-// the next start; the speaker's codec, applied at the next ON AIR) and minting a speaker token for a second presenter.
+// Settings kept in QSettings (port, limits: applied at the next start; this machine only or the
+// whole network: at once, shared with the Share panel; the speaker's codec, applied at the next
+// ON AIR) and minting a speaker token for a second presenter.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT

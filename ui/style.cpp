@@ -23,6 +23,7 @@ void applyControlRoomStyle(QApplication &app)
     p.setColor(QPalette::ToolTipBase, base);
     p.setColor(QPalette::ToolTipText, text);
     p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x93, 0x9c));
+    p.setColor(QPalette::Link, QColor(0x6c, 0xb6, 0xff)); // the default blue is unreadable on this base
     p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x70, 0x77, 0x7e));
     p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x70, 0x77, 0x7e));
     app.setPalette(p);
@@ -34,7 +35,11 @@ void applyControlRoomStyle(QApplication &app)
         "QPushButton#onAir:checked { background: #d7263d; color: white; border: 2px solid #ff6b6b; }"
         "QLabel#bannerPreview { border-radius: 6px; padding: 8px; }"
         "QLabel#counter[over=\"true\"] { color: #ff5c5c; font-weight: bold; }"
-        "QHeaderView::section { background: #2b323a; color: #c9d1d9; padding: 4px; border: none; }"));
+        "QHeaderView::section { background: #2b323a; color: #c9d1d9; padding: 4px; border: none; }"
+        "QLabel#shareState { border: none; border-left: 3px solid #f1c40f; padding-left: 6px; }"
+        "QPushButton#shareOpen { background: #2f6fb0; color: white; font-weight: bold; padding: 4px 12px;"
+        "  border: 1px solid #4a8fd6; border-radius: 4px; }"
+        "QPushButton#shareOpen:hover { background: #3a7fc4; }"));
 }
 
 } // namespace onair

@@ -1,11 +1,13 @@
 // The desktop control room under QT_QPA_PLATFORM=offscreen, against real WebSocket clients:
 // the streams table, the banner composer, going on air with the tone source, kick, the Dutch
-// translation, the Interpretation panel (with stand-in stages, and end to end with pocketsphinx,
-// Apertium and espeak-ng on a spoken WAV file). The microphone path is tst_microphone (needs PulseAudio; see microphone_test.sh).
+// translation, the Share panel (loopback or open to the network, switched at once with clients
+// connected; LAN addresses; plain and HTTPS links), the Interpretation panel (with stand-in
+// stages, and end to end with pocketsphinx, Apertium and espeak-ng on a spoken WAV file). The microphone path is tst_microphone (needs PulseAudio; see microphone_test.sh).
 #include "audiolevel.h"
 #include "audiosource.h"
 #include "enginehost.h"
 #include "interpretationpanel.h"
+#include "lanaddresses.h"
 #include "levelmeter.h"
 #include "listenersmodel.h"
 #include "logmodel.h"
@@ -14,6 +16,7 @@
 #include "opuscodec.h"
 #include "speakcontroller.h"
 #include "settingsdialog.h"
+#include "sharepanel.h"
 #include "streamsmodel.h"
 #include "testsupport.h"
 #include "tls.h"
@@ -22,7 +25,9 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QClipboard>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QtEndian>
 #include <QLabel>
@@ -34,6 +39,10 @@
 #include <QSslCertificate>
 #include <QSslSocket>
 #include <QPushButton>
+#include <QRadioButton>
+#include <QStatusBar>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
@@ -62,6 +71,16 @@ private Q_SLOTS:
     void settingsSaveAudioEncoding();
     void clusterDotAmberWhileRedisIsDown();
     void secureConnectionsWithOwnCertificate();
+    void lanAddressChoice_data();
+    void lanAddressChoice();
+    void shareSaysLoopbackByDefault();
+    void shareOpensToNetworkAndBackKeepingListeners();
+    void shareRebindFailureKeepsLoopback();
+    void shareStates_data();
+    void shareStates();
+    void sharePickerChangesLinkAndIsRemembered();
+    void shareHttpsShowsBothLinksQrPlainByDefault();
+    void settingsNetworkAppliesAtOnceAndAgreesWithPanel();
     void interpretationPanelAppliesThroughEngine();
     void interpretationCaptionsBoundedAndGrouped();
     void interpretationUnavailableWithoutStages();
@@ -70,6 +89,8 @@ private Q_SLOTS:
 private:
     void startWindow(const EngineConfig &c, std::optional<InterpretationBackends> backends = std::nullopt);
     void startWithStandInStages();
+    void startSecureWindow(bool plainHttp = true);
+    SharePanel *share() const { return m_window->sharePanel(); }
     QUrl ws(const QString &path) const
     {
         return QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(m_host->engine()->port()).arg(path));
@@ -137,6 +158,84 @@ InterpretationBackends standInStages()
     return b;
 }
 
+// "wlan0 192.168.1.20 10.0.0.2", flags "down", "norun", "loopback" among the words.
+QList<NetworkInterfaceInfo> interfaces(const QStringList &spec)
+{
+    QList<NetworkInterfaceInfo> out;
+    for (const QString &line : spec) {
+        const QStringList words = line.split(u' ', Qt::SkipEmptyParts);
+        NetworkInterfaceInfo i;
+        i.name = words.value(0);
+        i.up = !words.contains(QLatin1String("down"));
+        i.running = i.up && !words.contains(QLatin1String("norun"));
+        i.loopback = words.contains(QLatin1String("loopback"));
+        for (const QString &w : words.mid(1)) {
+            if (QHostAddress a(w); !a.isNull())
+                i.addresses.append(a);
+        }
+        out.append(i);
+    }
+    return out;
+}
+
+// Every text the panel shows right now (labels, links, buttons, the picker), one per line.
+QString visibleText(const QWidget *panel)
+{
+    QStringList out;
+    for (const QWidget *w : panel->findChildren<QWidget *>()) {
+        if (!w->isVisibleTo(panel))
+            continue;
+        if (auto *l = qobject_cast<const QLabel *>(w))
+            out.append(l->text());
+        else if (auto *e = qobject_cast<const QLineEdit *>(w))
+            out.append(e->text());
+        else if (auto *b = qobject_cast<const QAbstractButton *>(w))
+            out.append(b->text());
+        else if (auto *c = qobject_cast<const QComboBox *>(w)) {
+            for (int i = 0; i < c->count(); ++i)
+                out.append(c->itemText(i));
+        }
+    }
+    return out.join(u'\n');
+}
+
+// Connects to address:port; true when the connection was accepted, false when refused.
+bool tcpConnects(const QHostAddress &address, quint16 port, QString *why = nullptr)
+{
+    QTcpSocket s;
+    s.connectToHost(address, port);
+    const bool ok = s.waitForConnected(3000);
+    if (why)
+        *why = s.errorString();
+    return ok;
+}
+
+// A GET through `address` (a LAN address, as a phone would), with that address in Host; the
+// whole response (Connection: close).
+HttpReply httpVia(const QHostAddress &address, quint16 port, const QString &path)
+{
+    HttpReply r;
+    QTcpSocket s;
+    s.connectToHost(address, port);
+    if (!s.waitForConnected(3000))
+        return r;
+    s.write(QStringLiteral("GET %1 HTTP/1.1\r\nHost: %2:%3\r\nConnection: close\r\n\r\n")
+                .arg(path, address.toString()).arg(port).toLatin1());
+    QByteArray got;
+    QElapsedTimer t;
+    t.start();
+    while (s.state() == QAbstractSocket::ConnectedState && t.elapsed() < 5000) {
+        if (s.waitForReadyRead(200))
+            got += s.readAll();
+    }
+    got += s.readAll();
+    const qsizetype end = got.indexOf("\r\n\r\n");
+    r.status = got.mid(9, 3).toInt();
+    r.head = got.left(end);
+    r.body = end < 0 ? QByteArray() : got.mid(end + 4);
+    return r;
+}
+
 [[maybe_unused]] QString captionText(const InterpretationPanel *panel, bool translations)
 {
     QString all;
@@ -177,6 +276,11 @@ void TestDesktop::cleanup()
     m_window.reset();
     m_host.reset();
     m_log.reset();
+    // QSettings keeps the first test's file for the whole process: the Share panel's choices
+    // must not leak into the next test.
+    QSettings settings;
+    settings.remove(QStringLiteral("server/network"));
+    settings.remove(QStringLiteral("share"));
 }
 
 void TestDesktop::streamsTableFollowsListeners()
@@ -388,10 +492,14 @@ void TestDesktop::dutchTranslationLoads()
     QCOMPARE(t.translate("onair::StreamsModel", "Listeners"), QStringLiteral("Luisteraars"));
     QCOMPARE(t.translate("onair::MainWindow", "Interpretation"), QStringLiteral("Tolken"));
     QCOMPARE(t.translate("onair::InterpretationPanel", "Spanish"), QStringLiteral("Spaans"));
+    QCOMPARE(t.translate("onair::SharePanel", "Open to the local network"), QStringLiteral("Openen voor het lokale netwerk"));
     QApplication::installTranslator(&t);
     MainWindow dutch(m_host.get(), m_log.get());
     QCOMPARE(dutch.onAirButton()->text(), QStringLiteral("Ga de lucht in"));
     QCOMPARE(dutch.sendBannerButton()->text(), QStringLiteral("Versturen"));
+    QCOMPARE(dutch.sharePanel()->title(), QStringLiteral("Delen"));
+    QCOMPARE(dutch.sharePanel()->stateLabel()->text(),
+             QStringLiteral("Alleen deze computer kan luisteren. Telefoons en andere computers kunnen hem nog niet bereiken."));
     QApplication::removeTranslator(&t);
 }
 
@@ -506,11 +614,13 @@ void TestDesktop::secureConnectionsWithOwnCertificate()
     startWindow(c);
     QVERIFY(m_host->engine()->secure());
     const QString fingerprint = certificateFingerprint(QSslCertificate::fromPath(made).first());
+    share()->setInterfaceSource([] { return interfaces({QStringLiteral("wlan0 192.168.1.20")}); });
+    QVERIFY(share()->setOpenToNetwork(true));
     auto *label = m_window->findChild<QLabel *>(QStringLiteral("tlsFingerprint"));
-    QVERIFY(label);
-    QVERIFY2(label->text().contains(fingerprint), qPrintable(label->text()));
-    auto *share = m_window->findChild<QLineEdit *>(QStringLiteral("shareUrl"));
-    QTRY_VERIFY(share && share->text().startsWith(QLatin1String("https://")));
+    QVERIFY(label && label->isVisible());
+    QVERIFY2(label->text().remove(u'\n').contains(fingerprint), qPrintable(label->text())); // in two lines
+    auto *secureLink = m_window->findChild<QLineEdit *>(QStringLiteral("shareSecureUrl"));
+    QTRY_VERIFY(secureLink && secureLink->text().startsWith(QLatin1String("https://192.168.1.20:")));
     // A verifying TLS client that trusts this certificate gets the page.
     QSslSocket s;
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
@@ -528,6 +638,381 @@ void TestDesktop::secureConnectionsWithOwnCertificate()
     QVERIFY(certificateFingerprint(QSslCertificate::fromPath(renewed.tlsCertPath).first()) != fingerprint);
     cleanup();
     QSettings().remove(QStringLiteral("server/tls"));
+}
+
+void TestDesktop::lanAddressChoice_data()
+{
+    QTest::addColumn<QStringList>("interfaces");
+    QTest::addColumn<QStringList>("expected"); // labels, in order
+    const QString wifi = QStringLiteral("192.168.1.20 \u2014 wlan0");
+    QTest::addRow("wifi") << QStringList{QStringLiteral("lo 127.0.0.1 ::1 loopback"), QStringLiteral("wlan0 192.168.1.20")}
+                          << QStringList{wifi};
+    QTest::addRow("loopback only: none") << QStringList{QStringLiteral("lo 127.0.0.1 loopback")} << QStringList();
+    QTest::addRow("link-local (no DHCP answer): none") << QStringList{QStringLiteral("eth0 169.254.10.20")} << QStringList();
+    QTest::addRow("interface down: none") << QStringList{QStringLiteral("eth0 down 192.168.1.30")} << QStringList();
+    QTest::addRow("cable out (up, not running): none") << QStringList{QStringLiteral("eth0 norun 192.168.1.30")} << QStringList();
+    QTest::addRow("IPv6 only: none") << QStringList{QStringLiteral("wlan0 fe80::1 2001:db8::5")} << QStringList();
+    QTest::addRow("bridges skipped beside wifi")
+        << QStringList{QStringLiteral("docker0 172.17.0.1"), QStringLiteral("br-4f2a 172.18.0.1"), QStringLiteral("virbr0 192.168.122.1"),
+                       QStringLiteral("veth12ab 10.200.0.1"), QStringLiteral("tun0 10.8.0.6"), QStringLiteral("wlan0 192.168.1.20")}
+        << QStringList{wifi};
+    QTest::addRow("only a bridge: kept, better than nothing")
+        << QStringList{QStringLiteral("docker0 172.17.0.1")} << QStringList{QStringLiteral("172.17.0.1 \u2014 docker0")};
+    QTest::addRow("private before public, then the system's order")
+        << QStringList{QStringLiteral("eth0 192.0.2.2"), QStringLiteral("wlan0 192.168.1.20 10.0.0.7")}
+        << QStringList{wifi, QStringLiteral("10.0.0.7 \u2014 wlan0"), QStringLiteral("192.0.2.2 \u2014 eth0")};
+}
+
+void TestDesktop::lanAddressChoice()
+{
+    QFETCH(QStringList, interfaces);
+    QFETCH(QStringList, expected);
+    QStringList labels;
+    for (const LanAddress &a : lanAddresses(::interfaces(interfaces)))
+        labels.append(a.label());
+    QCOMPARE(labels, expected);
+}
+
+void TestDesktop::shareSaysLoopbackByDefault()
+{
+    // The app's default: 127.0.0.1. No link, no QR code a phone would fail to open.
+    QCOMPARE(m_host->engine()->address(), QHostAddress(QHostAddress::LocalHost));
+    SharePanel *panel = share();
+    QVERIFY(!panel->openToNetwork());
+    QVERIFY(panel->stateLabel()->isVisible());
+    QCOMPARE(panel->stateLabel()->text(),
+             QStringLiteral("Only this computer can listen. Phones and other computers cannot reach it yet."));
+    QVERIFY(panel->openButton()->isVisible());
+    QCOMPARE(panel->openButton()->text(), QStringLiteral("Open to the local network"));
+    QVERIFY(!panel->localButton()->isVisible());
+    QVERIFY(!panel->qrLabel()->isVisible());
+    QVERIFY(panel->qrUrl().isEmpty());
+    QVERIFY(panel->plainUrl().isEmpty());
+    const QString shown = visibleText(panel);
+    QVERIFY2(!shown.contains(QLatin1String("127.0.0.1")) && !shown.contains(QLatin1String("http")), qPrintable(shown));
+    // And it is true: this machine's LAN address does not answer.
+    const QList<LanAddress> lan = lanAddresses(systemInterfaces());
+    if (!lan.isEmpty())
+        QVERIFY(!tcpConnects(lan.first().address, m_host->engine()->port()));
+}
+
+void TestDesktop::shareOpensToNetworkAndBackKeepingListeners()
+{
+    const quint16 port = m_host->engine()->port();
+    WsClient before; // connected over loopback before the switch
+    QVERIFY(before.openAndWaitConnected(ws(QStringLiteral("/ws/listen/main"))));
+    SharePanel *panel = share();
+
+    QTest::mouseClick(panel->openButton(), Qt::LeftButton);
+    QCOMPARE(m_host->engine()->address(), QHostAddress(QHostAddress::AnyIPv4));
+    QCOMPARE(m_host->engine()->port(), port); // the same port: links already handed out keep working
+    QVERIFY(panel->openToNetwork());
+    QCOMPARE(QSettings().value(QStringLiteral("server/network")).toBool(), true); // the Settings dialog's key
+    QVERIFY(m_window->statusMessage()->text().contains(QLatin1String("can listen now")));
+    QVERIFY(!panel->openButton()->isVisible());
+    QVERIFY(panel->localButton()->isVisible());
+    QCOMPARE(panel->localButton()->text(), QStringLiteral("This computer only"));
+    // The listener connected before lives on and is still served.
+    QString error;
+    QVERIFY(m_host->sendBanner(QStringLiteral("still here"), QStringLiteral("info"), &error));
+    QVERIFY(before.waitJsonType(QStringLiteral("new_broadcast")));
+    QVERIFY(!before.disconnected);
+
+    const QList<LanAddress> lan = lanAddresses(systemInterfaces());
+    if (lan.isEmpty())
+        QSKIP("this machine has no non-loopback IPv4 address: nothing to connect to from the network");
+    // A phone's view: this machine's LAN address answers, in the link and the QR code.
+    QVERIFY2(tcpConnects(lan.first().address, port, &error), qPrintable(error));
+    const QUrl link(panel->plainUrl());
+    QCOMPARE(link.scheme(), QStringLiteral("http"));
+    QCOMPARE(QHostAddress(link.host()), lan.first().address);
+    QCOMPARE(link.port(), int(port));
+    QCOMPARE(link.path(), QStringLiteral("/listen/main"));
+    QCOMPARE(panel->qrUrl(), panel->plainUrl());
+    QVERIFY(panel->qrLabel()->isVisible() && !panel->qrLabel()->pixmap().isNull());
+    QVERIFY(!panel->stateLabel()->isVisible());
+    QCOMPARE(panel->playlistUrl(), QStringLiteral("http://%1:%2/stream/main.m3u").arg(lan.first().address.toString()).arg(port));
+    QVERIFY(!visibleText(panel).contains(QLatin1String("127.0.0.1")));
+    // What the link and the QR code open, fetched through the LAN address as a phone would.
+    const HttpReply page = httpVia(lan.first().address, port, link.path());
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.body.contains("<html") || page.body.contains("<!DOCTYPE") || page.body.contains("<!doctype"));
+    // The playlist for other apps names the players' streams at the address it was fetched on.
+    const HttpReply playlist = httpVia(lan.first().address, port, QUrl(panel->playlistUrl()).path());
+    QCOMPARE(playlist.status, 200);
+    QVERIFY2(playlist.body.contains(QStringLiteral("http://%1:%2/stream/main.")
+                                        .arg(lan.first().address.toString()).arg(port).toLatin1()),
+             playlist.body.constData());
+    WsClient fromLan; // a listener that came in over the network
+    QVERIFY(fromLan.openAndWaitConnected(
+        QUrl(QStringLiteral("ws://%1:%2/ws/listen/main").arg(lan.first().address.toString()).arg(port))));
+
+    // Back to this computer only: new connections from the network are refused, nobody is dropped.
+    before.json.clear();
+    QTest::mouseClick(panel->localButton(), Qt::LeftButton);
+    QCOMPARE(m_host->engine()->address(), QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(m_host->engine()->port(), port);
+    QCOMPARE(QSettings().value(QStringLiteral("server/network")).toBool(), false);
+    QVERIFY(!panel->openToNetwork());
+    QVERIFY(panel->stateLabel()->isVisible() && panel->openButton()->isVisible());
+    QVERIFY(panel->qrUrl().isEmpty() && !panel->qrLabel()->isVisible());
+    QVERIFY(!tcpConnects(lan.first().address, port, &error));
+    QVERIFY2(error.contains(QLatin1String("refused")), qPrintable(error));
+    QVERIFY(tcpConnects(QHostAddress(QHostAddress::LocalHost), port));
+    QVERIFY(m_host->sendBanner(QStringLiteral("still here after"), QStringLiteral("info"), &error));
+    QVERIFY(before.waitJsonType(QStringLiteral("new_broadcast")));
+    QVERIFY(fromLan.waitJsonType(QStringLiteral("new_broadcast")));
+    QVERIFY(!before.disconnected && !fromLan.disconnected);
+}
+
+void TestDesktop::shareRebindFailureKeepsLoopback()
+{
+    // Another program holds the port on another loopback address: the whole network cannot be
+    // had. The engine stays where it was, says why, and nothing is saved.
+    const quint16 port = m_host->engine()->port();
+    QTcpServer squatter;
+    if (!squatter.listen(QHostAddress(QStringLiteral("127.0.0.2")), port))
+        QSKIP("cannot listen on 127.0.0.2 here");
+    WsClient before;
+    QVERIFY(before.openAndWaitConnected(ws(QStringLiteral("/ws/listen/main"))));
+    QTest::mouseClick(share()->openButton(), Qt::LeftButton);
+    QCOMPARE(m_host->engine()->address(), QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(m_host->engine()->port(), port);
+    QVERIFY(!share()->openToNetwork());
+    QVERIFY(share()->openButton()->isVisible());
+    QVERIFY(!QSettings().contains(QStringLiteral("server/network")));
+    const QString message = m_window->statusMessage()->text();
+    QVERIFY2(message.startsWith(QLatin1String("Could not open listening to the local network: cannot listen on 0.0.0.0:"))
+                 && message.contains(QLatin1String("in use")),
+             qPrintable(message));
+    QVERIFY(tcpConnects(QHostAddress(QHostAddress::LocalHost), port)); // still listening
+    QVERIFY(!before.disconnected);
+    // The engine's own call says the same.
+    QString error;
+    QVERIFY(!m_host->rebind(QHostAddress(QHostAddress::AnyIPv4), &error));
+    QVERIFY2(error.contains(QLatin1String("cannot listen on 0.0.0.0")), qPrintable(error));
+}
+
+void TestDesktop::shareStates_data()
+{
+    QTest::addColumn<bool>("secure");
+    QTest::addColumn<bool>("plain"); // plain HTTP answers (always without HTTPS; --plain-http with it)
+    QTest::addColumn<QStringList>("interfaces");
+    QTest::addColumn<QString>("state");    // the panel's sentence, empty when it shows the link
+    QTest::addColumn<int>("choices");      // addresses in the picker (hidden below 2)
+    QTest::addColumn<QString>("linkHost"); // empty: no link, no QR code
+    QTest::addColumn<QString>("hidden");   // an address that must not show
+    const QStringList wifi{QStringLiteral("lo 127.0.0.1 loopback"), QStringLiteral("wlan0 192.168.1.20")};
+    const QStringList several{QStringLiteral("docker0 172.17.0.1"), QStringLiteral("wlan0 192.168.1.20"),
+                              QStringLiteral("eth1 10.1.2.3")};
+    const QStringList none{QStringLiteral("lo 127.0.0.1 loopback"), QStringLiteral("eth0 169.254.7.7"),
+                           QStringLiteral("docker0 down 172.17.0.1")};
+    const QString noNetwork = QStringLiteral("No network connection found.");
+    const QString docker = QStringLiteral("172.17.0.1");
+    QTest::addRow("one address") << false << true << wifi << QString() << 1 << QStringLiteral("192.168.1.20") << QStringLiteral("127.0.0.1");
+    QTest::addRow("several addresses: a picker, bridges left out") << false << true << several << QString() << 2
+                                                                   << QStringLiteral("192.168.1.20") << docker;
+    QTest::addRow("no network: said, no link") << false << true << none << noNetwork << 0 << QString() << QStringLiteral("169.254.7.7");
+    QTest::addRow("only a container bridge: its link, with a caution")
+        << false << true << QStringList{QStringLiteral("docker0 172.17.0.1")}
+        << QStringLiteral("Only a virtual or VPN network was found") << 1 << docker << QStringLiteral("127.0.0.1");
+    QTest::addRow("https, several addresses") << true << true << several << QString() << 2 << QStringLiteral("192.168.1.20") << docker;
+    QTest::addRow("https, no network") << true << true << none << noNetwork << 0 << QString() << QStringLiteral("127.0.0.1");
+    QTest::addRow("https only (--plain-http off): one link, https in the code")
+        << true << false << wifi << QString() << 1 << QStringLiteral("192.168.1.20") << QStringLiteral("http://");
+}
+
+void TestDesktop::shareStates()
+{
+    QFETCH(bool, secure);
+    QFETCH(bool, plain);
+    QFETCH(QStringList, interfaces);
+    QFETCH(QString, state);
+    QFETCH(int, choices);
+    QFETCH(QString, linkHost);
+    QFETCH(QString, hidden);
+    if (secure)
+        startSecureWindow(plain);
+    SharePanel *panel = share();
+    panel->setInterfaceSource([interfaces] { return ::interfaces(interfaces); });
+    QVERIFY(panel->setOpenToNetwork(true));
+    QVERIFY(panel->openToNetwork());
+    QCOMPARE(panel->stateLabel()->isVisible(), !state.isEmpty());
+    if (!state.isEmpty())
+        QVERIFY2(panel->stateLabel()->text().startsWith(state), qPrintable(panel->stateLabel()->text()));
+    QCOMPARE(panel->addressPicker()->isVisible(), choices > 1);
+    QCOMPARE(panel->addressPicker()->count(), choices);
+    QVERIFY(panel->localButton()->isVisible()); // the way back is always there
+    const quint16 port = m_host->engine()->port();
+    if (linkHost.isEmpty()) {
+        QVERIFY(panel->plainUrl().isEmpty() && panel->qrUrl().isEmpty());
+        QVERIFY(!panel->qrLabel()->isVisible());
+        QVERIFY2(!visibleText(panel).contains(QLatin1String("http")), qPrintable(visibleText(panel)));
+    } else {
+        QCOMPARE(panel->plainUrl(), plain ? QStringLiteral("http://%1:%2/listen/main").arg(linkHost).arg(port) : QString());
+        QCOMPARE(panel->secureUrl(), secure ? QStringLiteral("https://%1:%2/listen/main").arg(linkHost).arg(port) : QString());
+        // Plain by default: it opens on every phone without a warning.
+        QCOMPARE(panel->qrUrl(), plain ? panel->plainUrl() : panel->secureUrl());
+        QVERIFY(panel->qrLabel()->isVisible());
+        QCOMPARE(panel->plainChoice()->isVisible(), secure && plain); // a choice only between two links
+        const QString shown = visibleText(panel);
+        if (plain)
+            QVERIFY2(shown.contains(panel->plainUrl()), qPrintable(shown));
+        if (secure)
+            QVERIFY2(shown.contains(panel->secureUrl()), qPrintable(shown));
+        else
+            QVERIFY2(!shown.contains(QLatin1String("https")), qPrintable(shown));
+        QVERIFY2(shown.contains(QLatin1String("Other apps (VLC, radio apps)")) && shown.contains(panel->playlistUrl()),
+                 qPrintable(shown));
+        QVERIFY(panel->playlistUrl().startsWith(plain ? QLatin1String("http://") : QLatin1String("https://")));
+    }
+    QVERIFY2(!visibleText(panel).contains(hidden), qPrintable(visibleText(panel)));
+    // A 1366x768 laptop: the window can be made that small in every state (the styled app adds
+    // ~60 px of group box margins to these unstyled sizes; a title bar and a desktop panel take
+    // ~70), and the panel is no taller than its QR code, as before.
+    const QSize window = m_window->minimumSizeHint();
+    QVERIFY2(window.width() <= 1280 && window.height() <= 620, qPrintable(QStringLiteral("%1x%2").arg(window.width()).arg(window.height())));
+    QVERIFY2(panel->minimumSizeHint().height() <= panel->qrLabel()->height() + 45,
+             qPrintable(QString::number(panel->minimumSizeHint().height())));
+    QVERIFY2(panel->minimumSizeHint().width() <= 560, qPrintable(QString::number(panel->minimumSizeHint().width())));
+    if (const QString shots = qEnvironmentVariable("ONAIR_SHOTS"); !shots.isEmpty())
+        panel->grab().save(shots + QStringLiteral("/share-%1.png").arg(QString::fromLatin1(QTest::currentDataTag()).section(u':', 0, 0).replace(u' ', u'-').remove(u',')));
+}
+
+void TestDesktop::sharePickerChangesLinkAndIsRemembered()
+{
+    const QStringList several{QStringLiteral("wlan0 192.168.1.20"), QStringLiteral("eth1 10.1.2.3")};
+    SharePanel *panel = share();
+    panel->setInterfaceSource([several] { return interfaces(several); });
+    QTest::mouseClick(panel->openButton(), Qt::LeftButton);
+    QComboBox *picker = panel->addressPicker();
+    QVERIFY(picker->isVisible());
+    QCOMPARE(picker->itemText(0), QStringLiteral("192.168.1.20 \u2014 wlan0"));
+    QCOMPARE(picker->itemText(1), QStringLiteral("10.1.2.3 \u2014 eth1"));
+    QCOMPARE(QUrl(panel->plainUrl()).host(), QStringLiteral("192.168.1.20"));
+    picker->setFocus();
+    QTest::keyClick(picker, Qt::Key_Down);
+    QCOMPARE(picker->currentIndex(), 1);
+    QCOMPARE(QUrl(panel->plainUrl()).host(), QStringLiteral("10.1.2.3"));
+    QCOMPARE(QUrl(panel->qrUrl()).host(), QStringLiteral("10.1.2.3"));
+    QCOMPARE(QUrl(panel->playlistUrl()).host(), QStringLiteral("10.1.2.3"));
+    QCOMPARE(QSettings().value(QStringLiteral("share/address")).toString(), QStringLiteral("10.1.2.3"));
+    // The next start (a new window on an engine opened by the saved setting) shows the same.
+    m_window.reset();
+    m_window = std::make_unique<MainWindow>(m_host.get(), m_log.get());
+    m_window->show();
+    share()->setInterfaceSource([several] { return interfaces(several); });
+    QCOMPARE(QUrl(share()->plainUrl()).host(), QStringLiteral("10.1.2.3"));
+    // The remembered address went away (another Wi-Fi): the first one left, and no stale link.
+    share()->setInterfaceSource([] { return interfaces({QStringLiteral("wlan0 192.168.1.20")}); });
+    QCOMPARE(QUrl(share()->plainUrl()).host(), QStringLiteral("192.168.1.20"));
+    QVERIFY(!share()->addressPicker()->isVisible());
+}
+
+void TestDesktop::shareHttpsShowsBothLinksQrPlainByDefault()
+{
+    startSecureWindow();
+    SharePanel *panel = share();
+    panel->setInterfaceSource([] { return interfaces({QStringLiteral("wlan0 192.168.1.20")}); });
+    QVERIFY(panel->setOpenToNetwork(true));
+    const quint16 port = m_host->engine()->port();
+    const QString plain = QStringLiteral("http://192.168.1.20:%1/listen/main").arg(port);
+    const QString secure = QStringLiteral("https://192.168.1.20:%1/listen/main").arg(port);
+    auto *plainEdit = m_window->findChild<QLineEdit *>(QStringLiteral("shareUrl"));
+    auto *secureEdit = m_window->findChild<QLineEdit *>(QStringLiteral("shareSecureUrl"));
+    QVERIFY(plainEdit && secureEdit && plainEdit->isVisible() && secureEdit->isVisible());
+    QCOMPARE(plainEdit->text(), plain);
+    QCOMPARE(secureEdit->text(), secure);
+    QCOMPARE(panel->plainChoice()->text(), QStringLiteral("Any phone"));
+    QCOMPARE(panel->secureChoice()->text(), QStringLiteral("HTTPS"));
+    QVERIFY(panel->plainChoice()->toolTip().contains(QLatin1String("without a warning")));
+    QVERIFY(panel->secureChoice()->toolTip().contains(QLatin1String("certificate warning")));
+    // The QR code opens the plain link until the operator chooses HTTPS; the choice is kept.
+    QVERIFY(panel->plainChoice()->isChecked());
+    QCOMPARE(panel->qrUrl(), plain);
+    const QImage plainQr = panel->qrLabel()->pixmap().toImage();
+    QTest::mouseClick(panel->secureChoice(), Qt::LeftButton);
+    QCOMPARE(panel->qrUrl(), secure);
+    QVERIFY(panel->qrLabel()->pixmap().toImage() != plainQr);
+    QCOMPARE(QSettings().value(QStringLiteral("share/qrSecure")).toBool(), true);
+    auto *fingerprint = m_window->findChild<QLabel *>(QStringLiteral("tlsFingerprint"));
+    QVERIFY(fingerprint && fingerprint->isVisible());
+    QVERIFY(fingerprint->text().remove(u'\n').contains(m_host->engine()->tlsFingerprint()));
+    // Both really answer on the one port: plain HTTP (what a phone gets without a warning) and TLS.
+    const HttpReply plainPage = httpGet(port, QStringLiteral("/listen/main"));
+    QCOMPARE(plainPage.status, 200);
+    QSslSocket tls;
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // its own certificate; the fingerprint is compared by people
+    tls.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+    QVERIFY(tls.waitForEncrypted(5000));
+    // Copying a link puts exactly it on the clipboard.
+    const QList<QAction *> actions = secureEdit->actions();
+    QCOMPARE(actions.size(), 1);
+    actions.first()->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), secure);
+    m_window.reset();
+    m_window = std::make_unique<MainWindow>(m_host.get(), m_log.get());
+    share()->setInterfaceSource([] { return interfaces({QStringLiteral("wlan0 192.168.1.20")}); });
+    QVERIFY(share()->secureChoice()->isChecked());
+    QCOMPARE(share()->qrUrl(), secure);
+}
+
+void TestDesktop::settingsNetworkAppliesAtOnceAndAgreesWithPanel()
+{
+    auto networkBox = [](SettingsDialog &dialog) -> QCheckBox * {
+        for (QCheckBox *b : dialog.findChildren<QCheckBox *>())
+            if (b->text().startsWith(QLatin1String("Listen on the network")))
+                return b;
+        return nullptr;
+    };
+    auto save = [](SettingsDialog &dialog) {
+        dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
+    };
+    {
+        SettingsDialog dialog(m_host.get());
+        QCheckBox *network = networkBox(dialog);
+        QVERIFY(network && !network->isChecked());
+        QTest::mouseClick(share()->openButton(), Qt::LeftButton); // the panel, while the dialog is open
+    }
+    {
+        SettingsDialog dialog(m_host.get());
+        QVERIFY(networkBox(dialog)->isChecked()); // what the engine does now
+        WsClient l;
+        QVERIFY(l.openAndWaitConnected(ws(QStringLiteral("/ws/listen/main"))));
+        networkBox(dialog)->setChecked(false);
+        save(dialog);
+        QCOMPARE(m_host->engine()->address(), QHostAddress(QHostAddress::LocalHost)); // at once
+        QVERIFY(!l.disconnected);
+    }
+    QCOMPARE(QSettings().value(QStringLiteral("server/network")).toBool(), false);
+    QVERIFY(!share()->openToNetwork()); // the panel followed
+    QVERIFY(share()->openButton()->isVisible());
+    {
+        SettingsDialog dialog(m_host.get());
+        networkBox(dialog)->setChecked(true);
+        save(dialog);
+    }
+    QCOMPARE(m_host->engine()->address(), QHostAddress(QHostAddress::AnyIPv4));
+    QVERIFY(share()->openToNetwork());
+    QCOMPARE(QSettings().value(QStringLiteral("server/network")).toBool(), true);
+    // What the next start reads.
+    EngineConfig next;
+    SettingsDialog::loadInto(&next);
+    QCOMPARE(next.bindAddress, QHostAddress(QHostAddress::AnyIPv4));
+}
+
+void TestDesktop::startSecureWindow(bool plainHttp)
+{
+    cleanup();
+    QSettings().setValue(QStringLiteral("server/tls"), true);
+    EngineConfig c = testConfig();
+    c.dataDir = m_dir->filePath(QStringLiteral("data-share-tls"));
+    c.plainHttp = plainHttp;
+    QString error;
+    QVERIFY2(SettingsDialog::prepareTls(&c, &error), qPrintable(error));
+    QSettings().remove(QStringLiteral("server/tls"));
+    startWindow(c);
+    QVERIFY(m_host->engine()->secure());
 }
 
 void TestDesktop::startWithStandInStages()
