@@ -160,8 +160,8 @@ NL = {
     # The listeners table: how each one listens
     'Via': 'Via',
     '%1 on %2': '%1 op %2',
-    'HTTP player (%1)': 'HTTP-speler (%1)',
-    'HTTP player (%1) · %2': 'HTTP-speler (%1) · %2',
+    '%1 player': '%1-speler',
+    '%1 · %2': '%1 · %2',
     'Web page': 'Webpagina',
     'Only a virtual or VPN network was found: phones reach this link only through it.':
         'Alleen een virtueel of VPN-netwerk gevonden: telefoons bereiken deze link alleen daarlangs.',

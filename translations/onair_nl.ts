@@ -407,16 +407,16 @@
         <translation>%1 op %2</translation>
     </message>
     <message>
-        <source>HTTP player (%1)</source>
-        <translation>HTTP-speler (%1)</translation>
-    </message>
-    <message>
-        <source>HTTP player (%1) · %2</source>
-        <translation>HTTP-speler (%1) · %2</translation>
-    </message>
-    <message>
         <source>Web page</source>
         <translation>Webpagina</translation>
+    </message>
+    <message>
+        <source>%1 player</source>
+        <translation>%1-speler</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
 </context>
 <context>

@@ -63,7 +63,9 @@ QVariant ListenersModel::data(const QModelIndex &index, int role) const
         if (l.transport == QLatin1String("http-mp3") || l.transport == QLatin1String("http-ogg")) {
             const QString format = l.transport == QLatin1String("http-mp3") ? QStringLiteral("MP3") : QStringLiteral("Ogg");
             const QString app = appOf(l.userAgent);
-            return app.isEmpty() ? tr("HTTP player (%1)").arg(format) : tr("HTTP player (%1) · %2").arg(format, app);
+            // "MP3 · VLC": which stream a standard player reads, and which app (the tooltip
+            // has the whole User-Agent).
+            return app.isEmpty() ? tr("%1 player").arg(format) : tr("%1 · %2").arg(format, app);
         }
         return tr("Web page");
     }
