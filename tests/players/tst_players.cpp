@@ -306,6 +306,7 @@ private Q_SLOTS:
     void refusals();
     void slowPlayerSkipsThenCloses();
     void keepAliveConnectionIsRedirected();
+    void headPlaylistAndLimits();
     void plainHttpOnATlsPortIsForListening();
 };
 
@@ -767,6 +768,54 @@ void TestPlayers::keepAliveConnectionIsRedirected()
     QTRY_COMPARE(s.state(), QAbstractSocket::UnconnectedState);
     RawPlayer p;
     QVERIFY(p.open(server.port(), "/stream/main.mp3"));
+}
+
+void TestPlayers::headPlaylistAndLimits()
+{
+    EngineConfig c = testConfig();
+    c.maxListenersPerStream = 2;
+    c.requireListenerToken = true;
+    TestServer server(c);
+    const quint16 port = server.port();
+    const QByteArray token = server.token(Role::Listener);
+    // HEAD: the player's head, no body, and the connection closes.
+    HttpReply r = rawHttp(port, "HEAD /stream/main.mp3?token=" + token + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.head.contains("Content-Type: audio/mpeg"));
+    QVERIFY(r.head.contains("icy-br: 64"));
+    QVERIFY(r.body.isEmpty());
+    r = rawHttp(port, "HEAD /stream/main.ogg HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.head.contains("Content-Type: audio/ogg"));
+    QVERIFY(r.body.isEmpty());
+    // The playlist names both streams at the address the request came in on, token carried.
+    r = rawHttp(port, "GET /stream/main.m3u?token=" + token + " HTTP/1.1\r\nHost: 192.168.1.20:8765\r\n\r\n");
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.head.contains("Content-Type: audio/x-mpegurl"));
+    QVERIFY2(r.body.contains(QByteArray("\nhttp://192.168.1.20:8765/stream/main.mp3?token=" + token + "\n")), r.body.constData());
+    QVERIFY(r.body.contains(QByteArray("\nhttp://192.168.1.20:8765/stream/main.ogg?token=" + token + "\n")));
+    // A Host that is not a host name: the server's own address instead of the header's text.
+    r = rawHttp(port, "GET /stream/main.m3u?token=" + token + " HTTP/1.1\r\nHost: evil\"<x>\r\n\r\n");
+    QCOMPARE(r.status, 200);
+    QVERIFY2(r.body.contains(QStringLiteral("\nhttp://127.0.0.1:%1/stream/main.mp3").arg(port).toUtf8()), r.body.constData());
+    // /api/streams lists each stream's player links.
+    WsClient ws;
+    QVERIFY(ws.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/main?token=") + QString::fromLatin1(token))));
+    const QJsonObject stream = httpGet(port, QStringLiteral("/api/streams"), bearer(token)).json()
+                                   .value(QLatin1String("streams")).toArray().first().toObject();
+    QCOMPARE(stream.value(QLatin1String("players")).toObject().value(QLatin1String("mp3")).toString(), QStringLiteral("/stream/main.mp3"));
+    QCOMPARE(stream.value(QLatin1String("players")).toObject().value(QLatin1String("ogg")).toString(), QStringLiteral("/stream/main.ogg"));
+    QCOMPARE(stream.value(QLatin1String("players")).toObject().value(QLatin1String("m3u")).toString(), QStringLiteral("/stream/main.m3u"));
+    // Players count against --max-listeners like everyone: 1 WebSocket + 1 player = 2, then full.
+    RawPlayer p;
+    QVERIFY(p.open(port, "/stream/main.mp3?token=" + token));
+    QTRY_COMPARE(server.engine().hub()->listenersOf(QStringLiteral("main")), 2);
+    r = rawHttp(port, "GET /stream/main.ogg?token=" + token + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.json().value(QLatin1String("error")).toString(), QStringLiteral("stream_full"));
+    QVERIFY(r.head.contains("Retry-After: 5"));
+    p.readFor(300);
+    QVERIFY(p.all.size() > 1000); // the player already in keeps playing
 }
 
 void TestPlayers::plainHttpOnATlsPortIsForListening()
