@@ -9,6 +9,7 @@
 // which that sentence's last voiced sample was sent. Prints one JSON object.
 //
 // usage: onair-interpbench --port P [--stream main] [--rounds 3]
+#include "benchstats.h"
 #include "opuscodec.h"
 
 #include <QCoreApplication>
@@ -69,14 +70,6 @@ double rms(const QByteArray &pcm)
     for (qsizetype i = 0; i < n; ++i)
         sum += double(s[i]) * s[i];
     return n ? std::sqrt(sum / double(n)) : 0;
-}
-
-double pct(std::vector<double> v, double q)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, size_t(q * double(v.size())))];
 }
 
 } // namespace
@@ -227,8 +220,8 @@ int main(int argc, char **argv)
                           {QStringLiteral("measured"), int(lat.size())},
                           {QStringLiteral("unmatched"), unmatched},
                           {QStringLiteral("audio_seconds"), double(pcm.size()) / 2 / rate},
-                          {QStringLiteral("end_to_audio_p50_ms"), pct(lat, 0.5)},
-                          {QStringLiteral("end_to_audio_p99_ms"), pct(lat, 0.99)},
+                          {QStringLiteral("end_to_audio_p50_ms"), quantile(lat, 0.5)},
+                          {QStringLiteral("end_to_audio_p99_ms"), quantile(lat, 0.99)},
                           {QStringLiteral("end_to_audio_max_ms"), lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end())}};
     std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
     return lat.empty() ? 1 : 0;

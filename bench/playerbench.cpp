@@ -5,6 +5,7 @@
 // delay from the speaker's send to an Ogg player's receipt of that very packet, the server's CPU
 // and RSS per player, and this process's own CPU (the machine has 2 cores: both share them).
 // A benchmark tool, not a test: see docs/benchmarks.md.
+#include "benchstats.h"
 #include "opuscodec.h"
 
 #include <QCoreApplication>
@@ -195,14 +196,6 @@ void readerThread(std::vector<Player> *players, const std::string &request0Mp3, 
             ogg_stream_clear(&p.stream);
     }
     close(ep);
-}
-
-double quantile(std::vector<double> v, double q)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, size_t(q * double(v.size())))];
 }
 
 } // namespace

@@ -234,17 +234,22 @@ void FanoutWorker::postPlayerChunk(const std::shared_ptr<StreamState> &stream, P
     enqueue(std::move(p));
 }
 
-void FanoutWorker::closePlayer(Connection *c, const QString &reason)
+void FanoutWorker::stopFeeding(Connection *c)
 {
-    if (c->closing)
-        return;
-    c->closing = true;
     auto it = m_playersByStream.find({c->stream.get(), int(c->playerFormat)});
     if (it != m_playersByStream.end()) {
         it->removeOne(c);
         if (it->isEmpty())
             m_playersByStream.erase(it);
     }
+}
+
+void FanoutWorker::closePlayer(Connection *c, const QString &reason)
+{
+    if (c->closing)
+        return;
+    c->closing = true;
+    stopFeeding(c);
     qCInfo(lcWs).noquote() << "player" << c->id << c->peer << "closed:" << reason;
     QPointer<QTcpSocket> socket(c->tcp);
     socket->disconnectFromHost(); // what is queued still goes out
@@ -261,12 +266,7 @@ void FanoutWorker::onPlayerDisconnected(Connection *c)
     m_connectionCount.fetch_sub(1, std::memory_order_relaxed);
     m_hub->releaseConnection();
     m_hub->metrics()->connectionsClosed.fetch_add(1, std::memory_order_relaxed);
-    auto it = m_playersByStream.find({c->stream.get(), int(c->playerFormat)});
-    if (it != m_playersByStream.end()) {
-        it->removeOne(c);
-        if (it->isEmpty())
-            m_playersByStream.erase(it);
-    }
+    stopFeeding(c);
     if (m_players)
         m_players->release(c->playerOutput);
     c->playerOutput.reset();

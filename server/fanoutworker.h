@@ -121,6 +121,7 @@ private:
     void maybeFinishShutdown();
     void onPlayerDisconnected(Connection *c);
     void closePlayer(Connection *c, const QString &reason);
+    void stopFeeding(Connection *c); // a player gets no more chunks
     void deliverPlayerChunk(StreamState *stream, PlayerFormat format, quint64 seq, const QByteArray &chunk, qint64 t0Ns);
     // The skip-to-live policy for one listener: write, skip (over the soft bound), or give up.
     enum class Offer { Sent, Skipped, TooSlow };

@@ -246,6 +246,16 @@ QJsonObject HttpReply::json() const
     return QJsonDocument::fromJson(body).object();
 }
 
+bool connectLoopback(QTcpSocket &socket, quint16 port, int timeoutMs)
+{
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    QElapsedTimer t;
+    t.start();
+    while (socket.state() != QAbstractSocket::ConnectedState && t.elapsed() < timeoutMs)
+        QTest::qWait(1);
+    return socket.state() == QAbstractSocket::ConnectedState;
+}
+
 HttpReply rawHttp(quint16 port, const QByteArray &request, int timeoutMs)
 {
     // The engine under test usually shares this thread, so wait by spinning the event loop,
@@ -325,11 +335,9 @@ bool RawWsClient::connectAndHandshake(quint16 port, const QByteArray &target, in
         socket.setReadBufferSize(receiveBuffer);
         socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, receiveBuffer);
     }
-    socket.connectToHost(QHostAddress::LocalHost, port);
+    connectLoopback(socket, port);
     QElapsedTimer t;
     t.start();
-    while (socket.state() != QAbstractSocket::ConnectedState && t.elapsed() < 3000)
-        QTest::qWait(1);
     socket.write(upgradeRequest(target));
     QByteArray head;
     while (!head.contains("\r\n\r\n") && t.elapsed() < 3000) {

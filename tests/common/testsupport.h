@@ -106,6 +106,8 @@ struct HttpReply
     QByteArray body;
     QJsonObject json() const;
 };
+// Connects to 127.0.0.1:port, spinning the event loop (the engine may share this thread).
+bool connectLoopback(QTcpSocket &socket, quint16 port, int timeoutMs = 3000);
 // Sends `request` verbatim and reads until the peer closes or the response is complete.
 HttpReply rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 5000);
 HttpReply httpGet(quint16 port, const QString &path, const QByteArray &extraHeaders = {});

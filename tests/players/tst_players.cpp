@@ -234,11 +234,10 @@ public:
             socket.setReadBufferSize(receiveBuffer);
             socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, receiveBuffer);
         }
-        socket.connectToHost(QHostAddress::LocalHost, port);
+        if (!connectLoopback(socket, port))
+            return false;
         QElapsedTimer t;
         t.start();
-        while (socket.state() != QAbstractSocket::ConnectedState && t.elapsed() < 3000)
-            QTest::qWait(1);
         socket.write("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
                      + "\r\nUser-Agent: OnAirTest/1.0\r\n" + extraHeaders + "\r\n");
         while (!all.contains("\r\n\r\n") && t.elapsed() < 3000) {
@@ -518,12 +517,15 @@ void TestPlayers::oggCarriesTheSpeakersPacketsNearLive()
     speaker.stop();
 }
 
-void TestPlayers::playerJoinsBeforeTheSpeaker_data()
+// One row per player format.
+static void formatRows()
 {
     QTest::addColumn<QString>("ext");
     QTest::addRow("ogg") << "ogg";
     QTest::addRow("mp3") << "mp3";
 }
+
+void TestPlayers::playerJoinsBeforeTheSpeaker_data() { formatRows(); }
 
 void TestPlayers::playerJoinsBeforeTheSpeaker()
 {
@@ -548,12 +550,7 @@ void TestPlayers::playerJoinsBeforeTheSpeaker()
     QVERIFY(after.rmsDb > -17);
 }
 
-void TestPlayers::playerStaysAcrossASpeakerChange_data()
-{
-    QTest::addColumn<QString>("ext");
-    QTest::addRow("ogg") << "ogg";
-    QTest::addRow("mp3") << "mp3";
-}
+void TestPlayers::playerStaysAcrossASpeakerChange_data() { formatRows(); }
 
 void TestPlayers::playerStaysAcrossASpeakerChange()
 {
