@@ -66,6 +66,7 @@ struct Connection
     // chunk they already have (from their intro) and what they said they are.
     PlayerFormat playerFormat = PlayerFormat::Ogg;
     quint64 playerSeq = 0;
+    qint64 playerBytesIn = 0; // what it sent after its request (nothing, normally)
     std::shared_ptr<PlayerOutput> playerOutput;
     QString userAgent;
 };

@@ -213,7 +213,15 @@ void FanoutWorker::adoptPlayer(QTcpSocket *socket, PlayerRequest request)
         stream->playersPerWorker[size_t(m_index)].fetch_add(1);
         c->playerOutput = m_players->acquire(stream, request.format);
         socket->readAll(); // the request head (the acceptor only peeked at it)
-        connect(socket, &QTcpSocket::readyRead, this, [socket] { socket->readAll(); }); // players say nothing more
+        // Players say nothing after their request; what one sends anyway is read and dropped,
+        // up to a request head's worth, then it is closed.
+        connect(socket, &QTcpSocket::readyRead, this, [this, c] {
+            c->playerBytesIn += c->tcp->readAll().size();
+            if (c->playerBytesIn > m_config.maxHeaderBytes && !c->closing) {
+                m_hub->metrics()->refuse(Refusal::BadRequest);
+                closePlayer(c, QStringLiteral("sent %1 bytes after its request").arg(c->playerBytesIn));
+            }
+        });
         connect(socket, &QTcpSocket::disconnected, this, [this, c] { onPlayerDisconnected(c); });
         QByteArray intro;
         if (c->playerOutput)
@@ -267,6 +275,7 @@ void FanoutWorker::onPlayerDisconnected(Connection *c)
     m_hub->releaseConnection();
     m_hub->metrics()->connectionsClosed.fetch_add(1, std::memory_order_relaxed);
     stopFeeding(c);
+    disconnect(c->tcp, nullptr, this, nullptr);
     if (m_players)
         m_players->release(c->playerOutput);
     c->playerOutput.reset();

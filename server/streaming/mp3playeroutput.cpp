@@ -10,6 +10,16 @@ Mp3PlayerOutput::Mp3PlayerOutput(Hub *hub, std::shared_ptr<StreamState> stream, 
     QString error;
     if (!m_lame.open(m_options.mp3Kbps, &error))
         qCWarning(lcHub).noquote() << "MP3 for" << m_stream->id << ":" << error;
+    // At 48 kHz an MPEG-1 Layer III frame is 144 × bit rate / 48,000 bytes, never padded.
+    const qsizetype frameBytes = qsizetype(m_options.mp3Kbps) * 3;
+    Mp3Encoder silent;
+    if (silent.open(m_options.mp3Kbps, &error)) {
+        QByteArray frames;
+        for (int i = 0; i < 10 && frames.size() < 3 * frameBytes; ++i)
+            frames += silent.encode(QByteArray(kSamplesPerFrame * 2, '\0'));
+        if (frames.size() >= 2 * frameBytes)
+            m_silentFrame = frames.mid(frames.size() - frameBytes - frames.size() % frameBytes, frameBytes);
+    }
 }
 
 void Mp3PlayerOutput::formatChanged(const QJsonObject &format)
@@ -33,7 +43,17 @@ void Mp3PlayerOutput::audio(const QByteArray &payload)
 
 void Mp3PlayerOutput::silence(int samples)
 {
-    encode(QByteArray(samples * 2, '\0'));
+    if (m_silentFrame.isEmpty()) {
+        encode(QByteArray(samples * 2, '\0'));
+        return;
+    }
+    m_silenceOwed += samples;
+    while (m_silenceOwed >= kSamplesPerFrame) {
+        m_pending += m_silentFrame;
+        m_pendingSamples += kSamplesPerFrame;
+        m_silenceOwed -= kSamplesPerFrame;
+    }
+    flushPending(false);
 }
 
 void Mp3PlayerOutput::flushPending(bool force)

@@ -15,6 +15,7 @@ public:
     Mp3PlayerOutput(Hub *hub, std::shared_ptr<StreamState> stream, const PlayerOptions &options);
 
 private:
+    static constexpr int kSamplesPerFrame = 1152;
     void formatChanged(const QJsonObject &format) override;
     void audio(const QByteArray &payload) override;
     void silence(int samples) override;
@@ -25,6 +26,10 @@ private:
     Mp3Encoder m_lame;
     QByteArray m_pending;
     qint64 m_pendingSamples = 0;
+    // Silence is one silent frame, encoded once and repeated (frames decode on their own):
+    // a stream nobody speaks on costs no encoding, however many of them are open.
+    QByteArray m_silentFrame;
+    qint64 m_silenceOwed = 0; // samples of silence not yet covered by a whole frame
 };
 
 } // namespace onair

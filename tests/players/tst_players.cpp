@@ -813,6 +813,11 @@ void TestPlayers::headPlaylistAndLimits()
     QVERIFY(r.head.contains("Retry-After: 5"));
     p.readFor(300);
     QVERIFY(p.all.size() > 1000); // the player already in keeps playing
+    // A player says nothing after its request; one that keeps talking is closed.
+    const qint64 before = server.engine().metrics()->refusals(Refusal::BadRequest);
+    p.socket.write(QByteArray(c.maxHeaderBytes + 100, 'x'));
+    QTRY_COMPARE(server.engine().metrics()->refusals(Refusal::BadRequest), before + 1);
+    QTRY_COMPARE(p.socket.state(), QAbstractSocket::UnconnectedState);
 }
 
 void TestPlayers::plainHttpOnATlsPortIsForListening()
