@@ -429,8 +429,8 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
             c->noAudio = true;
             c->stream->messageOnly.fetch_add(1);
         }
-        qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "joined" << route.streamId
-                               << (c->noAudio ? "(messages only)" : "");
+        qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "joined"
+                               << (c->noAudio ? route.streamId + QStringLiteral(" (messages only)") : route.streamId);
         const QJsonObject fmt = m_hub->format(c->stream);
         const auto sendBanner = qScopeGuard([this, c] { sendActiveBanner(c); });
         sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
