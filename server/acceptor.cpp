@@ -482,10 +482,9 @@ void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)
                route.error, 0, Refusal::InvalidStreamId);
         return;
     }
-    // Players cannot set headers from a link, so ?token= is accepted as on the WebSocket.
-    QByteArray token = QUrlQuery(QString::fromLatin1(rawQuery)).queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
-    if (token.isEmpty() && verdict.authorization.startsWith("Bearer "))
-        token = verdict.authorization.mid(7).trimmed();
+    const QByteArray token = requestToken(
+        QUrlQuery(QString::fromLatin1(rawQuery)).queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded),
+        verdict.authorization);
     std::optional<TokenClaims> claims;
     if (!token.isEmpty()) {
         QString why;
@@ -546,11 +545,8 @@ void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)
     PlayerRequest request;
     request.streamId = route.streamId;
     request.format = format;
-    QHostAddress peer = socket->peerAddress();
-    bool v4 = false;
-    if (const QHostAddress mapped(peer.toIPv4Address(&v4)); v4)
-        peer = mapped;
-    request.identity = claims ? claims->sub : QStringLiteral("http:") + peer.toString();
+    if (claims)
+        request.identity = claims->sub;
     request.userAgent = QString::fromLatin1(verdict.userAgent.left(200));
     disconnect(socket, nullptr, this, nullptr);
     m_sniffing.remove(socket);

@@ -170,4 +170,11 @@ qint64 parseDurationSecs(const QString &text)
     return n * mult;
 }
 
+QByteArray requestToken(const QString &queryToken, const QByteArray &authorization)
+{
+    if (!queryToken.isEmpty())
+        return queryToken.toUtf8();
+    return authorization.startsWith("Bearer ") ? authorization.mid(7).trimmed() : QByteArray();
+}
+
 } // namespace onair

@@ -30,6 +30,10 @@ QByteArray mintToken(const TokenClaims &claims, const QByteArray &secret);
 std::optional<TokenClaims> verifyToken(const QByteArray &token, const QByteArray &secret,
                                        QString *error, qint64 nowSecs = QDateTime::currentSecsSinceEpoch());
 
+// The token a request carries: its ?token= query item (browsers and players cannot set
+// headers on a WebSocket or a link), else an "Authorization: Bearer <token>" header; empty if none.
+QByteArray requestToken(const QString &queryToken, const QByteArray &authorization);
+
 // Equal length and content, in time that does not depend on where they differ.
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
 

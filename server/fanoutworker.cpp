@@ -201,7 +201,8 @@ void FanoutWorker::adoptPlayer(QTcpSocket *socket, PlayerRequest request)
         c->peer = peerOf(socket);
         c->connectedAtMs = QDateTime::currentMSecsSinceEpoch();
         c->lastSeenMs = c->lastPingMs = monotonicMs();
-        c->identity = request.identity;
+        // A token's subject, else the address (without the port) as "http:<address>".
+        c->identity = request.identity.isEmpty() ? QStringLiteral("http:") + c->peer.section(u':', 0, -2) : request.identity;
         c->userAgent = request.userAgent;
         c->stream = stream;
         c->playerFormat = request.format;
@@ -379,13 +380,8 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
     Refusal why = Refusal::UnknownPath;
     QString authReason;
     const QUrlQuery query(ws->requestUrl());
-    // Browsers cannot set headers on a WebSocket, so ?token= is accepted as well.
-    QByteArray token = query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toUtf8();
-    if (token.isEmpty()) {
-        const QByteArray header = ws->request().rawHeader("Authorization");
-        if (header.startsWith("Bearer "))
-            token = header.mid(7).trimmed();
-    }
+    const QByteArray token = requestToken(query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded),
+                                          ws->request().rawHeader("Authorization"));
     std::optional<TokenClaims> claims;
     if (!token.isEmpty()) {
         claims = verifyToken(token, m_hub->secret(), &authReason);

@@ -25,7 +25,7 @@ struct PlayerRequest
 {
     QString streamId;
     PlayerFormat format = PlayerFormat::Ogg;
-    QString identity;  // token subject, else "http:<address>"
+    QString identity;  // the token's subject; empty: the worker names it by its address
     QString userAgent;
     QString description; // icy-description
 };
