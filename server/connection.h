@@ -62,13 +62,17 @@ struct Connection
     bool leasePending = false;
     bool onAir = false;
     QList<QPair<bool, QByteArray>> deferred; // (binary, message)
-    // HTTP players (/stream/{id}.ogg|.mp3): no WebSocket; the rendition they read, the last
-    // chunk they already have (from their intro) and what they said they are.
-    PlayerFormat playerFormat = PlayerFormat::Ogg;
-    quint64 playerSeq = 0;
-    qint64 playerBytesIn = 0; // what it sent after its request (nothing, normally)
-    std::shared_ptr<PlayerOutput> playerOutput;
-    QString userAgent;
+    // HTTP players (/stream/{id}.ogg|.mp3) only: kept apart so that the many WebSocket
+    // listeners do not carry it (idle memory per connection).
+    struct Player
+    {
+        PlayerFormat format = PlayerFormat::Ogg;
+        quint64 seq = 0;          // the last chunk it has (its intro's, then delivered ones)
+        qint64 bytesIn = 0;       // what it sent after its request (nothing, normally)
+        std::shared_ptr<PlayerOutput> output; // the rendition it reads
+        QString userAgent;
+    };
+    std::unique_ptr<Player> player;
 };
 
 } // namespace onair

@@ -83,7 +83,7 @@ void FanoutWorker::releaseAll()
     for (Connection *c : std::as_const(m_playerConns)) {
         disconnect(c->tcp, nullptr, this, nullptr);
         if (m_players)
-            m_players->release(c->playerOutput);
+            m_players->release(c->player->output);
         c->tcp->abort();
         delete c->tcp;
         delete c;
@@ -203,30 +203,31 @@ void FanoutWorker::adoptPlayer(QTcpSocket *socket, PlayerRequest request)
         c->lastSeenMs = c->lastPingMs = monotonicMs();
         // A token's subject, else the address (without the port) as "http:<address>".
         c->identity = request.identity.isEmpty() ? QStringLiteral("http:") + c->peer.section(u':', 0, -2) : request.identity;
-        c->userAgent = request.userAgent;
+        c->player = std::make_unique<Connection::Player>();
+        c->player->userAgent = request.userAgent;
         c->stream = stream;
-        c->playerFormat = request.format;
+        c->player->format = request.format;
         m_playerConns.insert(socket, c);
         m_connectionCount.fetch_add(1, std::memory_order_relaxed);
         m_hub->metrics()->connectionsAccepted.fetch_add(1, std::memory_order_relaxed);
         stream->players.fetch_add(1);
         // Counted before the intro is taken: every chunk after the intro is posted here.
         stream->playersPerWorker[size_t(m_index)].fetch_add(1);
-        c->playerOutput = m_players->acquire(stream, request.format);
+        c->player->output = m_players->acquire(stream, request.format);
         socket->readAll(); // the request head (the acceptor only peeked at it)
         // Players say nothing after their request; what one sends anyway is read and dropped,
         // up to a request head's worth, then it is closed.
         connect(socket, &QTcpSocket::readyRead, this, [this, c] {
-            c->playerBytesIn += c->tcp->readAll().size();
-            if (c->playerBytesIn > m_config.maxHeaderBytes && !c->closing) {
+            c->player->bytesIn += c->tcp->readAll().size();
+            if (c->player->bytesIn > m_config.maxHeaderBytes && !c->closing) {
                 m_hub->metrics()->refuse(Refusal::BadRequest);
-                closePlayer(c, QStringLiteral("sent %1 bytes after its request").arg(c->playerBytesIn));
+                closePlayer(c, QStringLiteral("sent %1 bytes after its request").arg(c->player->bytesIn));
             }
         });
         connect(socket, &QTcpSocket::disconnected, this, [this, c] { onPlayerDisconnected(c); });
         QByteArray intro;
-        if (c->playerOutput)
-            intro = c->playerOutput->intro(&c->playerSeq);
+        if (c->player->output)
+            intro = c->player->output->intro(&c->player->seq);
         writeFrame(c, playerResponseHead(request.format, request.streamId, m_config.mp3Kbps) + intro);
         m_playersByStream[{stream.get(), int(request.format)}].append(c);
         qCInfo(lcWs).noquote() << "player" << c->id << c->peer << "joined" << request.streamId
@@ -245,7 +246,7 @@ void FanoutWorker::postPlayerChunk(const std::shared_ptr<StreamState> &stream, P
 
 void FanoutWorker::stopFeeding(Connection *c)
 {
-    auto it = m_playersByStream.find({c->stream.get(), int(c->playerFormat)});
+    auto it = m_playersByStream.find({c->stream.get(), int(c->player->format)});
     if (it != m_playersByStream.end()) {
         it->removeOne(c);
         if (it->isEmpty())
@@ -278,8 +279,8 @@ void FanoutWorker::onPlayerDisconnected(Connection *c)
     stopFeeding(c);
     disconnect(c->tcp, nullptr, this, nullptr);
     if (m_players)
-        m_players->release(c->playerOutput);
-    c->playerOutput.reset();
+        m_players->release(c->player->output);
+    c->player->output.reset();
     c->stream->playersPerWorker[size_t(m_index)].fetch_sub(1);
     c->stream->players.fetch_sub(1);
     m_hub->leaveListener(c->stream, m_index);
@@ -298,9 +299,9 @@ void FanoutWorker::deliverPlayerChunk(StreamState *stream, PlayerFormat format, 
     qint64 sent = 0, skipped = 0;
     QList<Connection *> tooSlow;
     for (Connection *c : *it) {
-        if (seq <= c->playerSeq)
+        if (seq <= c->player->seq)
             continue; // already in its intro
-        c->playerSeq = seq;
+        c->player->seq = seq;
         switch (offer(c, chunk, true)) {
         case Offer::Sent: ++sent; break;
         case Offer::Skipped: ++skipped; ++c->drops; break;
@@ -1281,7 +1282,7 @@ QList<FanoutWorker::ListenerInfo> FanoutWorker::listeners(const QString &stream)
             if (c->stream->id != stream || c->closing)
                 continue;
             out.append({c->id, stream, c->peer, c->connectedAtMs, backlogOf(c), c->drops, c->identity,
-                        QStringLiteral("http-") + QLatin1String(playerFormatName(c->playerFormat)), c->userAgent});
+                        QStringLiteral("http-") + QLatin1String(playerFormatName(c->player->format)), c->player->userAgent});
         }
     };
     if (QThread::currentThread() == thread())
