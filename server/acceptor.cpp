@@ -64,10 +64,10 @@ HeadVerdict listeningVerdict(const HeadVerdict &v)
     return v;
 }
 
-Refusal refusalFor(int status)
+Refusal refusalFor(int status, const QByteArray &code)
 {
     switch (status) {
-    case 403: return Refusal::OriginNotAllowed;
+    case 403: return code == "origin_not_allowed" ? Refusal::OriginNotAllowed : Refusal::Forbidden;
     case 408: return Refusal::RequestTimeout;
     case 413: return Refusal::BodyTooLarge;
     case 429: return Refusal::RateLimited;
@@ -179,9 +179,7 @@ void Acceptor::refuse(QTcpSocket *socket, int status, const QByteArray &code, co
                       Refusal counted)
 {
     forget(socket);
-    if (counted == Refusal::Count && code == "https_required")
-        counted = Refusal::Forbidden;
-    m_hub->metrics()->refuse(counted == Refusal::Count ? refusalFor(status) : counted);
+    m_hub->metrics()->refuse(counted == Refusal::Count ? refusalFor(status, code) : counted);
     qCInfo(lcHttp).noquote() << "refused" << socket->peerAddress().toString() << status << code;
     QJsonObject body{{QStringLiteral("error"), QString::fromLatin1(code)}, {QStringLiteral("message"), message}};
     if (retryAfter > 0)

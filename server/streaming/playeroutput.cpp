@@ -87,13 +87,20 @@ void PlayerOutput::drain()
         m_wakePending = false;
     }
     const qint64 t0 = monotonicNs();
-    if (!m_started) {
-        m_started = true;
-        formatChanged(m_hub->format(m_stream));
-    }
+    start();
     for (const auto &[isAudio, payload] : std::as_const(batch))
         process(isAudio, payload, t0);
     m_cpuNs.fetch_add(monotonicNs() - t0, std::memory_order_relaxed);
+}
+
+void PlayerOutput::start()
+{
+    // On the media thread, before its first payload or tick: the stream's format right now
+    // (a "format" message queued meanwhile follows and wins).
+    if (m_started)
+        return;
+    m_started = true;
+    formatChanged(m_hub->format(m_stream));
 }
 
 void PlayerOutput::process(bool isAudio, const QByteArray &payload, qint64 nowNs)
@@ -119,10 +126,7 @@ void PlayerOutput::process(bool isAudio, const QByteArray &payload, qint64 nowNs
 void PlayerOutput::tick(qint64 nowNs)
 {
     const qint64 t0 = monotonicNs();
-    if (!m_started) {
-        m_started = true;
-        formatChanged(m_hub->format(m_stream));
-    }
+    start();
     if (nowNs - m_lastAudioNs > (m_speakerLive ? kFillAfterLiveNs : kFillAfterNs)) {
         if (m_producedUntilNs < m_lastAudioNs)
             m_producedUntilNs = m_lastAudioNs;

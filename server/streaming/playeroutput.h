@@ -77,6 +77,7 @@ protected:
 
 private:
     void drain();
+    void start();
     void process(bool audio, const QByteArray &payload, qint64 nowNs);
 
     QByteArray m_headers;

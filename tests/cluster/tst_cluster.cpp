@@ -3,7 +3,6 @@
 // kicks, presence totals, and Redis going away and coming back.
 
 #include "bannerservice.h"
-#include "opuscodec.h"
 #include "redisbus.h"
 #include "testsupport.h"
 
@@ -18,7 +17,6 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTest>
-#include <QTimer>
 
 #include <cmath>
 
@@ -210,30 +208,8 @@ void TestCluster::playersOnAnotherReplica()
     if (QStandardPaths::findExecutable(QStringLiteral("ffmpeg")).isEmpty())
         QSKIP("ffmpeg not installed (scripts/deps.sh test installs it)");
     const QString stream = QStringLiteral("xplayers");
-    WsClient speaker;
-    QVERIFY(speaker.openAndWaitConnected(r(0).ws(QStringLiteral("/ws/speak/") + stream)));
-    OpusFrameEncoder enc;
-    QString err;
-    QVERIFY(enc.open(OpusSettings{}, &err));
-    speaker.socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("hello")},
-                                                                               {QStringLiteral("format"), enc.format()}})
-                                                         .toJson(QJsonDocument::Compact)));
-    qint64 n = 0, sent = 0;
-    QElapsedTimer clock;
-    clock.start();
-    QTimer tick;
-    QObject::connect(&tick, &QTimer::timeout, &tick, [&] {
-        while (sent * 20 <= clock.elapsed()) {
-            QByteArray pcm(1920, Qt::Uninitialized);
-            auto *p = reinterpret_cast<qint16 *>(pcm.data());
-            for (int i = 0; i < 960; ++i, ++n)
-                p[i] = qint16(std::lround(8000 * std::sin(2 * M_PI * 440 * double(n) / 48000)));
-            for (const QByteArray &packet : enc.encode(pcm))
-                speaker.socket.sendBinaryMessage(packet);
-            ++sent;
-        }
-    });
-    tick.start(5);
+    ToneSpeaker speaker(r(0).ws(QStringLiteral("/ws/speak/") + stream), 440);
+    QVERIFY(speaker.ok());
     QTcpSocket ogg;
     ogg.connectToHost(QHostAddress::LocalHost, r(2).port());
     QTRY_COMPARE(ogg.state(), QAbstractSocket::ConnectedState);
@@ -256,8 +232,7 @@ void TestCluster::playersOnAnotherReplica()
     QTRY_VERIFY_WITH_TIMEOUT(ffmpeg.state() == QProcess::NotRunning, 15000);
     pcm += ffmpeg.readAllStandardOutput();
     oggBytes = ogg.readAll();
-    tick.stop();
-    speaker.socket.close();
+    speaker.stop();
     QVERIFY2(ffmpeg.exitCode() == 0, ffmpeg.readAllStandardError().constData());
     QCOMPARE(pcm.size(), 3 * 48000 * 2);
     const auto *s = reinterpret_cast<const qint16 *>(pcm.constData());

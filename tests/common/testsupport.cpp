@@ -14,6 +14,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <cmath>
+
 namespace onair::test {
 
 EngineConfig testConfig()
@@ -244,6 +246,53 @@ QJsonObject WsClient::lastJsonOfType(const QString &type) const
 QJsonObject HttpReply::json() const
 {
     return QJsonDocument::fromJson(body).object();
+}
+
+ToneSpeaker::ToneSpeaker(const QUrl &speakUrl, double hz, bool opus, double amplitude)
+    : m_hz(hz), m_opus(opus), m_amplitude(amplitude)
+{
+    QString err;
+    m_encoder.open(OpusSettings{}, &err);
+    m_ok = m_client.openAndWaitConnected(speakUrl);
+    const QJsonObject format = opus ? m_encoder.format()
+                                    : QJsonObject{{QStringLiteral("codec"), QStringLiteral("pcm")},
+                                                  {QStringLiteral("sample_rate"), 48000},
+                                                  {QStringLiteral("channels"), 1},
+                                                  {QStringLiteral("sample_format"), QStringLiteral("s16le")},
+                                                  {QStringLiteral("frame_ms"), 20}};
+    m_client.socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("hello")},
+                                                                                {QStringLiteral("format"), format}})
+                                                          .toJson(QJsonDocument::Compact)));
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &ToneSpeaker::send);
+    m_clock.start();
+    m_timer.start(5);
+}
+
+void ToneSpeaker::stop()
+{
+    m_timer.stop();
+    m_client.socket.close();
+}
+
+void ToneSpeaker::send()
+{
+    // Keep pace with the wall clock, whatever the timer's jitter.
+    while (m_sent * 20 <= m_clock.elapsed()) {
+        QByteArray pcm(960 * 2, Qt::Uninitialized);
+        auto *p = reinterpret_cast<qint16 *>(pcm.data());
+        for (int i = 0; i < 960; ++i, ++m_n)
+            p[i] = qint16(std::lround(m_amplitude * 32767 * std::sin(2 * M_PI * m_hz * double(m_n) / 48000)));
+        if (m_opus) {
+            for (const QByteArray &packet : m_encoder.encode(pcm)) {
+                sentPackets.insert(packet);
+                m_client.socket.sendBinaryMessage(packet);
+            }
+        } else {
+            m_client.socket.sendBinaryMessage(pcm);
+        }
+        ++m_sent;
+    }
 }
 
 bool connectLoopback(QTcpSocket &socket, quint16 port, int timeoutMs)

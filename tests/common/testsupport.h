@@ -6,8 +6,12 @@
 #include "auth.h"
 #include "banner.h"
 #include "engine.h"
+#include "opuscodec.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
+#include <QSet>
+#include <QTimer>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -97,6 +101,32 @@ public:
     bool disconnected = false;
     int closeCode = -1;
     QString closeReason;
+};
+
+// A speaker on /ws/speak/{id} (the players' and cluster tests): a sine tone in real time,
+// 20 ms frames, Opus (32 kb/s) or 48 kHz mono s16le PCM, `amplitude` the peak (full scale 1).
+class ToneSpeaker final : public QObject
+{
+    Q_OBJECT
+public:
+    ToneSpeaker(const QUrl &speakUrl, double hz, bool opus = true, double amplitude = 0.25);
+    bool ok() const { return m_ok; }
+    void stop();
+    QSet<QByteArray> sentPackets; // Opus packets as sent
+
+private:
+    void send();
+
+    WsClient m_client;
+    OpusFrameEncoder m_encoder;
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_sent = 0;
+    qint64 m_n = 0;
+    double m_hz;
+    bool m_opus;
+    double m_amplitude;
+    bool m_ok = false;
 };
 
 struct HttpReply

@@ -35,70 +35,6 @@ namespace {
 constexpr int kRate = 48000;
 constexpr double kAmplitude = 0.25; // peak; a sine's RMS is 3 dB lower: -15.05 dBFS
 
-// A speaker on /ws/speak/{id}: a sine tone in real time, 20 ms frames, Opus or PCM.
-class ToneSpeaker final : public QObject
-{
-public:
-    ToneSpeaker(quint16 port, const QString &stream, double hz, bool opus = true) : m_hz(hz), m_opus(opus)
-    {
-        OpusSettings s;
-        QString err;
-        m_encoder.open(s, &err);
-        m_ok = m_client.openAndWaitConnected(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/speak/%2").arg(port).arg(stream)));
-        const QJsonObject format = opus ? m_encoder.format()
-                                        : QJsonObject{{QStringLiteral("codec"), QStringLiteral("pcm")},
-                                                      {QStringLiteral("sample_rate"), kRate},
-                                                      {QStringLiteral("channels"), 1},
-                                                      {QStringLiteral("sample_format"), QStringLiteral("s16le")},
-                                                      {QStringLiteral("frame_ms"), 20}};
-        m_client.socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("hello")},
-                                                                                    {QStringLiteral("format"), format}})
-                                                              .toJson(QJsonDocument::Compact)));
-        m_timer.setTimerType(Qt::PreciseTimer);
-        connect(&m_timer, &QTimer::timeout, this, &ToneSpeaker::send);
-        m_clock.start();
-        m_timer.start(5);
-    }
-    bool ok() const { return m_ok; }
-    void stop()
-    {
-        m_timer.stop();
-        m_client.socket.close();
-    }
-    QSet<QByteArray> sentPackets; // Opus packets as sent
-
-private:
-    void send()
-    {
-        // Keep pace with the wall clock, whatever the timer's jitter.
-        while (m_sent * 20 <= m_clock.elapsed()) {
-            QByteArray pcm(960 * 2, Qt::Uninitialized);
-            auto *p = reinterpret_cast<qint16 *>(pcm.data());
-            for (int i = 0; i < 960; ++i, ++m_n)
-                p[i] = qint16(std::lround(kAmplitude * 32767 * std::sin(2 * M_PI * m_hz * double(m_n) / kRate)));
-            if (m_opus) {
-                for (const QByteArray &packet : m_encoder.encode(pcm)) {
-                    sentPackets.insert(packet);
-                    m_client.socket.sendBinaryMessage(packet);
-                }
-            } else {
-                m_client.socket.sendBinaryMessage(pcm);
-            }
-            ++m_sent;
-        }
-    }
-
-    WsClient m_client;
-    OpusFrameEncoder m_encoder;
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_sent = 0;
-    qint64 m_n = 0;
-    double m_hz;
-    bool m_opus;
-    bool m_ok = false;
-};
-
 // ffmpeg reading a URL for `seconds`, decoding to mono s16le at 48 kHz, while this thread's
 // event loop keeps the engine and the speaker going.
 struct PlayerRun
@@ -456,7 +392,7 @@ void TestPlayers::playersHearTheTone()
     QFETCH(bool, opusSpeaker);
     QFETCH(QString, codec);
     TestServer server;
-    ToneSpeaker speaker(server.port(), QStringLiteral("tone"), 440, opusSpeaker);
+    ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/tone")), 440, opusSpeaker);
     QVERIFY(speaker.ok());
     QTest::qWait(300);
     const QString url = QStringLiteral("http://127.0.0.1:%1/stream/tone.%2").arg(server.port()).arg(ext);
@@ -486,7 +422,7 @@ void TestPlayers::playersHearTheTone()
 void TestPlayers::oggCarriesTheSpeakersPacketsNearLive()
 {
     TestServer server;
-    ToneSpeaker speaker(server.port(), QStringLiteral("live"), 440);
+    ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/live")), 440);
     QVERIFY(speaker.ok());
     QTest::qWait(2000); // the stream's rendition does not exist yet: it starts with this player
     RawPlayer first;
@@ -546,7 +482,7 @@ void TestPlayers::playerJoinsBeforeTheSpeaker()
     Ffmpeg player;
     player.start(QStringLiteral("http://127.0.0.1:%1/stream/early.%2").arg(server.port()).arg(ext), 6);
     QTest::qWait(2000);
-    ToneSpeaker speaker(server.port(), QStringLiteral("early"), 440);
+    ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/early")), 440);
     QVERIFY(speaker.ok());
     const PlayerRun run = player.wait(20000);
     speaker.stop();
@@ -565,7 +501,7 @@ void TestPlayers::playerStaysAcrossASpeakerChange()
 {
     QFETCH(QString, ext);
     TestServer server;
-    auto first = std::make_unique<ToneSpeaker>(server.port(), QStringLiteral("change"), 440);
+    auto first = std::make_unique<ToneSpeaker>(server.ws(QStringLiteral("/ws/speak/change")), 440);
     QVERIFY(first->ok());
     QTest::qWait(300);
     Ffmpeg player;
@@ -574,7 +510,7 @@ void TestPlayers::playerStaysAcrossASpeakerChange()
     first->stop();
     first.reset();
     QTest::qWait(1200); // nobody speaks
-    ToneSpeaker second(server.port(), QStringLiteral("change"), 660);
+    ToneSpeaker second(server.ws(QStringLiteral("/ws/speak/change")), 660);
     QVERIFY(second.ok());
     const PlayerRun run = player.wait(25000);
     second.stop();
@@ -595,7 +531,7 @@ void TestPlayers::playersAreListeners()
 {
     TestServer server;
     const quint16 port = server.port();
-    ToneSpeaker speaker(port, QStringLiteral("count"), 440);
+    ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/count")), 440);
     QVERIFY(speaker.ok());
     WsClient ws;
     QVERIFY(ws.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/count"))));
@@ -685,7 +621,7 @@ void TestPlayers::refusals()
     EngineConfig c = testConfig();
     c.requireListenerToken = requireToken;
     TestServer server(c);
-    ToneSpeaker speaker(server.port(), QStringLiteral("main"), 440);
+    ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/main")), 440);
     WsClient bystander;
     QVERIFY(bystander.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/main?token=")
                                                      + QString::fromLatin1(server.token(Role::Listener)))));
