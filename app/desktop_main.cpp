@@ -2,11 +2,11 @@
 #include "enginehost.h"
 #include "logmodel.h"
 #include "mainwindow.h"
-#include "serveroptions.h"
+#include "engine/serveroptions.h"
 #include "settingsdialog.h"
 #include "speakcontroller.h"
 #include "style.h"
-#include "unixsignals.h"
+#include "core/unixsignals.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,12 +1,12 @@
 // onair-server: the engine without a window, for replicas and scripts.
-#include "auth.h"
-#include "engine.h"
-#include "streamid.h"
-#include "serveroptions.h"
-#include "tls.h"
-#include "unixsignals.h"
+#include "auth/auth.h"
+#include "engine/engine.h"
+#include "protocol/streamid.h"
+#include "engine/serveroptions.h"
+#include "net/tls.h"
+#include "core/unixsignals.h"
 #ifdef ONAIR_HAS_INTERPRETATION
-#include "stages.h"
+#include "interpretation/stages/stages.h"
 #endif
 
 #include <QCommandLineParser>

@@ -10,7 +10,7 @@
 //
 // usage: onair-interpbench --port P [--stream main] [--rounds 3]
 #include "benchstats.h"
-#include "opuscodec.h"
+#include "audio/opuscodec.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -6,7 +6,7 @@
 // and RSS per player, and this process's own CPU (the machine has 2 cores: both share them).
 // A benchmark tool, not a test: see docs/benchmarks.md.
 #include "benchstats.h"
-#include "opuscodec.h"
+#include "audio/opuscodec.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
 #include "audiosource.h"
 
-#include "resample.h"
+#include "audio/resample.h"
 
 #include <QAudioFormat>
 #include <QAudioSource>

@@ -1,11 +1,11 @@
 #include "enginehost.h"
 
-#include "bannerservice.h"
-#include "redisbus.h"
-#include "store.h"
+#include "banners/bannerservice.h"
+#include "cluster/redisbus.h"
+#include "banners/store.h"
 
 #ifdef ONAIR_HAS_INTERPRETATION
-#include "stages.h"
+#include "interpretation/stages/stages.h"
 #endif
 
 namespace onair {

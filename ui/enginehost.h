@@ -1,9 +1,9 @@
 #pragma once
 
-#include "banner.h"
-#include "config.h"
-#include "engine.h"
-#include "fanoutworker.h"
+#include "banners/banner.h"
+#include "config/config.h"
+#include "engine/engine.h"
+#include "fanout/fanoutworker.h"
 
 #include <QElapsedTimer>
 #include <QHash>

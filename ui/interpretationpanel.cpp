@@ -1,8 +1,8 @@
 #include "interpretationpanel.h"
 
 #include "enginehost.h"
-#include "interpretation.h"
-#include "streamid.h"
+#include "interpretation/interpretation.h"
+#include "protocol/streamid.h"
 
 #include <QCheckBox>
 #include <QComboBox>

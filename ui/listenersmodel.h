@@ -1,6 +1,6 @@
 #pragma once
 
-#include "fanoutworker.h"
+#include "fanout/fanoutworker.h"
 
 #include <QAbstractTableModel>
 

@@ -1,7 +1,7 @@
 #include "mainwindow.h"
 
-#include "auth.h"
-#include "bannerservice.h"
+#include "auth/auth.h"
+#include "banners/bannerservice.h"
 #include "enginehost.h"
 #include "interpretationpanel.h"
 #include "levelmeter.h"
@@ -11,7 +11,7 @@
 #include "settingsdialog.h"
 #include "sharepanel.h"
 #include "speakcontroller.h"
-#include "streamid.h"
+#include "protocol/streamid.h"
 #include "streamsmodel.h"
 
 #include <QApplication>

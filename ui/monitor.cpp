@@ -2,9 +2,9 @@
 
 #include "audiolevel.h"
 #include "audiosource.h"
-#include "engine.h"
-#include "hub.h"
-#include "wsframe.h"
+#include "engine/engine.h"
+#include "fanout/hub.h"
+#include "protocol/wsframe.h"
 
 #include <QAudioFormat>
 #include <QAudioSink>

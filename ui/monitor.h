@@ -4,7 +4,7 @@
 #include <QJsonObject>
 #include <QObject>
 
-#include "opuscodec.h"
+#include "audio/opuscodec.h"
 
 #include <atomic>
 

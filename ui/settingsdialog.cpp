@@ -1,11 +1,11 @@
 #include "settingsdialog.h"
 
-#include "auth.h"
-#include "config.h"
+#include "auth/auth.h"
+#include "config/config.h"
 #include "enginehost.h"
 #include "speakcontroller.h"
-#include "streamid.h"
-#include "tls.h"
+#include "protocol/streamid.h"
+#include "net/tls.h"
 
 #include <QApplication>
 #include <QCheckBox>

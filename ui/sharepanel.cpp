@@ -2,7 +2,7 @@
 
 #include "enginehost.h"
 #include "qrcode.h"
-#include "streamid.h"
+#include "protocol/streamid.h"
 
 #include <QAction>
 #include <QClipboard>

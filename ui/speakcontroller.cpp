@@ -1,7 +1,7 @@
 #include "speakcontroller.h"
 
 #include "audiolevel.h"
-#include "engine.h"
+#include "engine/engine.h"
 
 #include <QDateTime>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "audiosource.h"
-#include "opuscodec.h"
+#include "audio/opuscodec.h"
 
 #include <QElapsedTimer>
 

@@ -1,6 +1,6 @@
 #include "streamsmodel.h"
 
-#include "streamid.h"
+#include "protocol/streamid.h"
 
 #include <QBrush>
 #include <QColor>

@@ -1,4 +1,4 @@
-#include "mp3encoder.h"
+#include "streaming/mp3encoder.h"
 
 #include <lame/lame.h>
 

@@ -1,6 +1,6 @@
-#include "mp3playeroutput.h"
+#include "streaming/mp3playeroutput.h"
 
-#include "logging.h"
+#include "core/logging.h"
 
 namespace onair {
 

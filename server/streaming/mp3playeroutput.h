@@ -1,8 +1,8 @@
 #pragma once
 
-#include "mp3encoder.h"
-#include "playeroutput.h"
-#include "streamdecoder.h"
+#include "streaming/mp3encoder.h"
+#include "streaming/playeroutput.h"
+#include "audio/streamdecoder.h"
 
 namespace onair {
 

@@ -1,4 +1,4 @@
-#include "oggopuswriter.h"
+#include "streaming/oggopuswriter.h"
 
 #include <QList>
 #include <QtEndian>

@@ -1,4 +1,4 @@
-#include "oggplayeroutput.h"
+#include "streaming/oggplayeroutput.h"
 
 #include <QRandomGenerator>
 

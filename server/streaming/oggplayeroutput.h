@@ -1,9 +1,9 @@
 #pragma once
 
-#include "oggopuswriter.h"
-#include "opuscodec.h"
-#include "playeroutput.h"
-#include "streamdecoder.h"
+#include "streaming/oggopuswriter.h"
+#include "audio/opuscodec.h"
+#include "streaming/playeroutput.h"
+#include "audio/streamdecoder.h"
 
 namespace onair {
 

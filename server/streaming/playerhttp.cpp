@@ -1,6 +1,6 @@
-#include "playerhttp.h"
+#include "streaming/playerhttp.h"
 
-#include "playerroute.h"
+#include "streaming/playerroute.h"
 
 namespace onair {
 

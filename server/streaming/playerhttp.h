@@ -1,6 +1,6 @@
 #pragma once
 
-#include "streamstate.h"
+#include "fanout/streamstate.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,7 +1,7 @@
-#include "playeroutput.h"
+#include "streaming/playeroutput.h"
 
-#include "clock.h"
-#include "hub.h"
+#include "core/clock.h"
+#include "fanout/hub.h"
 
 #include <QJsonDocument>
 #include <QObject>

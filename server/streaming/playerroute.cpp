@@ -1,6 +1,6 @@
-#include "playerroute.h"
+#include "streaming/playerroute.h"
 
-#include "streamid.h"
+#include "protocol/streamid.h"
 
 namespace onair {
 

@@ -1,9 +1,9 @@
-#include "playerstreams.h"
+#include "streaming/playerstreams.h"
 
-#include "clock.h"
-#include "hub.h"
-#include "mp3playeroutput.h"
-#include "oggplayeroutput.h"
+#include "core/clock.h"
+#include "fanout/hub.h"
+#include "streaming/mp3playeroutput.h"
+#include "streaming/oggplayeroutput.h"
 
 #include <QJsonObject>
 #include <QThread>

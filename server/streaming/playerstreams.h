@@ -1,6 +1,6 @@
 #pragma once
 
-#include "playeroutput.h"
+#include "streaming/playeroutput.h"
 
 #include <QHash>
 #include <QJsonArray>

@@ -1,5 +1,5 @@
 // Tokens (HS256, JWT-compatible), the server secret, and who may do what over WebSocket.
-#include "auth.h"
+#include "auth/auth.h"
 #include "testsupport.h"
 
 #include <QFile>

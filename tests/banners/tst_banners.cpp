@@ -1,7 +1,7 @@
 // Banners (seed 002) over real sockets: every REST route and error row, the WebSocket
 // message flow of the seed's testing steps, and banner text stored and sent verbatim.
-#include "bannerservice.h"
-#include "store.h"
+#include "banners/bannerservice.h"
+#include "banners/store.h"
 #include "testsupport.h"
 
 #include <QJsonArray>

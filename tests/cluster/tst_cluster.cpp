@@ -2,8 +2,8 @@
 // this test): cross-replica audio, one speaker per stream cluster-wide, banners, acks, topics,
 // kicks, presence totals, and Redis going away and coming back.
 
-#include "bannerservice.h"
-#include "redisbus.h"
+#include "banners/bannerservice.h"
+#include "cluster/redisbus.h"
 #include "testsupport.h"
 
 #include <QDir>

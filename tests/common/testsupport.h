@@ -3,10 +3,10 @@
 // Shared helpers of the OnAir tests: an in-process engine on a free loopback port, a
 // recording WebSocket client, and a raw HTTP client. Everything runs over real sockets.
 
-#include "auth.h"
-#include "banner.h"
-#include "engine.h"
-#include "opuscodec.h"
+#include "auth/auth.h"
+#include "banners/banner.h"
+#include "engine/engine.h"
+#include "audio/opuscodec.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>

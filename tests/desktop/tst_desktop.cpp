@@ -13,13 +13,13 @@
 #include "logmodel.h"
 #include "mainwindow.h"
 #include "monitor.h"
-#include "opuscodec.h"
+#include "audio/opuscodec.h"
 #include "speakcontroller.h"
 #include "settingsdialog.h"
 #include "sharepanel.h"
 #include "streamsmodel.h"
 #include "testsupport.h"
-#include "tls.h"
+#include "net/tls.h"
 
 #include <QApplication>
 #include <QCheckBox>

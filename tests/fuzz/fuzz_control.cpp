@@ -9,8 +9,8 @@
 // keeps its id and t in the listeners' message.
 #include "fuzzcheck.h"
 
-#include "controlmessages.h"
-#include "topics.h"
+#include "protocol/controlmessages.h"
+#include "protocol/topics.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -8,7 +8,7 @@
 // (≤ 255 bytes) and payload decodes to the same parts.
 #include "fuzzcheck.h"
 
-#include "busenvelope.h"
+#include "cluster/busenvelope.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

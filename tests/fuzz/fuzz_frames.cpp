@@ -7,7 +7,7 @@
 // opcodes and payloads, whole.
 #include "fuzzcheck.h"
 
-#include "wsframe.h"
+#include "protocol/wsframe.h"
 
 #include <cstddef>
 #include <cstdint>

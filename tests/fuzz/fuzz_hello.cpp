@@ -8,7 +8,7 @@
 // in the input carried over unchanged, and validating the canonical form again yields itself.
 #include "fuzzcheck.h"
 
-#include "controlmessages.h"
+#include "protocol/controlmessages.h"
 
 #include <QJsonDocument>
 

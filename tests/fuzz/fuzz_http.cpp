@@ -10,7 +10,7 @@
 // an origin with a path or of another scheme is not (without a list).
 #include "fuzzcheck.h"
 
-#include "httphead.h"
+#include "net/httphead.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -10,9 +10,9 @@
 
 #include "streaming/playerhttp.h"
 #include "streaming/playerroute.h"
-#include "streamid.h"
-#include "topics.h"
-#include "wsroute.h"
+#include "protocol/streamid.h"
+#include "protocol/topics.h"
+#include "protocol/wsroute.h"
 
 #include <QUrl>
 #include <QUrlQuery>

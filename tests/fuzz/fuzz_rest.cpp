@@ -11,9 +11,9 @@
 // its data an object that survives the trip through the cluster's JSON.
 #include "fuzzcheck.h"
 
-#include "restbodies.h"
-#include "streamid.h"
-#include "topics.h"
+#include "http/restbodies.h"
+#include "protocol/streamid.h"
+#include "protocol/topics.h"
 
 #include <QJsonDocument>
 #include <QUuid>

@@ -11,7 +11,7 @@
 //      overflow.
 #include "fuzzcheck.h"
 
-#include "auth.h"
+#include "auth/auth.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

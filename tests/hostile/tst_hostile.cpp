@@ -9,7 +9,7 @@
 // The attacker speaks raw POSIX sockets and builds every frame by hand, so that each byte on
 // the wire is the one the case names.
 #include "testsupport.h"
-#include "wsframe.h"
+#include "protocol/wsframe.h"
 
 #include <QDir>
 #include <QFile>

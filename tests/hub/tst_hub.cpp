@@ -1,6 +1,6 @@
 // The Hub (the seeds' ConnectionManager): membership, isolation, limits and concurrency.
-#include "fanoutworker.h"
-#include "hub.h"
+#include "fanout/fanoutworker.h"
+#include "fanout/hub.h"
 #include "testsupport.h"
 
 #include <QTest>

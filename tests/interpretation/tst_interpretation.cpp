@@ -2,11 +2,11 @@
 // the real stages (pocketsphinx, Apertium, espeak-ng). A known English text is synthesised by
 // the espeak-ng program to a WAV, spoken into a real engine over a WebSocket and recognised,
 // translated and spoken again on "<stream>~es"; then each stage is failed on purpose.
-#include "engine.h"
-#include "hub.h"
-#include "opuscodec.h"
-#include "stages.h"
-#include "streamid.h"
+#include "engine/engine.h"
+#include "fanout/hub.h"
+#include "audio/opuscodec.h"
+#include "interpretation/stages/stages.h"
+#include "protocol/streamid.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>

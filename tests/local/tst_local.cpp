@@ -1,7 +1,7 @@
 // The engine's in-process API that the desktop app uses: a local speaker (the microphone, no
 // network hop) and a local listener (the monitor), against real WebSocket clients.
 #include "testsupport.h"
-#include "wsframe.h"
+#include "protocol/wsframe.h"
 
 #include <QMutex>
 #include <QTest>

@@ -1,5 +1,5 @@
 // Opus round trips through libopus: encode -> packets -> decode keeps the signal.
-#include "opuscodec.h"
+#include "audio/opuscodec.h"
 
 #include <QtTest>
 

@@ -2,8 +2,8 @@
 // on a free loopback port): the shared schema and its migrations, concurrent replicas, one
 // active banner under concurrent writers, and what happens when the server goes away and
 // comes back, for the store itself and for onair-server over HTTP.
-#include "auth.h"
-#include "sqlstore.h"
+#include "auth/auth.h"
+#include "store/sqlstore.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>

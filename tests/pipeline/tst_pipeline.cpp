@@ -1,7 +1,7 @@
 // The pipeline between speaker and listeners: passthrough, processing, and the resilience
 // wrapper (timeout, retries, circuit breaker, fallback) driven by a deliberately failing and a
 // deliberately slow processor.
-#include "pipeline.h"
+#include "audio/pipeline.h"
 
 #include <QSignalSpy>
 #include <QTest>

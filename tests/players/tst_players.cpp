@@ -4,12 +4,12 @@
 // with libogg.
 #include "testsupport.h"
 
-#include "opuscodec.h"
+#include "audio/opuscodec.h"
 #include "streaming/mp3encoder.h"
 #include "streaming/oggopuswriter.h"
 #include "streaming/playerhttp.h"
 #include "streaming/playerroute.h"
-#include "tls.h"
+#include "net/tls.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

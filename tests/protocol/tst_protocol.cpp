@@ -1,8 +1,8 @@
 // Pure protocol pieces: stream ids, endpoint routes, server frame encoding, control messages.
-#include "controlmessages.h"
-#include "streamid.h"
-#include "wsframe.h"
-#include "wsroute.h"
+#include "protocol/controlmessages.h"
+#include "protocol/streamid.h"
+#include "protocol/wsframe.h"
+#include "protocol/wsroute.h"
 
 #include <QJsonDocument>
 #include <QTest>

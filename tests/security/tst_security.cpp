@@ -3,12 +3,12 @@
 // curl's TLS clients), slow TLS listeners, and tokens never reaching the log.
 #include "testsupport.h"
 
-#include "acceptor.h"
-#include "hub.h"
-#include "metrics.h"
-#include "ratelimit.h"
-#include "redisbus.h"
-#include "tls.h"
+#include "net/acceptor.h"
+#include "fanout/hub.h"
+#include "core/metrics.h"
+#include "net/ratelimit.h"
+#include "cluster/redisbus.h"
+#include "net/tls.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>

@@ -1,6 +1,6 @@
 // The SQLite store: migrations, banner lifecycle, idempotent acknowledgements, history, and
 // everything surviving a reopen.
-#include "sqlstore.h"
+#include "store/sqlstore.h"
 #include "testsupport.h"
 
 #include <QSqlDatabase>

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "audio/pipeline.h"
+#include "fanout/streamstate.h"
+
+#include <QHostAddress>
+#include <QJsonObject>
+#include <QPointer>
+#include <QQueue>
+#include <QSet>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+class QTcpSocket;
+class QWebSocket;
+
+class QSslSocket;
+
+namespace onair {
+
+enum class ConnectionKind { Listener, Speaker, Legacy, Events, Probe, Player };
+
+class PlayerOutput;
+
+// One client connection as a worker sees it. Owned by its FanoutWorker, touched only on
+// that worker's thread.
+struct Connection
+{
+    quint64 id = 0;
+    ConnectionKind kind = ConnectionKind::Listener;
+    QWebSocket *ws = nullptr;
+    QTcpSocket *tcp = nullptr;
+    QSslSocket *ssl = nullptr; // the same socket when it speaks TLS (then fd is -1: no direct sends)
+    int fd = -1;                         // -1: write through Qt only (e.g. TLS)
+    std::shared_ptr<StreamState> stream;
+    QString peer;
+    qint64 connectedAtMs = 0;            // wall clock
+    qint64 lastSeenMs = 0;               // monotonic
+    qint64 lastPingMs = 0;
+    qint64 awaitingPongSinceMs = 0;      // 0: not waiting
+    qint64 overSoftSinceMs = 0;          // 0: backlog below the soft bound
+    qint64 drops = 0;
+    bool closing = false;
+    std::unique_ptr<Pipeline> pipeline;  // speakers and legacy clients
+    std::function<void(const QByteArray &frame)> sink; // Probe: in-process listener
+    QString identity;                    // token sub, else the client_id it chose
+    bool authenticated = false;
+    QSet<QString> topics;                // events clients: subscriptions
+    bool noAudio = false;                // listeners with ?audio=0: messages only
+    // Speakers: frames submitted to / come out of the pipeline, and latency marks waiting for
+    // the frame they precede (a mark is relayed just before that frame, whatever the pipeline does).
+    quint64 framesSubmitted = 0;
+    std::shared_ptr<quint64> framesEmitted = std::make_shared<quint64>(0);
+    std::shared_ptr<QQueue<QPair<quint64, QJsonObject>>> pendingMarks =
+        std::make_shared<QQueue<QPair<quint64, QJsonObject>>>();
+    qint64 markWindowStartMs = 0;
+    int marksInWindow = 0;
+    // Speakers with a cluster bus: messages held while the stream's lease is being claimed
+    // (replayed once granted), and whether the speaker went on air (announced to listeners).
+    bool leasePending = false;
+    bool onAir = false;
+    QList<QPair<bool, QByteArray>> deferred; // (binary, message)
+    // HTTP players (/stream/{id}.ogg|.mp3) only: kept apart so that the many WebSocket
+    // listeners do not carry it (idle memory per connection).
+    struct Player
+    {
+        PlayerFormat format = PlayerFormat::Ogg;
+        quint64 seq = 0;          // the last chunk it has (its intro's, then delivered ones)
+        qint64 bytesIn = 0;       // what it sent after its request (nothing, normally)
+        std::shared_ptr<PlayerOutput> output; // the rendition it reads
+        QString userAgent;
+    };
+    std::unique_ptr<Player> player;
+};
+
+} // namespace onair

@@ -1,0 +1,168 @@
+#pragma once
+
+#include "fanout/connection.h"
+#include "fanout/hub.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <atomic>
+#include <functional>
+
+class QTcpSocket;
+class QWebSocket;
+class QWebSocketServer;
+
+namespace onair {
+
+class PlayerStreams;
+
+// An HTTP player's request, vetted by the acceptor (path, token, limits).
+struct PlayerRequest
+{
+    QString streamId;
+    PlayerFormat format = PlayerFormat::Ogg;
+    QString identity;  // the token's subject; empty: the worker names it by its address
+    QString userAgent;
+    QString description; // icy-description
+};
+
+// One shard of the engine: an event loop on its own thread that finishes WebSocket handshakes
+// for the sockets handed to it and then owns them. It writes each stream frame it is posted
+// to its own listeners (skipping audio for slow ones), relays its speakers' frames through
+// their pipelines into the hub, answers legacy clients, and runs heartbeats.
+class FanoutWorker final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FanoutWorker)
+public:
+    FanoutWorker(int index, Hub *hub);
+    ~FanoutWorker() override;
+
+    int index() const { return m_index; }
+    int connectionCount() const { return m_connectionCount.load(std::memory_order_relaxed); }
+
+    // Thread-safe: creates the WebSocket server and heartbeat timer on the worker's thread.
+    void begin();
+    // Thread-safe. The socket must already belong to this worker's thread.
+    void adopt(QTcpSocket *socket);
+    // Set before begin(): where HTTP players' renditions come from.
+    void setPlayers(PlayerStreams *players) { m_players = players; }
+    // Thread-safe: an HTTP player (the acceptor reserved its connection); the socket must
+    // already belong to this worker's thread, its request head still unread in it.
+    void adoptPlayer(QTcpSocket *socket, PlayerRequest request);
+    // Thread-safe: a chunk of a stream's rendition for this worker's players of `format`.
+    void postPlayerChunk(const std::shared_ptr<StreamState> &stream, PlayerFormat format, quint64 seq,
+                         const QByteArray &chunk, qint64 t0Ns);
+    // Thread-safe: queue a pre-framed message for this worker's listeners of the stream.
+    void post(const std::shared_ptr<StreamState> &stream, const QByteArray &frame, bool droppable,
+              qint64 t0Ns);
+    // Thread-safe: a pre-framed message for every listener and events client (banners).
+    void postAll(const QByteArray &frame);
+    // Thread-safe: a pre-framed event for the clients subscribed to `topic` or "all".
+    void postTopic(const QString &topic, const QByteArray &frame);
+    // Thread-safe: close every client with 1001 and report through `done` (on this thread).
+    void shutdown(std::function<void()> done);
+    // On the worker's thread, before it stops: drops every socket, timer and pipeline so that
+    // nothing with a timer is destroyed from another thread.
+    void releaseAll();
+    // Thread-safe: joins the internal probe listener; `received` runs on this thread.
+    void startProbe(std::function<void(const QByteArray &frame)> received);
+    // Thread-safe: an in-process listener of `stream` (the desktop monitor). `received` gets
+    // whole server frames (possibly several back to back) on this worker's thread.
+    void addSink(quint64 id, const QString &stream, std::function<void(const QByteArray &frames)> received);
+    void removeSink(quint64 id);
+    // Closes one connection by id with 1008 and `reason`; false when this worker does not
+    // hold it. Blocks the caller briefly (never call it from another worker).
+    bool kick(quint64 connectionId, const QString &reason, int code = 1008);
+
+    struct ListenerInfo
+    {
+        quint64 id;
+        QString stream;
+        QString peer;
+        qint64 connectedAtMs;
+        qint64 backlog;
+        qint64 drops;
+        QString identity;
+        QString transport; // "websocket", "http-ogg", "http-mp3" or "local"
+        QString userAgent;
+    };
+    // Called on any thread; blocks briefly on this worker's queue.
+    QList<ListenerInfo> listeners(const QString &stream);
+
+private:
+    void setup();
+    void onNewWebSocket();
+    void attach(QWebSocket *ws, QTcpSocket *tcp);
+    void onDisconnected(Connection *c);
+    void onText(Connection *c, const QString &text);
+    void onBinary(Connection *c, const QByteArray &data);
+    void drain();
+    // `bytes` holds `frames` consecutive frames of one stream; t0s their hub arrival times.
+    void deliver(StreamState *stream, const QByteArray &bytes, int frames, bool droppable,
+                 const qint64 *t0s);
+    void heartbeat();
+    void closeConnection(Connection *c, int code, const QString &reason);
+    void sendJson(Connection *c, const QJsonObject &obj);
+    bool writeFrame(Connection *c, const QByteArray &frame);
+    void sendError(Connection *c, const QString &code, const QString &message);
+    void handleHello(Connection *c, const QJsonObject &msg);
+    void goOnAir(Connection *c);
+    void leaseAnswered(QWebSocket *ws, quint64 id, int result, const QString &holder);
+    void handleMark(Connection *c, const QJsonObject &msg);
+    void handleSubscription(Connection *c, const QJsonObject &msg, bool subscribe);
+    void sendActiveBanner(Connection *c);
+    void deliverAll(const QByteArray &frame);
+    void deliverTopic(const QString &topic, const QByteArray &frame);
+    void maybeFinishShutdown();
+    void onPlayerDisconnected(Connection *c);
+    void closePlayer(Connection *c, const QString &reason);
+    void stopFeeding(Connection *c); // a player gets no more chunks
+    void deliverPlayerChunk(StreamState *stream, PlayerFormat format, quint64 seq, const QByteArray &chunk, qint64 t0Ns);
+    // The skip-to-live policy for one listener: write, skip (over the soft bound), or give up.
+    enum class Offer { Sent, Skipped, TooSlow };
+    Offer offer(Connection *c, const QByteArray &bytes, bool droppable);
+
+    const int m_index;
+    Hub *const m_hub;
+    const EngineConfig &m_config;
+    QWebSocketServer *m_wss = nullptr;
+    QTimer *m_heartbeat = nullptr;
+    QHash<QWebSocket *, Connection *> m_byWs;
+    QHash<StreamState *, QList<Connection *>> m_listeners;
+    QList<Connection *> m_events;                     // /ws/events clients
+    QHash<QString, QList<Connection *>> m_subscribers; // topic -> events clients
+    QSet<QTcpSocket *> m_handshaking;
+    std::atomic<int> m_connectionCount{0};
+    std::function<void()> m_shutdownDone;
+    bool m_shuttingDown = false;
+    Connection *m_probe = nullptr;
+    QHash<quint64, Connection *> m_sinks; // in-process listeners
+    PlayerStreams *m_players = nullptr;
+    QHash<QTcpSocket *, Connection *> m_playerConns;                      // HTTP players
+    QHash<QPair<StreamState *, int>, QList<Connection *>> m_playersByStream; // (stream, format)
+
+    // Frames posted by other threads. One wake-up per batch: when this worker falls behind,
+    // the frames of a stream that piled up go to each listener in one send, so the cost per
+    // frame falls exactly when load is highest.
+    struct Posted
+    {
+        std::shared_ptr<StreamState> stream; // null: postAll / postTopic
+        QByteArray frame;
+        bool droppable;
+        qint64 t0Ns;
+        QString topic;                       // postTopic
+        int player = -1;                     // postPlayerChunk: the PlayerFormat
+        quint64 seq = 0;
+    };
+    void enqueue(Posted p);
+    QMutex m_queueMutex;
+    QList<Posted> m_queue;
+    bool m_wakePending = false;
+};
+
+} // namespace onair

@@ -1,0 +1,152 @@
+#pragma once
+
+#include "audio/audioprocessor.h"
+#include "config/config.h"
+#include "core/metrics.h"
+#include "fanout/streamstate.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QMutex>
+#include <QSet>
+
+#include <atomic>
+#include <memory>
+
+namespace onair {
+
+class BannerService;
+class FanoutWorker;
+
+struct StreamSnapshot
+{
+    QString id;
+    bool speakerLive = false;
+    QString speakerAddress;
+    QJsonObject format;
+    int listeners = 0;
+    int players = 0; // HTTP players among the listeners
+    qint64 framesIn = 0, bytesIn = 0, framesOut = 0, bytesOut = 0, drops = 0;
+    BreakerState pipelineState = BreakerState::Closed;
+    bool passthrough = true;
+    double fanoutP99Ms = 0;
+};
+
+class RedisBus;
+
+// The seeds' ConnectionManager: which streams exist, who speaks on each, how many listen
+// where, and fan-out of a stream's frames to the workers that hold its listeners. Thread-safe;
+// listener sockets themselves live in the workers. A payload is framed once here and crosses
+// to each interested worker once, as one implicitly shared buffer.
+class Hub final
+{
+public:
+    // Reserved id of the internal probe stream of /health/full; '~' is not a valid external id.
+    static inline const QString kProbeStream = QStringLiteral("~probe");
+
+    Hub(const EngineConfig &config, Metrics *metrics);
+    Q_DISABLE_COPY_MOVE(Hub)
+
+    const EngineConfig &config() const { return m_config; }
+    Metrics *metrics() const { return m_metrics; }
+    void setWorkers(QList<FanoutWorker *> workers);
+    const QList<FanoutWorker *> &workers() const { return m_workers; }
+    // The worker that holds speakers and legacy clients (not a fan-out shard).
+    void setIngestWorker(FanoutWorker *w) { m_ingest = w; }
+    FanoutWorker *ingestWorker() const { return m_ingest; }
+    void setProcessorFactory(ProcessorFactory f) { m_processorFactory = std::move(f); }
+    const ProcessorFactory &processorFactory() const { return m_processorFactory; }
+
+    std::shared_ptr<StreamState> find(const QString &id) const;
+
+    // Joins a listener held by `worker` to the stream (created on demand). nullptr with the
+    // reason when max-streams or max-listeners-per-stream is reached.
+    std::shared_ptr<StreamState> joinListener(const QString &id, int worker, Refusal *why);
+    void leaveListener(const std::shared_ptr<StreamState> &s, int worker);
+
+    // Makes `connection` the one speaker of the stream; nullptr with StreamTaken or MaxStreams.
+    std::shared_ptr<StreamState> joinSpeaker(const QString &id, quint64 connection,
+                                             const QString &address, Refusal *why);
+    void leaveSpeaker(const std::shared_ptr<StreamState> &s, quint64 connection);
+    // A speaker anywhere in the cluster / on this replica.
+    bool hasSpeaker(const QString &id) const;
+    bool hasLocalSpeaker(const QString &id) const;
+    void setFormat(const std::shared_ptr<StreamState> &s, const QJsonObject &format);
+    // The stream's format and liveness, from this replica's speaker or another replica's.
+    QJsonObject format(const std::shared_ptr<StreamState> &s) const;
+    bool speakerLive(const std::shared_ptr<StreamState> &s) const;
+
+    // The cluster bus (null for a single replica). Local publishes are forwarded to it; what it
+    // receives comes back through deliverRemote / publishTopic(…, false).
+    void setBus(RedisBus *bus) { m_bus = bus; }
+    RedisBus *bus() const { return m_bus; }
+    // A frame (audio) or JSON message of a stream whose speaker is on another replica.
+    void deliverRemote(const QString &stream, bool audio, const QByteArray &payload);
+    QStringList streamsWithLocalListeners() const;
+    // Listener totals of these streams changed on other replicas: publish fresh counts.
+    void markCountsDirty(const QStringList &streams);
+
+    // Banners: to every listener and events client on every worker (never dropped).
+    void publishAll(const QJsonObject &message);
+    // Events channel: {"type":"event","topic":…,"data":…} to the clients subscribed to
+    // `topic` or to "all"; `forward`: also to the other replicas.
+    void publishTopic(const QString &topic, const QJsonValue &data, bool forward = true);
+    // Publishes the listener counts of streams whose count changed since the last call on
+    // their stream:<id> topic (called a few times a second: counts are throttled, not per join).
+    void flushStreamEvents();
+
+    void setBanners(BannerService *b) { m_banners = b; }
+    BannerService *banners() const { return m_banners; }
+    void setSecret(const QByteArray &s) { m_secret = s; }
+    const QByteArray &secret() const { return m_secret; }
+
+    // Delivers an audio frame to every listener of the stream (droppable for slow listeners).
+    void publishAudio(const std::shared_ptr<StreamState> &s, const QByteArray &payload);
+    // The /health/full probe: a frame to the internal probe listeners, never dropped, not timed.
+    void publishProbe(const std::shared_ptr<StreamState> &s, const QByteArray &payload);
+    // Delivers a JSON control message to every listener of the stream (never dropped).
+    void publishJson(const std::shared_ptr<StreamState> &s, const QJsonObject &message);
+
+    // Taps see every payload the stream's listeners get (see StreamTap), from now on.
+    void addTap(const std::shared_ptr<StreamState> &s, std::shared_ptr<StreamTap> tap);
+    void removeTap(const std::shared_ptr<StreamState> &s, const StreamTap *tap);
+    // A chunk of the stream rendered for HTTP players in `format` (Ogg pages, MP3 frames),
+    // numbered `seq`, to the workers holding such players (skippable for slow ones).
+    void publishPlayerChunk(const std::shared_ptr<StreamState> &s, PlayerFormat format, quint64 seq,
+                            const QByteArray &chunk);
+
+    // Connection accounting for max-connections: reserve before the handshake.
+    bool reserveConnection();
+    void releaseConnection();
+    int connections() const { return m_connections.load(); }
+    int streamCount() const;
+    bool atStreamLimitFor(const QString &id) const;
+    int listenersOf(const QString &id) const;
+
+    QList<StreamSnapshot> snapshot() const;
+    quint64 nextConnectionId() { return m_nextConnectionId.fetch_add(1) + 1; }
+
+private:
+    std::shared_ptr<StreamState> findOrCreateLocked(const QString &id, Refusal *why);
+    int streamCountLocked() const;
+    void forgetIfIdleLocked(const std::shared_ptr<StreamState> &s);
+    void fanout(const std::shared_ptr<StreamState> &s, const QByteArray &frame, bool droppable);
+    static void tap(StreamState &s, bool audio, const QByteArray &payload);
+
+    const EngineConfig m_config;
+    Metrics *m_metrics;
+    QList<FanoutWorker *> m_workers;
+    FanoutWorker *m_ingest = nullptr;
+    BannerService *m_banners = nullptr;
+    RedisBus *m_bus = nullptr;
+    QByteArray m_secret;
+    QSet<QString> m_dirtyStreams; // guarded by m_mutex
+    ProcessorFactory m_processorFactory;
+    mutable QMutex m_mutex;
+    QHash<QString, std::shared_ptr<StreamState>> m_streams;
+    std::atomic<int> m_connections{0};
+    std::atomic<quint64> m_nextConnectionId{0};
+};
+
+} // namespace onair

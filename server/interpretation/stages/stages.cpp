@@ -1,0 +1,64 @@
+#include "interpretation/stages/stages.h"
+
+#include <espeak-ng/speak_lib.h>
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace onair {
+
+namespace {
+QString iso1(const QString &code)
+{
+    static const QHash<QString, QString> map{
+        {QStringLiteral("eng"), QStringLiteral("en")}, {QStringLiteral("spa"), QStringLiteral("es")},
+        {QStringLiteral("fra"), QStringLiteral("fr")}, {QStringLiteral("deu"), QStringLiteral("de")},
+        {QStringLiteral("ita"), QStringLiteral("it")}, {QStringLiteral("por"), QStringLiteral("pt")},
+        {QStringLiteral("cat"), QStringLiteral("ca")}, {QStringLiteral("nld"), QStringLiteral("nl")},
+        {QStringLiteral("epo"), QStringLiteral("eo")}, {QStringLiteral("glg"), QStringLiteral("gl")},
+    };
+    return map.value(code, code);
+}
+} // namespace
+
+InterpretationBackends defaultInterpretationBackends(const EngineConfig &config)
+{
+    InterpretationBackends b;
+    const QString modelDir = config.sttModelDir;
+    const int silenceMs = config.sttSilenceMs, maxMs = config.maxUtteranceMs;
+    const bool secondPass = config.sttSecondPass != 0;
+    b.speechToText = [=](const QString &lang, QString *error) -> std::unique_ptr<SpeechToText> {
+        if (lang != QLatin1String("en")) {
+            *error = QStringLiteral("pocketsphinx: no model for '%1' (English only)").arg(lang);
+            return nullptr;
+        }
+        return makePocketsphinx(modelDir, silenceMs, maxMs, secondPass, error);
+    };
+    const QString modes = config.apertiumModesDir;
+    const int timeoutMs = config.translateTimeoutMs;
+    b.translator = [=](const QString &from, const QString &to, QString *error) {
+        return makeApertium(modes, from, to, timeoutMs, error);
+    };
+    const int wpm = config.ttsWordsPerMinute;
+    b.textToSpeech = [=](const QString &lang, QString *error) { return makeEspeak(lang, wpm, error); };
+    b.sourceLanguages = [=] {
+        return QFileInfo::exists(QDir(modelDir).filePath(QStringLiteral("en-us.lm.bin"))) ? QStringList{QStringLiteral("en")}
+                                                                                             : QStringList{};
+    };
+    b.targetLanguages = [=](const QString &source) {
+        QStringList out;
+        const QStringList files = QDir(modes).entryList({QStringLiteral("*.mode")}, QDir::Files, QDir::Name);
+        for (const QString &f : files) {
+            const QStringList pair = f.chopped(5).split(u'-');
+            if (pair.size() != 2 || iso1(pair[0]) != source)
+                continue;
+            const QString target = iso1(pair[1]);
+            if (isValidLanguageCode(target) && !out.contains(target))
+                out.append(target);
+        }
+        return out;
+    };
+    return b;
+}
+
+} // namespace onair

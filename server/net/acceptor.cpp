@@ -1,0 +1,586 @@
+#include "net/acceptor.h"
+
+#include "core/clock.h"
+#include "fanout/fanoutworker.h"
+#include "fanout/hub.h"
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "auth/auth.h"
+#include "streaming/playerhttp.h"
+#include "streaming/playerroute.h"
+#include "protocol/wsroute.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QSocketNotifier>
+#include <QSslSocket>
+#include <QUrlQuery>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QUrl>
+
+#include <cerrno>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace onair {
+
+namespace {
+constexpr int kLingerMs = 2000;   // a refused client gets this long to read the answer
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+    }
+}
+
+// Plain HTTP on a server with TLS: listening only. Reading (GET, HEAD) is fine; a WebSocket
+// only to listen or follow events; speaking and every change need https:// (their tokens
+// must not cross the network in clear).
+HeadVerdict listeningVerdict(const HeadVerdict &v)
+{
+    QByteArray path = v.target;
+    if (const qsizetype q = path.indexOf('?'); q >= 0)
+        path.truncate(q);
+    const bool reading = v.method == "GET" || v.method == "HEAD";
+    const bool listenSocket = path.startsWith("/ws/listen/") || path == "/ws/events";
+    if ((v.upgrade && !listenSocket) || !reading)
+        return refusedHead(403, "https_required",
+                           QStringLiteral("plain http is for listening; speaking and changes need https:// on this port"));
+    return v;
+}
+
+Refusal refusalFor(int status, const QByteArray &code)
+{
+    switch (status) {
+    case 403: return code == "origin_not_allowed" ? Refusal::OriginNotAllowed : Refusal::Forbidden;
+    case 408: return Refusal::RequestTimeout;
+    case 413: return Refusal::BodyTooLarge;
+    case 429: return Refusal::RateLimited;
+    case 431: return Refusal::HeadersTooLarge;
+    default: return Refusal::BadRequest;
+    }
+}
+} // namespace
+
+Acceptor::Acceptor(Hub *hub, std::optional<QSslConfiguration> tls, QObject *parent)
+    : QTcpServer(parent),
+      m_hub(hub),
+      m_tls(std::move(tls)),
+      m_connectLimiter(hub->config().connectRate, hub->config().connectBurst, hub->config().rateLimitExempt)
+{
+    m_sweep.setInterval(250);
+    connect(&m_sweep, &QTimer::timeout, this, &Acceptor::sweep);
+    // QHttpServer drains pending connections at once; this only bounds a burst.
+    setMaxPendingConnections(1 << 20);
+}
+
+Acceptor::~Acceptor()
+{
+    for (auto it = m_undecided.cbegin(); it != m_undecided.cend(); ++it)
+        ::close(int(it.key()->socket()));
+}
+
+void Acceptor::incomingConnection(qintptr fd)
+{
+    if (m_tls && m_hub->config().plainHttp)
+        sniffTls(fd);
+    else
+        startConnection(fd, m_tls.has_value());
+}
+
+void Acceptor::sniffTls(qintptr fd)
+{
+    // A TLS connection starts with a handshake record (0x16); an HTTP request with a method
+    // name. Peek at the first byte before any Qt socket reads it.
+    auto *n = new QSocketNotifier(fd, QSocketNotifier::Read, this);
+    m_undecided.insert(n, monotonicMs());
+    if (!m_sweep.isActive())
+        m_sweep.start();
+    connect(n, &QSocketNotifier::activated, this, [this, n, fd] {
+        unsigned char first = 0;
+        const ssize_t r = ::recv(int(fd), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return;
+        n->setEnabled(false);
+        m_undecided.remove(n);
+        n->deleteLater();
+        if (r <= 0) {
+            ::close(int(fd));
+            return;
+        }
+        startConnection(fd, first == 0x16);
+    });
+}
+
+bool Acceptor::listeningOnly(const QTcpSocket *socket) const
+{
+    return m_tls && !qobject_cast<const QSslSocket *>(socket);
+}
+
+void Acceptor::startConnection(qintptr fd, bool tls)
+{
+    QTcpSocket *socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(fd)) {
+        delete socket;
+        return;
+    }
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    const qint64 now = monotonicMs();
+    const int retryAfter = m_connectLimiter.take(socket->peerAddress(), now);
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { classify(socket); });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+        forget(socket);
+        socket->deleteLater();
+    });
+    // One sweep timer for all sockets whose request head is still missing, rather than a
+    // timer object per connection.
+    m_sniffing.insert(socket, {now, retryAfter});
+    if (!m_sweep.isActive())
+        m_sweep.start();
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket); ssl && tls) {
+        ssl->setSslConfiguration(*m_tls);
+        connect(ssl, &QSslSocket::errorOccurred, this, [this, ssl](QAbstractSocket::SocketError e) {
+            if (ssl->isEncrypted() || !m_sniffing.contains(ssl))
+                return;
+            if (e != QAbstractSocket::RemoteHostClosedError) {
+                m_hub->metrics()->refuse(Refusal::TlsHandshake);
+                qCInfo(lcHttp).noquote() << "TLS handshake with" << ssl->peerAddress().toString()
+                                         << "failed:" << ssl->errorString();
+            }
+            m_sniffing.remove(ssl);
+            ssl->abort();
+        });
+        ssl->startServerEncryption();
+    }
+}
+
+void Acceptor::forget(QTcpSocket *socket)
+{
+    m_sniffing.remove(socket);
+    m_http.remove(socket);
+}
+
+void Acceptor::refuse(QTcpSocket *socket, int status, const QByteArray &code, const QString &message, int retryAfter,
+                      Refusal counted)
+{
+    forget(socket);
+    m_hub->metrics()->refuse(counted == Refusal::Count ? refusalFor(status, code) : counted);
+    qCInfo(lcHttp).noquote() << "refused" << socket->peerAddress().toString() << status << code;
+    QJsonObject body{{QStringLiteral("error"), QString::fromLatin1(code)}, {QStringLiteral("message"), message}};
+    if (retryAfter > 0)
+        body.insert(QStringLiteral("retry_after"), retryAfter);
+    const QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+        + "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nConnection: close\r\nContent-Length: "
+        + QByteArray::number(json.size()) + "\r\n";
+    if (retryAfter > 0)
+        response += "Retry-After: " + QByteArray::number(retryAfter) + "\r\n";
+    if (status == 405)
+        response += "Allow: GET, HEAD\r\n";
+    response += "\r\n" + json;
+    finish(socket, response);
+}
+
+void Acceptor::finish(QTcpSocket *socket, const QByteArray &response)
+{
+    forget(socket);
+    // Nobody else reads this socket any more (QHttpServer included): what the client still
+    // sends is read and dropped, so closing does not reset the connection under the answer.
+    disconnect(socket, nullptr, this, nullptr);
+    QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
+    socket->readAll();
+    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater, Qt::UniqueConnection);
+    socket->write(response);
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket); ssl && ssl->isEncrypted()) {
+        ssl->disconnectFromHost();
+    } else {
+        auto halfClose = [socket] {
+            if (socket->bytesToWrite() == 0 && socket->socketDescriptor() >= 0)
+                ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+        };
+        connect(socket, &QTcpSocket::bytesWritten, socket, halfClose);
+        socket->flush();
+        halfClose();
+    }
+    QTimer::singleShot(kLingerMs, socket, [socket] { socket->abort(); });
+}
+
+void Acceptor::sweep()
+{
+    const EngineConfig &cfg = m_hub->config();
+    const qint64 now = monotonicMs();
+    QList<QPair<QTcpSocket *, QString>> late;
+    for (auto it = m_sniffing.cbegin(); it != m_sniffing.cend(); ++it) {
+        if (now - it->sinceMs > cfg.handshakeTimeoutMs)
+            late.append({it.key(), QStringLiteral("the request head did not arrive within %1 ms").arg(cfg.handshakeTimeoutMs)});
+    }
+    QList<QTcpSocket *> idle;
+    for (auto it = m_http.cbegin(); it != m_http.cend(); ++it) {
+        const HttpGuard &g = *it;
+        if (g.requestStartMs > 0 && g.bodyLeft == 0 && now - g.requestStartMs > cfg.handshakeTimeoutMs)
+            late.append({it.key(), QStringLiteral("the request head did not arrive within %1 ms").arg(cfg.handshakeTimeoutMs)});
+        else if (g.requestStartMs > 0 && g.bodyLeft > 0 && now - g.requestStartMs > cfg.requestTimeoutMs)
+            late.append({it.key(), QStringLiteral("the request body did not arrive within %1 ms").arg(cfg.requestTimeoutMs)});
+        else if (g.requestStartMs == 0 && now - g.lastActivityMs > cfg.httpIdleTimeoutMs && it.key()->bytesToWrite() == 0)
+            idle.append(it.key());
+    }
+    QList<QSocketNotifier *> silent;
+    for (auto it = m_undecided.cbegin(); it != m_undecided.cend(); ++it) {
+        if (now - it.value() > cfg.handshakeTimeoutMs)
+            silent.append(it.key());
+    }
+    for (QSocketNotifier *n : std::as_const(silent)) {
+        m_hub->metrics()->refuse(Refusal::RequestTimeout);
+        m_undecided.remove(n);
+        n->setEnabled(false);
+        ::close(int(n->socket()));
+        n->deleteLater();
+    }
+    for (const auto &[socket, why] : std::as_const(late)) {
+        auto *ssl = qobject_cast<QSslSocket *>(socket);
+        if (ssl && !ssl->isEncrypted()) {
+            qCInfo(lcHttp).noquote() << "closing" << socket->peerAddress().toString() << ": no TLS handshake in time";
+            m_hub->metrics()->refuse(Refusal::RequestTimeout);
+            forget(socket);
+            socket->abort();
+            continue;
+        }
+        refuse(socket, 408, "request_timeout", why);
+    }
+    for (QTcpSocket *socket : std::as_const(idle)) {
+        m_http.remove(socket);
+        socket->disconnectFromHost();
+    }
+    if (m_sniffing.isEmpty() && m_http.isEmpty() && m_undecided.isEmpty())
+        m_sweep.stop();
+}
+
+void Acceptor::classify(QTcpSocket *socket)
+{
+    const auto sniff = m_sniffing.constFind(socket);
+    if (sniff == m_sniffing.cend())
+        return;
+    const EngineConfig &cfg = m_hub->config();
+    const QByteArray head = socket->peek(cfg.maxHeaderBytes + 4);
+    if (!looksLikeRequestStart(head)) {
+        const bool tlsHello = !head.isEmpty() && head.at(0) == 0x16 && !m_tls;
+        refuse(socket, 400, "bad_request",
+               tlsHello ? QStringLiteral("this port speaks plain HTTP (use http:// and ws://)")
+                        : QStringLiteral("this is not an HTTP request"));
+        return;
+    }
+    const qsizetype end = head.indexOf("\r\n\r\n");
+    if (end < 0 ? head.size() > cfg.maxHeaderBytes : end + 4 > cfg.maxHeaderBytes) {
+        refuse(socket, 431, "headers_too_large",
+               QStringLiteral("the request head is over %1 bytes").arg(cfg.maxHeaderBytes));
+        return;
+    }
+    if (end < 0)
+        return; // wait for the rest (the sweep enforces --handshake-timeout)
+    if (sniff->retryAfter > 0) {
+        refuse(socket, 429, "rate_limited",
+               QStringLiteral("too many connections from this address; retry in %1 s").arg(sniff->retryAfter),
+               sniff->retryAfter);
+        return;
+    }
+    HeadVerdict verdict = checkRequestHead(head.left(end + 4), cfg.maxBodyBytes);
+    if (!verdict.status && listeningOnly(socket))
+        verdict = listeningVerdict(verdict);
+    if (verdict.status) {
+        refuse(socket, verdict.status, verdict.code, verdict.message);
+        return;
+    }
+    if (!verdict.upgrade && verdict.target.startsWith("/stream/")) {
+        answerPlayer(socket, verdict);
+        return;
+    }
+    if (!verdict.upgrade || !head.startsWith("GET ")) {
+        toHttp(socket);
+        return;
+    }
+    if (!verdict.origin.isEmpty() && !originAllowed(verdict.origin, verdict.host, cfg.allowedOrigins)) {
+        refuse(socket, 403, "origin_not_allowed",
+               QStringLiteral("pages from %1 may not open WebSockets here (see --allowed-origins)")
+                   .arg(QString::fromLatin1(verdict.origin.left(200))));
+        return;
+    }
+    QByteArray target = head.left(head.indexOf("\r\n")).split(' ').value(1);
+    const qsizetype q = target.indexOf('?');
+    if (q >= 0)
+        target.truncate(q);
+    const WsRoute route = parseWsRoute(QUrl::fromPercentEncoding(target));
+    bool accept = false;
+    switch (route.kind) {
+    case WsRoute::Legacy:
+    case WsRoute::Events:
+        accept = true;
+        break;
+    case WsRoute::Speak:
+        // A taken stream is refused after the upgrade, with close code 4409 and a reason: a
+        // browser cannot read the status of a failed handshake, but it can read a close reason.
+        accept = !m_hub->atStreamLimitFor(route.streamId);
+        break;
+    case WsRoute::Listen:
+        accept = m_hub->listenersOf(route.streamId) < cfg.maxListenersPerStream
+            && !m_hub->atStreamLimitFor(route.streamId);
+        break;
+    case WsRoute::Invalid:
+    case WsRoute::Unknown:
+        break;
+    }
+    if (accept && !m_hub->reserveConnection())
+        accept = false;
+    if (accept) {
+        // Not from inside this readyRead emission: QAbstractSocket still touches the socket
+        // after its handlers return, and the worker may own (or delete) it by then.
+        disconnect(socket, nullptr, this, nullptr);
+        m_sniffing.remove(socket);
+        QPointer<QTcpSocket> guard(socket);
+        QMetaObject::invokeMethod(this, [this, guard, route] {
+            if (guard && guard->state() == QAbstractSocket::ConnectedState)
+                toWorker(guard, route.kind == WsRoute::Listen || route.kind == WsRoute::Events);
+            else
+                m_hub->releaseConnection();
+        }, Qt::QueuedConnection);
+    } else {
+        toHttp(socket); // the matching route answers with the reason and status
+    }
+}
+
+void Acceptor::toHttp(QTcpSocket *socket)
+{
+    m_sniffing.remove(socket);
+    disconnect(socket, nullptr, this, nullptr);
+    m_http.insert(socket, HttpGuard{{}, 0, 0, monotonicMs(), 0});
+    // Connected before QHttpServer's own readyRead handler, so every byte is vetted first.
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { guard(socket); });
+    connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] {
+        const auto it = m_http.find(socket);
+        if (it == m_http.end())
+            return;
+        it->lastActivityMs = monotonicMs();
+        // QHttpServer 6.4 keeps the connection open after answering "Connection: close".
+        if (it->closeAfterAnswer && it->requestStartMs == 0 && socket->bytesToWrite() == 0) {
+            m_http.erase(it);
+            socket->disconnectFromHost();
+        }
+    });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] { m_http.remove(socket); });
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    if (!m_sweep.isActive())
+        m_sweep.start();
+    m_hub->metrics()->httpRequests.fetch_add(1, std::memory_order_relaxed);
+    addPendingConnection(socket);
+    Q_EMIT newConnection();
+    // QHttpServer reacts to readyRead only; the head we peeked is already buffered.
+    if (socket->bytesAvailable() > 0)
+        Q_EMIT socket->readyRead();
+}
+
+void Acceptor::guard(QTcpSocket *socket)
+{
+    const auto it = m_http.find(socket);
+    if (it == m_http.end())
+        return;
+    HttpGuard &g = *it;
+    const EngineConfig &cfg = m_hub->config();
+    const qint64 now = monotonicMs();
+    g.lastActivityMs = now;
+    // QHttpServer reads everything available after this handler, so these are the new bytes.
+    const QByteArray data = socket->peek(socket->bytesAvailable());
+    qsizetype pos = 0;
+    while (pos < data.size()) {
+        if (g.bodyLeft > 0) {
+            const qsizetype n = qsizetype(qMin<qint64>(g.bodyLeft, data.size() - pos));
+            g.bodyLeft -= n;
+            pos += n;
+            if (g.bodyLeft == 0)
+                g.requestStartMs = 0;
+            continue;
+        }
+        if (g.head.isEmpty())
+            g.requestStartMs = now;
+        const qsizetype before = g.head.size();
+        const qsizetype take = qMin<qsizetype>(data.size() - pos, cfg.maxHeaderBytes + 4 - before);
+        g.head.append(data.constData() + pos, take);
+        const qsizetype end = g.head.indexOf("\r\n\r\n", qMax<qsizetype>(0, before - 3));
+        if (end < 0) {
+            if (!looksLikeRequestStart(g.head)) {
+                refuse(socket, 400, "bad_request", QStringLiteral("this is not an HTTP request"));
+                return;
+            }
+            if (g.head.size() > cfg.maxHeaderBytes) {
+                refuse(socket, 431, "headers_too_large",
+                       QStringLiteral("the request head is over %1 bytes").arg(cfg.maxHeaderBytes));
+                return;
+            }
+            pos += take;
+            continue;
+        }
+        const qsizetype headLen = end + 4;
+        HeadVerdict v = headLen > cfg.maxHeaderBytes
+            ? refusedHead(431, "headers_too_large", QStringLiteral("the request head is over %1 bytes").arg(cfg.maxHeaderBytes))
+            : checkRequestHead(g.head.left(headLen), cfg.maxBodyBytes);
+        if (!v.status && v.upgrade && g.requests > 0)
+            v = refusedHead(400, "bad_request", QStringLiteral("a WebSocket upgrade must be a connection's first request"));
+        if (!v.status && listeningOnly(socket))
+            v = listeningVerdict(v);
+        // A player's stream on a keep-alive connection: QHttpServer answers with a redirect
+        // to the same URL, and the connection closes so the player comes back on a new one.
+        if (!v.status && v.target.startsWith("/stream/") && !v.target.contains(".m3u"))
+            v.close = true;
+        if (v.status) {
+            refuse(socket, v.status, v.code, v.message);
+            return;
+        }
+        ++g.requests;
+        g.closeAfterAnswer = v.close;
+        pos += headLen - before;
+        g.head.clear();
+        g.bodyLeft = v.contentLength;
+        if (g.bodyLeft == 0)
+            g.requestStartMs = 0;
+    }
+}
+
+void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)
+{
+    const EngineConfig &cfg = m_hub->config();
+    const bool headOnly = verdict.method == "HEAD";
+    if (verdict.method != "GET" && !headOnly) {
+        refuse(socket, 405, "method_not_allowed", QStringLiteral("players GET (or HEAD) a stream"));
+        return;
+    }
+    QByteArray path = verdict.target;
+    QByteArray rawQuery;
+    if (const qsizetype q = path.indexOf('?'); q >= 0) {
+        rawQuery = path.mid(q + 1);
+        path.truncate(q);
+    }
+    const PlayerRoute route = parsePlayerRoute(QUrl::fromPercentEncoding(path));
+    if (route.kind != PlayerRoute::Ogg && route.kind != PlayerRoute::Mp3 && route.kind != PlayerRoute::Playlist) {
+        refuse(socket, 400, route.error.startsWith(QLatin1String("unknown format")) || route.error.startsWith(QLatin1String("name the format"))
+                                ? "unknown_format" : "invalid_stream_id",
+               route.error, 0, Refusal::InvalidStreamId);
+        return;
+    }
+    const QByteArray token = requestToken(
+        QUrlQuery(QString::fromLatin1(rawQuery)).queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded),
+        verdict.authorization);
+    std::optional<TokenClaims> claims;
+    if (!token.isEmpty()) {
+        QString why;
+        claims = verifyToken(token, m_hub->secret(), &why);
+        if (!claims) {
+            refuse(socket, 401, "unauthorized", QStringLiteral("unauthorized: ") + why, 0, Refusal::Unauthorized);
+            return;
+        }
+    } else if (cfg.requireListenerToken) {
+        refuse(socket, 401, "unauthorized", QStringLiteral("this server requires a token to listen: add ?token=…"), 0,
+               Refusal::Unauthorized);
+        return;
+    }
+    if (route.kind == PlayerRoute::Playlist) {
+        // The address the request came in on, as the player used it (a LAN address, a host
+        // name): only host characters are taken from the Host header.
+        QString host = QString::fromLatin1(verdict.host);
+        static const QRegularExpression hostRe(QStringLiteral("^[A-Za-z0-9.:\\[\\]_-]{1,255}$"));
+        if (!hostRe.match(host).hasMatch()) {
+            const QHostAddress local = socket->localAddress();
+            const QString a = local.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + local.toString() + u']' : local.toString();
+            host = a + u':' + QString::number(socket->localPort());
+        }
+        const QString scheme = qobject_cast<QSslSocket *>(socket) && !listeningOnly(socket) ? QStringLiteral("https") : QStringLiteral("http");
+        const QString query = token.isEmpty() ? QString()
+                                              : QStringLiteral("?token=") + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(token)));
+        const QByteArray body = playerPlaylist(route.streamId, scheme + QStringLiteral("://") + host, query);
+        QByteArray response = "HTTP/1.1 200 OK\r\nContent-Type: audio/x-mpegurl\r\nCache-Control: no-cache\r\n"
+                              "Content-Disposition: inline; filename=\"" + route.streamId.toLatin1() + ".m3u\"\r\n"
+                              "Connection: close\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n";
+        if (!headOnly)
+            response += body;
+        m_hub->metrics()->httpRequests.fetch_add(1, std::memory_order_relaxed);
+        finish(socket, response);
+        return;
+    }
+    if (m_hub->listenersOf(route.streamId) >= cfg.maxListenersPerStream) {
+        refuse(socket, 503, "stream_full", QStringLiteral("stream full: max %1 listeners").arg(cfg.maxListenersPerStream), 5,
+               Refusal::MaxListeners);
+        return;
+    }
+    if (m_hub->atStreamLimitFor(route.streamId)) {
+        refuse(socket, 503, "too_many_streams", QStringLiteral("too many streams: max %1").arg(cfg.maxStreams), 5,
+               Refusal::MaxStreams);
+        return;
+    }
+    const PlayerFormat format = route.kind == PlayerRoute::Ogg ? PlayerFormat::Ogg : PlayerFormat::Mp3;
+    if (headOnly) {
+        m_hub->metrics()->httpRequests.fetch_add(1, std::memory_order_relaxed);
+        finish(socket, playerResponseHead(format, route.streamId, cfg.mp3Kbps));
+        return;
+    }
+    if (!m_hub->reserveConnection()) {
+        refuse(socket, 503, "max_connections", QStringLiteral("the server has the maximum of %1 connections").arg(cfg.maxConnections), 5,
+               Refusal::MaxConnections);
+        return;
+    }
+    PlayerRequest request;
+    request.streamId = route.streamId;
+    request.format = format;
+    if (claims)
+        request.identity = claims->sub;
+    request.userAgent = QString::fromLatin1(verdict.userAgent.left(200));
+    disconnect(socket, nullptr, this, nullptr);
+    m_sniffing.remove(socket);
+    QPointer<QTcpSocket> guard(socket);
+    // Not from inside this readyRead emission (see classify).
+    QMetaObject::invokeMethod(this, [this, guard, request] {
+        if (guard && guard->state() == QAbstractSocket::ConnectedState)
+            toPlayerWorker(guard, request);
+        else
+            m_hub->releaseConnection();
+    }, Qt::QueuedConnection);
+}
+
+void Acceptor::toPlayerWorker(QTcpSocket *socket, const PlayerRequest &request)
+{
+    const QList<FanoutWorker *> &workers = m_hub->workers();
+    FanoutWorker *target = workers[int(m_nextWorker++ % quint64(workers.size()))];
+    disconnect(socket, nullptr, this, nullptr);
+    socket->setParent(nullptr);
+    socket->moveToThread(target->thread());
+    target->adoptPlayer(socket, request);
+}
+
+void Acceptor::toWorker(QTcpSocket *socket, bool audience)
+{
+    const QList<FanoutWorker *> &workers = m_hub->workers();
+    // Listeners and events clients round robin over the fan-out shards (counts lag behind a
+    // burst of accepts, so "least loaded" would pile a reconnect storm onto one shard);
+    // speakers and legacy clients go to the ingest worker.
+    FanoutWorker *target = audience || !m_hub->ingestWorker()
+        ? workers[int(m_nextWorker++ % quint64(workers.size()))]
+        : m_hub->ingestWorker();
+    disconnect(socket, nullptr, this, nullptr);
+    socket->setParent(nullptr);
+    socket->moveToThread(target->thread());
+    target->adopt(socket);
+}
+
+} // namespace onair
