@@ -167,7 +167,7 @@ void EngineHost::requestListeners(const QString &stream, int limit)
         return;
     m_listenersPending = true;
     QMetaObject::invokeMethod(m_engine, [this, stream, limit] {
-        QList<FanoutWorker::ListenerInfo> all = stream.isEmpty() ? QList<FanoutWorker::ListenerInfo>() : m_engine->listenersOf(stream);
+        QList<ListenerInfo> all = stream.isEmpty() ? QList<ListenerInfo>() : m_engine->listenersOf(stream);
         const int total = int(all.size());
         if (all.size() > limit)
             all.resize(limit);

@@ -3,7 +3,7 @@
 #include "banners/banner.h"
 #include "config/config.h"
 #include "engine/engine.h"
-#include "fanout/fanoutworker.h"
+#include "fanout/listenerinfo.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -76,7 +76,7 @@ public:
 
 Q_SIGNALS:
     void snapshotReady(const onair::EngineSnapshot &snapshot);
-    void listenersReady(const QString &stream, const QList<onair::FanoutWorker::ListenerInfo> &listeners, int total);
+    void listenersReady(const QString &stream, const QList<onair::ListenerInfo> &listeners, int total);
     void interpretationReady(const QJsonObject &json, const QString &stream, const QString &source,
                              const QStringList &targets, quint64 tag);
     // The engine's caption and interpretation events, on the window's thread.

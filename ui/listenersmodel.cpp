@@ -52,7 +52,7 @@ QVariant ListenersModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows.size())
         return {};
-    const FanoutWorker::ListenerInfo &l = m_rows[index.row()];
+    const ListenerInfo &l = m_rows[index.row()];
     if (role == Qt::ToolTipRole && index.column() == Via)
         return l.userAgent.isEmpty() ? QVariant() : QVariant(l.userAgent);
     if (role != Qt::DisplayRole)
@@ -78,7 +78,7 @@ QVariant ListenersModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
-void ListenersModel::setListeners(const QList<FanoutWorker::ListenerInfo> &listeners)
+void ListenersModel::setListeners(const QList<ListenerInfo> &listeners)
 {
     beginResetModel();
     m_rows = listeners;

@@ -18,13 +18,13 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
-    void setListeners(const QList<FanoutWorker::ListenerInfo> &listeners);
+    void setListeners(const QList<ListenerInfo> &listeners);
     quint64 idAt(int row) const;
     // "VLC", "ffmpeg", "Safari on iPhone", …: what a User-Agent says, short.
     static QString appOf(const QString &userAgent);
 
 private:
-    QList<FanoutWorker::ListenerInfo> m_rows;
+    QList<ListenerInfo> m_rows;
 };
 
 } // namespace onair

@@ -538,7 +538,7 @@ void MainWindow::refreshListeners()
     m_host->requestListeners(selectedStream());
 }
 
-void MainWindow::onListeners(const QString &stream, const QList<FanoutWorker::ListenerInfo> &listeners, int total)
+void MainWindow::onListeners(const QString &stream, const QList<ListenerInfo> &listeners, int total)
 {
     if (stream != selectedStream())
         return;

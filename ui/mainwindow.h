@@ -78,7 +78,7 @@ private:
     void makeRoomForInterpretation();
     void onSnapshot(const EngineSnapshot &s);
     void refreshListeners();
-    void onListeners(const QString &stream, const QList<FanoutWorker::ListenerInfo> &listeners, int total);
+    void onListeners(const QString &stream, const QList<ListenerInfo> &listeners, int total);
     void updateCounter();
     void sendBanner();
     void showMessage(const QString &text, bool error);

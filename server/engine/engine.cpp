@@ -533,9 +533,9 @@ void Engine::removeLocalListener(quint64 id)
         w->removeSink(id);
 }
 
-QList<FanoutWorker::ListenerInfo> Engine::listenersOf(const QString &stream) const
+QList<ListenerInfo> Engine::listenersOf(const QString &stream) const
 {
-    QList<FanoutWorker::ListenerInfo> out;
+    QList<ListenerInfo> out;
     for (FanoutWorker *w : m_hub->workers())
         out += w->listeners(stream);
     std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.id < b.id; });

@@ -110,7 +110,7 @@ public:
     StageFaults *stageFaults(const QString &stage);
 
     // Listeners of a stream across all workers; closes one connection (any kind) by id.
-    QList<FanoutWorker::ListenerInfo> listenersOf(const QString &stream) const;
+    QList<ListenerInfo> listenersOf(const QString &stream) const;
     bool kick(quint64 connectionId, const QString &reason, int code = 1008);
 
     // The cluster bus (null without --redis) and this replica's id in it.

@@ -1268,7 +1268,7 @@ bool FanoutWorker::kick(quint64 connectionId, const QString &reason, int code)
     return found;
 }
 
-QList<FanoutWorker::ListenerInfo> FanoutWorker::listeners(const QString &stream)
+QList<ListenerInfo> FanoutWorker::listeners(const QString &stream)
 {
     QList<ListenerInfo> out;
     auto collect = [&] {

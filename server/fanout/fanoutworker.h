@@ -2,6 +2,7 @@
 
 #include "fanout/connection.h"
 #include "fanout/hub.h"
+#include "fanout/listenerinfo.h"
 
 #include <QHash>
 #include <QMutex>
@@ -79,18 +80,6 @@ public:
     // hold it. Blocks the caller briefly (never call it from another worker).
     bool kick(quint64 connectionId, const QString &reason, int code = 1008);
 
-    struct ListenerInfo
-    {
-        quint64 id;
-        QString stream;
-        QString peer;
-        qint64 connectedAtMs;
-        qint64 backlog;
-        qint64 drops;
-        QString identity;
-        QString transport; // "websocket", "http-ogg", "http-mp3" or "local"
-        QString userAgent;
-    };
     // Called on any thread; blocks briefly on this worker's queue.
     QList<ListenerInfo> listeners(const QString &stream);
 

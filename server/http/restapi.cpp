@@ -330,7 +330,7 @@ void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
         if (const QString e = listenableStreamIdError(stream); !e.isEmpty())
             return error(Status::BadRequest, QStringLiteral("invalid_stream_id"), e);
         QJsonArray out;
-        for (const FanoutWorker::ListenerInfo &l : engine->listenersOf(stream))
+        for (const ListenerInfo &l : engine->listenersOf(stream))
             out.append(QJsonObject{{QStringLiteral("id"), QString::number(l.id)},
                                    {QStringLiteral("address"), l.peer},
                                    {QStringLiteral("connected_at"), QDateTime::fromMSecsSinceEpoch(l.connectedAtMs, Qt::UTC).toString(Qt::ISODateWithMs)},
