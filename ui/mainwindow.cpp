@@ -56,21 +56,68 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
 {
     setWindowTitle(tr("OnAir control room"));
     setWindowIcon(QIcon(QStringLiteral(":/onair/icons/onair.svg")));
-
-    m_audioThread.setObjectName(QStringLiteral("onair-audio"));
-    m_speaker = new SpeakController(host->engine());
-    m_speaker->moveToThread(&m_audioThread);
-    m_monitor = new Monitor(host->engine());
-    m_monitor->moveToThread(&m_audioThread);
-    connect(&m_audioThread, &QThread::finished, m_speaker, &QObject::deleteLater);
-    connect(&m_audioThread, &QThread::finished, m_monitor, &QObject::deleteLater);
-    m_audioThread.start();
+    startAudioThread();
 
     auto *central = new QWidget;
     auto *root = new QVBoxLayout(central);
     root->addWidget(buildSpeakBar());
+    QWidget *top = buildOverview();
+    buildTabs();
+    m_vertical = new QSplitter(Qt::Vertical);
+    m_vertical->addWidget(top);
+    m_vertical->addWidget(m_tabs);
+    m_vertical->setStretchFactor(0, 4);
+    m_vertical->setStretchFactor(1, 1);
+    root->addWidget(m_vertical, 1);
+    // The log reads fine in a strip; captions and the stage table need room: the tab takes
+    // it when shown.
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::makeRoomForInterpretation);
+    setCentralWidget(central);
 
-    // Streams and the listeners of the selected one.
+    m_message = new QLabel;
+    statusBar()->addWidget(m_message, 1);
+
+    connectStreams();
+    connectSpeaker();
+    connectPanels();
+    buildMenuAndShortcuts();
+
+    connect(new QMediaDevices(this), &QMediaDevices::audioInputsChanged, this, &MainWindow::refreshDevices);
+    refreshDevices();
+    restoreSettings();
+    updateCounter();
+}
+
+// The speaker and the monitor run on their own thread: audio never waits for the window.
+void MainWindow::startAudioThread()
+{
+    m_audioThread.setObjectName(QStringLiteral("onair-audio"));
+    m_speaker = new SpeakController(m_host->engine());
+    m_speaker->moveToThread(&m_audioThread);
+    m_monitor = new Monitor(m_host->engine());
+    m_monitor->moveToThread(&m_audioThread);
+    connect(&m_audioThread, &QThread::finished, m_speaker, &QObject::deleteLater);
+    connect(&m_audioThread, &QThread::finished, m_monitor, &QObject::deleteLater);
+    m_audioThread.start();
+}
+
+// The streams and their listeners on the left, Banner, Share and Health on the right.
+QWidget *MainWindow::buildOverview()
+{
+    QWidget *left = buildStreams();
+    QWidget *right = buildSideColumn();
+    auto *top = new QSplitter(Qt::Horizontal);
+    top->addWidget(left);
+    top->addWidget(right);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+    top->setSizes({755, 525}); // the Share panel's links read whole beside the QR code
+    return top;
+}
+
+// Streams and the listeners of the selected one.
+QWidget *MainWindow::buildStreams()
+{
     m_streams = new StreamsModel(this);
     m_streamsView = new QTableView;
     m_streamsView->setModel(m_streams);
@@ -107,7 +154,11 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     auto *left = new QSplitter(Qt::Vertical);
     left->addWidget(streamsBox);
     left->addWidget(m_listenersBox);
+    return left;
+}
 
+QWidget *MainWindow::buildSideColumn()
+{
     auto *right = new QWidget;
     auto *rl = new QVBoxLayout(right);
     rl->setContentsMargins(0, 0, 0, 0);
@@ -123,15 +174,28 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     rightScroll->setWidget(right);
     rightScroll->setWidgetResizable(true);
     rightScroll->setFrameShape(QFrame::NoFrame);
+    return rightScroll;
+}
 
-    auto *top = new QSplitter(Qt::Horizontal);
-    top->addWidget(left);
-    top->addWidget(rightScroll);
-    top->setStretchFactor(0, 3);
-    top->setStretchFactor(1, 2);
-    top->setSizes({755, 525}); // the Share panel's links read whole beside the QR code
+// The tabs below: the log and the Interpretation panel.
+void MainWindow::buildTabs()
+{
+    QWidget *logPage = buildLogPage();
+    m_interpretation = new InterpretationPanel(m_host);
+    // A tab widget is as tall as its tallest page, shown or not: the panel scrolls when the
+    // log's strip is all there is (it takes room when shown, see makeRoomForInterpretation).
+    m_interpretationPage = new QScrollArea;
+    m_interpretationPage->setWidget(m_interpretation);
+    m_interpretationPage->setWidgetResizable(true);
+    m_interpretationPage->setFrameShape(QFrame::NoFrame);
+    m_tabs = new QTabWidget;
+    m_tabs->addTab(logPage, tr("Log"));
+    m_tabs->addTab(m_interpretationPage, tr("Interpretation"));
+}
 
-    // The log, filterable.
+// The log, filterable.
+QWidget *MainWindow::buildLogPage()
+{
     m_logFilter = new QSortFilterProxyModel(this);
     m_logFilter->setSourceModel(m_log);
     m_logFilter->setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -148,31 +212,13 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     lpl->addWidget(logView);
     filter->setAccessibleName(tr("Log filter"));
     logView->setAccessibleName(tr("Log"));
-    m_interpretation = new InterpretationPanel(m_host);
-    // A tab widget is as tall as its tallest page, shown or not: the panel scrolls when the
-    // log's strip is all there is (it takes room when shown, see makeRoomForInterpretation).
-    m_interpretationPage = new QScrollArea;
-    m_interpretationPage->setWidget(m_interpretation);
-    m_interpretationPage->setWidgetResizable(true);
-    m_interpretationPage->setFrameShape(QFrame::NoFrame);
-    m_tabs = new QTabWidget;
-    m_tabs->addTab(logPage, tr("Log"));
-    m_tabs->addTab(m_interpretationPage, tr("Interpretation"));
+    return logPage;
+}
 
-    m_vertical = new QSplitter(Qt::Vertical);
-    m_vertical->addWidget(top);
-    m_vertical->addWidget(m_tabs);
-    m_vertical->setStretchFactor(0, 4);
-    m_vertical->setStretchFactor(1, 1);
-    root->addWidget(m_vertical, 1);
-    // The log reads fine in a strip; captions and the stage table need room: the tab takes
-    // it when shown.
-    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::makeRoomForInterpretation);
-    setCentralWidget(central);
-
-    m_message = new QLabel;
-    statusBar()->addWidget(m_message, 1);
-
+// The engine's snapshots and listener lists fill the tables; selecting a stream shows its
+// listeners (and monitors it when asked), selecting a listener allows kicking it.
+void MainWindow::connectStreams()
+{
     connect(m_host, &EngineHost::snapshotReady, this, &MainWindow::onSnapshot);
     connect(m_host, &EngineHost::listenersReady, this, &MainWindow::onListeners);
     connect(m_streamsView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
@@ -192,7 +238,11 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
         }
         refreshListeners();
     });
+}
 
+// The audio thread's news: the level, failures, on air and off.
+void MainWindow::connectSpeaker()
+{
     connect(m_speaker, &SpeakController::level, m_meter, &LevelMeter::setLevel);
     connect(m_speaker, &SpeakController::failed, this, [this](const QString &m) { showMessage(m, true); });
     connect(m_monitor, &Monitor::failed, this, [this](const QString &m) { showMessage(m, true); });
@@ -205,13 +255,20 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
         showMessage(on ? tr("On air on stream %1.").arg(stream) : tr("Off air."), false);
         m_interpretation->setStreams(m_streamName->text().trimmed(), on, selectedStream(), on ? stream : QString());
     });
+}
+
+void MainWindow::connectPanels()
+{
     connect(m_share, &SharePanel::message, this, &MainWindow::showMessage);
     connect(m_interpretation, &InterpretationPanel::applied, this,
             [this](bool ok, const QString &message) { showMessage(message, !ok); });
     connect(m_streamName, &QLineEdit::textChanged, this, [this] {
         m_interpretation->setStreams(m_streamName->text().trimmed(), m_onAir->isChecked(), selectedStream(), QString());
     });
+}
 
+void MainWindow::buildMenuAndShortcuts()
+{
     QMenu *menu = menuBar()->addMenu(tr("&OnAir"));
     QAction *settingsAction = menu->addAction(tr("&Settings…"));
     settingsAction->setShortcut(QKeySequence::Preferences);
@@ -225,10 +282,11 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     connect(onAirKey, &QShortcut::activated, m_onAir, &QPushButton::click);
     auto *sendKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     connect(sendKey, &QShortcut::activated, this, &MainWindow::sendBanner);
+}
 
-    connect(new QMediaDevices(this), &QMediaDevices::audioInputsChanged, this, &MainWindow::refreshDevices);
-    refreshDevices();
-
+// The window's size and place and the stream name of the last session (see closeEvent).
+void MainWindow::restoreSettings()
+{
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -239,7 +297,6 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     }
     m_streamName->setText(settings.value(QStringLiteral("speak/stream"), QStringLiteral("main")).toString());
     m_share->setStream(m_streamName->text().trimmed());
-    updateCounter();
 }
 
 void MainWindow::showInterpretation()

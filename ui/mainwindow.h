@@ -71,9 +71,20 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void startAudioThread();
     QWidget *buildSpeakBar();
+    QWidget *buildOverview();
+    QWidget *buildStreams();
+    QWidget *buildSideColumn();
     QWidget *buildBanners();
     QWidget *buildHealth();
+    void buildTabs();
+    QWidget *buildLogPage();
+    void connectStreams();
+    void connectSpeaker();
+    void connectPanels();
+    void buildMenuAndShortcuts();
+    void restoreSettings();
     void refreshDevices();
     void makeRoomForInterpretation();
     void onSnapshot(const EngineSnapshot &s);
