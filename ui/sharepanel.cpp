@@ -57,7 +57,22 @@ QString twoLines(const QString &fingerprint)
 SharePanel::SharePanel(EngineHost *host, QWidget *parent) : QGroupBox(tr("Share"), parent), m_host(host)
 {
     m_interfaces = &systemInterfaces;
+    createAccessWidgets();
+    createLinkWidgets();
+    layOut();
+    connectControls();
+    connect(m_host, &EngineHost::addressChanged, this, &SharePanel::refresh);
+    // A laptop joins another Wi-Fi, a cable is plugged in: the link follows within seconds.
+    m_rescan.setInterval(3000);
+    connect(&m_rescan, &QTimer::timeout, this, &SharePanel::rescan);
+    m_rescan.start();
+    refresh();
+}
 
+// The QR code, the state line, the buttons that open and close listening to the network, and
+// the address the links use.
+void SharePanel::createAccessWidgets()
+{
     m_qr = new QLabel;
     m_qr->setObjectName(QStringLiteral("shareQr"));
     m_qr->setFixedSize(150, 150);
@@ -85,7 +100,12 @@ SharePanel::SharePanel(EngineHost *host, QWidget *parent) : QGroupBox(tr("Share"
     m_address = new QLabel;
     m_address->setObjectName(QStringLiteral("shareAddress"));
     m_address->setTextInteractionFlags(Qt::TextSelectableByMouse);
+}
 
+// The links (plain and secure, the operator choosing which the QR code opens), the
+// certificate's fingerprint and the playlist for other apps.
+void SharePanel::createLinkWidgets()
+{
     m_hint = new QLabel(tr("Listeners scan the code or open the link:"));
     m_plainChoice = new QRadioButton(tr("Any phone"));
     m_plainChoice->setToolTip(tr("Plain link (http): opens on every phone, without a warning. The QR code opens the link chosen here."));
@@ -96,21 +116,8 @@ SharePanel::SharePanel(EngineHost *host, QWidget *parent) : QGroupBox(tr("Share"
     m_secureChoice->setChecked(qrSecure);
 
     const QIcon copy = copyIcon(palette().color(QPalette::Text));
-    auto makeLink = [this, &copy](const QString &name, const QString &accessible) {
-        auto *edit = new QLineEdit;
-        edit->setReadOnly(true);
-        edit->setObjectName(name);
-        edit->setAccessibleName(accessible);
-        QAction *action = edit->addAction(copy, QLineEdit::TrailingPosition);
-        action->setToolTip(tr("Copy link"));
-        connect(action, &QAction::triggered, this, [this, edit] {
-            QGuiApplication::clipboard()->setText(edit->text());
-            Q_EMIT message(tr("Link copied."), false);
-        });
-        return edit;
-    };
-    m_plain = makeLink(QStringLiteral("shareUrl"), tr("Listener link"));
-    m_secureLink = makeLink(QStringLiteral("shareSecureUrl"), tr("Secure listener link (HTTPS)"));
+    m_plain = makeLink(QStringLiteral("shareUrl"), tr("Listener link"), copy);
+    m_secureLink = makeLink(QStringLiteral("shareSecureUrl"), tr("Secure listener link (HTTPS)"), copy);
 
     m_fingerprint = new QLabel;
     m_fingerprint->setObjectName(QStringLiteral("tlsFingerprint"));
@@ -126,7 +133,26 @@ SharePanel::SharePanel(EngineHost *host, QWidget *parent) : QGroupBox(tr("Share"
         f.setPointSizeF(f.pointSizeF() * 0.85);
         small->setFont(f);
     }
+}
 
+// A read-only link with a copy button inside.
+QLineEdit *SharePanel::makeLink(const QString &name, const QString &accessible, const QIcon &copy)
+{
+    auto *edit = new QLineEdit;
+    edit->setReadOnly(true);
+    edit->setObjectName(name);
+    edit->setAccessibleName(accessible);
+    QAction *action = edit->addAction(copy, QLineEdit::TrailingPosition);
+    action->setToolTip(tr("Copy link"));
+    connect(action, &QAction::triggered, this, [this, edit] {
+        QGuiApplication::clipboard()->setText(edit->text());
+        Q_EMIT message(tr("Link copied."), false);
+    });
+    return edit;
+}
+
+void SharePanel::layOut()
+{
     // Everything beside the QR code: the panel stays as tall as the code (a laptop's 768 rows).
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_dot);
@@ -156,7 +182,10 @@ SharePanel::SharePanel(EngineHost *host, QWidget *parent) : QGroupBox(tr("Share"
     l->addLayout(col, 1);
     // As tall as what it shows: in the loopback state two lines, not the room the QR code left.
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+}
 
+void SharePanel::connectControls()
+{
     connect(m_openButton, &QPushButton::clicked, this, [this] { setOpenToNetwork(true); });
     connect(m_localButton, &QPushButton::clicked, this, [this] { setOpenToNetwork(false); });
     connect(m_picker, &QComboBox::activated, this, [this](int) {
@@ -169,12 +198,6 @@ SharePanel::SharePanel(EngineHost *host, QWidget *parent) : QGroupBox(tr("Share"
             showState();
         });
     }
-    connect(m_host, &EngineHost::addressChanged, this, &SharePanel::refresh);
-    // A laptop joins another Wi-Fi, a cable is plugged in: the link follows within seconds.
-    m_rescan.setInterval(3000);
-    connect(&m_rescan, &QTimer::timeout, this, &SharePanel::rescan);
-    m_rescan.start();
-    refresh();
 }
 
 void SharePanel::setStream(const QString &stream)
@@ -317,6 +340,22 @@ void SharePanel::showState()
         return;
     m_shown = shown;
 
+    showAccess(reachable, chosen);
+    const QString plain = reachable ? plainUrl() : QString();
+    const QString secure = reachable ? secureUrl() : QString();
+    showLinks(reachable, both, plain, secure);
+    showFingerprintAndPlaylist(reachable);
+
+    m_qrUrl = qrSecure ? secure : plain;
+    m_qr->setVisible(!m_qrUrl.isEmpty());
+    m_qr->setPixmap(m_qrUrl.isEmpty() ? QPixmap() : QPixmap::fromImage(makeQrCode(m_qrUrl)));
+    m_qr->setToolTip(m_qrUrl);
+}
+
+// The state line (shown when a phone could not listen), the open or close button and the
+// address in the links (a picker when there are several).
+void SharePanel::showAccess(bool reachable, const QHostAddress &chosen)
+{
     // lanAddresses() offers container, VM and VPN addresses only when nothing else is up: a
     // phone on the room's Wi-Fi cannot reach them, and the panel says so.
     const bool onlyVirtual = reachable && std::all_of(m_addresses.cbegin(), m_addresses.cend(),
@@ -343,9 +382,10 @@ void SharePanel::showState()
     m_picker->setVisible(m_open && m_addresses.size() > 1);
     m_address->setVisible(m_open && m_addresses.size() == 1);
     m_address->setText(m_addresses.size() == 1 ? m_addresses.first().label() : QString());
+}
 
-    const QString plain = reachable ? plainUrl() : QString();
-    const QString secure = reachable ? secureUrl() : QString();
+void SharePanel::showLinks(bool reachable, bool both, const QString &plain, const QString &secure)
+{
     m_hint->setVisible(reachable && !both);
     m_plainChoice->setVisible(reachable && both);
     m_secureChoice->setVisible(reachable && both);
@@ -361,7 +401,10 @@ void SharePanel::showState()
         edit->setCursorPosition(0); // the start of a link says the most when it does not fit
         edit->setToolTip(text);
     }
+}
 
+void SharePanel::showFingerprintAndPlaylist(bool reachable)
+{
     const QString fingerprint = m_host->engine() ? m_host->engine()->tlsFingerprint() : QString();
     m_fingerprint->setVisible(reachable && m_secure);
     // Listeners' browsers warn about the self-signed certificate; this is what they compare
@@ -376,11 +419,6 @@ void SharePanel::showState()
                                                  .arg(QStringLiteral("<a href=\"%1\">%2.m3u</a>")
                                                           .arg(playlist.toHtmlEscaped(), m_stream.toHtmlEscaped())));
     m_playlist->setToolTip(playlist);
-
-    m_qrUrl = qrSecure ? secure : plain;
-    m_qr->setVisible(!m_qrUrl.isEmpty());
-    m_qr->setPixmap(m_qrUrl.isEmpty() ? QPixmap() : QPixmap::fromImage(makeQrCode(m_qrUrl)));
-    m_qr->setToolTip(m_qrUrl);
 }
 
 } // namespace onair

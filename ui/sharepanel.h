@@ -8,6 +8,7 @@
 #include <functional>
 
 class QComboBox;
+class QIcon;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -63,8 +64,16 @@ Q_SIGNALS:
     void message(const QString &text, bool error);
 
 private:
+    void createAccessWidgets();
+    void createLinkWidgets();
+    QLineEdit *makeLink(const QString &name, const QString &accessible, const QIcon &copy);
+    void layOut();
+    void connectControls();
     void rescan();
     void showState();
+    void showAccess(bool reachable, const QHostAddress &chosen);
+    void showLinks(bool reachable, bool both, const QString &plain, const QString &secure);
+    void showFingerprintAndPlaylist(bool reachable);
     QString url(const QString &scheme, const QString &path) const;
 
     EngineHost *m_host;
