@@ -68,12 +68,32 @@ SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(pare
     setWindowTitle(tr("Settings"));
     EngineConfig c;
     loadInto(&c);
+    QGroupBox *server = buildServer(c);
+    QGroupBox *audio = buildAudio();
+    QGroupBox *tokens = buildToken();
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
+    auto *l = new QVBoxLayout(this);
+    l->addWidget(server);
+    l->addWidget(audio);
+    l->addWidget(tokens);
+    l->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        save();
+        accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+// Port, network, HTTPS and limits, from the saved settings `c`.
+QGroupBox *SettingsDialog::buildServer(const EngineConfig &c)
+{
     m_port = new QSpinBox;
     m_port->setRange(0, 65535);
     m_port->setValue(c.port);
     m_network = new QCheckBox(tr("Listen on the network (phones and other computers can join; applies at once)"));
     // What the engine does now (the Share panel switches it at once), not only what was saved.
-    m_network->setChecked(host->reachableFromNetwork());
+    m_network->setChecked(m_host->reachableFromNetwork());
     m_network->setToolTip(tr("Applies at once, like \"Open to the local network\" in the Share panel; "
                              "listeners already connected stay."));
     m_tls = new QCheckBox(tr("Secure connections (HTTPS) with a certificate made for this computer"));
@@ -94,7 +114,7 @@ SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(pare
     f->addRow(tr("Port"), m_port);
     f->addRow(QString(), m_network);
     f->addRow(QString(), m_tls);
-    const QString fingerprint = host->engine()->tlsFingerprint();
+    const QString fingerprint = m_host->engine()->tlsFingerprint();
     auto *certInfo = new QLabel(fingerprint.isEmpty() ? tr("Not in use now.")
                                                       : tr("In use, SHA-256 fingerprint:\n%1").arg(fingerprint));
     certInfo->setObjectName(QStringLiteral("certificateInfo"));
@@ -102,23 +122,32 @@ SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(pare
     certInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
     f->addRow(tr("Certificate"), certInfo);
     f->addRow(QString(), renew);
-    connect(renew, &QPushButton::clicked, this, [this, certInfo] {
-        EngineConfig cfg = m_host->engine()->config();
-        cfg.tlsCertPath.clear();
-        QString err;
-        QSettings().setValue(QStringLiteral("server/tls"), true);
-        m_tls->setChecked(true);
-        if (!prepareTls(&cfg, &err, true)) {
-            QMessageBox::warning(this, tr("Certificate"), tr("No certificate could be made: %1").arg(err));
-            return;
-        }
-        const QList<QSslCertificate> made = QSslCertificate::fromPath(cfg.tlsCertPath);
-        certInfo->setText(tr("New certificate (used at the next start), SHA-256 fingerprint:\n%1")
-                              .arg(made.isEmpty() ? QString() : certificateFingerprint(made.first())));
-    });
+    connect(renew, &QPushButton::clicked, this, [this, certInfo] { renewCertificate(certInfo); });
     f->addRow(tr("Listeners per stream"), m_maxListeners);
     f->addRow(tr("Connections in total"), m_maxConnections);
+    return server;
+}
 
+// A new self-signed certificate, used from the next start; `certInfo` shows its fingerprint.
+void SettingsDialog::renewCertificate(QLabel *certInfo)
+{
+    EngineConfig cfg = m_host->engine()->config();
+    cfg.tlsCertPath.clear();
+    QString err;
+    QSettings().setValue(QStringLiteral("server/tls"), true);
+    m_tls->setChecked(true);
+    if (!prepareTls(&cfg, &err, true)) {
+        QMessageBox::warning(this, tr("Certificate"), tr("No certificate could be made: %1").arg(err));
+        return;
+    }
+    const QList<QSslCertificate> made = QSslCertificate::fromPath(cfg.tlsCertPath);
+    certInfo->setText(tr("New certificate (used at the next start), SHA-256 fingerprint:\n%1")
+                          .arg(made.isEmpty() ? QString() : certificateFingerprint(made.first())));
+}
+
+// The speaker's codec, bitrate and frame length (bitrate and frame only for Opus).
+QGroupBox *SettingsDialog::buildAudio()
+{
     const AudioEncoding enc = AudioEncoding::load();
     m_codec = new QComboBox;
     m_codec->addItem(tr("Opus (recommended)"), QStringLiteral("opus"));
@@ -147,7 +176,12 @@ SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(pare
     };
     connect(m_codec, &QComboBox::currentIndexChanged, this, syncAudio);
     syncAudio();
+    return audio;
+}
 
+// Minting a speaker token for a second presenter, and copying it.
+QGroupBox *SettingsDialog::buildToken()
+{
     auto *tokens = new QGroupBox(tr("Speaker token"));
     auto *tl = new QVBoxLayout(tokens);
     tl->addWidget(new QLabel(tr("A second presenter speaks from a browser or another OnAir with this token (valid 8 hours).")));
@@ -167,20 +201,9 @@ SettingsDialog::SettingsDialog(EngineHost *host, QWidget *parent) : QDialog(pare
     row2->addWidget(m_token);
     row2->addWidget(copy);
     tl->addLayout(row2);
-
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
-    auto *l = new QVBoxLayout(this);
-    l->addWidget(server);
-    l->addWidget(audio);
-    l->addWidget(tokens);
-    l->addWidget(buttons);
-    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
-        save();
-        accept();
-    });
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(mintButton, &QPushButton::clicked, this, &SettingsDialog::mint);
     connect(copy, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(m_token->text()); });
+    return tokens;
 }
 
 void SettingsDialog::save()

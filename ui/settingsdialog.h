@@ -4,6 +4,8 @@
 
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -29,6 +31,10 @@ public:
     static QString tlsDir(const EngineConfig &config);
 
 private:
+    QGroupBox *buildServer(const EngineConfig &c);
+    void renewCertificate(QLabel *certInfo);
+    QGroupBox *buildAudio();
+    QGroupBox *buildToken();
     void save();
     void mint();
 
