@@ -132,6 +132,37 @@ static QString stageLabel(const QString &stage)
 InterpretationPanel::InterpretationPanel(EngineHost *host, QWidget *parent) : QWidget(parent), m_host(host)
 {
     setAccessibleName(tr("Interpretation"));
+    QHBoxLayout *row = buildControls();
+    QWidget *captionsBox = buildCaptions();
+    QWidget *tablesBox = buildTables();
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(captionsBox);
+    split->addWidget(tablesBox);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+
+    auto *root = new QVBoxLayout(this);
+    root->addLayout(row);
+    root->addWidget(m_status);
+    root->addWidget(split, 1);
+
+    offerInstalledLanguages();
+    connect(m_stream, &QComboBox::currentIndexChanged, this, &InterpretationPanel::onStreamChanged);
+    connect(m_source, &QComboBox::activated, this, &InterpretationPanel::onSourceChosen);
+    connect(m_off, &QPushButton::clicked, this, &InterpretationPanel::turnOff);
+    connect(m_host, &EngineHost::interpretationEvent, this, &InterpretationPanel::onEvent);
+    connect(m_host, &EngineHost::interpretationReady, this, &InterpretationPanel::onReady);
+    m_poll.setInterval(500);
+    connect(&m_poll, &QTimer::timeout, this, &InterpretationPanel::refresh);
+    if (m_available)
+        m_poll.start();
+    updateStatus();
+}
+
+// The row of controls: the stream, the spoken language, the languages to translate into, Off
+// (and the status line under it).
+QHBoxLayout *InterpretationPanel::buildControls()
+{
     m_stream = new QComboBox;
     m_stream->setAccessibleName(tr("Interpreted stream"));
     m_stream->setMinimumContentsLength(14);
@@ -170,7 +201,11 @@ InterpretationPanel::InterpretationPanel(EngineHost *host, QWidget *parent) : QW
     row->addWidget(m_targetsBox);
     row->addWidget(m_off);
     row->addStretch(1);
+    return row;
+}
 
+QWidget *InterpretationPanel::buildCaptions()
+{
     m_captions = new QListWidget;
     m_captions->setObjectName(QStringLiteral("captions"));
     m_captions->setAccessibleName(tr("Live captions"));
@@ -182,7 +217,12 @@ InterpretationPanel::InterpretationPanel(EngineHost *host, QWidget *parent) : QW
     auto *captionsBox = new QGroupBox(tr("Live captions"));
     auto *cl = new QVBoxLayout(captionsBox);
     cl->addWidget(m_captions);
+    return captionsBox;
+}
 
+// The translated channels above, the stages below.
+QWidget *InterpretationPanel::buildTables()
+{
     m_channels = makeTable({tr("Channel"), tr("Language"), tr("Mode"), tr("Delay p50 / p99 (ms)"), tr("Dropped"), tr("Reason")},
                            tr("Translated channels"));
     m_channels->setObjectName(QStringLiteral("interpretationChannels"));
@@ -204,18 +244,11 @@ InterpretationPanel::InterpretationPanel(EngineHost *host, QWidget *parent) : QW
     tables->setSizes({m_channels->horizontalHeader()->sizeHint().height() + 2 * m_channels->verticalHeader()->defaultSectionSize(),
                       m_stages->minimumHeight() * 2});
     tl->addWidget(tables);
+    return tablesBox;
+}
 
-    auto *split = new QSplitter(Qt::Horizontal);
-    split->addWidget(captionsBox);
-    split->addWidget(tablesBox);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
-
-    auto *root = new QVBoxLayout(this);
-    root->addLayout(row);
-    root->addWidget(m_status);
-    root->addWidget(split, 1);
-
+void InterpretationPanel::offerInstalledLanguages()
+{
     // What is installed decides what can be chosen, once: the backends do not change while
     // the engine runs.
     const QStringList sources = m_host->interpretationSources();
@@ -234,35 +267,30 @@ InterpretationPanel::InterpretationPanel(EngineHost *host, QWidget *parent) : QW
     for (QWidget *w : {static_cast<QWidget *>(m_stream), static_cast<QWidget *>(m_source), m_targetsBox,
                        static_cast<QWidget *>(m_off)})
         w->setEnabled(m_available);
+}
 
-    connect(m_stream, &QComboBox::currentIndexChanged, this, &InterpretationPanel::onStreamChanged);
-    connect(m_source, &QComboBox::activated, this, [this] {
-        // Targets the new language cannot be translated into are dropped, not kept as a setting
-        // the engine would refuse.
-        const QString source = m_source->currentData().toString();
-        const QStringList installed = m_host->interpretationTargets(source);
-        QStringList keep;
-        for (const QString &t : checkedTargets()) {
-            if (installed.contains(t))
-                keep.append(t);
-        }
-        rebuildTargets(source, keep);
-        apply();
-    });
-    connect(m_off, &QPushButton::clicked, this, [this] {
-        for (QCheckBox *b : std::as_const(m_targetBoxes)) {
-            const QSignalBlocker block(b);
-            b->setChecked(false);
-        }
-        apply();
-    });
-    connect(m_host, &EngineHost::interpretationEvent, this, &InterpretationPanel::onEvent);
-    connect(m_host, &EngineHost::interpretationReady, this, &InterpretationPanel::onReady);
-    m_poll.setInterval(500);
-    connect(&m_poll, &QTimer::timeout, this, &InterpretationPanel::refresh);
-    if (m_available)
-        m_poll.start();
-    updateStatus();
+void InterpretationPanel::onSourceChosen()
+{
+    // Targets the new language cannot be translated into are dropped, not kept as a setting
+    // the engine would refuse.
+    const QString source = m_source->currentData().toString();
+    const QStringList installed = m_host->interpretationTargets(source);
+    QStringList keep;
+    for (const QString &t : checkedTargets()) {
+        if (installed.contains(t))
+            keep.append(t);
+    }
+    rebuildTargets(source, keep);
+    apply();
+}
+
+void InterpretationPanel::turnOff()
+{
+    for (QCheckBox *b : std::as_const(m_targetBoxes)) {
+        const QSignalBlocker block(b);
+        b->setChecked(false);
+    }
+    apply();
 }
 
 QCheckBox *InterpretationPanel::targetBox(const QString &lang) const
@@ -481,37 +509,77 @@ void InterpretationPanel::onReady(const QJsonObject &json, const QString &stream
 
 void InterpretationPanel::fillTables(const QJsonObject &session, const QJsonObject &json)
 {
+    fillChannels(session);
+    fillStages(session, json);
+}
+
+// A translated channel's mode, in words and colour: green when translated speech is heard.
+static QTableWidgetItem *modeCell(const QString &mode)
+{
+    if (mode == QLatin1String("speech"))
+        return cell(InterpretationPanel::tr("translated speech"), kGreen);
+    if (mode == QLatin1String("captions_only"))
+        return cell(InterpretationPanel::tr("captions only"), kAmber);
+    if (mode == QLatin1String("original_audio"))
+        return cell(InterpretationPanel::tr("original audio"), kRed);
+    return cell(mode, kGrey);
+}
+
+// A stage's state, in words and colour, its circuit breaker's in the tooltip.
+static QTableWidgetItem *stateCell(const QString &state)
+{
+    QString text = state, breaker;
+    QColor color = kGrey;
+    if (state == QLatin1String("closed")) {
+        text = InterpretationPanel::tr("working");
+        breaker = InterpretationPanel::tr("Circuit breaker closed: calls go through.");
+        color = kGreen;
+    } else if (state == QLatin1String("half_open")) {
+        text = InterpretationPanel::tr("trying again");
+        breaker = InterpretationPanel::tr("Circuit breaker half-open: one trial call after the pause.");
+        color = kAmber;
+    } else if (state == QLatin1String("open")) {
+        text = InterpretationPanel::tr("failing, paused");
+        breaker = InterpretationPanel::tr("Circuit breaker open: calls are skipped until the pause ends.");
+        color = kRed;
+    } else if (state == QLatin1String("unavailable")) {
+        text = InterpretationPanel::tr("unavailable");
+        color = kRed;
+    } else if (state == QLatin1String("idle")) {
+        text = InterpretationPanel::tr("idle");
+    }
+    QTableWidgetItem *item = cell(text, color);
+    item->setToolTip(breaker.isEmpty() ? state : breaker);
+    return item;
+}
+
+// "p50 / p99" of a {p50, p99} object, in milliseconds.
+static QString percentiles(const QJsonObject &ms50and99)
+{
+    return ms(ms50and99.value(QLatin1String("p50"))) + QStringLiteral(" / ") + ms(ms50and99.value(QLatin1String("p99")));
+}
+
+void InterpretationPanel::fillChannels(const QJsonObject &session)
+{
     const QJsonArray channels = session.value(QLatin1String("channels")).toArray();
     m_channels->setRowCount(int(channels.size()));
     for (int r = 0; r < channels.size(); ++r) {
         const QJsonObject c = channels[r].toObject();
-        const QString mode = c.value(QLatin1String("mode")).toString();
-        QString modeText = mode;
-        QColor color = kGrey;
-        if (mode == QLatin1String("speech")) {
-            modeText = tr("translated speech");
-            color = kGreen;
-        } else if (mode == QLatin1String("captions_only")) {
-            modeText = tr("captions only");
-            color = kAmber;
-        } else if (mode == QLatin1String("original_audio")) {
-            modeText = tr("original audio");
-            color = kRed;
-        }
-        const QJsonObject delay = c.value(QLatin1String("end_to_audio_ms")).toObject();
         const QString reason = c.value(QLatin1String("reason")).toString();
         m_channels->setItem(r, ChannelId, cell(c.value(QLatin1String("stream_id")).toString()));
         m_channels->setItem(r, ChannelLanguage, cell(languageName(c.value(QLatin1String("lang")).toString())));
-        m_channels->setItem(r, ChannelMode, cell(modeText, color));
-        m_channels->setItem(r, ChannelDelay, cell(ms(delay.value(QLatin1String("p50"))) + QStringLiteral(" / ")
-                                                  + ms(delay.value(QLatin1String("p99")))));
+        m_channels->setItem(r, ChannelMode, modeCell(c.value(QLatin1String("mode")).toString()));
+        m_channels->setItem(r, ChannelDelay, cell(percentiles(c.value(QLatin1String("end_to_audio_ms")).toObject())));
         m_channels->setItem(r, ChannelDropped, cell(QString::number(c.value(QLatin1String("dropped_utterances")).toInteger())));
         QTableWidgetItem *why = cell(reason);
         why->setToolTip(reason);
         m_channels->setItem(r, ChannelReason, why);
     }
+}
 
-    // The session's stages; without a session, what is installed (from the health JSON).
+// The session's stages; without a session, what is installed (from the health JSON).
+static QJsonArray stagesOf(const QJsonObject &session, const QJsonObject &json)
+{
     QJsonArray stages = session.value(QLatin1String("stages")).toArray();
     if (session.isEmpty()) {
         const QJsonObject installed = json.value(QLatin1String("stages")).toObject();
@@ -522,45 +590,26 @@ void InterpretationPanel::fillTables(const QJsonObject &session, const QJsonObje
                                       {QStringLiteral("state"), name.isEmpty() ? QStringLiteral("unavailable") : QStringLiteral("idle")}});
         }
     }
+    return stages;
+}
+
+void InterpretationPanel::fillStages(const QJsonObject &session, const QJsonObject &json)
+{
+    const QJsonArray stages = stagesOf(session, json);
     m_stages->setRowCount(int(stages.size()));
     for (int r = 0; r < stages.size(); ++r) {
         const QJsonObject s = stages[r].toObject();
-        const QString state = s.value(QLatin1String("state")).toString();
-        QString stateText = state, breaker;
-        QColor color = kGrey;
-        if (state == QLatin1String("closed")) {
-            stateText = tr("working");
-            breaker = tr("Circuit breaker closed: calls go through.");
-            color = kGreen;
-        } else if (state == QLatin1String("half_open")) {
-            stateText = tr("trying again");
-            breaker = tr("Circuit breaker half-open: one trial call after the pause.");
-            color = kAmber;
-        } else if (state == QLatin1String("open")) {
-            stateText = tr("failing, paused");
-            breaker = tr("Circuit breaker open: calls are skipped until the pause ends.");
-            color = kRed;
-        } else if (state == QLatin1String("unavailable")) {
-            stateText = tr("unavailable");
-            color = kRed;
-        } else if (state == QLatin1String("idle")) {
-            stateText = tr("idle");
-        }
         QString lang = s.value(QLatin1String("lang")).toString();
         const QString source = session.value(QLatin1String("source")).toString();
         if (s.value(QLatin1String("stage")).toString() == QLatin1String("translator") && !source.isEmpty() && !lang.isEmpty())
             lang = source + QStringLiteral(" → ") + lang; // a translator's lang is its target
-        const QJsonObject latency = s.value(QLatin1String("latency_ms")).toObject();
         const bool ran = s.contains(QLatin1String("calls"));
         const QString lastError = s.value(QLatin1String("last_error")).toString();
         m_stages->setItem(r, StageName, cell(stageLabel(s.value(QLatin1String("stage")).toString())));
         m_stages->setItem(r, StageLanguage, cell(lang));
         m_stages->setItem(r, StageEngine, cell(s.value(QLatin1String("name")).toString()));
-        QTableWidgetItem *st = cell(stateText, color);
-        st->setToolTip(breaker.isEmpty() ? state : breaker);
-        m_stages->setItem(r, StageState, st);
-        m_stages->setItem(r, StageLatency, cell(ms(latency.value(QLatin1String("p50"))) + QStringLiteral(" / ")
-                                                + ms(latency.value(QLatin1String("p99")))));
+        m_stages->setItem(r, StageState, stateCell(s.value(QLatin1String("state")).toString()));
+        m_stages->setItem(r, StageLatency, cell(percentiles(s.value(QLatin1String("latency_ms")).toObject())));
         const auto count = [&](const char *key) {
             return ran ? QString::number(s.value(QLatin1String(key)).toInteger()) : QStringLiteral("–");
         };

@@ -56,6 +56,12 @@ Q_SIGNALS:
     void applied(bool ok, const QString &message);
 
 private:
+    QHBoxLayout *buildControls();
+    QWidget *buildCaptions();
+    QWidget *buildTables();
+    void offerInstalledLanguages();
+    void onSourceChosen();
+    void turnOff();
     void onStreamChanged();
     void onEvent(const QJsonObject &event);
     void onReady(const QJsonObject &json, const QString &stream, const QString &source, const QStringList &targets,
@@ -68,6 +74,8 @@ private:
     void refresh();
     void updateStatus();
     void fillTables(const QJsonObject &session, const QJsonObject &json);
+    void fillChannels(const QJsonObject &session);
+    void fillStages(const QJsonObject &session, const QJsonObject &json);
     QStringList checkedTargets() const;
 
     EngineHost *m_host;
