@@ -17,19 +17,19 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'server')
 # module -> the modules it may include (lowest layers first).
 ALLOWED = {
     'protocol': set(),
-    'core': {'protocol'},
+    'core': set(),
     'config': set(),
     'auth': set(),
     'audio': {'core'},
     'fanout': {'core', 'config', 'protocol', 'auth', 'audio'},
     'streaming': {'core', 'config', 'protocol', 'audio', 'fanout'},
     'cluster': {'core', 'config', 'protocol', 'fanout'},
-    'banners': {'core', 'protocol', 'fanout'},
+    'banners': {'core', 'protocol', 'fanout', 'cluster'},
     'store': {'core', 'banners'},
     'events': {'core', 'protocol', 'fanout'},
     'net': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming'},
     'interpretation': {'core', 'config', 'protocol', 'audio', 'fanout'},
-    'http': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming', 'banners', 'cluster', 'events'},
+    'http': {'core', 'config', 'protocol', 'auth', 'net', 'fanout', 'streaming', 'banners', 'cluster', 'events'},
     'engine': {'core', 'config', 'protocol', 'auth', 'audio', 'fanout', 'streaming', 'cluster',
                'banners', 'store', 'events', 'net', 'interpretation', 'http'},
 }

@@ -241,7 +241,7 @@ void SettingsDialog::mint()
     c.streams = {stream};
     c.iat = QDateTime::currentSecsSinceEpoch();
     c.exp = c.iat + 8 * 3600;
-    m_token->setText(QString::fromLatin1(mintToken(c, m_host->engine()->hub()->secret())));
+    m_token->setText(QString::fromLatin1(mintToken(c, m_host->engine()->secret())));
 }
 
 } // namespace onair

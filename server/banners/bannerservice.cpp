@@ -57,9 +57,8 @@ std::optional<Banner> BannerService::create(const Input &in, const QString &crea
         m_acks.clear();
     }
     qCInfo(lcHub).noquote() << "banner" << b.id << "by" << createdBy << "type" << b.type;
-    m_hub->publishAll(newBroadcastMessage(b));
-    if (RedisBus *bus = m_hub->bus())
-        bus->publishBanner({{QStringLiteral("event"), QStringLiteral("new")}, {QStringLiteral("broadcast"), b.toRest()}});
+    m_hub->publishToAllClients(newBroadcastMessage(b));
+    publishToReplicas({{QStringLiteral("event"), QStringLiteral("new")}, {QStringLiteral("broadcast"), b.toRest()}});
     Q_EMIT changed();
     return b;
 }
@@ -75,9 +74,8 @@ bool BannerService::clear(const QString &actor, bool *cleared, QString *error)
         m_active.reset();
         m_acks.clear();
     }
-    m_hub->publishAll(clearedMessage());
-    if (RedisBus *bus = m_hub->bus())
-        bus->publishBanner({{QStringLiteral("event"), QStringLiteral("cleared")}});
+    m_hub->publishToAllClients(clearedMessage());
+    publishToReplicas({{QStringLiteral("event"), QStringLiteral("cleared")}});
     Q_EMIT changed();
     return true;
 }
@@ -96,12 +94,30 @@ BannerService::AckResult BannerService::acknowledge(const QString &bannerId, con
         if (m_active && m_active->id == bannerId)
             m_acks.insert(identity);
     }
-    if (RedisBus *bus = m_hub->bus())
-        bus->publishBanner({{QStringLiteral("event"), QStringLiteral("ack")},
-                            {QStringLiteral("broadcast_id"), bannerId},
-                            {QStringLiteral("identity"), identity}});
+    publishToReplicas({{QStringLiteral("event"), QStringLiteral("ack")},
+                       {QStringLiteral("broadcast_id"), bannerId},
+                       {QStringLiteral("identity"), identity}});
     Q_EMIT acknowledged(bannerId, identity);
     return AckResult::Acknowledged;
+}
+
+void BannerService::publishToReplicas(const QJsonObject &event)
+{
+    if (m_bus)
+        m_bus->publishBanner(event);
+}
+
+std::optional<QJsonObject> BannerService::activeMessageFor(const QString &identity) const
+{
+    if (const std::optional<Banner> b = activeFor(identity))
+        return activeBroadcastMessage(*b);
+    return std::nullopt;
+}
+
+QString BannerService::activeId() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_active ? m_active->id : QString();
 }
 
 void BannerService::applyRemote(const QJsonObject &event)
@@ -125,7 +141,7 @@ void BannerService::applyRemote(const QJsonObject &event)
             m_active = b;
             m_acks.clear();
         }
-        m_hub->publishAll(newBroadcastMessage(b));
+        m_hub->publishToAllClients(newBroadcastMessage(b));
         Q_EMIT changed();
     } else if (kind == QLatin1String("cleared")) {
         {
@@ -135,7 +151,7 @@ void BannerService::applyRemote(const QJsonObject &event)
             m_active.reset();
             m_acks.clear();
         }
-        m_hub->publishAll(clearedMessage());
+        m_hub->publishToAllClients(clearedMessage());
         Q_EMIT changed();
     } else if (kind == QLatin1String("ack")) {
         const QString id = event.value(QLatin1String("broadcast_id")).toString();
@@ -160,10 +176,10 @@ void BannerService::resync()
     }
     const std::optional<Banner> now = active();
     if (now && (!before || before->id != now->id)) {
-        m_hub->publishAll(newBroadcastMessage(*now));
+        m_hub->publishToAllClients(newBroadcastMessage(*now));
         Q_EMIT changed();
     } else if (!now && before) {
-        m_hub->publishAll(clearedMessage());
+        m_hub->publishToAllClients(clearedMessage());
         Q_EMIT changed();
     }
 }

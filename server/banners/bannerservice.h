@@ -1,6 +1,7 @@
 #pragma once
 
 #include "banners/banner.h"
+#include "fanout/bannerdesk.h"
 #include "http/restbodies.h"
 
 #include <QJsonObject>
@@ -14,13 +15,14 @@
 namespace onair {
 
 class Hub;
+class RedisBus;
 class Store;
 
 // Text banners (seed 002): validation, persistence through the Store, the in-memory view of
 // the active banner and who acknowledged it, and fan-out of new_broadcast /
 // broadcast_cleared to every client. Writes run on the engine thread; the read methods are
 // thread-safe so workers can answer a connecting client without touching the database.
-class BannerService final : public QObject
+class BannerService final : public QObject, public BannerDesk
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BannerService)
@@ -29,6 +31,8 @@ public:
     static constexpr int kRecommendedLength = 120;
 
     BannerService(Store *store, Hub *hub, QObject *parent = nullptr);
+    // The other replicas' banners come through it (null: a single replica).
+    void setBus(RedisBus *bus) { m_bus = bus; }
 
     bool load(QString *error);
 
@@ -43,17 +47,20 @@ public:
 
     std::optional<Banner> create(const Input &in, const QString &createdBy, QString *error);
     bool clear(const QString &actor, bool *cleared, QString *error);
-    enum class AckResult { Acknowledged, NotFound, Failed };
+    using AckResult = BannerDesk::Ack;
     AckResult acknowledge(const QString &bannerId, const QString &identity, QString *error);
 
     // Thread-safe: the active banner unless `identity` acknowledged it.
     std::optional<Banner> activeFor(const QString &identity) const;
     std::optional<Banner> active() const;
+    // BannerDesk
+    std::optional<QJsonObject> activeMessageFor(const QString &identity) const override;
+    QString activeId() const override;
     int acknowledgedCount() const;
     // Thread-safe: an acknowledgement received over WebSocket, stored on the engine thread;
     // `done` runs there once the store has answered (after the commit when Acknowledged), so
     // the client is told only what is durable.
-    void acknowledgeLater(const QString &bannerId, const QString &identity, std::function<void(AckResult)> done);
+    void acknowledgeLater(const QString &bannerId, const QString &identity, std::function<void(AckResult)> done) override;
 
     // Cluster: a banner event from another replica (new / cleared / ack), on this thread.
     void applyRemote(const QJsonObject &event);
@@ -70,8 +77,11 @@ Q_SIGNALS:
     void acknowledged(const QString &bannerId, const QString &identity);
 
 private:
+    void publishToReplicas(const QJsonObject &event);
+
     Store *m_store;
     Hub *m_hub;
+    RedisBus *m_bus = nullptr;
     mutable QMutex m_mutex;
     std::optional<Banner> m_active;
     QSet<QString> m_acks; // identities that acknowledged m_active

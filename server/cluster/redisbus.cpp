@@ -2,7 +2,6 @@
 
 #include "cluster/busenvelope.h"
 #include "core/clock.h"
-#include "fanout/hub.h"
 #include "core/logging.h"
 
 #include <QDateTime>
@@ -111,7 +110,7 @@ void onDisconnect(const redisAsyncContext *ac, int)
 }
 } // namespace
 
-RedisBus::RedisBus(Options options, Hub *hub) : m_options(std::move(options)), m_hub(hub)
+RedisBus::RedisBus(Options options, ClusterSink *sink) : m_options(std::move(options)), m_sink(sink)
 {
     const QUrl u(m_options.url);
     m_host = u.host().toUtf8();
@@ -449,9 +448,9 @@ void RedisBus::drain()
     }
 }
 
-void RedisBus::publishStream(const QString &stream, Kind kind, const QByteArray &payload)
+void RedisBus::publishStream(const QString &stream, bool audio, const QByteArray &payload)
 {
-    enqueue({kStreamPrefix + stream.toUtf8(), envelope(kind, payload)});
+    enqueue({kStreamPrefix + stream.toUtf8(), envelope(audio ? Kind::Audio : Kind::StreamJson, payload)});
 }
 
 void RedisBus::publishTopic(const QString &topic, const QJsonValue &data)
@@ -486,7 +485,7 @@ void RedisBus::subscribeAll()
     sub({QByteArrayLiteral("SUBSCRIBE"), kBanners, kControl, kPresence});
     sub({QByteArrayLiteral("PSUBSCRIBE"), kTopicPrefix + '*'});
     m_subscribed.clear();
-    for (const QString &s : m_hub->streamsWithLocalListeners())
+    for (const QString &s : m_sink->streamsWithLocalListeners())
         refreshInterest(s);
 }
 
@@ -496,7 +495,7 @@ void RedisBus::refreshInterest(const QString &stream)
         QMetaObject::invokeMethod(this, [this, stream] { refreshInterest(stream); });
         return;
     }
-    const bool wanted = m_hub->listenersOf(stream) > 0 && !m_hub->hasLocalSpeaker(stream);
+    const bool wanted = m_sink->wantsRemote(stream);
     if (wanted != m_subscribed.contains(stream))
         setSubscribed(stream, wanted);
 }
@@ -544,16 +543,16 @@ void RedisBus::onMessage(const QByteArray &channel, const QByteArray &message)
                     rs.format = {};
                 m_replicas[origin].at.start();
             }
-            m_hub->deliverRemote(stream, false, payload);
+            m_sink->deliverRemote(stream, false, payload);
         } else if (kind == Kind::Audio) {
-            m_hub->deliverRemote(stream, true, payload);
+            m_sink->deliverRemote(stream, true, payload);
         }
         return;
     }
     const QJsonObject o = QJsonDocument::fromJson(payload).object();
     switch (kind) {
     case Kind::Topic:
-        m_hub->publishTopic(o.value(QLatin1String("topic")).toString(), o.value(QLatin1String("data")), false);
+        m_sink->deliverTopic(o.value(QLatin1String("topic")).toString(), o.value(QLatin1String("data")));
         break;
     case Kind::Banner:
         Q_EMIT bannerEvent(o);
@@ -659,13 +658,13 @@ void RedisBus::publishPresence(bool bye)
         p.insert(QStringLiteral("bye"), true);
     } else {
         QJsonObject streams;
-        for (const StreamSnapshot &s : m_hub->snapshot()) {
+        for (const StreamSnapshot &s : m_sink->snapshot()) {
             QJsonObject o{{QStringLiteral("listeners"), s.listeners}, {QStringLiteral("speaker"), s.speakerLive}};
             if (s.speakerLive && !s.format.isEmpty())
                 o.insert(QStringLiteral("format"), s.format);
             streams.insert(s.id, o);
         }
-        p.insert(QStringLiteral("connections"), m_hub->connections());
+        p.insert(QStringLiteral("connections"), m_sink->connections());
         p.insert(QStringLiteral("streams"), streams);
     }
     const QByteArray json = compact(p);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "fanout/cluster.h"
+
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QHash>
@@ -19,8 +21,6 @@ class QTimer;
 struct redisAsyncContext;
 
 namespace onair {
-
-class Hub;
 
 // The cluster bus: replicas of one deployment joined through Redis pub/sub (hiredis's
 // asynchronous API driven by its Qt adapter, on the bus's own thread).
@@ -42,7 +42,7 @@ class Hub;
 // Redis down: publishes are counted as failures and dropped (SQL holds the truth, Redis only
 // carries messages), the bus reconnects with backoff, then resubscribes, re-asserts its leases
 // and asks the engine to resync state from the store. Local delivery never waits for Redis.
-class RedisBus final : public QObject
+class RedisBus final : public QObject, public ClusterLink
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RedisBus)
@@ -57,8 +57,7 @@ public:
         int maxPending = 10000; // commands awaiting Redis before publishes are dropped
     };
     enum class Kind : char { Audio = 'a', StreamJson = 'j', Topic = 't', Banner = 'b', Control = 'c', Presence = 'p' };
-    enum class LeaseResult { Granted, Taken, Unavailable };
-    using LeaseDone = std::function<void(LeaseResult, const QString &holder)>;
+    using LeaseResult = ClusterLink::Lease;
 
     struct RemoteStream
     {
@@ -82,7 +81,7 @@ public:
         qint64 reconnects = 0;
     };
 
-    RedisBus(Options options, Hub *hub);
+    RedisBus(Options options, ClusterSink *sink);
     ~RedisBus() override;
 
     const QString &replicaId() const { return m_options.replicaId; }
@@ -93,28 +92,24 @@ public:
     void start();
     void stop();
 
-    // Thread-safe, never block: queued for the bus's thread.
-    void publishStream(const QString &stream, Kind kind, const QByteArray &payload);
-    void publishTopic(const QString &topic, const QJsonValue &data);
+    // ClusterLink. Thread-safe, never block: queued for the bus's thread.
+    void publishStream(const QString &stream, bool audio, const QByteArray &payload) override;
+    void publishTopic(const QString &topic, const QJsonValue &data) override;
+    void refreshInterest(const QString &stream) override;
+    void presenceChanged() override;
+    // Claims the stream's speaker lease for `connection`; `done` runs on the bus's thread.
+    void acquireLease(const QString &stream, quint64 connection, LeaseDone done) override;
+    void releaseLease(const QString &stream, quint64 connection) override;
+
     void publishBanner(const QJsonObject &event);
     void publishControl(const QJsonObject &message);
-    // The stream's local listeners or speaker changed: (un)subscribe its channel.
-    void refreshInterest(const QString &stream);
-    // Publish presence now (a speaker came or went) rather than at the next interval.
-    void presenceChanged();
-
-    // Claims the stream's speaker lease for `connection`; `done` runs on the bus's thread.
-    // Without Redis the answer is Unavailable (the caller decides: local-only service).
-    void acquireLease(const QString &stream, quint64 connection, LeaseDone done);
-    void releaseLease(const QString &stream, quint64 connection);
 
     // Thread-safe views.
     Status status() const;
     bool connected() const { return m_connected.load(std::memory_order_acquire); }
     QList<Replica> remoteReplicas() const;
-    // The replica whose speaker is live on `stream` (not this one), with its format.
-    std::optional<QPair<QString, QJsonObject>> remoteSpeaker(const QString &stream) const;
-    int remoteListeners(const QString &stream) const;
+    std::optional<QPair<QString, QJsonObject>> remoteSpeaker(const QString &stream) const override;
+    int remoteListeners(const QString &stream) const override;
 
     std::atomic<qint64> published{0}, publishFailures{0}, received{0};
 
@@ -156,7 +151,7 @@ private:
     void expirePresence();
 
     Options m_options;
-    Hub *const m_hub;
+    ClusterSink *const m_sink;
     QByteArray m_host;
     int m_port = 6379;
     int m_db = 0;

@@ -69,7 +69,7 @@ Engine::~Engine()
 void Engine::setProcessorFactory(ProcessorFactory factory)
 {
     Q_ASSERT(!m_running);
-    m_hub->setProcessorFactory(std::move(factory));
+    m_processorFactory = std::move(factory);
 }
 
 bool Engine::start(QString *error)
@@ -89,7 +89,7 @@ bool Engine::start(QString *error)
             *error = err;
         return false;
     }
-    m_hub->setSecret(secret);
+    m_secret = secret;
     m_store = createStore(m_config.databaseUrl, m_config.dataDir);
     if (!m_store->open(&err)) {
         if (error)
@@ -102,7 +102,6 @@ bool Engine::start(QString *error)
             *error = QStringLiteral("cannot read banners: %1").arg(err);
         return false;
     }
-    m_hub->setBanners(m_banners);
     if (m_config.openSpeakers)
         qCWarning(lcEngine).noquote() << "--open-speakers: ANYONE who can reach this server may speak on any stream";
     int n = m_config.workers > 0 ? m_config.workers : QThread::idealThreadCount();
@@ -115,8 +114,7 @@ bool Engine::start(QString *error)
     for (int i = 0; i <= n; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(i < n ? QStringLiteral("onair-fanout-%1").arg(i) : QStringLiteral("onair-ingest"));
-        auto *worker = new FanoutWorker(i, m_hub.get());
-        worker->setPlayers(m_players.get());
+        auto *worker = new FanoutWorker(i, {m_hub.get(), m_banners, m_players.get(), m_secret, m_processorFactory});
         worker->moveToThread(thread); // deleted by stopThreads() once no worker runs
         thread->start();
         worker->begin();
@@ -169,7 +167,7 @@ bool Engine::start(QString *error)
         qCInfo(lcEngine).noquote() << "TLS on: certificate" << tls->localCertificate().subjectDisplayName()
                                    << "SHA-256" << m_tlsFingerprint;
     }
-    m_acceptor = new Acceptor(m_hub.get(), tls, this);
+    m_acceptor = new Acceptor(m_hub.get(), m_secret, tls, this);
     if (!m_acceptor->listen(m_config.bindAddress, m_config.port)) {
         if (error)
             *error = QStringLiteral("cannot listen on %1:%2: %3")
@@ -213,7 +211,8 @@ void Engine::startBus()
     m_busThread->setObjectName(QStringLiteral("onair-redis"));
     m_bus->moveToThread(m_busThread);
     m_busThread->start();
-    m_hub->setBus(m_bus);
+    m_hub->setCluster(m_bus);
+    m_banners->setBus(m_bus);
     connect(m_bus, &RedisBus::bannerEvent, m_banners, &BannerService::applyRemote);
     connect(m_bus, &RedisBus::connectedChanged, m_banners, [this](bool up) {
         if (up)
@@ -359,7 +358,8 @@ void Engine::stopThreads()
     m_threads.clear();
     m_workers.clear();
     if (m_bus) {
-        m_hub->setBus(nullptr);
+        m_hub->setCluster(nullptr);
+        m_banners->setBus(nullptr);
         delete m_bus;
         delete m_busThread;
         m_bus = nullptr;
@@ -387,7 +387,7 @@ bool Engine::startInterpretationChannel(const QString &channel, const QJsonObjec
 
 bool Engine::startSpeakerOn(const QString &stream, const QJsonObject &format, QString *error)
 {
-    if (const auto remote = m_hub->bus() ? m_hub->bus()->remoteSpeaker(stream) : std::nullopt) {
+    if (const auto remote = m_bus ? m_bus->remoteSpeaker(stream) : std::nullopt) {
         *error = QStringLiteral("stream '%1' already has a speaker on replica %2").arg(stream, remote->first);
         return false;
     }
@@ -405,16 +405,16 @@ bool Engine::startSpeakerOn(const QString &stream, const QJsonObject &format, QS
     m_localSpeakers.insert(stream, {s, id, false, format});
     lock.unlock();
     m_hub->setFormat(s, format);
-    if (RedisBus *bus = m_hub->bus()) {
+    if (m_bus) {
         // On air once the cluster lease is ours (or Redis is unreachable: local listeners only).
-        bus->acquireLease(stream, id, [this, stream, id](RedisBus::LeaseResult r, const QString &holder) {
+        m_bus->acquireLease(stream, id, [this, stream, id](ClusterLink::Lease r, const QString &holder) {
             QMetaObject::invokeMethod(this, [this, stream, id, r, holder] {
                 {
                     QMutexLocker l(&m_localMutex);
                     if (m_localSpeakers.value(stream).id != id)
                         return;
                 }
-                if (r == RedisBus::LeaseResult::Taken)
+                if (r == ClusterLink::Lease::Taken)
                     onLeaseLost(stream, id, holder);
                 else
                     announceLocalSpeaker(stream);

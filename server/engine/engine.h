@@ -115,6 +115,8 @@ public:
 
     // The cluster bus (null without --redis) and this replica's id in it.
     RedisBus *bus() const { return m_bus; }
+    // Signs and verifies tokens (--secret, else secret.key in the data directory).
+    const QByteArray &secret() const { return m_secret; }
     QString replicaId() const;
     // Why this replica is not fully healthy right now (empty = ok): Redis down, …
     QStringList degradedReasons() const;
@@ -172,6 +174,8 @@ private:
     void onLeaseLost(const QString &stream, quint64 connection, const QString &holder);
     void startBus();
     RedisBus *m_bus = nullptr;
+    QByteArray m_secret;
+    ProcessorFactory m_processorFactory;
     QThread *m_busThread = nullptr;
     QString m_replicaId;
     QHash<quint64, FanoutWorker *> m_localListeners;

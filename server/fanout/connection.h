@@ -22,7 +22,7 @@ namespace onair {
 
 enum class ConnectionKind { Listener, Speaker, Legacy, Events, Probe, Player };
 
-class PlayerOutput;
+class PlayerRendition;
 
 // One client connection as a worker sees it. Owned by its FanoutWorker, touched only on
 // that worker's thread.
@@ -69,7 +69,7 @@ struct Connection
         PlayerFormat format = PlayerFormat::Ogg;
         quint64 seq = 0;          // the last chunk it has (its intro's, then delivered ones)
         qint64 bytesIn = 0;       // what it sent after its request (nothing, normally)
-        std::shared_ptr<PlayerOutput> output; // the rendition it reads
+        std::shared_ptr<PlayerRendition> output; // the rendition it reads
         QString userAgent;
     };
     std::unique_ptr<Player> player;

@@ -3,13 +3,11 @@
 #include "core/clock.h"
 #include "protocol/controlmessages.h"
 #include "core/logging.h"
-#include "cluster/redisbus.h"
 #include "protocol/streamid.h"
 #include "auth/auth.h"
-#include "banners/bannerservice.h"
+#include "fanout/bannerdesk.h"
+#include "fanout/playersource.h"
 #include "protocol/topics.h"
-#include "streaming/playerhttp.h"
-#include "streaming/playerstreams.h"
 #include "protocol/wsframe.h"
 #include "protocol/wsroute.h"
 
@@ -54,8 +52,8 @@ QString peerOf(const QTcpSocket *tcp)
 }
 } // namespace
 
-FanoutWorker::FanoutWorker(int index, Hub *hub)
-    : m_index(index), m_hub(hub), m_config(hub->config())
+FanoutWorker::FanoutWorker(int index, WorkerContext context)
+    : m_index(index), m_context(std::move(context)), m_hub(m_context.hub), m_config(m_hub->config())
 {
 }
 
@@ -82,8 +80,8 @@ void FanoutWorker::releaseAll()
     m_sinks.clear();
     for (Connection *c : std::as_const(m_playerConns)) {
         disconnect(c->tcp, nullptr, this, nullptr);
-        if (m_players)
-            m_players->release(c->player->output);
+        if (m_context.players)
+            m_context.players->release(c->player->output);
         c->tcp->abort();
         delete c->tcp;
         delete c;
@@ -178,7 +176,7 @@ void FanoutWorker::adoptPlayer(QTcpSocket *socket, PlayerRequest request)
             setup();
         Refusal why = Refusal::MaxListeners;
         std::shared_ptr<StreamState> stream;
-        if (!m_shuttingDown && m_players && socket->state() == QAbstractSocket::ConnectedState)
+        if (!m_shuttingDown && m_context.players && socket->state() == QAbstractSocket::ConnectedState)
             stream = m_hub->joinListener(request.streamId, m_index, &why);
         if (!stream) {
             // The acceptor checked the limits a moment ago; another worker took the last place.
@@ -213,7 +211,7 @@ void FanoutWorker::adoptPlayer(QTcpSocket *socket, PlayerRequest request)
         stream->players.fetch_add(1);
         // Counted before the intro is taken: every chunk after the intro is posted here.
         stream->playersPerWorker[size_t(m_index)].fetch_add(1);
-        c->player->output = m_players->acquire(stream, request.format);
+        c->player->output = m_context.players->acquire(stream, request.format);
         socket->readAll(); // the request head (the acceptor only peeked at it)
         // Players say nothing after their request; what one sends anyway is read and dropped,
         // up to a request head's worth, then it is closed.
@@ -228,7 +226,7 @@ void FanoutWorker::adoptPlayer(QTcpSocket *socket, PlayerRequest request)
         QByteArray intro;
         if (c->player->output)
             intro = c->player->output->intro(&c->player->seq);
-        writeFrame(c, playerResponseHead(request.format, request.streamId, m_config.mp3Kbps) + intro);
+        writeFrame(c, request.responseHead + intro);
         m_playersByStream[{stream.get(), int(request.format)}].append(c);
         qCInfo(lcWs).noquote() << "player" << c->id << c->peer << "joined" << request.streamId
                                << playerFormatName(request.format) << request.userAgent.left(80);
@@ -278,8 +276,8 @@ void FanoutWorker::onPlayerDisconnected(Connection *c)
     m_hub->metrics()->connectionsClosed.fetch_add(1, std::memory_order_relaxed);
     stopFeeding(c);
     disconnect(c->tcp, nullptr, this, nullptr);
-    if (m_players)
-        m_players->release(c->player->output);
+    if (m_context.players)
+        m_context.players->release(c->player->output);
     c->player->output.reset();
     c->stream->playersPerWorker[size_t(m_index)].fetch_sub(1);
     c->stream->players.fetch_sub(1);
@@ -351,6 +349,41 @@ FanoutWorker::Offer FanoutWorker::offer(Connection *c, const QByteArray &bytes, 
 
 void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
 {
+    Connection *c = newConnection(ws, tcp);
+    const WsRoute route = parseWsRoute(ws->requestUrl().path(QUrl::FullyDecoded));
+    const QUrlQuery query(ws->requestUrl());
+    QString reason;
+    Refusal why = authorize(c, route, query, &reason);
+    if (why == Refusal::Count) {
+        switch (route.kind) {
+        case WsRoute::Listen:
+            if (joinAsListener(c, route.streamId, query, &why))
+                return;
+            break;
+        case WsRoute::Speak:
+            if (joinAsSpeaker(c, route.streamId, &why))
+                return;
+            break;
+        case WsRoute::Legacy:
+            attachLegacy(c);
+            return;
+        case WsRoute::Events:
+            attachEvents(c);
+            return;
+        case WsRoute::Invalid:
+            why = Refusal::InvalidStreamId;
+            reason = route.error;
+            break;
+        case WsRoute::Unknown:
+            why = Refusal::UnknownPath;
+            break;
+        }
+    }
+    refuseAfterHandshake(c, route.streamId, why, reason);
+}
+
+Connection *FanoutWorker::newConnection(QWebSocket *ws, QTcpSocket *tcp)
+{
     ws->setParent(this);
     auto *c = new Connection;
     c->id = m_hub->nextConnectionId();
@@ -376,20 +409,20 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
         c->awaitingPongSinceMs = 0;
         c->lastSeenMs = monotonicMs();
     });
+    return c;
+}
 
-    const WsRoute route = parseWsRoute(ws->requestUrl().path(QUrl::FullyDecoded));
-    Refusal why = Refusal::UnknownPath;
-    QString authReason;
-    const QUrlQuery query(ws->requestUrl());
+Refusal FanoutWorker::authorize(Connection *c, const WsRoute &route, const QUrlQuery &query, QString *reason)
+{
     const QByteArray token = requestToken(query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded),
-                                          ws->request().rawHeader("Authorization"));
+                                          c->ws->request().rawHeader("Authorization"));
     std::optional<TokenClaims> claims;
     if (!token.isEmpty()) {
-        claims = verifyToken(token, m_hub->secret(), &authReason);
-        if (!claims)
-            why = Refusal::Unauthorized;
-    }
-    if (claims) {
+        claims = verifyToken(token, m_context.secret, reason);
+        if (!claims) {
+            c->identity = QStringLiteral("connection:") + QString::number(c->id);
+            return Refusal::Unauthorized;
+        }
         c->identity = claims->sub;
         c->authenticated = true;
     } else {
@@ -398,110 +431,116 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
         c->identity = isValidStreamId(clientId) ? QStringLiteral("client:") + clientId
                                                 : QStringLiteral("connection:") + QString::number(c->id);
     }
-    if (why != Refusal::Unauthorized) {
-        const bool speaking = route.kind == WsRoute::Speak || route.kind == WsRoute::Legacy;
-        const bool listening = route.kind == WsRoute::Listen || route.kind == WsRoute::Events;
-        if (speaking && !m_config.openSpeakers) {
-            if (!claims) {
-                why = Refusal::Unauthorized;
-                authReason = QStringLiteral("speaking needs a speaker token");
-            } else if (route.kind == WsRoute::Speak ? !claims->maySpeakOn(route.streamId)
-                                                    : (claims->role != Role::Speaker && claims->role != Role::Admin)) {
-                why = Refusal::Forbidden;
-                authReason = QStringLiteral("this token may not speak here");
-            }
-        } else if (listening && m_config.requireListenerToken && !claims) {
-            why = Refusal::Unauthorized;
-            authReason = QStringLiteral("this server requires a token to listen");
+    const bool speaking = route.kind == WsRoute::Speak || route.kind == WsRoute::Legacy;
+    const bool listening = route.kind == WsRoute::Listen || route.kind == WsRoute::Events;
+    if (speaking && !m_config.openSpeakers) {
+        if (!claims) {
+            *reason = QStringLiteral("speaking needs a speaker token");
+            return Refusal::Unauthorized;
         }
-    }
-    switch (why == Refusal::Unauthorized || why == Refusal::Forbidden ? WsRoute::Unknown : route.kind) {
-    case WsRoute::Listen: {
-        c->kind = ConnectionKind::Listener;
-        c->stream = m_hub->joinListener(route.streamId, m_index, &why);
-        if (!c->stream)
-            break;
-        m_listeners[c->stream.get()].append(c);
-        if (query.queryItemValue(QStringLiteral("audio")) == QLatin1String("0")) {
-            c->noAudio = true;
-            c->stream->messageOnly.fetch_add(1);
+        if (route.kind == WsRoute::Speak ? !claims->maySpeakOn(route.streamId)
+                                         : (claims->role != Role::Speaker && claims->role != Role::Admin)) {
+            *reason = QStringLiteral("this token may not speak here");
+            return Refusal::Forbidden;
         }
-        qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "joined"
-                               << (c->noAudio ? route.streamId + QStringLiteral(" (messages only)") : route.streamId);
-        const QJsonObject fmt = m_hub->format(c->stream);
-        const auto sendBanner = qScopeGuard([this, c] { sendActiveBanner(c); });
-        sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
-                     {QStringLiteral("role"), QStringLiteral("listener")},
-                     {QStringLiteral("stream_id"), route.streamId},
-                     {QStringLiteral("speaker_live"), m_hub->speakerLive(c->stream)},
-                     {QStringLiteral("format"), fmt.isEmpty() ? QJsonValue() : QJsonValue(fmt)},
-                     {QStringLiteral("listeners"), c->stream->audience()
-                                                       + (m_hub->bus() ? m_hub->bus()->remoteListeners(route.streamId) : 0)},
-                     {QStringLiteral("message"), QStringLiteral("Connected to stream %1").arg(route.streamId)}});
-        return;
+    } else if (listening && m_config.requireListenerToken && !claims) {
+        *reason = QStringLiteral("this server requires a token to listen");
+        return Refusal::Unauthorized;
     }
-    case WsRoute::Speak: {
-        c->kind = ConnectionKind::Speaker;
-        c->stream = m_hub->joinSpeaker(route.streamId, c->id, c->peer, &why);
-        if (!c->stream)
-            break;
-        if (RedisBus *bus = m_hub->bus()) {
-            // One speaker per stream in the whole cluster: claim the lease first; what the
-            // speaker sends meanwhile waits (a Redis round trip, under a millisecond here).
-            c->leasePending = true;
-            QPointer<QWebSocket> guard(ws);
-            const quint64 id = c->id;
-            bus->acquireLease(route.streamId, c->id, [this, guard, id](RedisBus::LeaseResult r, const QString &holder) {
-                QMetaObject::invokeMethod(this, [this, guard, id, r, holder] {
-                    if (guard)
-                        leaseAnswered(guard, id, int(r), holder);
-                });
-            });
-            return;
-        }
-        goOnAir(c);
-        return;
-    }
-    case WsRoute::Legacy: {
-        c->kind = ConnectionKind::Legacy;
-        std::unique_ptr<AudioProcessor> processor;
-        if (m_hub->processorFactory())
-            processor = m_hub->processorFactory()(QString());
-        c->pipeline = std::make_unique<Pipeline>(
-            std::move(processor),
-            PipelineOptions{m_config.pipelineTimeoutMs, m_config.pipelineRetries,
-                            m_config.breakerThreshold, m_config.breakerCooldownMs},
-            nullptr);
-        QPointer<QWebSocket> guard(ws);
-        connect(c->pipeline.get(), &Pipeline::output, this, [this, guard](const QByteArray &frame) {
-            if (!guard)
-                return;
-            guard->sendBinaryMessage(frame);
-            m_hub->metrics()->framesOut.fetch_add(1, std::memory_order_relaxed);
-            m_hub->metrics()->bytesOut.fetch_add(frame.size(), std::memory_order_relaxed);
-        });
-        qCInfo(lcWs).noquote() << "legacy client" << c->id << c->peer << "connected";
-        return;
-    }
-    case WsRoute::Events: {
-        c->kind = ConnectionKind::Events;
-        m_events.append(c);
-        qCDebug(lcWs).noquote() << "events client" << c->id << c->peer << "connected";
-        sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
-                     {QStringLiteral("role"), QStringLiteral("events")},
-                     {QStringLiteral("message"), QStringLiteral("Connected to broadcast live updates")}});
-        sendActiveBanner(c);
-        return;
-    }
-    case WsRoute::Invalid:
-        why = Refusal::InvalidStreamId;
-        break;
-    case WsRoute::Unknown:
-        if (why != Refusal::Unauthorized && why != Refusal::Forbidden)
-            why = Refusal::UnknownPath;
-        break;
-    }
+    return Refusal::Count; // admitted
+}
 
+bool FanoutWorker::joinAsListener(Connection *c, const QString &streamId, const QUrlQuery &query, Refusal *why)
+{
+    c->kind = ConnectionKind::Listener;
+    c->stream = m_hub->joinListener(streamId, m_index, why);
+    if (!c->stream)
+        return false;
+    m_listeners[c->stream.get()].append(c);
+    if (query.queryItemValue(QStringLiteral("audio")) == QLatin1String("0")) {
+        c->noAudio = true;
+        c->stream->messageOnly.fetch_add(1);
+    }
+    qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "joined"
+                           << (c->noAudio ? streamId + QStringLiteral(" (messages only)") : streamId);
+    const QJsonObject fmt = m_hub->format(c->stream);
+    sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
+                 {QStringLiteral("role"), QStringLiteral("listener")},
+                 {QStringLiteral("stream_id"), streamId},
+                 {QStringLiteral("speaker_live"), m_hub->speakerLive(c->stream)},
+                 {QStringLiteral("format"), fmt.isEmpty() ? QJsonValue() : QJsonValue(fmt)},
+                 {QStringLiteral("listeners"), clusterAudience(*c->stream)},
+                 {QStringLiteral("message"), QStringLiteral("Connected to stream %1").arg(streamId)}});
+    sendActiveBanner(c);
+    return true;
+}
+
+int FanoutWorker::clusterAudience(const StreamState &s) const
+{
+    ClusterLink *cluster = m_hub->cluster();
+    return s.audience() + (cluster ? cluster->remoteListeners(s.id) : 0);
+}
+
+bool FanoutWorker::joinAsSpeaker(Connection *c, const QString &streamId, Refusal *why)
+{
+    c->kind = ConnectionKind::Speaker;
+    c->stream = m_hub->joinSpeaker(streamId, c->id, c->peer, why);
+    if (!c->stream)
+        return false;
+    ClusterLink *cluster = m_hub->cluster();
+    if (!cluster) {
+        goOnAir(c);
+        return true;
+    }
+    // One speaker per stream in the whole cluster: claim the lease first; what the speaker
+    // sends meanwhile waits (a Redis round trip, under a millisecond here).
+    c->leasePending = true;
+    QPointer<QWebSocket> guard(c->ws);
+    const quint64 id = c->id;
+    cluster->acquireLease(streamId, c->id, [this, guard, id](ClusterLink::Lease r, const QString &holder) {
+        QMetaObject::invokeMethod(this, [this, guard, id, r, holder] {
+            if (guard)
+                leaseAnswered(guard, id, int(r), holder);
+        });
+    });
+    return true;
+}
+
+void FanoutWorker::attachLegacy(Connection *c)
+{
+    c->kind = ConnectionKind::Legacy;
+    std::unique_ptr<AudioProcessor> processor;
+    if (m_context.processors)
+        processor = m_context.processors(QString());
+    c->pipeline = std::make_unique<Pipeline>(
+        std::move(processor),
+        PipelineOptions{m_config.pipelineTimeoutMs, m_config.pipelineRetries,
+                        m_config.breakerThreshold, m_config.breakerCooldownMs},
+        nullptr);
+    QPointer<QWebSocket> guard(c->ws);
+    connect(c->pipeline.get(), &Pipeline::output, this, [this, guard](const QByteArray &frame) {
+        if (!guard)
+            return;
+        guard->sendBinaryMessage(frame);
+        m_hub->metrics()->framesOut.fetch_add(1, std::memory_order_relaxed);
+        m_hub->metrics()->bytesOut.fetch_add(frame.size(), std::memory_order_relaxed);
+    });
+    qCInfo(lcWs).noquote() << "legacy client" << c->id << c->peer << "connected";
+}
+
+void FanoutWorker::attachEvents(Connection *c)
+{
+    c->kind = ConnectionKind::Events;
+    m_events.append(c);
+    qCDebug(lcWs).noquote() << "events client" << c->id << c->peer << "connected";
+    sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
+                 {QStringLiteral("role"), QStringLiteral("events")},
+                 {QStringLiteral("message"), QStringLiteral("Connected to broadcast live updates")}});
+    sendActiveBanner(c);
+}
+
+void FanoutWorker::refuseAfterHandshake(Connection *c, const QString &streamId, Refusal why, const QString &detail)
+{
     // Refused after the handshake (a limit was reached meanwhile, or the speaker slot taken).
     m_hub->metrics()->refuse(why);
     int code = QWebSocketProtocol::CloseCodePolicyViolated;
@@ -509,7 +548,7 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
     switch (why) {
     case Refusal::StreamTaken:
         code = kCloseStreamTaken;
-        reason = QStringLiteral("stream taken: '%1' already has a speaker").arg(route.streamId);
+        reason = QStringLiteral("stream taken: '%1' already has a speaker").arg(streamId);
         break;
     case Refusal::MaxListeners:
         code = kCloseTryAgainLater;
@@ -520,19 +559,19 @@ void FanoutWorker::attach(QWebSocket *ws, QTcpSocket *tcp)
         reason = QStringLiteral("too many streams: max %1").arg(m_config.maxStreams);
         break;
     case Refusal::InvalidStreamId:
-        reason = QStringLiteral("invalid stream id: ") + route.error;
+        reason = QStringLiteral("invalid stream id: ") + detail;
         break;
     case Refusal::Unauthorized:
-        reason = QStringLiteral("unauthorized: ") + authReason;
+        reason = QStringLiteral("unauthorized: ") + detail;
         break;
     case Refusal::Forbidden:
-        reason = QStringLiteral("forbidden: ") + authReason;
+        reason = QStringLiteral("forbidden: ") + detail;
         break;
     default:
         reason = QStringLiteral("unknown path");
         break;
     }
-    qCInfo(lcWs).noquote() << "refused" << c->peer << ws->requestUrl().path() << code << reason;
+    qCInfo(lcWs).noquote() << "refused" << c->peer << c->ws->requestUrl().path() << code << reason;
     closeConnection(c, code, reason);
 }
 
@@ -542,8 +581,8 @@ void FanoutWorker::goOnAir(Connection *c)
     const QString streamId = s->id;
     c->onAir = true;
     std::unique_ptr<AudioProcessor> processor;
-    if (m_hub->processorFactory())
-        processor = m_hub->processorFactory()(streamId);
+    if (m_context.processors)
+        processor = m_context.processors(streamId);
     c->pipeline = std::make_unique<Pipeline>(
         std::move(processor),
         PipelineOptions{m_config.pipelineTimeoutMs, m_config.pipelineRetries,
@@ -560,7 +599,7 @@ void FanoutWorker::goOnAir(Connection *c)
     sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
                  {QStringLiteral("role"), QStringLiteral("speaker")},
                  {QStringLiteral("stream_id"), streamId},
-                 {QStringLiteral("listeners"), s->audience() + (m_hub->bus() ? m_hub->bus()->remoteListeners(streamId) : 0)}});
+                 {QStringLiteral("listeners"), clusterAudience(*s)}});
     m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("speaker_joined")},
                            {QStringLiteral("stream_id"), streamId}});
     m_hub->publishTopic(QStringLiteral("stream:") + streamId,
@@ -583,16 +622,16 @@ void FanoutWorker::leaseAnswered(QWebSocket *ws, quint64 id, int result, const Q
     if (!c || c->id != id || !c->leasePending || c->closing)
         return;
     c->leasePending = false;
-    switch (RedisBus::LeaseResult(result)) {
-    case RedisBus::LeaseResult::Granted:
+    switch (ClusterLink::Lease(result)) {
+    case ClusterLink::Lease::Granted:
         goOnAir(c);
         break;
-    case RedisBus::LeaseResult::Unavailable:
+    case ClusterLink::Lease::Unavailable:
         qCWarning(lcWs).noquote() << "speaker" << c->id << "on" << c->stream->id
                                   << "on air without a cluster lease: Redis is unavailable (local listeners only until it is back)";
         goOnAir(c);
         break;
-    case RedisBus::LeaseResult::Taken:
+    case ClusterLink::Lease::Taken:
         m_hub->metrics()->refuse(Refusal::StreamTaken);
         qCInfo(lcWs).noquote() << "refused speaker" << c->id << c->peer << "on" << c->stream->id << ": replica" << holder << "has it";
         closeConnection(c, kCloseStreamTaken,
@@ -757,40 +796,7 @@ void FanoutWorker::onText(Connection *c, const QString &text)
         return;
     }
     if (m.type == QLatin1String("acknowledge_broadcast")) {
-        const QString id = m.object.value(QLatin1String("broadcast_id")).toString();
-        BannerService *banners = m_hub->banners();
-        const std::optional<Banner> active = banners ? banners->active() : std::nullopt;
-        if (!active || active->id != id) {
-            sendError(c, QStringLiteral("unknown_broadcast"), QStringLiteral("no active broadcast with that id"));
-            return;
-        }
-        // The reply waits for the store (engine thread): "broadcast_acknowledged" promises
-        // the banner stays dismissed after a restart, so it must follow the commit.
-        QPointer<FanoutWorker> self(this);
-        QPointer<QWebSocket> guard(c->ws);
-        const quint64 cid = c->id;
-        banners->acknowledgeLater(id, c->identity, [self, guard, cid, id](BannerService::AckResult r) {
-            if (!self) // workers are deleted on the engine thread, where this runs
-                return;
-            QMetaObject::invokeMethod(self.data(), [self, guard, cid, id, r] {
-                Connection *conn = guard ? self->m_byWs.value(guard.data()) : nullptr;
-                if (!conn || conn->id != cid || conn->closing)
-                    return;
-                switch (r) {
-                case BannerService::AckResult::Acknowledged:
-                    self->sendJson(conn, {{QStringLiteral("type"), QStringLiteral("broadcast_acknowledged")},
-                                          {QStringLiteral("broadcast_id"), id}});
-                    break;
-                case BannerService::AckResult::NotFound:
-                    self->sendError(conn, QStringLiteral("unknown_broadcast"), QStringLiteral("no broadcast with that id"));
-                    break;
-                case BannerService::AckResult::Failed:
-                    self->sendError(conn, QStringLiteral("store_unavailable"),
-                                    QStringLiteral("the acknowledgement could not be stored; try again"));
-                    break;
-                }
-            });
-        });
+        acknowledgeBanner(c, m.object.value(QLatin1String("broadcast_id")).toString());
         return;
     }
     if (m.type == QLatin1String("subscribe") || m.type == QLatin1String("unsubscribe")) {
@@ -803,11 +809,46 @@ void FanoutWorker::onText(Connection *c, const QString &text)
 
 void FanoutWorker::sendActiveBanner(Connection *c)
 {
-    BannerService *banners = m_hub->banners();
-    if (!banners)
+    if (!m_context.banners)
         return;
-    if (const std::optional<Banner> b = banners->activeFor(c->identity))
-        sendJson(c, BannerService::activeBroadcastMessage(*b));
+    if (const std::optional<QJsonObject> message = m_context.banners->activeMessageFor(c->identity))
+        sendJson(c, *message);
+}
+
+void FanoutWorker::acknowledgeBanner(Connection *c, const QString &id)
+{
+    BannerDesk *banners = m_context.banners;
+    if (!banners || id.isEmpty() || banners->activeId() != id) {
+        sendError(c, QStringLiteral("unknown_broadcast"), QStringLiteral("no active broadcast with that id"));
+        return;
+    }
+    // The reply waits for the store (engine thread): "broadcast_acknowledged" promises
+    // the banner stays dismissed after a restart, so it must follow the commit.
+    QPointer<FanoutWorker> self(this);
+    QPointer<QWebSocket> guard(c->ws);
+    const quint64 cid = c->id;
+    banners->acknowledgeLater(id, c->identity, [self, guard, cid, id](BannerDesk::Ack r) {
+        if (!self) // workers are deleted on the engine thread, where this runs
+            return;
+        QMetaObject::invokeMethod(self.data(), [self, guard, cid, id, r] {
+            Connection *conn = guard ? self->m_byWs.value(guard.data()) : nullptr;
+            if (!conn || conn->id != cid || conn->closing)
+                return;
+            switch (r) {
+            case BannerDesk::Ack::Acknowledged:
+                self->sendJson(conn, {{QStringLiteral("type"), QStringLiteral("broadcast_acknowledged")},
+                                      {QStringLiteral("broadcast_id"), id}});
+                break;
+            case BannerDesk::Ack::NotFound:
+                self->sendError(conn, QStringLiteral("unknown_broadcast"), QStringLiteral("no broadcast with that id"));
+                break;
+            case BannerDesk::Ack::Failed:
+                self->sendError(conn, QStringLiteral("store_unavailable"),
+                                QStringLiteral("the acknowledgement could not be stored; try again"));
+                break;
+            }
+        });
+    });
 }
 
 void FanoutWorker::handleSubscription(Connection *c, const QJsonObject &msg, bool subscribe)

@@ -3,6 +3,8 @@
 #include "fanout/connection.h"
 #include "fanout/hub.h"
 #include "fanout/listenerinfo.h"
+#include "fanout/workercontext.h"
+#include "protocol/wsroute.h"
 
 #include <QHash>
 #include <QMutex>
@@ -14,12 +16,11 @@
 #include <functional>
 
 class QTcpSocket;
+class QUrlQuery;
 class QWebSocket;
 class QWebSocketServer;
 
 namespace onair {
-
-class PlayerStreams;
 
 // An HTTP player's request, vetted by the acceptor (path, token, limits).
 struct PlayerRequest
@@ -28,7 +29,7 @@ struct PlayerRequest
     PlayerFormat format = PlayerFormat::Ogg;
     QString identity;  // the token's subject; empty: the worker names it by its address
     QString userAgent;
-    QString description; // icy-description
+    QByteArray responseHead; // the HTTP head with the Icecast headers (streaming/playerhttp.h)
 };
 
 // One shard of the engine: an event loop on its own thread that finishes WebSocket handshakes
@@ -40,7 +41,7 @@ class FanoutWorker final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FanoutWorker)
 public:
-    FanoutWorker(int index, Hub *hub);
+    FanoutWorker(int index, WorkerContext context);
     ~FanoutWorker() override;
 
     int index() const { return m_index; }
@@ -50,8 +51,6 @@ public:
     void begin();
     // Thread-safe. The socket must already belong to this worker's thread.
     void adopt(QTcpSocket *socket);
-    // Set before begin(): where HTTP players' renditions come from.
-    void setPlayers(PlayerStreams *players) { m_players = players; }
     // Thread-safe: an HTTP player (the acceptor reserved its connection); the socket must
     // already belong to this worker's thread, its request head still unread in it.
     void adoptPlayer(QTcpSocket *socket, PlayerRequest request);
@@ -87,6 +86,17 @@ private:
     void setup();
     void onNewWebSocket();
     void attach(QWebSocket *ws, QTcpSocket *tcp);
+    Connection *newConnection(QWebSocket *ws, QTcpSocket *tcp);
+    // Who the client is (its token or client_id) and whether it may use the route: Count when
+    // admitted, else the refusal with its reason.
+    Refusal authorize(Connection *c, const WsRoute &route, const QUrlQuery &query, QString *reason);
+    bool joinAsListener(Connection *c, const QString &streamId, const QUrlQuery &query, Refusal *why);
+    bool joinAsSpeaker(Connection *c, const QString &streamId, Refusal *why);
+    void attachLegacy(Connection *c);
+    void attachEvents(Connection *c);
+    void refuseAfterHandshake(Connection *c, const QString &streamId, Refusal why, const QString &detail);
+    // Listeners of the stream here and on the other replicas.
+    int clusterAudience(const StreamState &s) const;
     void onDisconnected(Connection *c);
     void onText(Connection *c, const QString &text);
     void onBinary(Connection *c, const QByteArray &data);
@@ -105,6 +115,7 @@ private:
     void handleMark(Connection *c, const QJsonObject &msg);
     void handleSubscription(Connection *c, const QJsonObject &msg, bool subscribe);
     void sendActiveBanner(Connection *c);
+    void acknowledgeBanner(Connection *c, const QString &id);
     void deliverAll(const QByteArray &frame);
     void deliverTopic(const QString &topic, const QByteArray &frame);
     void maybeFinishShutdown();
@@ -117,6 +128,7 @@ private:
     Offer offer(Connection *c, const QByteArray &bytes, bool droppable);
 
     const int m_index;
+    const WorkerContext m_context;
     Hub *const m_hub;
     const EngineConfig &m_config;
     QWebSocketServer *m_wss = nullptr;
@@ -131,7 +143,6 @@ private:
     bool m_shuttingDown = false;
     Connection *m_probe = nullptr;
     QHash<quint64, Connection *> m_sinks; // in-process listeners
-    PlayerStreams *m_players = nullptr;
     QHash<QTcpSocket *, Connection *> m_playerConns;                      // HTTP players
     QHash<QPair<StreamState *, int>, QList<Connection *>> m_playersByStream; // (stream, format)
 

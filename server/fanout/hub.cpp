@@ -3,7 +3,6 @@
 #include "core/clock.h"
 #include "fanout/fanoutworker.h"
 #include "core/logging.h"
-#include "cluster/redisbus.h"
 #include "protocol/wsframe.h"
 
 #include <QDateTime>
@@ -68,8 +67,8 @@ std::shared_ptr<StreamState> Hub::joinListener(const QString &id, int worker, Re
     s->perWorker[size_t(worker)].fetch_add(1);
     if (!id.startsWith(u'~')) {
         m_dirtyStreams.insert(id);
-        if (first && m_bus)
-            m_bus->refreshInterest(id);
+        if (first && m_cluster)
+            m_cluster->refreshInterest(id);
     }
     return s;
 }
@@ -81,8 +80,8 @@ void Hub::leaveListener(const std::shared_ptr<StreamState> &s, int worker)
     const bool last = s->listeners.fetch_sub(1) == 1;
     if (!s->id.startsWith(u'~')) {
         m_dirtyStreams.insert(s->id);
-        if (last && m_bus)
-            m_bus->refreshInterest(s->id);
+        if (last && m_cluster)
+            m_cluster->refreshInterest(s->id);
     }
     forgetIfIdleLocked(s);
 }
@@ -101,9 +100,9 @@ std::shared_ptr<StreamState> Hub::joinSpeaker(const QString &id, quint64 connect
     s->speakerConnection = connection;
     s->speakerAddress = address;
     s->format = {};
-    if (m_bus) {
-        m_bus->refreshInterest(id);
-        m_bus->presenceChanged();
+    if (m_cluster) {
+        m_cluster->refreshInterest(id);
+        m_cluster->presenceChanged();
     }
     return s;
 }
@@ -116,10 +115,10 @@ void Hub::leaveSpeaker(const std::shared_ptr<StreamState> &s, quint64 connection
     s->speakerConnection = 0;
     s->speakerAddress.clear();
     s->format = {};
-    if (m_bus) {
-        m_bus->releaseLease(s->id, connection);
-        m_bus->refreshInterest(s->id);
-        m_bus->presenceChanged();
+    if (m_cluster) {
+        m_cluster->releaseLease(s->id, connection);
+        m_cluster->refreshInterest(s->id);
+        m_cluster->presenceChanged();
     }
     forgetIfIdleLocked(s);
 }
@@ -133,7 +132,7 @@ bool Hub::hasLocalSpeaker(const QString &id) const
 
 bool Hub::hasSpeaker(const QString &id) const
 {
-    return hasLocalSpeaker(id) || (m_bus && m_bus->remoteSpeaker(id));
+    return hasLocalSpeaker(id) || (m_cluster && m_cluster->remoteSpeaker(id));
 }
 
 void Hub::setFormat(const std::shared_ptr<StreamState> &s, const QJsonObject &format)
@@ -142,8 +141,8 @@ void Hub::setFormat(const std::shared_ptr<StreamState> &s, const QJsonObject &fo
         QMutexLocker lock(&m_mutex);
         s->format = format;
     }
-    if (m_bus)
-        m_bus->presenceChanged();
+    if (m_cluster)
+        m_cluster->presenceChanged();
 }
 
 QJsonObject Hub::format(const std::shared_ptr<StreamState> &s) const
@@ -153,8 +152,8 @@ QJsonObject Hub::format(const std::shared_ptr<StreamState> &s) const
         if (s->speakerConnection != 0)
             return s->format;
     }
-    if (m_bus) {
-        if (const auto remote = m_bus->remoteSpeaker(s->id))
+    if (m_cluster) {
+        if (const auto remote = m_cluster->remoteSpeaker(s->id))
             return remote->second;
     }
     return {};
@@ -167,7 +166,7 @@ bool Hub::speakerLive(const std::shared_ptr<StreamState> &s) const
         if (s->speakerConnection != 0)
             return true;
     }
-    return m_bus && m_bus->remoteSpeaker(s->id);
+    return m_cluster && m_cluster->remoteSpeaker(s->id);
 }
 
 void Hub::deliverRemote(const QString &stream, bool audio, const QByteArray &payload)
@@ -181,6 +180,13 @@ void Hub::deliverRemote(const QString &stream, bool audio, const QByteArray &pay
     }
     fanout(s, buildServerFrame(audio ? WsOpcode::Binary : WsOpcode::Text, payload), audio);
     tap(*s, audio, payload);
+}
+
+bool Hub::wantsRemote(const QString &stream) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto s = m_streams.value(stream);
+    return s && s->listeners.load() > 0 && s->speakerConnection == 0;
 }
 
 QStringList Hub::streamsWithLocalListeners() const
@@ -205,8 +211,8 @@ void Hub::publishAudio(const std::shared_ptr<StreamState> &s, const QByteArray &
 {
     fanout(s, buildServerFrame(WsOpcode::Binary, payload), true);
     tap(*s, true, payload);
-    if (m_bus)
-        m_bus->publishStream(s->id, RedisBus::Kind::Audio, payload);
+    if (m_cluster)
+        m_cluster->publishStream(s->id, true, payload);
 }
 
 void Hub::publishProbe(const std::shared_ptr<StreamState> &s, const QByteArray &payload)
@@ -214,7 +220,7 @@ void Hub::publishProbe(const std::shared_ptr<StreamState> &s, const QByteArray &
     fanout(s, buildServerFrame(WsOpcode::Binary, payload), false);
 }
 
-void Hub::publishAll(const QJsonObject &message)
+void Hub::publishToAllClients(const QJsonObject &message)
 {
     const QByteArray frame = buildServerFrame(WsOpcode::Text, QJsonDocument(message).toJson(QJsonDocument::Compact));
     for (FanoutWorker *w : std::as_const(m_workers))
@@ -223,8 +229,8 @@ void Hub::publishAll(const QJsonObject &message)
 
 void Hub::publishTopic(const QString &topic, const QJsonValue &data, bool forward)
 {
-    if (forward && m_bus)
-        m_bus->publishTopic(topic, data);
+    if (forward && m_cluster)
+        m_cluster->publishTopic(topic, data);
     const QJsonObject message{{QStringLiteral("type"), QStringLiteral("event")},
                               {QStringLiteral("topic"), topic},
                               {QStringLiteral("data"), data}};
@@ -249,8 +255,8 @@ void Hub::flushStreamEvents()
     for (const auto &[id, n] : std::as_const(changed)) {
         QJsonObject data{{QStringLiteral("event"), QStringLiteral("listeners")},
                          {QStringLiteral("stream_id"), id},
-                         {QStringLiteral("listeners"), n + (m_bus ? m_bus->remoteListeners(id) : 0)}};
-        if (m_bus)
+                         {QStringLiteral("listeners"), n + (m_cluster ? m_cluster->remoteListeners(id) : 0)}};
+        if (m_cluster)
             data.insert(QStringLiteral("replica_listeners"), n);
         publishTopic(QStringLiteral("stream:") + id, data, false);
     }
@@ -261,8 +267,8 @@ void Hub::publishJson(const std::shared_ptr<StreamState> &s, const QJsonObject &
     const QByteArray json = QJsonDocument(message).toJson(QJsonDocument::Compact);
     fanout(s, buildServerFrame(WsOpcode::Text, json), false);
     tap(*s, false, json);
-    if (m_bus && !s->id.startsWith(u'~'))
-        m_bus->publishStream(s->id, RedisBus::Kind::StreamJson, json);
+    if (m_cluster && !s->id.startsWith(u'~'))
+        m_cluster->publishStream(s->id, false, json);
 }
 
 void Hub::tap(StreamState &s, bool audio, const QByteArray &payload)

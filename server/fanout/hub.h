@@ -3,6 +3,7 @@
 #include "audio/audioprocessor.h"
 #include "config/config.h"
 #include "core/metrics.h"
+#include "fanout/cluster.h"
 #include "fanout/streamstate.h"
 
 #include <QHash>
@@ -16,30 +17,14 @@
 
 namespace onair {
 
-class BannerService;
 class FanoutWorker;
 
-struct StreamSnapshot
-{
-    QString id;
-    bool speakerLive = false;
-    QString speakerAddress;
-    QJsonObject format;
-    int listeners = 0;
-    int players = 0; // HTTP players among the listeners
-    qint64 framesIn = 0, bytesIn = 0, framesOut = 0, bytesOut = 0, drops = 0;
-    BreakerState pipelineState = BreakerState::Closed;
-    bool passthrough = true;
-    double fanoutP99Ms = 0;
-};
-
-class RedisBus;
 
 // The seeds' ConnectionManager: which streams exist, who speaks on each, how many listen
 // where, and fan-out of a stream's frames to the workers that hold its listeners. Thread-safe;
 // listener sockets themselves live in the workers. A payload is framed once here and crosses
 // to each interested worker once, as one implicitly shared buffer.
-class Hub final
+class Hub final : public ClusterSink
 {
 public:
     // Reserved id of the internal probe stream of /health/full; '~' is not a valid external id.
@@ -77,29 +62,26 @@ public:
     QJsonObject format(const std::shared_ptr<StreamState> &s) const;
     bool speakerLive(const std::shared_ptr<StreamState> &s) const;
 
-    // The cluster bus (null for a single replica). Local publishes are forwarded to it; what it
-    // receives comes back through deliverRemote / publishTopic(…, false).
-    void setBus(RedisBus *bus) { m_bus = bus; }
-    RedisBus *bus() const { return m_bus; }
-    // A frame (audio) or JSON message of a stream whose speaker is on another replica.
-    void deliverRemote(const QString &stream, bool audio, const QByteArray &payload);
-    QStringList streamsWithLocalListeners() const;
+    // The other replicas (null for a single replica). Local publishes are forwarded to them;
+    // what they publish comes back through the ClusterSink functions.
+    void setCluster(ClusterLink *link) { m_cluster = link; }
+    ClusterLink *cluster() const { return m_cluster; }
+    // ClusterSink
+    void deliverRemote(const QString &stream, bool audio, const QByteArray &payload) override;
+    void deliverTopic(const QString &topic, const QJsonValue &data) override { publishTopic(topic, data, false); }
+    bool wantsRemote(const QString &stream) const override;
+    QStringList streamsWithLocalListeners() const override;
     // Listener totals of these streams changed on other replicas: publish fresh counts.
     void markCountsDirty(const QStringList &streams);
 
-    // Banners: to every listener and events client on every worker (never dropped).
-    void publishAll(const QJsonObject &message);
+    // A message for every listener and events client on every worker, never dropped (banners).
+    void publishToAllClients(const QJsonObject &message);
     // Events channel: {"type":"event","topic":…,"data":…} to the clients subscribed to
     // `topic` or to "all"; `forward`: also to the other replicas.
     void publishTopic(const QString &topic, const QJsonValue &data, bool forward = true);
     // Publishes the listener counts of streams whose count changed since the last call on
     // their stream:<id> topic (called a few times a second: counts are throttled, not per join).
     void flushStreamEvents();
-
-    void setBanners(BannerService *b) { m_banners = b; }
-    BannerService *banners() const { return m_banners; }
-    void setSecret(const QByteArray &s) { m_secret = s; }
-    const QByteArray &secret() const { return m_secret; }
 
     // Delivers an audio frame to every listener of the stream (droppable for slow listeners).
     void publishAudio(const std::shared_ptr<StreamState> &s, const QByteArray &payload);
@@ -119,12 +101,12 @@ public:
     // Connection accounting for max-connections: reserve before the handshake.
     bool reserveConnection();
     void releaseConnection();
-    int connections() const { return m_connections.load(); }
+    int connections() const override { return m_connections.load(); }
     int streamCount() const;
     bool atStreamLimitFor(const QString &id) const;
     int listenersOf(const QString &id) const;
 
-    QList<StreamSnapshot> snapshot() const;
+    QList<StreamSnapshot> snapshot() const override;
     quint64 nextConnectionId() { return m_nextConnectionId.fetch_add(1) + 1; }
 
 private:
@@ -138,9 +120,7 @@ private:
     Metrics *m_metrics;
     QList<FanoutWorker *> m_workers;
     FanoutWorker *m_ingest = nullptr;
-    BannerService *m_banners = nullptr;
-    RedisBus *m_bus = nullptr;
-    QByteArray m_secret;
+    ClusterLink *m_cluster = nullptr;
     QSet<QString> m_dirtyStreams; // guarded by m_mutex
     ProcessorFactory m_processorFactory;
     mutable QMutex m_mutex;

@@ -61,4 +61,19 @@ struct StreamState
     qint64 createdMs = 0;
 };
 
+// A stream as /health, /api/streams and the presence of a replica report it.
+struct StreamSnapshot
+{
+    QString id;
+    bool speakerLive = false;
+    QString speakerAddress;
+    QJsonObject format;
+    int listeners = 0;
+    int players = 0; // HTTP players among the listeners
+    qint64 framesIn = 0, bytesIn = 0, framesOut = 0, bytesOut = 0, drops = 0;
+    BreakerState pipelineState = BreakerState::Closed;
+    bool passthrough = true;
+    double fanoutP99Ms = 0;
+};
+
 } // namespace onair

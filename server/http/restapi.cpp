@@ -140,7 +140,7 @@ QHttpServerResponse storeFailure(const QString &what, const QString &detail)
 
 void installRestApi(QHttpServer *http, Engine *engine, BannerService *banners)
 {
-    const QByteArray secret = engine->hub()->secret();
+    const QByteArray secret = engine->secret();
     Metrics *metrics = engine->metrics();
     const qint64 maxBody = engine->config().maxBodyBytes;
     const EngineConfig &cfg = engine->config();

@@ -77,9 +77,10 @@ Refusal refusalFor(int status, const QByteArray &code)
 }
 } // namespace
 
-Acceptor::Acceptor(Hub *hub, std::optional<QSslConfiguration> tls, QObject *parent)
+Acceptor::Acceptor(Hub *hub, QByteArray secret, std::optional<QSslConfiguration> tls, QObject *parent)
     : QTcpServer(parent),
       m_hub(hub),
+      m_secret(std::move(secret)),
       m_tls(std::move(tls)),
       m_connectLimiter(hub->config().connectRate, hub->config().connectBurst, hub->config().rateLimitExempt)
 {
@@ -486,7 +487,7 @@ void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)
     std::optional<TokenClaims> claims;
     if (!token.isEmpty()) {
         QString why;
-        claims = verifyToken(token, m_hub->secret(), &why);
+        claims = verifyToken(token, m_secret, &why);
         if (!claims) {
             refuse(socket, 401, "unauthorized", QStringLiteral("unauthorized: ") + why, 0, Refusal::Unauthorized);
             return;
@@ -546,6 +547,7 @@ void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)
     if (claims)
         request.identity = claims->sub;
     request.userAgent = QString::fromLatin1(verdict.userAgent.left(200));
+    request.responseHead = playerResponseHead(format, route.streamId, cfg.mp3Kbps);
     disconnect(socket, nullptr, this, nullptr);
     m_sniffing.remove(socket);
     QPointer<QTcpSocket> guard(socket);

@@ -36,7 +36,8 @@ class Acceptor final : public QTcpServer
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Acceptor)
 public:
-    Acceptor(Hub *hub, std::optional<QSslConfiguration> tls, QObject *parent = nullptr);
+    // `secret` verifies the tokens of players' requests.
+    Acceptor(Hub *hub, QByteArray secret, std::optional<QSslConfiguration> tls, QObject *parent = nullptr);
     ~Acceptor() override;
 
     bool secure() const { return m_tls.has_value(); }
@@ -81,6 +82,7 @@ private:
     void sweep();
 
     Hub *m_hub;
+    const QByteArray m_secret;
     std::optional<QSslConfiguration> m_tls;
     RateLimiter m_connectLimiter;
     quint64 m_nextWorker = 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fanout/playersource.h"
 #include "fanout/streamstate.h"
 
 #include <QByteArray>
@@ -31,7 +32,7 @@ struct PlayerOptions
 // speakers, a speaker's replica gone) it fills silence in real time, so a player that joined
 // early or stays across a speaker change keeps a valid, playing stream. It keeps the last
 // burstMs of chunks: a new player starts with them, near live.
-class PlayerOutput : public StreamTap, public std::enable_shared_from_this<PlayerOutput>
+class PlayerOutput : public StreamTap, public PlayerRendition, public std::enable_shared_from_this<PlayerOutput>
 {
 public:
     PlayerOutput(Hub *hub, std::shared_ptr<StreamState> stream, PlayerFormat format, const PlayerOptions &options);
@@ -43,7 +44,7 @@ public:
 
     // Thread-safe: what a new player gets first (headers and the last burstMs of chunks), and
     // the number of the last chunk in it (later chunks reach it through its worker).
-    QByteArray intro(quint64 *lastSeq) const;
+    QByteArray intro(quint64 *lastSeq) const override;
 
     // Where processing runs (an object on the media thread), or nullptr to stop it for good.
     void setContext(QObject *context);

@@ -63,7 +63,7 @@ void PlayerStreams::stop()
     m_thread = nullptr;
 }
 
-std::shared_ptr<PlayerOutput> PlayerStreams::acquire(const std::shared_ptr<StreamState> &stream, PlayerFormat format)
+std::shared_ptr<PlayerRendition> PlayerStreams::acquire(const std::shared_ptr<StreamState> &stream, PlayerFormat format)
 {
     QMutexLocker lock(&m_mutex);
     if (!m_context)
@@ -88,8 +88,9 @@ std::shared_ptr<PlayerOutput> PlayerStreams::acquire(const std::shared_ptr<Strea
     return e.output;
 }
 
-void PlayerStreams::release(const std::shared_ptr<PlayerOutput> &output)
+void PlayerStreams::release(const std::shared_ptr<PlayerRendition> &rendition)
 {
+    const auto output = std::dynamic_pointer_cast<PlayerOutput>(rendition);
     if (!output)
         return;
     QMutexLocker lock(&m_mutex);

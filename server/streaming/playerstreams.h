@@ -20,7 +20,7 @@ class Hub;
 // and format while at least one HTTP player of it is connected to this replica, created for
 // the first and dropped with the last. They run on one media thread of their own, so encoding
 // never delays the fan-out workers. Thread-safe.
-class PlayerStreams final
+class PlayerStreams final : public PlayerSource
 {
 public:
     PlayerStreams(Hub *hub, const PlayerOptions &options);
@@ -31,8 +31,8 @@ public:
     // Detaches every output from its stream and stops the media thread (blocking).
     void stop();
 
-    std::shared_ptr<PlayerOutput> acquire(const std::shared_ptr<StreamState> &stream, PlayerFormat format);
-    void release(const std::shared_ptr<PlayerOutput> &output);
+    std::shared_ptr<PlayerRendition> acquire(const std::shared_ptr<StreamState> &stream, PlayerFormat format) override;
+    void release(const std::shared_ptr<PlayerRendition> &rendition) override;
 
     // [{"stream","format","players","chunks","bytes","silence_ms","cpu_ms"}]
     QJsonArray outputsJson() const;

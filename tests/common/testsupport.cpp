@@ -143,7 +143,7 @@ QByteArray TestServer::token(Role role, const QString &sub, const QStringList &s
     c.streams = streams;
     c.iat = QDateTime::currentSecsSinceEpoch();
     c.exp = c.iat + ttlSecs;
-    return mintToken(c, m_engine->hub()->secret());
+    return mintToken(c, m_engine->secret());
 }
 
 QUrl TestServer::ws(const QString &path) const

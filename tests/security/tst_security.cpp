@@ -611,9 +611,9 @@ void TestSecurity::redisPassword()
     {
         TestServer a(good);
         TestServer b(bad);
-        QTRY_VERIFY_WITH_TIMEOUT(a.engine().hub()->bus()->connected(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(a.engine().bus()->connected(), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(b.engine().degradedReasons().join(u' ').contains(QLatin1String("AUTH refused")), 5000);
-        QVERIFY(!b.engine().hub()->bus()->connected());
+        QVERIFY(!b.engine().bus()->connected());
         const HttpReply full = httpGet(b.port(), QStringLiteral("/health/full"));
         QVERIFY(!full.body.contains("wrong-pw") && !full.body.contains("s3cret"));
         QVERIFY(httpGet(a.port(), QStringLiteral("/health")).body.contains("\"cluster\":\"connected\""));

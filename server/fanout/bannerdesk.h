@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace onair {
+
+// What a fan-out worker asks of the banners when a client connects or acknowledges one
+// (banners/BannerService implements it; the arrow points from banners/ to fanout/ only).
+class BannerDesk
+{
+public:
+    enum class Ack { Acknowledged, NotFound, Failed };
+
+    virtual ~BannerDesk() = default;
+    // Thread-safe: the "active_broadcast" message for a client with `identity`, unless there
+    // is no active banner or that identity acknowledged it.
+    virtual std::optional<QJsonObject> activeMessageFor(const QString &identity) const = 0;
+    // Thread-safe: the active banner's id, empty when there is none.
+    virtual QString activeId() const = 0;
+    // Thread-safe: stores an acknowledgement; `done` runs on the desk's thread once it is
+    // durable (Acknowledged) or refused.
+    virtual void acknowledgeLater(const QString &bannerId, const QString &identity, std::function<void(Ack)> done) = 0;
+};
+
+} // namespace onair
