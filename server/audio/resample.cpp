@@ -71,7 +71,9 @@ QByteArray resampleMonoS16(const QByteArray &pcm, int fromRate, int toRate, QStr
         *error = QStringLiteral("resampling failed: soxr would not start");
         return {};
     }
-    return r.process(pcm) + r.flush();
+    QByteArray out = r.process(pcm);
+    out += r.flush(); // after the input: operands of + are unsequenced
+    return out;
 }
 
 } // namespace onair
