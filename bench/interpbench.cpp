@@ -52,11 +52,11 @@ QByteArray speak(const QString &text, int *rate)
     p.start(QStringLiteral("espeak-ng"), {QStringLiteral("-v"), QStringLiteral("en-us+f2"), QStringLiteral("-s"),
                                           QStringLiteral("140"), QStringLiteral("-w"), path, text});
     p.waitForFinished(20000);
-    WavAudio wav;
-    if (readWavFile(path, &wav) != WavError::None)
+    onair::WavAudio wav;
+    if (onair::readWavFile(path, &wav) != onair::WavError::None)
         return {};
     *rate = wav.sampleRate;
-    return monoS16(wav);
+    return onair::monoS16(wav);
 }
 
 double rms(const QByteArray &pcm)
