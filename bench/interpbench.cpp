@@ -11,10 +11,10 @@
 // usage: onair-interpbench --port P [--stream main] [--rounds 3]
 #include "benchstats.h"
 #include "audio/opuscodec.h"
+#include "audio/wavfile.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -52,14 +52,11 @@ QByteArray speak(const QString &text, int *rate)
     p.start(QStringLiteral("espeak-ng"), {QStringLiteral("-v"), QStringLiteral("en-us+f2"), QStringLiteral("-s"),
                                           QStringLiteral("140"), QStringLiteral("-w"), path, text});
     p.waitForFinished(20000);
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
+    onair::WavAudio wav;
+    if (onair::readWavFile(path, &wav) != onair::WavError::None)
         return {};
-    const QByteArray all = f.readAll();
-    if (all.size() < 44)
-        return {};
-    *rate = qFromLittleEndian<qint32>(all.constData() + 24);
-    return all.mid(all.indexOf("data") + 8);
+    *rate = wav.sampleRate;
+    return onair::monoS16(wav);
 }
 
 double rms(const QByteArray &pcm)

@@ -1,6 +1,7 @@
 #include "audiosource.h"
 
 #include "audio/resample.h"
+#include "audio/wavfile.h"
 
 #include <QAudioFormat>
 #include <QAudioSource>
@@ -70,59 +71,30 @@ QString WavFileSource::description() const { return tr("File %1").arg(m_path); }
 
 QByteArray WavFileSource::loadWav(const QString &path, QString *error)
 {
-    // Qt has no WAV reader outside QAudioDecoder (which needs a media backend); the RIFF
-    // header is small enough to read here. Only what OnAir can stream is accepted.
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        *error = tr("cannot open %1: %2").arg(path, f.errorString());
+    // Only what OnAir can stream is accepted (server/audio/wavfile.h).
+    WavAudio wav;
+    QString detail;
+    switch (readWavFile(path, &wav, &detail)) {
+    case WavError::None:
+        break;
+    case WavError::CannotOpen:
+        *error = tr("cannot open %1: %2").arg(path, detail);
         return {};
-    }
-    const QByteArray all = f.readAll();
-    if (all.size() < 12 || !all.startsWith("RIFF") || all.mid(8, 4) != "WAVE") {
+    case WavError::NotWav:
         *error = tr("%1 is not a WAV file").arg(path);
         return {};
-    }
-    int channels = 0, rate = 0, bits = 0, format = 0;
-    QByteArray data;
-    qsizetype pos = 12;
-    while (pos + 8 <= all.size()) {
-        const QByteArray id = all.mid(pos, 4);
-        const quint32 len = qFromLittleEndian<quint32>(all.constData() + pos + 4);
-        const qsizetype body = pos + 8;
-        if (body + qsizetype(len) > all.size() && id != "data")
-            break;
-        if (id == "fmt " && len >= 16) {
-            format = qFromLittleEndian<quint16>(all.constData() + body);
-            channels = qFromLittleEndian<quint16>(all.constData() + body + 2);
-            rate = int(qFromLittleEndian<quint32>(all.constData() + body + 4));
-            bits = qFromLittleEndian<quint16>(all.constData() + body + 14);
-        } else if (id == "data") {
-            data = all.mid(body, qMin<qsizetype>(len, all.size() - body));
-            break;
-        }
-        pos = body + qsizetype(len) + (len & 1);
-    }
-    if ((format != 1 && format != 0xFFFE) || bits != 16 || (channels != 1 && channels != 2)) {
+    case WavError::Unsupported:
         *error = tr("%1: only 16-bit PCM mono or stereo WAV is supported").arg(path);
         return {};
-    }
-    if (data.isEmpty()) {
+    case WavError::NoAudio:
         *error = tr("%1 has no audio").arg(path);
         return {};
     }
-    if (channels == 2) {
-        QByteArray mono(data.size() / 4 * 2, Qt::Uninitialized);
-        for (qsizetype i = 0; i + 3 < data.size(); i += 4) {
-            const int l = qFromLittleEndian<qint16>(data.constData() + i);
-            const int r = qFromLittleEndian<qint16>(data.constData() + i + 2);
-            qToLittleEndian(qint16((l + r) / 2), mono.data() + i / 2);
-        }
-        data = mono;
-    }
+    QByteArray data = monoS16(wav);
     // Any rate (espeak-ng writes 22050 Hz, phones 44100 Hz): resampled to the stream's 48000 Hz.
-    if (rate != kSampleRate) {
+    if (wav.sampleRate != kSampleRate) {
         QString why;
-        data = resampleMonoS16(data, rate, kSampleRate, &why);
+        data = resampleMonoS16(data, wav.sampleRate, kSampleRate, &why);
         if (data.isEmpty()) {
             *error = tr("%1: cannot use its sample rate (%2)").arg(path, why);
             return {};

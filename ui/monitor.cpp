@@ -4,13 +4,13 @@
 #include "audiosource.h"
 #include "engine/engine.h"
 #include "fanout/hub.h"
-#include "protocol/wsframe.h"
+#include "interpretation/streamfeed.h"
 
 #include <QAudioFormat>
 #include <QAudioSink>
 #include <QJsonDocument>
 #include <QMediaDevices>
-#include <QPointer>
+#include <QTimer>
 
 namespace onair {
 
@@ -23,10 +23,9 @@ Monitor::~Monitor()
 
 void Monitor::setStream(const QString &stream)
 {
-    if (m_listener) {
-        m_engine->removeLocalListener(m_listener);
-        m_listener = 0;
-    }
+    m_feed.reset(); // its receiver is not called any more
+    if (m_refresh)
+        m_refresh->stop();
     stopSink();
     if (stream.isEmpty())
         return;
@@ -45,15 +44,25 @@ void Monitor::setStream(const QString &stream)
     }
     m_opus = false;
     m_playable = true;
-    if (const auto s = m_engine->hub()->find(stream))
-        setFormat(m_engine->hub()->format(s)); // later changes arrive as "format" messages
-    QPointer<Monitor> self(this);
-    m_listener = m_engine->addLocalListener(stream, [self](const QByteArray &frames) {
-        QMetaObject::invokeMethod(self.data(), [self, frames] {
-            if (self)
-                self->play(frames);
-        });
+    // The receiver runs on the publishing thread: the payload goes to this (audio) thread.
+    m_feed = std::make_unique<StreamFeed>(m_engine->hub(), stream, [this](bool audio, const QByteArray &payload) {
+        QMetaObject::invokeMethod(this, [this, audio, payload] { onPayload(audio, payload); });
     });
+    refresh();
+    if (!m_refresh) {
+        m_refresh = new QTimer(this);
+        m_refresh->setInterval(250);
+        connect(m_refresh, &QTimer::timeout, this, &Monitor::refresh);
+    }
+    m_refresh->start();
+}
+
+// The stream's format as declared so far when the feed (re)attaches; later changes arrive as
+// "format" messages.
+void Monitor::refresh()
+{
+    if (m_feed && m_feed->refresh())
+        setFormat(m_engine->hub()->format(m_feed->state()));
 }
 
 void Monitor::setVolume(double volume)
@@ -63,24 +72,19 @@ void Monitor::setVolume(double volume)
         m_sink->setVolume(m_volume);
 }
 
-void Monitor::play(const QByteArray &frames)
+void Monitor::onPayload(bool audio, const QByteArray &payload)
 {
-    for (const ServerFrame &f : splitServerFrames(frames)) {
-        if (f.opcode == WsOpcode::Text) {
-            const QJsonObject msg = QJsonDocument::fromJson(f.payload).object();
-            const QString type = msg.value(QLatin1String("type")).toString();
-            if (type == QLatin1String("format") || type == QLatin1String("connected"))
-                setFormat(msg.value(QLatin1String("format")).toObject());
-            continue;
-        }
-        if (f.opcode != WsOpcode::Binary)
-            continue;
-        ++m_frames;
-        if (m_opus)
-            output(m_decoder.decode(f.payload));
-        else if (m_playable)
-            output(f.payload);
+    if (!audio) {
+        const QJsonObject msg = QJsonDocument::fromJson(payload).object();
+        if (msg.value(QLatin1String("type")).toString() == QLatin1String("format"))
+            setFormat(msg.value(QLatin1String("format")).toObject());
+        return;
     }
+    ++m_frames;
+    if (m_opus)
+        output(m_decoder.decode(payload));
+    else if (m_playable)
+        output(payload);
 }
 
 void Monitor::setFormat(const QJsonObject &format)

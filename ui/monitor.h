@@ -7,16 +7,20 @@
 #include "audio/opuscodec.h"
 
 #include <atomic>
+#include <memory>
 
 class QAudioSink;
 class QIODevice;
+class QTimer;
 
 namespace onair {
 
 class Engine;
+class StreamFeed;
 
-// Local monitoring: an in-process listener of one stream played through QAudioSink
-// (48 kHz mono): PCM as is, Opus decoded with libopus. Lives on the audio thread.
+// Local monitoring: one stream's payloads (a StreamFeed: a tap on the hub, not a listener)
+// played through QAudioSink (48 kHz mono): PCM as is, Opus decoded with libopus. Lives on the
+// audio thread.
 class Monitor final : public QObject
 {
     Q_OBJECT
@@ -33,13 +37,15 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
-    void play(const QByteArray &frames);
+    void onPayload(bool audio, const QByteArray &payload);
+    void refresh();
     void stopSink();
     void setFormat(const QJsonObject &format);
     void output(const QByteArray &pcm);
 
     Engine *m_engine;
-    quint64 m_listener = 0;
+    std::unique_ptr<StreamFeed> m_feed;
+    QTimer *m_refresh = nullptr; // follows the stream when the hub makes it anew
     QAudioSink *m_sink = nullptr;
     QIODevice *m_io = nullptr;
     double m_volume = 0.8;

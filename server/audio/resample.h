@@ -6,13 +6,10 @@ typedef struct soxr *soxr_t;
 
 namespace onair {
 
-// Resamples a whole buffer of mono signed 16-bit little-endian PCM from one rate to another
-// with libsoxr (high quality). Returns the input when the rates are equal, and an empty array
-// with *error set when a rate is outside 8000-384000 Hz or soxr fails.
-QByteArray resampleMonoS16(const QByteArray &pcm, int fromRate, int toRate, QString *error);
+enum class ResampleQuality { Medium, High };
 
-// The same for a stream of chunks (soxr keeps its filter state between them): mono s16,
-// medium quality, passthrough when the rates are equal.
+// The one resampler (libsoxr): a stream of chunks of mono signed 16-bit little-endian PCM,
+// soxr keeping its filter state between them; passthrough when the rates are equal.
 class StreamResampler final
 {
 public:
@@ -20,13 +17,22 @@ public:
     ~StreamResampler() { reset(); }
     Q_DISABLE_COPY_MOVE(StreamResampler)
 
-    bool open(double from, double to);
+    bool open(double from, double to, ResampleQuality quality = ResampleQuality::Medium);
     void reset();
     QByteArray process(const QByteArray &in);
+    // The end of the stream: what soxr still holds (its filter's delay).
+    QByteArray flush();
 
 private:
+    QByteArray run(const char *in, size_t inLen);
     soxr_t m_soxr = nullptr;
     double m_ratio = 1;
 };
+
+// A whole buffer at once, through the same resampler (high quality unless told). Returns the
+// input when the rates are equal, and an empty array with *error set when a rate is outside
+// 8000-384000 Hz or soxr fails.
+QByteArray resampleMonoS16(const QByteArray &pcm, int fromRate, int toRate, QString *error,
+                           ResampleQuality quality = ResampleQuality::High);
 
 } // namespace onair

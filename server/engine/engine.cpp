@@ -59,6 +59,17 @@ Engine::Engine(EngineConfig config, QObject *parent)
 {
 }
 
+// What the interpreter needs of the engine (interpretation/interpreterhost.h).
+static InterpreterHost interpreterHost(Engine *e)
+{
+    InterpreterHost host{e->hub(), e->config(), e->interpretationBackends(), [e] { return e->isRunning(); }, {}, {}, {}, {}};
+    host.startChannel = [e](const QString &ch, const QJsonObject &f, QString *err) { return e->startInterpretationChannel(ch, f, err); };
+    host.publish = [e](const QString &ch, const QByteArray &packet) { e->publishLocal(ch, packet); };
+    host.stopChannel = [e](const QString &ch) { e->stopLocalSpeaker(ch); };
+    host.event = [e](const QJsonObject &event) { QMetaObject::invokeMethod(e, [e, event] { Q_EMIT e->interpretationEvent(event); }); };
+    return host;
+}
+
 Engine::~Engine()
 {
     if (m_interpreters)
@@ -180,7 +191,7 @@ bool Engine::start(QString *error)
     m_http->bind(m_acceptor);
     if (!m_config.redisUrl.isEmpty())
         startBus();
-    m_interpreters = new Interpreters(this);
+    m_interpreters = new Interpreters(interpreterHost(this), this);
     m_uptime.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_running = true;

@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "fanout/hub.h"
 #include "audio/opuscodec.h"
+#include "audio/wavfile.h"
 #include "interpretation/stages/stages.h"
 #include "protocol/streamid.h"
 #include "testsupport.h"
@@ -46,16 +47,12 @@ Wav speak(const QString &text, const QString &voice = QStringLiteral("en-us+f2")
                                           QStringLiteral("-w"), path, text});
     if (!p.waitForFinished(20000) || p.exitCode() != 0)
         return {};
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
+    WavAudio wav;
+    if (readWavFile(path, &wav) != WavError::None)
         return {};
-    const QByteArray all = f.readAll();
     Wav w;
-    if (all.size() < 44 || !all.startsWith("RIFF"))
-        return {};
-    w.rate = qFromLittleEndian<qint32>(all.constData() + 24);
-    const qsizetype data = all.indexOf("data");
-    w.pcm = all.mid(data + 8);
+    w.rate = wav.sampleRate;
+    w.pcm = monoS16(wav);
     return w;
 }
 

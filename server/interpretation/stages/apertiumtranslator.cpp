@@ -10,18 +10,6 @@
 namespace onair {
 namespace {
 
-QString iso3(const QString &lang)
-{
-    static const QHash<QString, QString> map{
-        {QStringLiteral("en"), QStringLiteral("eng")}, {QStringLiteral("es"), QStringLiteral("spa")},
-        {QStringLiteral("fr"), QStringLiteral("fra")}, {QStringLiteral("de"), QStringLiteral("deu")},
-        {QStringLiteral("it"), QStringLiteral("ita")}, {QStringLiteral("pt"), QStringLiteral("por")},
-        {QStringLiteral("ca"), QStringLiteral("cat")}, {QStringLiteral("nl"), QStringLiteral("nld")},
-        {QStringLiteral("eo"), QStringLiteral("epo")}, {QStringLiteral("gl"), QStringLiteral("glg")},
-    };
-    return map.value(lang, lang);
-}
-
 // The text to Apertium's stream format: its reserved characters escaped, one line.
 QByteArray escapeForStream(const QString &text)
 {
@@ -143,7 +131,7 @@ private:
 
 QString apertiumMode(const QString &modesDir, const QString &from, const QString &to)
 {
-    for (const QString &name : QStringList{iso3(from) + u'-' + iso3(to), from + u'-' + to}) {
+    for (const QString &name : QStringList{iso639_3(from) + u'-' + iso639_3(to), from + u'-' + to}) {
         const QString path = QDir(modesDir).filePath(name + QStringLiteral(".mode"));
         if (QFile::exists(path))
             return path;

@@ -1,7 +1,8 @@
 #include "interpretation/stages/stages.h"
 
+#include "audio/resample.h"
+
 #include <espeak-ng/speak_lib.h>
-#include <soxr.h>
 
 #include <QMutex>
 
@@ -60,19 +61,9 @@ public:
             pcm48k->clear();
             return true;
         }
-        const size_t in = pcm.size() - first;
-        const size_t cap = size_t(double(in) * 48000.0 / rate) + 64;
-        pcm48k->resize(qsizetype(cap * 2));
-        size_t done = 0;
-        const soxr_io_spec_t io = soxr_io_spec(SOXR_INT16_I, SOXR_INT16_I);
-        const soxr_quality_spec_t q = soxr_quality_spec(SOXR_MQ, 0);
-        if (const soxr_error_t err = soxr_oneshot(rate, 48000, 1, pcm.data() + first, in, nullptr,
-                                                  pcm48k->data(), cap, &done, &io, &q, nullptr)) {
-            *error = QStringLiteral("resampling failed: %1").arg(QString::fromUtf8(err));
-            return false;
-        }
-        pcm48k->resize(qsizetype(done * 2));
-        return true;
+        const QByteArray raw(reinterpret_cast<const char *>(pcm.data() + first), qsizetype((pcm.size() - first) * 2));
+        *pcm48k = resampleMonoS16(raw, rate, 48000, error, ResampleQuality::Medium);
+        return !pcm48k->isEmpty();
     }
 
 private:

@@ -8,18 +8,35 @@
 namespace onair {
 
 namespace {
-QString iso1(const QString &code)
+// ISO 639-1 → 639-3 of the languages Apertium's pairs are likely to have.
+const QList<QPair<QString, QString>> &languageCodes()
 {
-    static const QHash<QString, QString> map{
-        {QStringLiteral("eng"), QStringLiteral("en")}, {QStringLiteral("spa"), QStringLiteral("es")},
-        {QStringLiteral("fra"), QStringLiteral("fr")}, {QStringLiteral("deu"), QStringLiteral("de")},
-        {QStringLiteral("ita"), QStringLiteral("it")}, {QStringLiteral("por"), QStringLiteral("pt")},
-        {QStringLiteral("cat"), QStringLiteral("ca")}, {QStringLiteral("nld"), QStringLiteral("nl")},
-        {QStringLiteral("epo"), QStringLiteral("eo")}, {QStringLiteral("glg"), QStringLiteral("gl")},
+    static const QList<QPair<QString, QString>> codes{
+        {QStringLiteral("en"), QStringLiteral("eng")}, {QStringLiteral("es"), QStringLiteral("spa")},
+        {QStringLiteral("fr"), QStringLiteral("fra")}, {QStringLiteral("de"), QStringLiteral("deu")},
+        {QStringLiteral("it"), QStringLiteral("ita")}, {QStringLiteral("pt"), QStringLiteral("por")},
+        {QStringLiteral("ca"), QStringLiteral("cat")}, {QStringLiteral("nl"), QStringLiteral("nld")},
+        {QStringLiteral("eo"), QStringLiteral("epo")}, {QStringLiteral("gl"), QStringLiteral("glg")},
     };
-    return map.value(code, code);
+    return codes;
 }
 } // namespace
+
+QString iso639_3(const QString &code)
+{
+    for (const auto &[two, three] : languageCodes())
+        if (two == code)
+            return three;
+    return code;
+}
+
+QString iso639_1(const QString &code)
+{
+    for (const auto &[two, three] : languageCodes())
+        if (three == code)
+            return two;
+    return code;
+}
 
 InterpretationBackends defaultInterpretationBackends(const EngineConfig &config)
 {
@@ -50,9 +67,9 @@ InterpretationBackends defaultInterpretationBackends(const EngineConfig &config)
         const QStringList files = QDir(modes).entryList({QStringLiteral("*.mode")}, QDir::Files, QDir::Name);
         for (const QString &f : files) {
             const QStringList pair = f.chopped(5).split(u'-');
-            if (pair.size() != 2 || iso1(pair[0]) != source)
+            if (pair.size() != 2 || iso639_1(pair[0]) != source)
                 continue;
-            const QString target = iso1(pair[1]);
+            const QString target = iso639_1(pair[1]);
             if (isValidLanguageCode(target) && !out.contains(target))
                 out.append(target);
         }

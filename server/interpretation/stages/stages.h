@@ -18,6 +18,9 @@ std::unique_ptr<Translator> makeApertium(const QString &modesDir, const QString 
 std::unique_ptr<TextToSpeech> makeEspeak(const QString &voice, int wordsPerMinute, QString *error);
 
 // Apertium modes use ISO 639-3 codes ("eng-spa"); the pages and flags use 639-1 ("en-es").
+// One table both ways; a code it does not know is returned as is.
+QString iso639_3(const QString &code);
+QString iso639_1(const QString &code);
 QString apertiumMode(const QString &modesDir, const QString &from, const QString &to);
 
 } // namespace onair

@@ -1,0 +1,114 @@
+#include "interpretation/stageguard.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace onair {
+
+double percentile(std::vector<double> values, double q)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const size_t i = std::min(values.size() - 1, size_t(std::ceil(q * double(values.size()))) - (q > 0 ? 1 : 0));
+    return values[i];
+}
+
+QJsonObject percentilesJson(const std::deque<double> &values)
+{
+    const std::vector<double> v(values.begin(), values.end());
+    return {{QStringLiteral("p50"), std::round(percentile(v, 0.5))}, {QStringLiteral("p99"), std::round(percentile(v, 0.99))}};
+}
+
+QString StageGuard::failureWord() const
+{
+    return m_state == State::Unavailable ? QStringLiteral("unavailable") : QStringLiteral("failing");
+}
+
+bool StageGuard::allow(qint64 nowMs)
+{
+    switch (m_state) {
+    case State::Closed:
+        return true;
+    case State::Unavailable:
+        return false;
+    case State::Open:
+        if (nowMs - m_openedAt < m_options.cooldownMs)
+            return false;
+        m_state = State::HalfOpen;
+        m_trial = true;
+        return true;
+    case State::HalfOpen:
+        if (m_trial)
+            return false; // one trial at a time
+        m_trial = true;
+        return true;
+    }
+    return false;
+}
+
+void StageGuard::succeeded(qint64, double latencyMs)
+{
+    ++m_calls;
+    m_consecutive = 0;
+    if (m_state == State::HalfOpen || m_state == State::Open)
+        m_state = State::Closed;
+    m_trial = false;
+    if (latencyMs >= 0) {
+        m_latencies.push_back(latencyMs);
+        if (m_latencies.size() > 512)
+            m_latencies.pop_front();
+    }
+}
+
+void StageGuard::failed(qint64 nowMs, const QString &error, bool timeout)
+{
+    if (m_state == State::Unavailable)
+        return;
+    ++m_calls;
+    ++m_failures;
+    if (timeout)
+        ++m_timeouts;
+    m_lastError = error.left(300);
+    m_trial = false;
+    if (m_state == State::HalfOpen || ++m_consecutive >= m_options.threshold)
+        open(nowMs);
+}
+
+void StageGuard::open(qint64 nowMs)
+{
+    m_state = State::Open;
+    m_openedAt = nowMs;
+    m_consecutive = 0;
+}
+
+void StageGuard::setUnavailable(const QString &why)
+{
+    m_state = State::Unavailable;
+    m_lastError = why.left(300);
+}
+
+void StageGuard::setAvailable(const QString &name)
+{
+    m_name = name;
+    if (m_state == State::Unavailable)
+        m_state = State::Closed;
+}
+
+QJsonObject StageGuard::json() const
+{
+    static const char *names[] = {"closed", "open", "half_open", "unavailable"};
+    return {{QStringLiteral("stage"), m_stage},
+            {QStringLiteral("lang"), m_lang},
+            {QStringLiteral("name"), m_name},
+            {QStringLiteral("state"), QLatin1String(names[int(m_state)])},
+            {QStringLiteral("calls"), m_calls},
+            {QStringLiteral("failures"), m_failures},
+            {QStringLiteral("timeouts"), m_timeouts},
+            {QStringLiteral("retries"), m_retries},
+            {QStringLiteral("dropped"), m_dropped},
+            {QStringLiteral("latency_ms"), percentilesJson(m_latencies)},
+            {QStringLiteral("last_error"), m_lastError}};
+}
+
+} // namespace onair
