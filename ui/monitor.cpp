@@ -4,7 +4,7 @@
 #include "audiosource.h"
 #include "engine/engine.h"
 #include "fanout/hub.h"
-#include "interpretation/streamfeed.h"
+#include "fanout/streamfeed.h"
 
 #include <QAudioFormat>
 #include <QAudioSink>

@@ -360,10 +360,6 @@ void Engine::stopThreads()
         t->wait();
     m_hub->setWorkers({});
     m_hub->setIngestWorker(nullptr);
-    {
-        QMutexLocker lock(&m_localMutex);
-        m_localListeners.clear(); // their sinks go with the workers
-    }
     qDeleteAll(m_workers);
     qDeleteAll(m_threads);
     m_threads.clear();
@@ -523,25 +519,6 @@ void Engine::stopLocalSpeaker(const QString &stream)
                         QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_left")},
                                     {QStringLiteral("stream_id"), stream}});
     qCInfo(lcWs).noquote() << "local speaker off air on" << stream;
-}
-
-quint64 Engine::addLocalListener(const QString &stream, std::function<void(const QByteArray &frames)> received)
-{
-    if (!isValidStreamId(stream) || m_hub->workers().isEmpty())
-        return 0;
-    const quint64 id = m_hub->nextConnectionId();
-    QMutexLocker lock(&m_localMutex);
-    FanoutWorker *w = m_hub->workers()[int(m_nextLocalWorker++ % quint64(m_hub->workers().size()))];
-    m_localListeners.insert(id, w);
-    w->addSink(id, stream, std::move(received));
-    return id;
-}
-
-void Engine::removeLocalListener(quint64 id)
-{
-    QMutexLocker lock(&m_localMutex);
-    if (FanoutWorker *w = m_localListeners.take(id))
-        w->removeSink(id);
 }
 
 QList<ListenerInfo> Engine::listenersOf(const QString &stream) const

@@ -89,10 +89,8 @@ public:
     // captured at `captureMs` (ms since the epoch). Listeners receive {"type":"mark",…}.
     void markLocal(const QString &stream, qint64 id, qint64 captureMs);
     void stopLocalSpeaker(const QString &stream);
-    // In-process listener (the desktop's monitor); `received` runs on a worker thread with
-    // whole server frames (see splitServerFrames). Returns its id. Thread-safe.
-    quint64 addLocalListener(const QString &stream, std::function<void(const QByteArray &frames)> received);
-    void removeLocalListener(quint64 id);
+    // In-process listeners (the desktop's monitor, the interpreter) read a stream's payloads
+    // through a StreamFeed (fanout/streamfeed.h) on hub().
 
     // Live interpretation of one stream (speech → text → translation → speech): `targets`
     // empty turns it off. Applies now when the stream's speaker is on this replica, else when
@@ -178,7 +176,6 @@ private:
     ProcessorFactory m_processorFactory;
     QThread *m_busThread = nullptr;
     QString m_replicaId;
-    QHash<quint64, FanoutWorker *> m_localListeners;
     quint64 m_nextLocalWorker = 0;
 
     InterpretationBackends m_backends;

@@ -73,11 +73,6 @@ void FanoutWorker::releaseAll()
         delete c;
     }
     m_byWs.clear();
-    for (Connection *c : std::as_const(m_sinks)) {
-        m_hub->leaveListener(c->stream, m_index);
-        delete c;
-    }
-    m_sinks.clear();
     for (Connection *c : std::as_const(m_playerConns)) {
         disconnect(c->tcp, nullptr, this, nullptr);
         if (m_context.players)
@@ -1242,43 +1237,6 @@ void FanoutWorker::startProbe(std::function<void(const QByteArray &frame)> recei
         m_probe->sink = received;
         m_listeners[s.get()].append(m_probe);
     }, Qt::BlockingQueuedConnection);
-}
-
-void FanoutWorker::addSink(quint64 id, const QString &stream, std::function<void(const QByteArray &frames)> received)
-{
-    QMetaObject::invokeMethod(this, [this, id, stream, received = std::move(received)] {
-        Refusal why{};
-        auto s = m_hub->joinListener(stream, m_index, &why);
-        if (!s) {
-            qCWarning(lcWs).noquote() << "local listener on" << stream << "refused:" << refusalName(why);
-            return;
-        }
-        auto *c = new Connection;
-        c->id = id;
-        c->kind = ConnectionKind::Probe;
-        c->stream = s;
-        c->peer = QStringLiteral("local monitor");
-        c->sink = received;
-        m_listeners[s.get()].append(c);
-        m_sinks.insert(id, c);
-    });
-}
-
-void FanoutWorker::removeSink(quint64 id)
-{
-    QMetaObject::invokeMethod(this, [this, id] {
-        Connection *c = m_sinks.take(id);
-        if (!c)
-            return;
-        auto it = m_listeners.find(c->stream.get());
-        if (it != m_listeners.end()) {
-            it->removeOne(c);
-            if (it->isEmpty())
-                m_listeners.erase(it);
-        }
-        m_hub->leaveListener(c->stream, m_index);
-        delete c;
-    });
 }
 
 bool FanoutWorker::kick(quint64 connectionId, const QString &reason, int code)

@@ -71,10 +71,6 @@ public:
     void releaseAll();
     // Thread-safe: joins the internal probe listener; `received` runs on this thread.
     void startProbe(std::function<void(const QByteArray &frame)> received);
-    // Thread-safe: an in-process listener of `stream` (the desktop monitor). `received` gets
-    // whole server frames (possibly several back to back) on this worker's thread.
-    void addSink(quint64 id, const QString &stream, std::function<void(const QByteArray &frames)> received);
-    void removeSink(quint64 id);
     // Closes one connection by id with 1008 and `reason`; false when this worker does not
     // hold it. Blocks the caller briefly (never call it from another worker).
     bool kick(quint64 connectionId, const QString &reason, int code = 1008);
@@ -142,7 +138,6 @@ private:
     std::function<void()> m_shutdownDone;
     bool m_shuttingDown = false;
     Connection *m_probe = nullptr;
-    QHash<quint64, Connection *> m_sinks; // in-process listeners
     QHash<QTcpSocket *, Connection *> m_playerConns;                      // HTTP players
     QHash<QPair<StreamState *, int>, QList<Connection *>> m_playersByStream; // (stream, format)
 

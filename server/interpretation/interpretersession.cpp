@@ -3,7 +3,7 @@
 #include "core/logging.h"
 #include "fanout/hub.h"
 #include "interpretation/interpreter.h"
-#include "interpretation/streamfeed.h"
+#include "fanout/streamfeed.h"
 #include "protocol/streamid.h"
 
 #include <QDateTime>

@@ -1,7 +1,8 @@
 // The engine's in-process API that the desktop app uses: a local speaker (the microphone, no
 // network hop) and a local listener (the monitor), against real WebSocket clients.
 #include "testsupport.h"
-#include "protocol/wsframe.h"
+#include "fanout/hub.h"
+#include "fanout/streamfeed.h"
 
 #include <QMutex>
 #include <QTest>
@@ -14,7 +15,7 @@ class TestLocal : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void localSpeakerReachesWebSocketListeners();
-    void localListenerHearsWebSocketSpeaker();
+    void localFeedHearsWebSocketSpeaker();
     void localSpeakerRespectsOneSpeakerPerStream();
 };
 
@@ -46,22 +47,24 @@ void TestLocal::localSpeakerReachesWebSocketListeners()
     QCOMPARE(l.binary.size(), 30);
 }
 
-void TestLocal::localListenerHearsWebSocketSpeaker()
+void TestLocal::localFeedHearsWebSocketSpeaker()
 {
     TestServer server;
     QMutex mutex;
     QList<QByteArray> heard;
-    const quint64 id = server.engine().addLocalListener(QStringLiteral("main"), [&](const QByteArray &frames) {
+    QStringList messages;
+    StreamFeed feed(server.engine().hub(), QStringLiteral("main"), [&](bool audio, const QByteArray &payload) {
         QMutexLocker lock(&mutex);
-        for (const ServerFrame &f : splitServerFrames(frames)) {
-            if (f.opcode == WsOpcode::Binary)
-                heard.append(f.payload);
-        }
+        if (audio)
+            heard.append(payload);
+        else
+            messages.append(QString::fromUtf8(payload));
     });
-    QVERIFY(id > 0);
-    QTRY_COMPARE(server.engine().hub()->listenersOf(QStringLiteral("main")), 1);
+    QVERIFY(!feed.refresh()); // no such stream yet: nothing to attach to
     WsClient s;
     QVERIFY(s.openAndWaitConnected(server.ws(QStringLiteral("/ws/speak/main"))));
+    QVERIFY(feed.refresh());
+    QVERIFY(!feed.refresh()); // the same stream: nothing new
     for (int i = 0; i < 10; ++i)
         s.socket.sendBinaryMessage(QByteArray(100 + i, 'a' + char(i)));
     QTRY_COMPARE([&] { QMutexLocker lock(&mutex); return heard.size(); }(), 10);
@@ -70,8 +73,10 @@ void TestLocal::localListenerHearsWebSocketSpeaker()
         for (int i = 0; i < 10; ++i)
             QCOMPARE(heard[i], QByteArray(100 + i, 'a' + char(i)));
     }
-    server.engine().removeLocalListener(id);
-    QTRY_COMPARE(server.engine().hub()->listenersOf(QStringLiteral("main")), 0);
+    // A feed is not a listener: payloads, not frames, and no one counted.
+    QCOMPARE(server.engine().hub()->listenersOf(QStringLiteral("main")), 0);
+    s.socket.close();
+    QTRY_VERIFY([&] { QMutexLocker lock(&mutex); return messages.join(u' ').contains(QLatin1String("speaker_left")); }());
 }
 
 void TestLocal::localSpeakerRespectsOneSpeakerPerStream()

@@ -1,4 +1,4 @@
-#include "interpretation/streamfeed.h"
+#include "fanout/streamfeed.h"
 
 #include "fanout/hub.h"
 
