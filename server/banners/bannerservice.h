@@ -1,7 +1,7 @@
 #pragma once
 
 #include "banners/banner.h"
-#include "http/restbodies.h"
+#include "banners/bannerrequest.h"
 
 #include <QJsonObject>
 #include <QMutex>
