@@ -17,6 +17,8 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'server')
 # module -> the modules it may include (lowest layers first).
 ALLOWED = {
     'protocol': set(),
+    # core counts refusals by the protocol's reasons (protocol/refusals.h: the Refusal enum sits
+    # next to the refusal table that answers them); protocol stays a leaf.
     'core': {'protocol'},
     'config': set(),
     'auth': set(),
@@ -29,7 +31,8 @@ ALLOWED = {
     'events': {'core', 'protocol', 'fanout'},
     'net': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming'},
     'interpretation': {'core', 'config', 'protocol', 'audio', 'fanout'},
-    'http': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming', 'banners', 'cluster', 'events'},
+    'http': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming', 'banners', 'cluster', 'events',
+             'net'},  # net: the admin calls' rate limit (net/ratelimit.h)
     'engine': {'core', 'config', 'protocol', 'auth', 'audio', 'fanout', 'streaming', 'cluster',
                'banners', 'store', 'events', 'net', 'interpretation', 'http'},
 }
