@@ -14,7 +14,7 @@ struct Row
     const char *code;
     int closeCode;
     int retryAfter;
-    const char *text; // %1: the detail
+    const char *text; // %1: the detail, %2: the second detail
 };
 
 constexpr int kClosePolicy = 1008;     // RFC 6455 policy violation
@@ -45,6 +45,8 @@ constexpr std::array kRows{
     Row{D::Forbidden, C::Socket, R::Forbidden, 0, "", kClosePolicy, 0, "forbidden: %1"},
     Row{D::StreamTaken, C::Upgrade, R::StreamTaken, 409, "stream_taken", 0, 0, "stream '%1' already has a speaker"},
     Row{D::StreamTaken, C::Socket, R::StreamTaken, 0, "", kCloseTaken, 0, "stream taken: '%1' already has a speaker"},
+    Row{D::TakenOnReplica, C::Socket, R::StreamTaken, 0, "", kCloseTaken, 0,
+        "stream taken: '%1' has a speaker on replica %2"},
     Row{D::StreamFull, C::Upgrade, R::MaxListeners, 503, "stream_full", 0, 0, "stream has the maximum of %1 listeners"},
     Row{D::StreamFull, C::Player, R::MaxListeners, 503, "stream_full", 0, kPlayerRetry, "stream full: max %1 listeners"},
     Row{D::StreamFull, C::Socket, R::MaxListeners, 0, "", kCloseTryLater, 0, "stream full: max %1 listeners"},
@@ -98,7 +100,9 @@ RefusalAnswer refusalAnswer(Channel channel, const Denied &denied)
     if (!row)
         row = find(Denial::NotFound, channel == Channel::Socket ? Channel::Socket : Channel::Upgrade);
     QString text = QString::fromUtf8(row->text);
-    if (text.contains(QLatin1String("%1")))
+    if (text.contains(QLatin1String("%2")))
+        text = text.arg(denied.detail, denied.detail2);
+    else if (text.contains(QLatin1String("%1")))
         text = text.arg(denied.detail);
     return {row->counted, row->status, QByteArray(row->code), row->closeCode, row->retryAfter, text};
 }

@@ -49,6 +49,7 @@ enum class Denial {
     TokenRequired,    // --require-listener-token and no token
     Forbidden,        // a valid token without the right (detail: why)
     StreamTaken,      // the stream has a speaker (detail: the stream id)
+    TakenOnReplica,   // another replica holds the stream's speaker lease (detail: stream id, detail2: replica)
     StreamFull,       // the stream has its maximum of listeners (detail: the maximum)
     TooManyStreams,   // a new stream would exceed --max-streams (detail: the maximum)
     ServerFull,       // no connection slot left (detail: the maximum)
@@ -74,8 +75,13 @@ struct RefusalAnswer
 
 struct Denied
 {
+    Denied(Denial d, QString first = {}, QString second = {})
+        : denial(d), detail(std::move(first)), detail2(std::move(second))
+    {
+    }
     Denial denial;
-    QString detail; // the %1 of the table's text (a stream id, a limit, a reason)
+    QString detail;  // the %1 of the table's text (a stream id, a limit, a reason)
+    QString detail2; // the %2, where the text has one
 };
 
 // The table lookup. A denial with no row for the channel is answered as NotFound there.

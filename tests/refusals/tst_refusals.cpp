@@ -109,6 +109,7 @@ void TestRefusals::table_data()
     QTest::addColumn<Denial>("denial");
     QTest::addColumn<Channel>("channel");
     QTest::addColumn<QString>("detail");
+    QTest::addColumn<QString>("detail2");
     QTest::addColumn<Refusal>("counted");
     QTest::addColumn<int>("status");
     QTest::addColumn<QByteArray>("code");
@@ -118,7 +119,8 @@ void TestRefusals::table_data()
 
     const auto row = [](const char *name, Denial d, Channel c, const char *detail, Refusal counted, int status,
                         const QByteArray &code, int close, int retry, const char *message) {
-        QTest::newRow(name) << d << c << QString::fromUtf8(detail) << counted << status << code << close << retry
+        const QStringList details = QString::fromUtf8(detail).split(u'|'); // "stream|replica" for a %2
+        QTest::newRow(name) << d << c << details.value(0) << details.value(1) << counted << status << code << close << retry
                             << QString::fromUtf8(message);
     };
     using D = Denial;
@@ -164,6 +166,8 @@ void TestRefusals::table_data()
         "forbidden: this token may not speak here");
     row("socket taken", D::StreamTaken, C::Socket, "main", R::StreamTaken, 0, "", 4409, 0,
         "stream taken: 'main' already has a speaker");
+    row("socket taken on replica", D::TakenOnReplica, C::Socket, "main|r2", R::StreamTaken, 0, "", 4409, 0,
+        "stream taken: 'main' has a speaker on replica r2");
     row("socket full", D::StreamFull, C::Socket, "7", R::MaxListeners, 0, "", 1013, 0, "stream full: max 7 listeners");
     row("socket streams", D::TooManyStreams, C::Socket, "3", R::MaxStreams, 0, "", 1013, 0, "too many streams: max 3");
     // No row for the channel: answered as an unknown endpoint there.
@@ -176,7 +180,8 @@ void TestRefusals::table()
     QFETCH(Denial, denial);
     QFETCH(Channel, channel);
     QFETCH(QString, detail);
-    const RefusalAnswer a = refusalAnswer(channel, {denial, detail});
+    QFETCH(QString, detail2);
+    const RefusalAnswer a = refusalAnswer(channel, {denial, detail, detail2});
     QTEST(a.counted, "counted");
     QTEST(a.status, "status");
     QTEST(a.code, "code");
