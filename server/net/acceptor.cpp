@@ -304,7 +304,7 @@ void Acceptor::classify(QTcpSocket *socket)
 
 bool Acceptor::headArrived(QTcpSocket *socket, const QByteArray &head, qsizetype end, int retryAfter)
 {
-    const int maxHeader = m_hub->config().maxHeaderBytes;
+    const qint64 maxHeader = m_hub->config().maxHeaderBytes;
     if (!looksLikeRequestStart(head)) {
         const bool tlsHello = !head.isEmpty() && head.at(0) == 0x16 && !m_tls;
         refuse(socket, 400, "bad_request",
