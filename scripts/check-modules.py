@@ -17,19 +17,22 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'server')
 # module -> the modules it may include (lowest layers first).
 ALLOWED = {
     'protocol': set(),
-    'core': set(),
+    # core counts refusals by the protocol's reasons (protocol/refusals.h: the Refusal enum sits
+    # next to the refusal table that answers them); protocol stays a leaf.
+    'core': {'protocol'},
     'config': set(),
     'auth': set(),
     'audio': {'core'},
     'fanout': {'core', 'config', 'protocol', 'auth', 'audio'},
     'streaming': {'core', 'config', 'protocol', 'audio', 'fanout'},
     'cluster': {'core', 'config', 'protocol', 'fanout'},
-    'banners': {'core', 'protocol', 'fanout', 'cluster'},
+    'banners': {'core', 'protocol', 'fanout'},
     'store': {'core', 'banners'},
     'events': {'core', 'protocol', 'fanout'},
     'net': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming'},
     'interpretation': {'core', 'config', 'protocol', 'audio', 'fanout'},
-    'http': {'core', 'config', 'protocol', 'auth', 'net', 'fanout', 'streaming', 'banners', 'cluster', 'events'},
+    'http': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming', 'banners', 'cluster', 'events',
+             'net'},  # net: the admin calls' rate limit (net/ratelimit.h)
     'engine': {'core', 'config', 'protocol', 'auth', 'audio', 'fanout', 'streaming', 'cluster',
                'banners', 'store', 'events', 'net', 'interpretation', 'http'},
 }

@@ -3,7 +3,6 @@
 #include "fanout/hub.h"
 #include "core/logging.h"
 #include "cluster/redisbus.h"
-#include "http/restbodies.h"
 #include "banners/store.h"
 
 #include <QUuid>

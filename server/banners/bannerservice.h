@@ -1,8 +1,8 @@
 #pragma once
 
 #include "banners/banner.h"
+#include "banners/bannerrequest.h"
 #include "fanout/bannerdesk.h"
-#include "http/restbodies.h"
 
 #include <QJsonObject>
 #include <QMutex>

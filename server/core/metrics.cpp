@@ -2,33 +2,6 @@
 
 namespace onair {
 
-const char *refusalName(Refusal r)
-{
-    switch (r) {
-    case Refusal::InvalidStreamId: return "invalid_stream_id";
-    case Refusal::UnknownPath: return "unknown_path";
-    case Refusal::StreamTaken: return "stream_taken";
-    case Refusal::MaxConnections: return "max_connections";
-    case Refusal::MaxListeners: return "max_listeners";
-    case Refusal::MaxStreams: return "max_streams";
-    case Refusal::FrameTooLarge: return "frame_too_large";
-    case Refusal::JsonTooLarge: return "json_too_large";
-    case Refusal::SlowConsumer: return "slow_consumer";
-    case Refusal::HeartbeatTimeout: return "heartbeat_timeout";
-    case Refusal::Unauthorized: return "unauthorized";
-    case Refusal::Forbidden: return "forbidden";
-    case Refusal::BadRequest: return "bad_request";
-    case Refusal::HeadersTooLarge: return "headers_too_large";
-    case Refusal::BodyTooLarge: return "body_too_large";
-    case Refusal::RequestTimeout: return "request_timeout";
-    case Refusal::OriginNotAllowed: return "origin_not_allowed";
-    case Refusal::RateLimited: return "rate_limited";
-    case Refusal::TlsHandshake: return "tls_handshake";
-    case Refusal::Count: break;
-    }
-    return "unknown";
-}
-
 QByteArray prometheusHistogram(const Metrics &m)
 {
     QByteArray out;

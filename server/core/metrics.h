@@ -4,36 +4,12 @@
 #include <QString>
 
 #include "core/latencyhistogram.h"
+#include "protocol/refusals.h" // the Refusal reasons counted here
 
 #include <array>
 #include <atomic>
 
 namespace onair {
-
-// Why a connection or message was refused; each reason is a Prometheus label value.
-enum class Refusal : int {
-    InvalidStreamId,
-    UnknownPath,
-    StreamTaken,
-    MaxConnections,
-    MaxListeners,
-    MaxStreams,
-    FrameTooLarge,
-    JsonTooLarge,
-    SlowConsumer,
-    HeartbeatTimeout,
-    Unauthorized,
-    Forbidden,
-    BadRequest,      // malformed HTTP head, TLS on a plain port, chunked body
-    HeadersTooLarge,
-    BodyTooLarge,
-    RequestTimeout,
-    OriginNotAllowed,
-    RateLimited,
-    TlsHandshake,
-    Count
-};
-const char *refusalName(Refusal r);
 
 // Process-wide counters and the fan-out latency histogram. Lock-free: written from every
 // worker thread, read by /metrics and /health.

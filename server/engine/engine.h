@@ -24,6 +24,7 @@ class QThread;
 namespace onair {
 
 class Acceptor;
+class EngineContext;
 class BannerService;
 class RedisBus;
 class FileWatcher;
@@ -81,6 +82,7 @@ public:
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QDateTime startedAt() const { return m_startedAt; }
     int workerCount() const { return int(m_hub->workers().size()); } // fan-out shards
+    PlayerStreams *players() const { return m_players.get(); }
 
     // In-process speaker (the desktop's microphone): no network hop. Thread-safe.
     bool startLocalSpeaker(const QString &stream, const QJsonObject &format, QString *error);
@@ -138,6 +140,9 @@ Q_SIGNALS:
     void interpretationEvent(const QJsonObject &event);
 
 private:
+    bool openStore(QString *error);     // the secret, the store, the banners
+    int startWorkers();                 // the fan-out shards and the ingest worker; returns the shards
+    bool startServing(QString *error);  // routes, file watcher, TLS, the listening socket
     void setupRoutes();
     void stopThreads();
 
@@ -148,6 +153,7 @@ private:
     BannerService *m_banners = nullptr;
     FileWatcher *m_fileWatcher = nullptr;
     QHttpServer *m_http = nullptr;
+    std::unique_ptr<EngineContext> m_context; // what the HTTP controllers see of the engine
     Acceptor *m_acceptor = nullptr;
     QString m_tlsFingerprint;
     QList<QThread *> m_threads;
@@ -156,7 +162,6 @@ private:
     QDateTime m_startedAt;
     bool m_running = false;
     bool m_stopping = false;
-    bool m_upgradeAnswered = false;
 
     QMutex m_localMutex;
     struct LocalSpeaker

@@ -11,6 +11,8 @@
 #include <QUrl>
 #include <QStandardPaths>
 
+#include <limits>
+
 namespace onair {
 
 namespace {
@@ -146,137 +148,221 @@ void addEngineOptions(QCommandLineParser &parser)
         add(o.name, QString::fromLatin1(o.help), QStringLiteral("bytes"), defaultText(d.*(o.field)));
 }
 
+namespace {
+// An option with a value, checked and applied by its own function (called when it is given):
+// an error message, or empty.
+struct TextOption
+{
+    const char *name;
+    QString (*apply)(const QString &v, EngineConfig *config);
+};
+
+QString applyPort(const QString &v, EngineConfig *config)
+{
+    bool ok = false;
+    const uint port = v.toUInt(&ok);
+    if (!ok || port > 65535)
+        return QStringLiteral("--port: '%1' is not a port number (0-65535)").arg(v);
+    config->port = quint16(port);
+    return {};
+}
+
+QString applyBind(const QString &v, EngineConfig *config)
+{
+    QHostAddress a;
+    if (v == QLatin1String("localhost"))
+        a = QHostAddress::LocalHost;
+    else if (!a.setAddress(v))
+        return QStringLiteral("--bind: '%1' is not an IP address").arg(v);
+    config->bindAddress = a;
+    return {};
+}
+
+QString applySecret(const QString &v, EngineConfig *config)
+{
+    if (v.size() < 16)
+        return QStringLiteral("--secret: use at least 16 characters");
+    config->secret = v.toUtf8();
+    return {};
+}
+
+// An integer of at least `min` that fits the field.
+template<typename T>
+QString applyNumber(const QString &v, const char *name, T *field, qint64 min)
+{
+    bool ok = false;
+    const qint64 n = v.toLongLong(&ok);
+    if (!ok || n < min || n > std::numeric_limits<T>::max())
+        return QStringLiteral("--%1: '%2' must be an integer >= %3").arg(QString::fromLatin1(name), v).arg(min);
+    *field = T(n);
+    return {};
+}
+
+QString applyDatabase(const QString &v, EngineConfig *config)
+{
+    const QUrl u(v);
+    if (v != QLatin1String("sqlite") && (!u.isValid() || (u.scheme() != QLatin1String("postgresql") && u.scheme() != QLatin1String("postgres"))
+                                        || u.host().isEmpty() || u.path().size() < 2))
+        return QStringLiteral("--database: '%1' is not postgresql://user:password@host:port/dbname").arg(v);
+    config->databaseUrl = v == QLatin1String("sqlite") ? QString() : v;
+    return {};
+}
+
+QString applyRedis(const QString &v, EngineConfig *config)
+{
+    const QUrl u(v);
+    bool dbOk = true;
+    if (u.path().size() > 1)
+        u.path().mid(1).toUInt(&dbOk);
+    if (!u.isValid() || u.scheme() != QLatin1String("redis") || u.host().isEmpty() || !dbOk)
+        return QStringLiteral("--redis: '%1' is not redis://host:port[/db]").arg(v);
+    config->redisUrl = v;
+    return {};
+}
+
+QString applyReplicaId(const QString &v, EngineConfig *config)
+{
+    static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+    if (!valid.match(v).hasMatch())
+        return QStringLiteral("--replica-id: '%1' must be 1-64 letters, digits, '.', '_' or '-'").arg(v);
+    config->replicaId = v;
+    return {};
+}
+
+QString applyAllowedOrigins(const QString &v, EngineConfig *config)
+{
+    config->allowedOrigins.clear();
+    for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
+        const QString o = part.trimmed();
+        const QUrl u(o);
+        if (o != QLatin1String("*") && (!u.isValid() || u.host().isEmpty() || !u.path().isEmpty()
+                                        || (u.scheme() != QLatin1String("http") && u.scheme() != QLatin1String("https"))))
+            return QStringLiteral("--allowed-origins: '%1' is not an origin like https://example.org:8443").arg(o);
+        config->allowedOrigins.append(o);
+    }
+    return {};
+}
+
+QString applyRateLimitExempt(const QString &v, EngineConfig *config)
+{
+    QString why;
+    if (!parseSubnets(v, &config->rateLimitExempt, &why))
+        return QStringLiteral("--rate-limit-exempt: ") + why;
+    return {};
+}
+
+QString applyTranslate(const QString &v, EngineConfig *config)
+{
+    config->translateTargets.clear();
+    for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
+        const QString lang = part.trimmed();
+        if (!isValidLanguageCode(lang))
+            return QStringLiteral("--translate: '%1' is not a language code like es").arg(lang.left(16));
+        if (!config->translateTargets.contains(lang))
+            config->translateTargets.append(lang);
+    }
+    if (config->translateTargets.size() > 8)
+        return QStringLiteral("--translate: at most 8 languages");
+    return {};
+}
+
+QString applyTranslateSource(const QString &v, EngineConfig *config)
+{
+    if (!isValidLanguageCode(v))
+        return QStringLiteral("--translate-source: '%1' is not a language code like en").arg(v.left(16));
+    config->translateSource = v;
+    return {};
+}
+
+QString applyPlainHttp(const QString &v, EngineConfig *config)
+{
+    if (v != QLatin1String("on") && v != QLatin1String("off"))
+        return QStringLiteral("--plain-http: 'on' or 'off'");
+    config->plainHttp = v == QLatin1String("on");
+    return {};
+}
+
+// In the order they are checked: the first error is the one reported.
+const TextOption kLeadingOptions[] = {
+    {"port", applyPort},
+    {"bind", applyBind},
+    {"data-dir", [](const QString &v, EngineConfig *c) { c->dataDir = v; return QString(); }},
+};
+const TextOption kTextOptions[] = {
+    {"secret", applySecret},
+    {"max-body-bytes", [](const QString &v, EngineConfig *c) { return applyNumber(v, "max-body-bytes", &c->maxBodyBytes, 64); }},
+    {"max-topics", [](const QString &v, EngineConfig *c) { return applyNumber(v, "max-topics", &c->maxTopicsPerClient, 1); }},
+    {"database", applyDatabase},
+    {"redis", applyRedis},
+    {"replica-id", applyReplicaId},
+    {"allowed-origins", applyAllowedOrigins},
+    {"rate-limit-exempt", applyRateLimitExempt},
+    {"translate", applyTranslate},
+    {"translate-source", applyTranslateSource},
+    {"stt-model", [](const QString &v, EngineConfig *c) { c->sttModelDir = v; return QString(); }},
+    {"apertium-modes", [](const QString &v, EngineConfig *c) { c->apertiumModesDir = v; return QString(); }},
+};
+const TextOption kLateOptions[] = {
+    {"plain-http", applyPlainHttp},
+};
+
+template<size_t N>
+QString applyTextOptions(const QCommandLineParser &parser, const TextOption (&options)[N], EngineConfig *config)
+{
+    for (const TextOption &o : options) {
+        if (const QString v = valueOf(parser, o.name); !v.isEmpty()) {
+            if (QString error = o.apply(v, config); !error.isEmpty())
+                return error;
+        }
+    }
+    return {};
+}
+
+template<typename Option>
+QString applyNumberOptions(const QCommandLineParser &parser, const Option &options, EngineConfig *config)
+{
+    for (const auto &o : options) {
+        if (const QString v = valueOf(parser, o.name); !v.isEmpty()) {
+            if (QString error = applyNumber(v, o.name, &(config->*(o.field)), o.min); !error.isEmpty())
+                return error;
+        }
+    }
+    return {};
+}
+
+// Checks across options, after they are all read.
+QString checkCombinations(const EngineConfig &config)
+{
+    if (config.translateTargets.contains(config.translateSource))
+        return QStringLiteral("--translate: '%1' is the source language").arg(config.translateSource);
+    if (!isValidMp3Bitrate(config.mp3Kbps))
+        return QStringLiteral("--mp3-bitrate: %1 is not an MPEG-1 Layer III rate (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)")
+            .arg(config.mp3Kbps);
+    if (config.playerBurstMs > 5000)
+        return QStringLiteral("--player-burst-ms: at most 5000 (players should start near live)");
+    if (config.playerChunkMs > 1000)
+        return QStringLiteral("--player-chunk-ms: at most 1000");
+    return {};
+}
+} // namespace
+
 QString applyEngineOptions(const QCommandLineParser &parser, EngineConfig *config)
 {
-    if (const QString v = valueOf(parser, "port"); !v.isEmpty()) {
-        bool ok = false;
-        const uint port = v.toUInt(&ok);
-        if (!ok || port > 65535)
-            return QStringLiteral("--port: '%1' is not a port number (0-65535)").arg(v);
-        config->port = quint16(port);
-    }
-    if (const QString v = valueOf(parser, "bind"); !v.isEmpty()) {
-        QHostAddress a;
-        if (v == QLatin1String("localhost"))
-            a = QHostAddress::LocalHost;
-        else if (!a.setAddress(v))
-            return QStringLiteral("--bind: '%1' is not an IP address").arg(v);
-        config->bindAddress = a;
-    }
-    if (const QString v = valueOf(parser, "data-dir"); !v.isEmpty())
-        config->dataDir = v;
+    QString error = applyTextOptions(parser, kLeadingOptions, config);
     if (config->dataDir.isEmpty())
         config->dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    for (const IntOption &o : kIntOptions) {
-        const QString v = valueOf(parser, o.name);
-        if (v.isEmpty())
-            continue;
-        bool ok = false;
-        const int n = v.toInt(&ok);
-        if (!ok || n < o.min)
-            return QStringLiteral("--%1: '%2' must be an integer >= %3").arg(QString::fromLatin1(o.name), v).arg(o.min);
-        config->*(o.field) = n;
-    }
-    for (const BytesOption &o : kBytesOptions) {
-        const QString v = valueOf(parser, o.name);
-        if (v.isEmpty())
-            continue;
-        bool ok = false;
-        const qint64 n = v.toLongLong(&ok);
-        if (!ok || n < o.min)
-            return QStringLiteral("--%1: '%2' must be an integer >= %3").arg(QString::fromLatin1(o.name), v).arg(o.min);
-        config->*(o.field) = n;
-    }
-    if (const QString v = valueOf(parser, "secret"); !v.isEmpty()) {
-        if (v.size() < 16)
-            return QStringLiteral("--secret: use at least 16 characters");
-        config->secret = v.toUtf8();
-    }
-    if (const QString v = valueOf(parser, "max-body-bytes"); !v.isEmpty()) {
-        bool ok = false;
-        config->maxBodyBytes = v.toLongLong(&ok);
-        if (!ok || config->maxBodyBytes < 64)
-            return QStringLiteral("--max-body-bytes: '%1' must be an integer >= 64").arg(v);
-    }
-    if (const QString v = valueOf(parser, "max-topics"); !v.isEmpty()) {
-        bool ok = false;
-        config->maxTopicsPerClient = v.toInt(&ok);
-        if (!ok || config->maxTopicsPerClient < 1)
-            return QStringLiteral("--max-topics: '%1' must be an integer >= 1").arg(v);
-    }
-    if (const QString v = valueOf(parser, "database"); !v.isEmpty()) {
-        const QUrl u(v);
-        if (v != QLatin1String("sqlite") && (!u.isValid() || (u.scheme() != QLatin1String("postgresql") && u.scheme() != QLatin1String("postgres"))
-                                            || u.host().isEmpty() || u.path().size() < 2))
-            return QStringLiteral("--database: '%1' is not postgresql://user:password@host:port/dbname").arg(v);
-        config->databaseUrl = v == QLatin1String("sqlite") ? QString() : v;
-    }
-    if (const QString v = valueOf(parser, "redis"); !v.isEmpty()) {
-        const QUrl u(v);
-        bool dbOk = true;
-        if (u.path().size() > 1)
-            u.path().mid(1).toUInt(&dbOk);
-        if (!u.isValid() || u.scheme() != QLatin1String("redis") || u.host().isEmpty() || !dbOk)
-            return QStringLiteral("--redis: '%1' is not redis://host:port[/db]").arg(v);
-        config->redisUrl = v;
-    }
-    if (const QString v = valueOf(parser, "replica-id"); !v.isEmpty()) {
-        static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
-        if (!valid.match(v).hasMatch())
-            return QStringLiteral("--replica-id: '%1' must be 1-64 letters, digits, '.', '_' or '-'").arg(v);
-        config->replicaId = v;
-    }
-    if (const QString v = valueOf(parser, "allowed-origins"); !v.isEmpty()) {
-        config->allowedOrigins.clear();
-        for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
-            const QString o = part.trimmed();
-            const QUrl u(o);
-            if (o != QLatin1String("*") && (!u.isValid() || u.host().isEmpty() || !u.path().isEmpty()
-                                            || (u.scheme() != QLatin1String("http") && u.scheme() != QLatin1String("https"))))
-                return QStringLiteral("--allowed-origins: '%1' is not an origin like https://example.org:8443").arg(o);
-            config->allowedOrigins.append(o);
-        }
-    }
-    if (const QString v = valueOf(parser, "rate-limit-exempt"); !v.isEmpty()) {
-        QString why;
-        if (!parseSubnets(v, &config->rateLimitExempt, &why))
-            return QStringLiteral("--rate-limit-exempt: ") + why;
-    }
-    if (const QString v = valueOf(parser, "translate"); !v.isEmpty()) {
-        config->translateTargets.clear();
-        for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
-            const QString lang = part.trimmed();
-            if (!isValidLanguageCode(lang))
-                return QStringLiteral("--translate: '%1' is not a language code like es").arg(lang.left(16));
-            if (!config->translateTargets.contains(lang))
-                config->translateTargets.append(lang);
-        }
-        if (config->translateTargets.size() > 8)
-            return QStringLiteral("--translate: at most 8 languages");
-    }
-    if (const QString v = valueOf(parser, "translate-source"); !v.isEmpty()) {
-        if (!isValidLanguageCode(v))
-            return QStringLiteral("--translate-source: '%1' is not a language code like en").arg(v.left(16));
-        config->translateSource = v;
-    }
-    if (config->translateTargets.contains(config->translateSource))
-        return QStringLiteral("--translate: '%1' is the source language").arg(config->translateSource);
-    if (const QString v = valueOf(parser, "stt-model"); !v.isEmpty())
-        config->sttModelDir = v;
-    if (const QString v = valueOf(parser, "apertium-modes"); !v.isEmpty())
-        config->apertiumModesDir = v;
-    if (!isValidMp3Bitrate(config->mp3Kbps))
-        return QStringLiteral("--mp3-bitrate: %1 is not an MPEG-1 Layer III rate (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)")
-            .arg(config->mp3Kbps);
-    if (config->playerBurstMs > 5000)
-        return QStringLiteral("--player-burst-ms: at most 5000 (players should start near live)");
-    if (config->playerChunkMs > 1000)
-        return QStringLiteral("--player-chunk-ms: at most 1000");
-    if (const QString v = valueOf(parser, "plain-http"); !v.isEmpty()) {
-        if (v != QLatin1String("on") && v != QLatin1String("off"))
-            return QStringLiteral("--plain-http: 'on' or 'off'");
-        config->plainHttp = v == QLatin1String("on");
-    }
+    if (error.isEmpty())
+        error = applyNumberOptions(parser, kIntOptions, config);
+    if (error.isEmpty())
+        error = applyNumberOptions(parser, kBytesOptions, config);
+    if (error.isEmpty())
+        error = applyTextOptions(parser, kTextOptions, config);
+    if (error.isEmpty())
+        error = checkCombinations(*config);
+    if (error.isEmpty())
+        error = applyTextOptions(parser, kLateOptions, config);
+    if (!error.isEmpty())
+        return error;
     config->tlsCertPath = valueOf(parser, "tls-cert");
     config->tlsKeyPath = valueOf(parser, "tls-key");
     if (config->tlsCertPath.isEmpty() != config->tlsKeyPath.isEmpty())

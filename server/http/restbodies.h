@@ -8,7 +8,7 @@
 
 namespace onair {
 
-// The bodies of the REST calls, parsed without a request or a socket: pure functions, so they
+// The bodies of the REST calls (a banner's: banners/bannerrequest.h), parsed without a request or a socket: pure functions, so they
 // can be unit-tested and fuzzed (tests/fuzz/fuzz_rest.cpp). A refusal carries the HTTP
 // status, the error code and message, and any extra fields of the JSON error body.
 struct BodyRefusal
@@ -23,11 +23,6 @@ struct BodyRefusal
 // content type (lowercased) starts with application/json, 400 invalid_json.
 std::optional<BodyRefusal> parseJsonObjectBody(const QByteArray &body, const QByteArray &contentType,
                                                qint64 maxBytes, QJsonObject *out);
-
-// POST /api/broadcasts {"message", "type"?}: returns the error code (empty when valid) and fills
-// `message` with the reason; on success fills `text` and `type` (info when absent).
-constexpr int kBannerMaxCharacters = 280;
-QString validateBannerBody(const QJsonObject &body, QString *text, QString *type, QString *message);
 
 // POST /api/connections/{id}/kick {"reason"?, "replica"?}: `reason` is left as it is unless the
 // body names a non-empty one (at most 120 UTF-8 bytes: a close reason); `replica` ≤ 64 chars.

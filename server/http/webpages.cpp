@@ -1,5 +1,6 @@
 #include "http/webpages.h"
 
+#include "http/restsupport.h"
 #include "protocol/streamid.h"
 
 #include <QFile>
@@ -42,17 +43,11 @@ void secure(QHttpServerResponse &r)
     r.setHeader("Permissions-Policy", "microphone=(self), camera=(), geolocation=()");
 }
 
-QHttpServerResponse jsonError(Status status, const QString &code, const QString &message)
-{
-    return QHttpServerResponse(QJsonObject{{QStringLiteral("error"), code}, {QStringLiteral("message"), message}},
-                               status);
-}
-
 QHttpServerResponse page(const QString &name)
 {
     const QByteArray html = readAsset(name);
     if (html.isEmpty())
-        return jsonError(Status::InternalServerError, QStringLiteral("missing_asset"), name);
+        return restError(Status::InternalServerError, QStringLiteral("missing_asset"), name);
     QHttpServerResponse r(QByteArrayLiteral("text/html; charset=utf-8"), html);
     secure(r);
     return r;
@@ -62,7 +57,7 @@ QHttpServerResponse streamPage(const QString &name, const QString &rawId)
 {
     const bool listen = name == QLatin1String("listen.html");
     if (const QString err = listen ? listenableStreamIdError(rawId) : streamIdError(rawId); !err.isEmpty())
-        return jsonError(Status::BadRequest, QStringLiteral("invalid_stream_id"), err);
+        return restError(Status::BadRequest, QStringLiteral("invalid_stream_id"), err);
     return page(name);
 }
 
@@ -97,7 +92,7 @@ void installWebPages(QHttpServer *http)
         static const QRegularExpression valid(QStringLiteral("^[a-z0-9][a-z0-9-]{0,63}\\.(js|css|svg|webmanifest)$"));
         const QByteArray body = valid.match(name).hasMatch() ? readAsset(QStringLiteral("assets/") + name) : QByteArray();
         if (body.isEmpty())
-            return jsonError(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such asset"));
+            return restError(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such asset"));
         QHttpServerResponse r(mimeOf(name), body);
         r.setHeader("X-Content-Type-Options", "nosniff");
         return r;
@@ -108,7 +103,7 @@ void installWebPages(QHttpServer *http)
                                               QRegularExpression::CaseInsensitiveOption);
         const QByteArray body = valid.match(name).hasMatch() ? readAsset(QStringLiteral("assets/vendor/") + name) : QByteArray();
         if (body.isEmpty())
-            return jsonError(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such asset"));
+            return restError(Status::NotFound, QStringLiteral("not_found"), QStringLiteral("no such asset"));
         QHttpServerResponse r(mimeOf(name), body);
         r.setHeader("X-Content-Type-Options", "nosniff");
         return r;

@@ -8,6 +8,8 @@
 #include "auth/auth.h"
 #include "streaming/playerhttp.h"
 #include "streaming/playerroute.h"
+#include "protocol/jsonerror.h"
+#include "protocol/refusals.h"
 #include "protocol/wsroute.h"
 
 #include <QJsonDocument>
@@ -64,17 +66,6 @@ HeadVerdict listeningVerdict(const HeadVerdict &v)
     return v;
 }
 
-Refusal refusalFor(int status, const QByteArray &code)
-{
-    switch (status) {
-    case 403: return code == "origin_not_allowed" ? Refusal::OriginNotAllowed : Refusal::Forbidden;
-    case 408: return Refusal::RequestTimeout;
-    case 413: return Refusal::BodyTooLarge;
-    case 429: return Refusal::RateLimited;
-    case 431: return Refusal::HeadersTooLarge;
-    default: return Refusal::BadRequest;
-    }
-}
 } // namespace
 
 Acceptor::Acceptor(Hub *hub, QByteArray secret, std::optional<QSslConfiguration> tls, QObject *parent)
@@ -180,11 +171,12 @@ void Acceptor::refuse(QTcpSocket *socket, int status, const QByteArray &code, co
                       Refusal counted)
 {
     forget(socket);
-    m_hub->metrics()->refuse(counted == Refusal::Count ? refusalFor(status, code) : counted);
+    m_hub->metrics()->refuse(counted == Refusal::Count ? headRefusal(status, code) : counted);
     qCInfo(lcHttp).noquote() << "refused" << socket->peerAddress().toString() << status << code;
-    QJsonObject body{{QStringLiteral("error"), QString::fromLatin1(code)}, {QStringLiteral("message"), message}};
+    QJsonObject extra;
     if (retryAfter > 0)
-        body.insert(QStringLiteral("retry_after"), retryAfter);
+        extra.insert(QStringLiteral("retry_after"), retryAfter);
+    const QJsonObject body = jsonError(QString::fromLatin1(code), message, extra);
     const QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
     QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
         + "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nConnection: close\r\nContent-Length: "
@@ -195,6 +187,11 @@ void Acceptor::refuse(QTcpSocket *socket, int status, const QByteArray &code, co
         response += "Allow: GET, HEAD\r\n";
     response += "\r\n" + json;
     finish(socket, response);
+}
+
+void Acceptor::refuse(QTcpSocket *socket, const RefusalAnswer &answer)
+{
+    refuse(socket, answer.status, answer.code, answer.message, answer.retryAfter, answer.counted);
 }
 
 void Acceptor::finish(QTcpSocket *socket, const QByteArray &response)
@@ -279,27 +276,9 @@ void Acceptor::classify(QTcpSocket *socket)
         return;
     const EngineConfig &cfg = m_hub->config();
     const QByteArray head = socket->peek(cfg.maxHeaderBytes + 4);
-    if (!looksLikeRequestStart(head)) {
-        const bool tlsHello = !head.isEmpty() && head.at(0) == 0x16 && !m_tls;
-        refuse(socket, 400, "bad_request",
-               tlsHello ? QStringLiteral("this port speaks plain HTTP (use http:// and ws://)")
-                        : QStringLiteral("this is not an HTTP request"));
-        return;
-    }
     const qsizetype end = head.indexOf("\r\n\r\n");
-    if (end < 0 ? head.size() > cfg.maxHeaderBytes : end + 4 > cfg.maxHeaderBytes) {
-        refuse(socket, 431, "headers_too_large",
-               QStringLiteral("the request head is over %1 bytes").arg(cfg.maxHeaderBytes));
+    if (!headArrived(socket, head, end, sniff->retryAfter))
         return;
-    }
-    if (end < 0)
-        return; // wait for the rest (the sweep enforces --handshake-timeout)
-    if (sniff->retryAfter > 0) {
-        refuse(socket, 429, "rate_limited",
-               QStringLiteral("too many connections from this address; retry in %1 s").arg(sniff->retryAfter),
-               sniff->retryAfter);
-        return;
-    }
     HeadVerdict verdict = checkRequestHead(head.left(end + 4), cfg.maxBodyBytes);
     if (!verdict.status && listeningOnly(socket))
         verdict = listeningVerdict(verdict);
@@ -321,47 +300,65 @@ void Acceptor::classify(QTcpSocket *socket)
                    .arg(QString::fromLatin1(verdict.origin.left(200))));
         return;
     }
+    admitUpgrade(socket, head);
+}
+
+bool Acceptor::headArrived(QTcpSocket *socket, const QByteArray &head, qsizetype end, int retryAfter)
+{
+    const qint64 maxHeader = m_hub->config().maxHeaderBytes;
+    if (!looksLikeRequestStart(head)) {
+        const bool tlsHello = !head.isEmpty() && head.at(0) == 0x16 && !m_tls;
+        refuse(socket, 400, "bad_request",
+               tlsHello ? QStringLiteral("this port speaks plain HTTP (use http:// and ws://)")
+                        : QStringLiteral("this is not an HTTP request"));
+        return false;
+    }
+    if (end < 0 ? head.size() > maxHeader : end + 4 > maxHeader) {
+        refuse(socket, 431, "headers_too_large", QStringLiteral("the request head is over %1 bytes").arg(maxHeader));
+        return false;
+    }
+    if (end < 0)
+        return false; // wait for the rest (the sweep enforces --handshake-timeout)
+    if (retryAfter > 0) {
+        refuse(socket, 429, "rate_limited",
+               QStringLiteral("too many connections from this address; retry in %1 s").arg(retryAfter), retryAfter);
+        return false;
+    }
+    return true;
+}
+
+void Acceptor::admitUpgrade(QTcpSocket *socket, const QByteArray &head)
+{
     QByteArray target = head.left(head.indexOf("\r\n")).split(' ').value(1);
     const qsizetype q = target.indexOf('?');
     if (q >= 0)
         target.truncate(q);
     const WsRoute route = parseWsRoute(QUrl::fromPercentEncoding(target));
-    bool accept = false;
-    switch (route.kind) {
-    case WsRoute::Legacy:
-    case WsRoute::Events:
-        accept = true;
-        break;
-    case WsRoute::Speak:
-        // A taken stream is refused after the upgrade, with close code 4409 and a reason: a
-        // browser cannot read the status of a failed handshake, but it can read a close reason.
-        accept = !m_hub->atStreamLimitFor(route.streamId);
-        break;
-    case WsRoute::Listen:
-        accept = m_hub->listenersOf(route.streamId) < cfg.maxListenersPerStream
-            && !m_hub->atStreamLimitFor(route.streamId);
-        break;
-    case WsRoute::Invalid:
-    case WsRoute::Unknown:
-        break;
-    }
-    if (accept && !m_hub->reserveConnection())
-        accept = false;
-    if (accept) {
-        // Not from inside this readyRead emission: QAbstractSocket still touches the socket
-        // after its handlers return, and the worker may own (or delete) it by then.
-        disconnect(socket, nullptr, this, nullptr);
-        m_sniffing.remove(socket);
-        QPointer<QTcpSocket> guard(socket);
-        QMetaObject::invokeMethod(this, [this, guard, route] {
-            if (guard && guard->state() == QAbstractSocket::ConnectedState)
-                toWorker(guard, route.kind == WsRoute::Listen || route.kind == WsRoute::Events);
-            else
-                m_hub->releaseConnection();
-        }, Qt::QueuedConnection);
-    } else {
+    Admission a;
+    a.kind = route.kind;
+    a.streamId = route.streamId;
+    // A taken stream is refused after the upgrade, with close code 4409 and a reason: a
+    // browser cannot read the status of a failed handshake, but it can read a close reason.
+    // Legacy and events clients join no stream, so no stream limit applies.
+    if (route.kind == WsRoute::Speak || route.kind == WsRoute::Listen)
+        a.atStreamLimit = m_hub->atStreamLimitFor(route.streamId);
+    if (route.kind == WsRoute::Listen)
+        a.streamFull = m_hub->listenersOf(route.streamId) >= m_hub->config().maxListenersPerStream;
+    if (admit(a) || !m_hub->reserveConnection()) {
         toHttp(socket); // the matching route answers with the reason and status
+        return;
     }
+    // Not from inside this readyRead emission: QAbstractSocket still touches the socket
+    // after its handlers return, and the worker may own (or delete) it by then.
+    disconnect(socket, nullptr, this, nullptr);
+    m_sniffing.remove(socket);
+    QPointer<QTcpSocket> guard(socket);
+    QMetaObject::invokeMethod(this, [this, guard, route] {
+        if (guard && guard->state() == QAbstractSocket::ConnectedState)
+            toWorker(guard, route.kind == WsRoute::Listen || route.kind == WsRoute::Events);
+        else
+            m_hub->releaseConnection();
+    }, Qt::QueuedConnection);
 }
 
 void Acceptor::toHttp(QTcpSocket *socket)
@@ -464,10 +461,6 @@ void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)
 {
     const EngineConfig &cfg = m_hub->config();
     const bool headOnly = verdict.method == "HEAD";
-    if (verdict.method != "GET" && !headOnly) {
-        refuse(socket, 405, "method_not_allowed", QStringLiteral("players GET (or HEAD) a stream"));
-        return;
-    }
     QByteArray path = verdict.target;
     QByteArray rawQuery;
     if (const qsizetype q = path.indexOf('?'); q >= 0) {
@@ -475,59 +468,17 @@ void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)
         path.truncate(q);
     }
     const PlayerRoute route = parsePlayerRoute(QUrl::fromPercentEncoding(path));
-    if (route.kind != PlayerRoute::Ogg && route.kind != PlayerRoute::Mp3 && route.kind != PlayerRoute::Playlist) {
-        refuse(socket, 400, route.error.startsWith(QLatin1String("unknown format")) || route.error.startsWith(QLatin1String("name the format"))
-                                ? "unknown_format" : "invalid_stream_id",
-               route.error, 0, Refusal::InvalidStreamId);
-        return;
-    }
     const QByteArray token = requestToken(
         QUrlQuery(QString::fromLatin1(rawQuery)).queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded),
         verdict.authorization);
     std::optional<TokenClaims> claims;
-    if (!token.isEmpty()) {
-        QString why;
-        claims = verifyToken(token, m_secret, &why);
-        if (!claims) {
-            refuse(socket, 401, "unauthorized", QStringLiteral("unauthorized: ") + why, 0, Refusal::Unauthorized);
-            return;
-        }
-    } else if (cfg.requireListenerToken) {
-        refuse(socket, 401, "unauthorized", QStringLiteral("this server requires a token to listen: add ?token=…"), 0,
-               Refusal::Unauthorized);
+    Admission a = playerAdmission(verdict, route, token, &claims);
+    if (const auto denied = admit(a)) {
+        refuse(socket, refusalAnswer(Channel::Player, *denied));
         return;
     }
     if (route.kind == PlayerRoute::Playlist) {
-        // The address the request came in on, as the player used it (a LAN address, a host
-        // name): only host characters are taken from the Host header.
-        QString host = QString::fromLatin1(verdict.host);
-        static const QRegularExpression hostRe(QStringLiteral("^[A-Za-z0-9.:\\[\\]_-]{1,255}$"));
-        if (!hostRe.match(host).hasMatch()) {
-            const QHostAddress local = socket->localAddress();
-            const QString a = local.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + local.toString() + u']' : local.toString();
-            host = a + u':' + QString::number(socket->localPort());
-        }
-        const QString scheme = qobject_cast<QSslSocket *>(socket) && !listeningOnly(socket) ? QStringLiteral("https") : QStringLiteral("http");
-        const QString query = token.isEmpty() ? QString()
-                                              : QStringLiteral("?token=") + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(token)));
-        const QByteArray body = playerPlaylist(route.streamId, scheme + QStringLiteral("://") + host, query);
-        QByteArray response = "HTTP/1.1 200 OK\r\nContent-Type: audio/x-mpegurl\r\nCache-Control: no-cache\r\n"
-                              "Content-Disposition: inline; filename=\"" + route.streamId.toLatin1() + ".m3u\"\r\n"
-                              "Connection: close\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n";
-        if (!headOnly)
-            response += body;
-        m_hub->metrics()->httpRequests.fetch_add(1, std::memory_order_relaxed);
-        finish(socket, response);
-        return;
-    }
-    if (m_hub->listenersOf(route.streamId) >= cfg.maxListenersPerStream) {
-        refuse(socket, 503, "stream_full", QStringLiteral("stream full: max %1 listeners").arg(cfg.maxListenersPerStream), 5,
-               Refusal::MaxListeners);
-        return;
-    }
-    if (m_hub->atStreamLimitFor(route.streamId)) {
-        refuse(socket, 503, "too_many_streams", QStringLiteral("too many streams: max %1").arg(cfg.maxStreams), 5,
-               Refusal::MaxStreams);
+        answerPlaylist(socket, verdict, route.streamId, token, headOnly);
         return;
     }
     const PlayerFormat format = route.kind == PlayerRoute::Ogg ? PlayerFormat::Ogg : PlayerFormat::Mp3;
@@ -537,8 +488,7 @@ void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)
         return;
     }
     if (!m_hub->reserveConnection()) {
-        refuse(socket, 503, "max_connections", QStringLiteral("the server has the maximum of %1 connections").arg(cfg.maxConnections), 5,
-               Refusal::MaxConnections);
+        refuse(socket, refusalAnswer(Channel::Player, {Denial::ServerFull, QString::number(cfg.maxConnections)}));
         return;
     }
     PlayerRequest request;
@@ -551,13 +501,68 @@ void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)
     disconnect(socket, nullptr, this, nullptr);
     m_sniffing.remove(socket);
     QPointer<QTcpSocket> guard(socket);
-    // Not from inside this readyRead emission (see classify).
+    // Not from inside this readyRead emission (see admitUpgrade).
     QMetaObject::invokeMethod(this, [this, guard, request] {
         if (guard && guard->state() == QAbstractSocket::ConnectedState)
             toPlayerWorker(guard, request);
         else
             m_hub->releaseConnection();
     }, Qt::QueuedConnection);
+}
+
+Admission Acceptor::playerAdmission(const HeadVerdict &verdict, const PlayerRoute &route, const QByteArray &token,
+                                    std::optional<TokenClaims> *claims) const
+{
+    const EngineConfig &cfg = m_hub->config();
+    Admission a;
+    a.methodAllowed = verdict.method == "GET" || verdict.method == "HEAD";
+    const bool served = route.kind == PlayerRoute::Ogg || route.kind == PlayerRoute::Mp3 || route.kind == PlayerRoute::Playlist;
+    a.kind = served ? WsRoute::Listen : WsRoute::Invalid;
+    a.streamId = route.streamId;
+    a.routeError = route.error;
+    a.unknownFormat = route.error.startsWith(QLatin1String("unknown format"))
+        || route.error.startsWith(QLatin1String("name the format"));
+    if (!token.isEmpty()) {
+        QString why;
+        *claims = verifyToken(token, m_secret, &why);
+        if (!*claims)
+            a.credentials = Denied{Denial::Unauthorized, why};
+    } else if (cfg.requireListenerToken) {
+        a.credentials = Denied{Denial::TokenRequired, {}};
+    }
+    if (served && route.kind != PlayerRoute::Playlist) { // a playlist is text: no limits
+        a.streamFull = m_hub->listenersOf(route.streamId) >= cfg.maxListenersPerStream;
+        a.atStreamLimit = m_hub->atStreamLimitFor(route.streamId);
+    }
+    a.maxListeners = cfg.maxListenersPerStream;
+    a.maxStreams = cfg.maxStreams;
+    a.maxConnections = cfg.maxConnections;
+    return a;
+}
+
+void Acceptor::answerPlaylist(QTcpSocket *socket, const HeadVerdict &verdict, const QString &streamId,
+                              const QByteArray &token, bool headOnly)
+{
+    // The address the request came in on, as the player used it (a LAN address, a host
+    // name): only host characters are taken from the Host header.
+    QString host = QString::fromLatin1(verdict.host);
+    static const QRegularExpression hostRe(QStringLiteral("^[A-Za-z0-9.:\\[\\]_-]{1,255}$"));
+    if (!hostRe.match(host).hasMatch()) {
+        const QHostAddress local = socket->localAddress();
+        const QString a = local.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + local.toString() + u']' : local.toString();
+        host = a + u':' + QString::number(socket->localPort());
+    }
+    const QString scheme = qobject_cast<QSslSocket *>(socket) && !listeningOnly(socket) ? QStringLiteral("https") : QStringLiteral("http");
+    const QString query = token.isEmpty() ? QString()
+                                          : QStringLiteral("?token=") + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(token)));
+    const QByteArray body = playerPlaylist(streamId, scheme + QStringLiteral("://") + host, query);
+    QByteArray response = "HTTP/1.1 200 OK\r\nContent-Type: audio/x-mpegurl\r\nCache-Control: no-cache\r\n"
+                          "Content-Disposition: inline; filename=\"" + streamId.toLatin1() + ".m3u\"\r\n"
+                          "Connection: close\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n";
+    if (!headOnly)
+        response += body;
+    m_hub->metrics()->httpRequests.fetch_add(1, std::memory_order_relaxed);
+    finish(socket, response);
 }
 
 void Acceptor::toPlayerWorker(QTcpSocket *socket, const PlayerRequest &request)

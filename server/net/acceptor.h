@@ -3,6 +3,8 @@
 #include "net/httphead.h"
 #include "core/metrics.h"
 #include "net/ratelimit.h"
+#include "auth/auth.h"
+#include "protocol/refusals.h"
 
 #include <QHash>
 #include <QSslConfiguration>
@@ -20,6 +22,7 @@ namespace onair {
 class Hub;
 class FanoutWorker;
 struct PlayerRequest;
+struct PlayerRoute;
 
 // The one listening TCP socket of the engine. Every connection is first vetted here:
 // connection rate per address, TLS handshake (with --tls-cert), then its request head is read
@@ -52,6 +55,11 @@ private:
     // Plain HTTP on a server that has TLS: listening only.
     bool listeningOnly(const QTcpSocket *socket) const;
     void answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict);
+    // What admit() decides a player's request on (route, token, limits); fills *claims.
+    Admission playerAdmission(const HeadVerdict &verdict, const PlayerRoute &route, const QByteArray &token,
+                              std::optional<TokenClaims> *claims) const;
+    void answerPlaylist(QTcpSocket *socket, const HeadVerdict &verdict, const QString &streamId,
+                        const QByteArray &token, bool headOnly);
     void toPlayerWorker(QTcpSocket *socket, const PlayerRequest &request);
     // Writes a complete answer, half-closes, and drops the connection once it is read.
     void finish(QTcpSocket *socket, const QByteArray &response);
@@ -73,11 +81,17 @@ private:
     };
 
     void classify(QTcpSocket *socket);
+    // False when the head is not (yet) a complete request this connection may send: refused,
+    // or still arriving.
+    bool headArrived(QTcpSocket *socket, const QByteArray &head, qsizetype end, int retryAfter);
+    // A WebSocket upgrade: to a worker when admit() lets it in, else to the router's refusal.
+    void admitUpgrade(QTcpSocket *socket, const QByteArray &head);
     void toHttp(QTcpSocket *socket);
     void toWorker(QTcpSocket *socket, bool audience);
     void guard(QTcpSocket *socket);
     void refuse(QTcpSocket *socket, int status, const QByteArray &code, const QString &message,
                 int retryAfter = 0, Refusal counted = Refusal::Count);
+    void refuse(QTcpSocket *socket, const RefusalAnswer &answer);
     void forget(QTcpSocket *socket);
     void sweep();
 

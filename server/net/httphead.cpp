@@ -44,13 +44,10 @@ bool looksLikeRequestStart(const QByteArray &data)
     return data.size() <= kMaxMethod;
 }
 
-HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
+namespace {
+// The request line "METHOD target HTTP/1.x" (without CRLF): a refusal, or status 0.
+HeadVerdict checkRequestLine(const QList<QByteArray> &parts)
 {
-    const QList<QByteArray> lines = head.split('\n');
-    if (lines.isEmpty() || !lines.first().endsWith('\r'))
-        return refusedHead(400, "bad_request", QStringLiteral("malformed request line"));
-    const QByteArray requestLine = lines.first().chopped(1);
-    const QList<QByteArray> parts = requestLine.split(' ');
     if (parts.size() != 3 || parts[0].isEmpty() || parts[0].size() > kMaxMethod || parts[1].isEmpty())
         return refusedHead(400, "bad_request", QStringLiteral("malformed request line"));
     for (char c : parts[0]) {
@@ -68,12 +65,76 @@ HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
             return refusedHead(505, "http_version_not_supported", QStringLiteral("this server speaks HTTP/1.1"));
         return refusedHead(400, "bad_request", QStringLiteral("malformed HTTP version"));
     }
+    return {};
+}
 
+struct HeaderState
+{
+    bool haveLength = false;
+    bool keepAlive = false;
+};
+
+// One header line (without CRLF) read into `v`: a refusal, or status 0.
+HeadVerdict readHeader(const QByteArray &line, HeadVerdict *v, HeaderState *state)
+{
+    if (line.at(0) == ' ' || line.at(0) == '\t')
+        return refusedHead(400, "bad_request", QStringLiteral("folded header lines are not accepted"));
+    const qsizetype colon = line.indexOf(':');
+    if (colon <= 0)
+        return refusedHead(400, "bad_request", QStringLiteral("malformed header line"));
+    const QByteArray name = line.left(colon).toLower();
+    for (char c : name) {
+        if (!isTokenChar(c))
+            return refusedHead(400, "bad_request", QStringLiteral("malformed header name"));
+    }
+    const QByteArray value = line.mid(colon + 1).trimmed();
+    for (char c : value) {
+        if ((uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f)
+            return refusedHead(400, "bad_request", QStringLiteral("control characters in a header value"));
+    }
+    if (name == "content-length") {
+        bool ok = value.size() <= 18 && !value.isEmpty();
+        for (char c : value)
+            ok = ok && c >= '0' && c <= '9';
+        const qint64 n = ok ? value.toLongLong() : -1;
+        if (!ok || (state->haveLength && n != v->contentLength))
+            return refusedHead(400, "bad_request", QStringLiteral("invalid Content-Length"));
+        state->haveLength = true;
+        v->contentLength = n;
+    } else if (name == "transfer-encoding") {
+        return refusedHead(411, "length_required",
+                           QStringLiteral("send the body with a Content-Length (chunked request bodies are not accepted)"));
+    } else if (name == "upgrade") {
+        v->upgrade = value.toLower().contains("websocket");
+    } else if (name == "origin") {
+        v->origin = value;
+    } else if (name == "host") {
+        v->host = value;
+    } else if (name == "user-agent") {
+        v->userAgent = value;
+    } else if (name == "authorization") {
+        v->authorization = value;
+    } else if (name == "connection") {
+        const QByteArray tokens = value.toLower();
+        v->close = v->close || tokens.contains("close");
+        state->keepAlive = state->keepAlive || tokens.contains("keep-alive");
+    }
+    return {};
+}
+} // namespace
+
+HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
+{
+    const QList<QByteArray> lines = head.split('\n');
+    if (lines.isEmpty() || !lines.first().endsWith('\r'))
+        return refusedHead(400, "bad_request", QStringLiteral("malformed request line"));
+    const QList<QByteArray> parts = lines.first().chopped(1).split(' ');
+    if (HeadVerdict refused = checkRequestLine(parts); refused.status)
+        return refused;
     HeadVerdict v;
     v.method = parts[0];
     v.target = parts[1];
-    bool haveLength = false;
-    bool keepAlive = false;
+    HeaderState state;
     for (qsizetype i = 1; i < lines.size(); ++i) {
         QByteArray line = lines.at(i);
         if (!line.endsWith('\r')) {
@@ -84,55 +145,13 @@ HeadVerdict checkRequestHead(const QByteArray &head, qint64 maxBody)
         line.chop(1);
         if (line.isEmpty())
             break; // the blank line ending the head
-        if (line.at(0) == ' ' || line.at(0) == '\t')
-            return refusedHead(400, "bad_request", QStringLiteral("folded header lines are not accepted"));
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            return refusedHead(400, "bad_request", QStringLiteral("malformed header line"));
-        const QByteArray name = line.left(colon).toLower();
-        for (char c : name) {
-            if (!isTokenChar(c))
-                return refusedHead(400, "bad_request", QStringLiteral("malformed header name"));
-        }
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        for (char c : value) {
-            if ((uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f)
-                return refusedHead(400, "bad_request", QStringLiteral("control characters in a header value"));
-        }
-        if (name == "content-length") {
-            bool ok = value.size() <= 18 && !value.isEmpty();
-            for (char c : value)
-                ok = ok && c >= '0' && c <= '9';
-            const qint64 n = ok ? value.toLongLong() : -1;
-            if (!ok || (haveLength && n != v.contentLength))
-                return refusedHead(400, "bad_request", QStringLiteral("invalid Content-Length"));
-            haveLength = true;
-            v.contentLength = n;
-        } else if (name == "transfer-encoding") {
-            return refusedHead(411, "length_required",
-                       QStringLiteral("send the body with a Content-Length (chunked request bodies are not accepted)"));
-        } else if (name == "upgrade") {
-            v.upgrade = value.toLower().contains("websocket");
-        } else if (name == "origin") {
-            v.origin = value;
-        } else if (name == "host") {
-            v.host = value;
-        } else if (name == "user-agent") {
-            v.userAgent = value;
-        } else if (name == "authorization") {
-            v.authorization = value;
-        } else if (name == "connection") {
-            const QByteArray tokens = value.toLower();
-            v.close = v.close || tokens.contains("close");
-            keepAlive = keepAlive || tokens.contains("keep-alive");
-        }
+        if (HeadVerdict refused = readHeader(line, &v, &state); refused.status)
+            return refused;
     }
-    if (parts[2] == "HTTP/1.0" && !keepAlive)
+    if (parts[2] == "HTTP/1.0" && !state.keepAlive)
         v.close = true;
-    if (v.contentLength > maxBody) {
-        HeadVerdict tooBig = refusedHead(413, "body_too_large", QStringLiteral("the body is over %1 bytes").arg(maxBody));
-        return tooBig;
-    }
+    if (v.contentLength > maxBody)
+        return refusedHead(413, "body_too_large", QStringLiteral("the body is over %1 bytes").arg(maxBody));
     return v;
 }
 

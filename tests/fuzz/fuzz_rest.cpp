@@ -11,6 +11,7 @@
 // its data an object that survives the trip through the cluster's JSON.
 #include "fuzzcheck.h"
 
+#include "banners/bannerrequest.h"
 #include "http/restbodies.h"
 #include "protocol/streamid.h"
 #include "protocol/topics.h"
