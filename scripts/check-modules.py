@@ -26,7 +26,7 @@ ALLOWED = {
     'fanout': {'core', 'config', 'protocol', 'auth', 'audio'},
     'streaming': {'core', 'config', 'protocol', 'audio', 'fanout'},
     'cluster': {'core', 'config', 'protocol', 'fanout'},
-    'banners': {'core', 'protocol', 'fanout'},
+    'banners': {'core', 'protocol', 'fanout', 'cluster'},  # cluster: banners reach the other replicas on their own channel
     'store': {'core', 'banners'},
     'events': {'core', 'protocol', 'fanout'},
     'net': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming'},

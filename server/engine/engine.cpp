@@ -13,7 +13,9 @@
 #include "http/webpages.h"
 #include "store/sqlstore.h"
 #include "net/tls.h"
+#include "protocol/refusals.h"
 #include "protocol/streamid.h"
+#include "protocol/wsframe.h"
 #include "core/clock.h"
 #include "fanout/fanoutworker.h"
 #include "events/filewatcher.h"
@@ -150,15 +152,17 @@ int Engine::startWorkers()
     m_hub->setWorkers(m_workers.mid(0, n));
     m_hub->setIngestWorker(m_workers.last());
     for (FanoutWorker *w : m_hub->workers()) {
-        w->startProbe([this](const QByteArray &frame) {
-            // Probe payload: 8-byte sequence number after a 2-byte frame header.
-            if (frame.size() < 10)
-                return;
-            quint64 seq = 0;
-            memcpy(&seq, frame.constData() + 2, sizeof seq);
-            QMutexLocker lock(&m_probeMutex);
-            if (seq == m_probeSeq)
-                m_probeAnswers.release();
+        // The probe listener is a worker's own: it gets what a WebSocket listener would be sent.
+        w->startProbe([this](const QByteArray &frames) {
+            for (const ServerFrame &f : splitServerFrames(frames)) {
+                quint64 seq = 0; // the probe's payload: its sequence number
+                if (f.payload.size() != sizeof seq)
+                    continue;
+                memcpy(&seq, f.payload.constData(), sizeof seq);
+                QMutexLocker lock(&m_probeMutex);
+                if (seq == m_probeSeq)
+                    m_probeAnswers.release();
+            }
         });
     }
     return n;
@@ -463,12 +467,12 @@ void Engine::onLeaseLost(const QString &stream, quint64 connection, const QStrin
         QMutexLocker lock(&m_localMutex);
         local = m_localSpeakers.value(stream).id == connection;
     }
-    const QString reason = QStringLiteral("stream taken: '%1' has a speaker on replica %2").arg(stream, holder.left(64));
+    const RefusalAnswer answer = refusalAnswer(Channel::Socket, {Denial::TakenOnReplica, stream, holder.left(64)});
     if (local) {
         stopLocalSpeaker(stream);
-        Q_EMIT localSpeakerRefused(stream, reason);
+        Q_EMIT localSpeakerRefused(stream, answer.message);
     } else {
-        kick(connection, reason, 4409);
+        kick(connection, answer.message, answer.closeCode);
     }
 }
 

@@ -7,6 +7,7 @@
 #include "auth/auth.h"
 #include "fanout/bannerdesk.h"
 #include "fanout/playersource.h"
+#include "protocol/refusals.h"
 #include "protocol/topics.h"
 #include "protocol/wsframe.h"
 #include "protocol/wsroute.h"
@@ -36,8 +37,6 @@ qint64 backlogOf(const Connection *c)
     return c->ssl ? c->ssl->bytesToWrite() + c->ssl->encryptedBytesToWrite() : c->tcp->bytesToWrite();
 }
 
-constexpr int kCloseStreamTaken = 4409;
-constexpr int kCloseTryAgainLater = 1013; // RFC 6455 registry; not in QWebSocketProtocol 6.4
 constexpr int kAbortAfterCloseMs = 1000;
 constexpr int kMaxDeferred = 64; // messages held per speaker while its lease is claimed
 
@@ -536,38 +535,26 @@ void FanoutWorker::attachEvents(Connection *c)
 
 void FanoutWorker::refuseAfterHandshake(Connection *c, const QString &streamId, Refusal why, const QString &detail)
 {
-    // Refused after the handshake (a limit was reached meanwhile, or the speaker slot taken).
-    m_hub->metrics()->refuse(why);
-    int code = QWebSocketProtocol::CloseCodePolicyViolated;
-    QString reason;
-    switch (why) {
-    case Refusal::StreamTaken:
-        code = kCloseStreamTaken;
-        reason = QStringLiteral("stream taken: '%1' already has a speaker").arg(streamId);
-        break;
-    case Refusal::MaxListeners:
-        code = kCloseTryAgainLater;
-        reason = QStringLiteral("stream full: max %1 listeners").arg(m_config.maxListenersPerStream);
-        break;
-    case Refusal::MaxStreams:
-        code = kCloseTryAgainLater;
-        reason = QStringLiteral("too many streams: max %1").arg(m_config.maxStreams);
-        break;
-    case Refusal::InvalidStreamId:
-        reason = QStringLiteral("invalid stream id: ") + detail;
-        break;
-    case Refusal::Unauthorized:
-        reason = QStringLiteral("unauthorized: ") + detail;
-        break;
-    case Refusal::Forbidden:
-        reason = QStringLiteral("forbidden: ") + detail;
-        break;
-    default:
-        reason = QStringLiteral("unknown path");
-        break;
-    }
-    qCInfo(lcWs).noquote() << "refused" << c->peer << c->ws->requestUrl().path() << code << reason;
-    closeConnection(c, code, reason);
+    // Refused after the handshake: a credential, or a limit reached since the acceptor let it in.
+    const Denied denied = [&]() -> Denied {
+        switch (why) {
+        case Refusal::StreamTaken: return {Denial::StreamTaken, streamId};
+        case Refusal::MaxListeners: return {Denial::StreamFull, QString::number(m_config.maxListenersPerStream)};
+        case Refusal::MaxStreams: return {Denial::TooManyStreams, QString::number(m_config.maxStreams)};
+        case Refusal::InvalidStreamId: return {Denial::InvalidStreamId, detail};
+        case Refusal::Unauthorized: return {Denial::Unauthorized, detail};
+        case Refusal::Forbidden: return {Denial::Forbidden, detail};
+        default: return {Denial::NotFound};
+        }
+    }();
+    refuseConnection(c, refusalAnswer(Channel::Socket, denied));
+}
+
+void FanoutWorker::refuseConnection(Connection *c, const RefusalAnswer &answer)
+{
+    m_hub->metrics()->refuse(answer.counted);
+    qCInfo(lcWs).noquote() << "refused" << c->peer << c->ws->requestUrl().path() << answer.closeCode << answer.message;
+    closeConnection(c, answer.closeCode, answer.message);
 }
 
 void FanoutWorker::goOnAir(Connection *c)
@@ -627,10 +614,7 @@ void FanoutWorker::leaseAnswered(QWebSocket *ws, quint64 id, int result, const Q
         goOnAir(c);
         break;
     case ClusterLink::Lease::Taken:
-        m_hub->metrics()->refuse(Refusal::StreamTaken);
-        qCInfo(lcWs).noquote() << "refused speaker" << c->id << c->peer << "on" << c->stream->id << ": replica" << holder << "has it";
-        closeConnection(c, kCloseStreamTaken,
-                        QStringLiteral("stream taken: '%1' has a speaker on replica %2").arg(c->stream->id, holder.left(64)));
+        refuseConnection(c, refusalAnswer(Channel::Socket, {Denial::TakenOnReplica, c->stream->id, holder.left(64)}));
         break;
     }
 }

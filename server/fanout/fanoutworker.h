@@ -22,6 +22,8 @@ class QWebSocketServer;
 
 namespace onair {
 
+struct RefusalAnswer;
+
 // An HTTP player's request, vetted by the acceptor (path, token, limits).
 struct PlayerRequest
 {
@@ -91,6 +93,7 @@ private:
     void attachLegacy(Connection *c);
     void attachEvents(Connection *c);
     void refuseAfterHandshake(Connection *c, const QString &streamId, Refusal why, const QString &detail);
+    void refuseConnection(Connection *c, const RefusalAnswer &answer);
     // Listeners of the stream here and on the other replicas.
     int clusterAudience(const StreamState &s) const;
     void onDisconnected(Connection *c);
