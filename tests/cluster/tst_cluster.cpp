@@ -124,7 +124,7 @@ private:
 void TestCluster::initTestCase()
 {
     // The shared store: a throwaway PostgreSQL on a loopback port (scripts/pg-test-server.sh).
-    m_pgScript = QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath(QStringLiteral("../../scripts/pg-test-server.sh"));
+    m_pgScript = sourceDir() + QStringLiteral("/scripts/pg-test-server.sh");
     QVERIFY2(QFileInfo::exists(m_pgScript), qPrintable(m_pgScript));
     m_pgDir = std::make_unique<QTemporaryDir>();
     m_pgPort = freePort();

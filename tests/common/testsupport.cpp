@@ -1,6 +1,7 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QFileInfo>
 
 #include <QStandardPaths>
 
@@ -95,6 +96,14 @@ QString serverBinary()
 {
     const QString env = qEnvironmentVariable("ONAIR_SERVER_BIN");
     return env.isEmpty() ? QCoreApplication::applicationDirPath() + QStringLiteral("/../app/onair-server") : env;
+}
+
+QString sourceDir()
+{
+    const QString env = qEnvironmentVariable("ONAIR_SOURCE_DIR");
+    if (!env.isEmpty())
+        return env;
+    return QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath(QStringLiteral("../.."));
 }
 
 quint16 startServerProcess(QProcess &process, const QStringList &args)

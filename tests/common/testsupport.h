@@ -32,6 +32,9 @@ quint16 freePort();
 Banner makeBanner(const QString &message, int secondsAgo = 0);
 // The onair-server binary next to the tests (CTest sets ONAIR_SERVER_BIN).
 QString serverBinary();
+// The source tree (CTest sets ONAIR_SOURCE_DIR; else found from this file's own path), for
+// helper scripts such as scripts/pg-test-server.sh.
+QString sourceDir();
 // Starts onair-server with `args` (plus --port 0) and returns the port from its
 // "OnAir listening on" line, or 0.
 quint16 startServerProcess(QProcess &process, const QStringList &args);

@@ -682,7 +682,7 @@ void TestFaults::kill9DuringWritesSqlite()
 
 void TestFaults::kill9DuringWritesPostgres()
 {
-    m_pgScript = QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath(QStringLiteral("../../scripts/pg-test-server.sh"));
+    m_pgScript = sourceDir() + QStringLiteral("/scripts/pg-test-server.sh");
     if (!QFileInfo::exists(QStringLiteral("/usr/lib/postgresql/15/bin/pg_ctl")) && qEnvironmentVariableIsEmpty("ONAIR_PG_BIN"))
         QSKIP("no PostgreSQL 15 here (scripts/deps.sh test installs it)");
     m_pgDir = std::make_unique<QTemporaryDir>();

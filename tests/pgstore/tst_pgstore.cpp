@@ -31,14 +31,6 @@ namespace {
 const QString kPassword = QStringLiteral("onair:p@ss");
 const QString kEncodedPassword = QStringLiteral("onair%3Ap%40ss");
 
-QString sourceDir()
-{
-    const QString env = qEnvironmentVariable("ONAIR_SOURCE_DIR");
-    if (!env.isEmpty())
-        return env;
-    return QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath(QStringLiteral("../.."));
-}
-
 // A connection of the test itself, beside the store's.
 class Raw
 {
