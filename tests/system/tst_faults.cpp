@@ -698,7 +698,7 @@ void TestFaults::kill9DuringWritesPostgres()
 
 void TestFaults::sigtermDrainsWithWritesInFlight()
 {
-    // tests/shutdown proves close 1001 and exit 0 for idle clients. Here, several times over:
+    // tst_shutdown proves close 1001 and exit 0 for idle clients. Here, several times over:
     // audio flowing, a client that never answers the close handshake, and REST writes in
     // flight. Every write is either answered and stored, or not stored at all.
     QTemporaryDir data;

@@ -1,6 +1,6 @@
 // The engine's web surface over real sockets: the embedded pages and their security headers,
 // /api/streams, the "streams" topic, latency marks relayed in order with audio, and the
-// server clock in pong. (The pages themselves run in Chromium: tests/web/.)
+// server clock in pong. (The pages themselves run in Chromium: tests/browser/.)
 #include "testsupport.h"
 
 #include <QDateTime>
