@@ -15,6 +15,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 namespace onair::test {
@@ -46,15 +47,10 @@ bool RedisServer::start(const QStringList &extraArgs)
     m_proc.start();
     if (!m_proc.waitForStarted(5000))
         return false;
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 10000) {
+    return QTest::qWaitFor([this] {
         const QByteArray pong = cli({QStringLiteral("PING")}).trimmed();
-        if (pong == "PONG" || pong.startsWith("NOAUTH")) // up (with or without a password)
-            return true;
-        QTest::qWait(50);
-    }
-    return false;
+        return pong == "PONG" || pong.startsWith("NOAUTH"); // up (with or without a password)
+    }, 10000);
 }
 
 void RedisServer::kill()
@@ -71,6 +67,11 @@ QByteArray RedisServer::cli(const QStringList &args) const
     p.start(QStringLiteral("redis-cli"), QStringList{QStringLiteral("-p"), QString::number(m_port)} + args);
     p.waitForFinished(5000);
     return p.readAllStandardOutput();
+}
+
+void quietPeriod(int ms)
+{
+    QTest::qWait(ms);
 }
 
 quint16 freePort()
@@ -112,13 +113,11 @@ quint16 startServerProcess(QProcess &process, const QStringList &args)
     if (!process.waitForStarted())
         return 0;
     QByteArray line;
-    QElapsedTimer t;
-    t.start();
-    while (!line.contains('\n') && t.elapsed() < 5000) {
-        process.waitForReadyRead(100);
+    const bool gotLine = QTest::qWaitFor([&] {
         line += process.readAllStandardOutput();
-    }
-    if (!line.startsWith("OnAir listening on http://"))
+        return line.contains('\n');
+    }, 5000);
+    if (!gotLine || !line.startsWith("OnAir listening on http://"))
         return 0;
     return quint16(line.mid(line.lastIndexOf(':') + 1).trimmed().toUInt());
 }
@@ -195,34 +194,20 @@ bool WsClient::openAndWaitConnected(const QUrl &url, int timeoutMs)
 
 bool WsClient::waitBinary(int count, int timeoutMs)
 {
-    QElapsedTimer t;
-    t.start();
-    while (binary.size() < count && t.elapsed() < timeoutMs && !disconnected)
-        QTest::qWait(2);
-    return binary.size() >= count;
+    return QTest::qWaitFor([&] { return binary.size() >= count || disconnected; }, timeoutMs) && binary.size() >= count;
 }
 
 bool WsClient::waitJsonType(const QString &type, int timeoutMs)
 {
-    QElapsedTimer t;
-    t.start();
-    do {
-        for (const QJsonObject &o : std::as_const(json)) {
-            if (o.value(QLatin1String("type")).toString() == type)
-                return true;
-        }
-        QTest::qWait(2);
-    } while (t.elapsed() < timeoutMs);
-    return false;
+    return QTest::qWaitFor([&] {
+        return std::any_of(json.cbegin(), json.cend(),
+                           [&](const QJsonObject &o) { return o.value(QLatin1String("type")).toString() == type; });
+    }, timeoutMs);
 }
 
 bool WsClient::waitDisconnected(int timeoutMs)
 {
-    QElapsedTimer t;
-    t.start();
-    while (!disconnected && t.elapsed() < timeoutMs)
-        QTest::qWait(5);
-    return disconnected;
+    return QTest::qWaitFor([this] { return disconnected; }, timeoutMs);
 }
 
 bool WsClient::subscribe(const QStringList &topics)
@@ -231,16 +216,11 @@ bool WsClient::subscribe(const QStringList &topics)
     socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{
         {QStringLiteral("type"), QStringLiteral("subscribe")},
         {QStringLiteral("topics"), QJsonArray::fromStringList(topics)}}).toJson(QJsonDocument::Compact)));
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 5000) {
-        for (qsizetype i = before; i < json.size(); ++i) {
-            if (json[i].value(QLatin1String("type")).toString() == QLatin1String("subscribed"))
-                return true;
-        }
-        QTest::qWait(2);
-    }
-    return false;
+    return QTest::qWaitFor([&] {
+        return std::any_of(json.cbegin() + before, json.cend(), [](const QJsonObject &o) {
+            return o.value(QLatin1String("type")).toString() == QLatin1String("subscribed");
+        });
+    }, 5000);
 }
 
 QJsonObject WsClient::lastJsonOfType(const QString &type) const
@@ -307,11 +287,7 @@ void ToneSpeaker::send()
 bool connectLoopback(QTcpSocket &socket, quint16 port, int timeoutMs)
 {
     socket.connectToHost(QHostAddress::LocalHost, port);
-    QElapsedTimer t;
-    t.start();
-    while (socket.state() != QAbstractSocket::ConnectedState && t.elapsed() < timeoutMs)
-        QTest::qWait(1);
-    return socket.state() == QAbstractSocket::ConnectedState;
+    return QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs);
 }
 
 HttpReply rawHttp(quint16 port, const QByteArray &request, int timeoutMs)
@@ -320,35 +296,26 @@ HttpReply rawHttp(quint16 port, const QByteArray &request, int timeoutMs)
     // never with the blocking waitFor* calls.
     HttpReply r;
     QTcpSocket s;
-    s.connectToHost(QHostAddress::LocalHost, port);
     QElapsedTimer t;
     t.start();
-    while (s.state() != QAbstractSocket::ConnectedState && t.elapsed() < timeoutMs)
-        QTest::qWait(1);
-    if (s.state() != QAbstractSocket::ConnectedState)
+    if (!connectLoopback(s, port, timeoutMs))
         return r;
     s.write(request);
     QByteArray all;
-    while (t.elapsed() < timeoutMs) {
-        QTest::qWait(1);
+    (void)QTest::qWaitFor([&] { // on a timeout, what came so far
         all += s.readAll();
         const qsizetype headEnd = all.indexOf("\r\n\r\n");
-        if (headEnd < 0) {
-            if (s.state() != QAbstractSocket::ConnectedState)
-                break;
-            continue;
-        }
+        if (headEnd < 0)
+            return s.state() != QAbstractSocket::ConnectedState;
         const QByteArray head = all.left(headEnd);
         const qsizetype clPos = head.toLower().indexOf("content-length:");
         if (clPos >= 0) {
             const qsizetype eol = head.indexOf("\r\n", clPos);
             const int len = head.mid(clPos + 15, eol < 0 ? -1 : eol - clPos - 15).trimmed().toInt();
-            if (all.size() >= headEnd + 4 + len)
-                break;
-        } else if (head.startsWith("HTTP/1.1 101") || s.state() != QAbstractSocket::ConnectedState) {
-            break;
+            return all.size() >= headEnd + 4 + len;
         }
-    }
+        return head.startsWith("HTTP/1.1 101") || s.state() != QAbstractSocket::ConnectedState;
+    }, int(qMax<qint64>(1, timeoutMs - t.elapsed())));
     const qsizetype headEnd = all.indexOf("\r\n\r\n");
     r.head = headEnd >= 0 ? all.left(headEnd) : all;
     r.body = headEnd >= 0 ? all.mid(headEnd + 4) : QByteArray();
@@ -394,16 +361,14 @@ bool RawWsClient::connectAndHandshake(quint16 port, const QByteArray &target, in
         socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, receiveBuffer);
     }
     connectLoopback(socket, port);
-    QElapsedTimer t;
-    t.start();
     socket.write(upgradeRequest(target));
     QByteArray head;
-    while (!head.contains("\r\n\r\n") && t.elapsed() < 3000) {
-        QTest::qWait(1);
+    (void)QTest::qWaitFor([&] {
         // Read only the head; leave WebSocket frames in the socket.
         while (socket.bytesAvailable() > 0 && !head.contains("\r\n\r\n"))
             head += socket.read(1);
-    }
+        return head.contains("\r\n\r\n");
+    }, 3000);
     return head.startsWith("HTTP/1.1 101");
 }
 

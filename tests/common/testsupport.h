@@ -26,6 +26,10 @@
 namespace onair::test {
 
 EngineConfig testConfig();
+// Spins the event loop for `ms` on purpose, before checking that something did NOT happen
+// (no message, no second copy, no close): there is no event to wait for. Never use it to wait
+// for something that should happen; use QTRY_* / QSignalSpy::wait / the clients' wait* calls.
+void quietPeriod(int ms = 100);
 // A loopback TCP port nobody listens on right now (for servers the tests start themselves).
 quint16 freePort();
 // An info banner by "admin", created `secondsAgo` seconds ago (store tests).

@@ -17,7 +17,9 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTest>
+#include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace onair;
@@ -82,28 +84,15 @@ private:
     // Until every replica's bus is connected and each sees the other two.
     bool waitClusterFormed(int timeoutMs = 10000)
     {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < timeoutMs) {
-            bool ok = true;
-            for (auto &rep : m_replicas)
-                ok = ok && rep->engine().bus()->connected() && rep->engine().bus()->remoteReplicas().size() == 2;
-            if (ok)
-                return true;
-            QTest::qWait(50);
-        }
-        return false;
+        return QTest::qWaitFor([this] {
+            return std::all_of(m_replicas.cbegin(), m_replicas.cend(), [](const auto &rep) {
+                return rep->engine().bus()->connected() && rep->engine().bus()->remoteReplicas().size() == 2;
+            });
+        }, timeoutMs);
     }
     bool waitNumsub(const QString &stream, int n, int timeoutMs = 5000)
     {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < timeoutMs) {
-            if (numsub(*m_redis, stream) == n)
-                return true;
-            QTest::qWait(20);
-        }
-        return false;
+        return QTest::qWaitFor([&] { return numsub(*m_redis, stream) == n; }, timeoutMs);
     }
 
     bool pg(const char *command)
@@ -170,12 +159,12 @@ void TestCluster::crossReplicaAudio()
     for (int i = 0; i < n; ++i) {
         speaker.socket.sendBinaryMessage(frameOf(i));
         if (i % 20 == 19)
-            QTest::qWait(5);
+            QTest::qWait(5); // pacing: lets the sockets drain, not a synchronisation
     }
     QVERIFY(l2.waitBinary(n, 10000));
     QVERIFY(l3.waitBinary(n, 10000));
     QVERIFY(l1.waitBinary(n, 10000));
-    QTest::qWait(300); // nothing more may arrive: no duplicates
+    quietPeriod(300); // nothing more may arrive: no duplicates
     for (WsClient *l : {&l1, &l2, &l3}) {
         QCOMPARE(l->binary.size(), n);
         for (int i = 0; i < n; ++i)
@@ -259,8 +248,6 @@ void TestCluster::oneSpeakerClusterWide()
         WsClient &a = *keepA, &b = *keepB;
         a.socket.open(r(1).ws(QStringLiteral("/ws/speak/") + stream));
         b.socket.open(r(2).ws(QStringLiteral("/ws/speak/") + stream));
-        QElapsedTimer t;
-        t.start();
         auto onAir = [](const WsClient &c) {
             return !c.lastJsonOfType(QStringLiteral("connected")).isEmpty() && !c.disconnected;
         };
@@ -270,15 +257,13 @@ void TestCluster::oneSpeakerClusterWide()
                 + int(b.disconnected || b.socket.error() != QAbstractSocket::UnknownSocketError);
             return air == 1 && refused == 1;
         };
-        while (t.elapsed() < 5000 && !settled())
-            QTest::qWait(10);
-        QVERIFY2(settled(), qPrintable(QStringLiteral("round %1: a on air %2 closed %3 (%4); b on air %5 closed %6 (%7)")
+        QTRY_VERIFY2_WITH_TIMEOUT(settled(), qPrintable(QStringLiteral("round %1: a on air %2 closed %3 (%4); b on air %5 closed %6 (%7)")
                                             .arg(round).arg(onAir(a)).arg(a.disconnected).arg(a.closeCode)
-                                            .arg(onAir(b)).arg(b.disconnected).arg(b.closeCode)));
+                                            .arg(onAir(b)).arg(b.disconnected).arg(b.closeCode)), 5000);
         const WsClient &loser = onAir(a) ? b : a;
         if (loser.closeCode >= 0 && loser.disconnected && loser.closeCode != 1006)
             QVERIFY2(loser.closeCode == 4409, qPrintable(QString::number(loser.closeCode) + loser.closeReason));
-        QTest::qWait(100);
+        quietPeriod();
         QVERIFY(onAir(a) != onAir(b)); // the winner stays on air
         const QString key = QStringLiteral("onair:lease:") + stream;
         const QByteArray holder = m_redis->cli({QStringLiteral("GET"), key}).trimmed();
@@ -309,7 +294,7 @@ void TestCluster::bannerReachesEveryReplica()
         QCOMPARE(e->lastJsonOfType(QStringLiteral("new_broadcast")).value(QLatin1String("broadcast")).toObject()
                      .value(QLatin1String("id")).toString(), id);
     }
-    QTest::qWait(200);
+    quietPeriod(200); // a second copy would arrive now
     for (WsClient *e : {&e1, &e2, &e3}) {
         int n = 0;
         for (const QJsonObject &o : e->json)
@@ -331,10 +316,7 @@ void TestCluster::ackHonouredAfterReconnect()
                                        R"({"message":"Doors open","type":"info"})", admin());
     QCOMPARE(created.status, 201);
     const QString id = created.json().value(QLatin1String("id")).toString();
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 3000 && !r(2).engine().banners()->active())
-        QTest::qWait(10);
+    QTRY_VERIFY_WITH_TIMEOUT(r(2).engine().banners()->active(), 3000);
     {
         WsClient on3;
         QVERIFY(on3.openAndWaitConnected(r(2).ws(QStringLiteral("/ws/events?client_id=alice"))));
@@ -343,14 +325,12 @@ void TestCluster::ackHonouredAfterReconnect()
         QVERIFY(on3.waitJsonType(QStringLiteral("broadcast_acknowledged")));
     }
     // Alice reconnects through the load balancer and lands on replica 1: no banner again.
-    t.restart();
-    while (t.elapsed() < 3000 && r(0).engine().banners()->activeFor(QStringLiteral("client:alice")))
-        QTest::qWait(10);
+    QTRY_VERIFY_WITH_TIMEOUT(!r(0).engine().banners()->activeFor(QStringLiteral("client:alice")), 3000);
     WsClient on1, bob;
     QVERIFY(on1.openAndWaitConnected(r(0).ws(QStringLiteral("/ws/events?client_id=alice"))));
     QVERIFY(bob.openAndWaitConnected(r(0).ws(QStringLiteral("/ws/events?client_id=bob"))));
     QVERIFY(bob.waitJsonType(QStringLiteral("active_broadcast"))); // others still see it
-    QTest::qWait(300);
+    quietPeriod(300);
     QVERIFY(on1.lastJsonOfType(QStringLiteral("active_broadcast")).isEmpty());
     QCOMPARE(r(0).engine().banners()->acknowledgedCount(), 1);
     QCOMPARE(httpSend(r(0).port(), "POST", QStringLiteral("/api/broadcasts/clear"), {}, admin()).status, 200);
@@ -374,7 +354,7 @@ void TestCluster::topicsCrossReplicas()
         QCOMPARE(ev.value(QLatin1String("topic")).toString(), QStringLiteral("project:apollo"));
         QCOMPARE(ev.value(QLatin1String("data")).toObject().value(QLatin1String("n")).toInt(), 7);
     }
-    QTest::qWait(200);
+    quietPeriod(200);
     QVERIFY(other.lastJsonOfType(QStringLiteral("event")).isEmpty());
     int n = 0;
     for (const QJsonObject &o : sub1.json)
@@ -396,26 +376,21 @@ void TestCluster::presenceTotals()
     WsClient events;
     QVERIFY(events.openAndWaitConnected(r(0).ws(QStringLiteral("/ws/events"))));
     QVERIFY(events.subscribe({QStringLiteral("stream:") + stream}));
-    QElapsedTimer t;
-    t.start();
     QJsonObject cluster, mine;
-    while (t.elapsed() < 5000) {
+    auto clusterCountsSix = [&] {
         const QJsonObject body = httpGet(r(0).port(), QStringLiteral("/health/connections")).json();
         cluster = body.value(QLatin1String("cluster")).toObject();
         for (const QJsonValue &v : body.value(QLatin1String("streams")).toArray()) {
             if (v.toObject().value(QLatin1String("stream_id")).toString() == stream)
                 mine = v.toObject();
         }
-        bool done = false;
-        for (const QJsonValue &v : cluster.value(QLatin1String("streams")).toArray()) {
-            if (v.toObject().value(QLatin1String("stream_id")).toString() == stream
-                && v.toObject().value(QLatin1String("listeners")).toInt() == 6)
-                done = true;
-        }
-        if (done)
-            break;
-        QTest::qWait(50);
-    }
+        const QJsonArray streams = cluster.value(QLatin1String("streams")).toArray();
+        return std::any_of(streams.begin(), streams.end(), [&](const QJsonValue &v) {
+            return v.toObject().value(QLatin1String("stream_id")).toString() == stream
+                && v.toObject().value(QLatin1String("listeners")).toInt() == 6;
+        });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(clusterCountsSix(), 5000);
     QCOMPARE(mine.value(QLatin1String("listeners")).toInt(), 1); // this replica's own
     QCOMPARE(cluster.value(QLatin1String("scope")).toString(), QStringLiteral("all replicas"));
     QJsonObject row;
@@ -436,24 +411,19 @@ void TestCluster::presenceTotals()
     }
     QVERIFY(cluster.value(QLatin1String("totals")).toObject().value(QLatin1String("listeners")).toInt() >= 6);
     // The listeners event on the stream's topic carries the cluster total and this replica's.
-    t.restart();
-    bool seen = false;
-    while (!seen && t.elapsed() < 5000) {
-        for (const QJsonObject &o : events.json) {
+    auto seen = [&] {
+        return std::any_of(events.json.cbegin(), events.json.cend(), [](const QJsonObject &o) {
             const QJsonObject d = o.value(QLatin1String("data")).toObject();
-            if (d.value(QLatin1String("event")).toString() == QLatin1String("listeners")
-                && d.value(QLatin1String("listeners")).toInt() == 6 && d.value(QLatin1String("replica_listeners")).toInt() == 1)
-                seen = true;
-        }
-        if (!seen) {
-            // One more listener elsewhere makes every replica publish a fresh count.
-            ls.push_back(std::make_unique<WsClient>());
-            QVERIFY(ls.back()->openAndWaitConnected(r(2).ws(QStringLiteral("/ws/listen/") + stream)));
-            ls.pop_back();
-            QTest::qWait(400);
-        }
+            return d.value(QLatin1String("event")).toString() == QLatin1String("listeners")
+                && d.value(QLatin1String("listeners")).toInt() == 6 && d.value(QLatin1String("replica_listeners")).toInt() == 1;
+        });
+    };
+    for (int nudges = 0; nudges < 12 && !QTest::qWaitFor(seen, 400); ++nudges) {
+        // One more listener elsewhere makes every replica publish a fresh count.
+        WsClient extra;
+        QVERIFY(extra.openAndWaitConnected(r(2).ws(QStringLiteral("/ws/listen/") + stream)));
     }
-    QVERIFY(seen);
+    QVERIFY(seen());
 }
 
 void TestCluster::kickAcrossReplicas()
@@ -483,10 +453,7 @@ void TestCluster::localSpeakerRespectsTheLease()
     // when r1 already knows (presence), and taken off air when only the lease says so.
     WsClient remote;
     QVERIFY(remote.openAndWaitConnected(r(1).ws(QStringLiteral("/ws/speak/desk"))));
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 3000 && !r(0).engine().bus()->remoteSpeaker(QStringLiteral("desk")))
-        QTest::qWait(20);
+    QTRY_VERIFY_WITH_TIMEOUT(r(0).engine().bus()->remoteSpeaker(QStringLiteral("desk")), 3000);
     QString error;
     QVERIFY(!r(0).engine().startLocalSpeaker(QStringLiteral("desk"), {}, &error));
     QVERIFY2(error.contains(QLatin1String("replica r2")), qPrintable(error));
@@ -501,7 +468,7 @@ void TestCluster::localSpeakerRespectsTheLease()
     QVERIFY(refused.wait(3000));
     QCOMPARE(refused.first().at(0).toString(), QStringLiteral("desk2"));
     QVERIFY(refused.first().at(1).toString().contains(QLatin1String("replica r3")));
-    QTest::qWait(100);
+    quietPeriod();
     QVERIFY(listener.binary.isEmpty());
     QVERIFY(listener.lastJsonOfType(QStringLiteral("speaker_joined")).isEmpty());
     QVERIFY(!r(0).engine().hub()->hasLocalSpeaker(QStringLiteral("desk2")));
@@ -529,17 +496,11 @@ void TestCluster::redisDownAtStart()
     QVERIFY(httpGet(lone.port(), QStringLiteral("/metrics")).body.contains("onair_redis_publish_failures_total"));
     // Redis appears: the replica joins without a restart.
     QVERIFY(late.start());
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 8000 && !lone.engine().bus()->connected())
-        QTest::qWait(50);
-    QVERIFY(lone.engine().bus()->connected());
+    QTRY_VERIFY_WITH_TIMEOUT(lone.engine().bus()->connected(), 8000);
     h = httpGet(lone.port(), QStringLiteral("/health"));
     QCOMPARE(h.json().value(QLatin1String("status")).toString(), QStringLiteral("ok"));
     // Its speaker now holds the cluster lease too.
-    t.restart();
-    while (t.elapsed() < 5000 && late.cli({QStringLiteral("GET"), QStringLiteral("onair:lease:solo")}).trimmed().isEmpty())
-        QTest::qWait(50);
+    QTRY_VERIFY_WITH_TIMEOUT(!late.cli({QStringLiteral("GET"), QStringLiteral("onair:lease:solo")}).trimmed().isEmpty(), 5000);
     QVERIFY(late.cli({QStringLiteral("GET"), QStringLiteral("onair:lease:solo")}).startsWith("lone/"));
 }
 
@@ -562,11 +523,7 @@ void TestCluster::redisKilledDuringBroadcast()
 
     const qint64 failuresBefore = r(0).engine().bus()->publishFailures.load();
     m_redis->kill();
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 5000 && r(0).engine().bus()->connected())
-        QTest::qWait(20);
-    QVERIFY(!r(0).engine().bus()->connected());
+    QTRY_VERIFY_WITH_TIMEOUT(!r(0).engine().bus()->connected(), 5000);
     // Local delivery goes on; health says degraded with the reason; failures are counted.
     send(20);
     QVERIFY(local.waitBinary(40));
@@ -587,12 +544,11 @@ void TestCluster::redisKilledDuringBroadcast()
     QVERIFY2(waitClusterFormed(15000), "the replicas did not rejoin after Redis came back");
     QVERIFY(waitNumsub(stream, 1));
     const int before = int(remote.binary.size());
-    t.restart();
-    while (t.elapsed() < 5000 && remote.binary.size() == before) {
-        send(1);
-        QTest::qWait(20);
-    }
-    QVERIFY2(remote.binary.size() > before, "cross-replica audio did not resume");
+    QTimer speaking; // the speaker goes on, a frame every 20 ms
+    connect(&speaking, &QTimer::timeout, this, [&] { send(1); });
+    speaking.start(20);
+    QTRY_VERIFY2_WITH_TIMEOUT(remote.binary.size() > before, "cross-replica audio did not resume", 5000);
+    speaking.stop();
     // In order after the gap: the frames the remote listener got are increasing.
     for (qsizetype i = 1; i < remote.binary.size(); ++i) {
         int a = 0, b = 0;
@@ -605,10 +561,7 @@ void TestCluster::redisKilledDuringBroadcast()
     // With a shared store the banner made during the outage reaches the other replicas once
     // they resync; with per-replica SQLite it stays where it was made.
     if (!m_database.isEmpty()) {
-        t.restart();
-        while (t.elapsed() < 5000 && !r(0).engine().banners()->active())
-            QTest::qWait(50);
-        QVERIFY(r(0).engine().banners()->active());
+        QTRY_VERIFY_WITH_TIMEOUT(r(0).engine().banners()->active(), 5000);
     }
 }
 

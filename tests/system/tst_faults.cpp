@@ -147,14 +147,7 @@ void quiet(QProcess &p)
 
 bool waitFor(const std::function<bool()> &cond, int timeoutMs)
 {
-    QElapsedTimer t;
-    t.start();
-    while (!cond()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QTest::qWait(5);
-    }
-    return true;
+    return QTest::qWaitFor(cond, timeoutMs);
 }
 
 // What the server said yes to, before it died.
@@ -650,7 +643,7 @@ void TestFaults::killRounds(const QStringList &serverArgs, const QString &sqlite
             Hammer h(port, QStringLiteral("%1r%2").arg(label.left(2)).arg(round), m_rng);
             QVERIFY(h.connectListeners(6));
             h.start(3, 3);
-            QTest::qWait(delay);
+            QTest::qWait(delay); // the random kill moment, on purpose
             ::kill(pid_t(server.processId()), SIGKILL);
             h.stop();
             QVERIFY(server.waitForFinished(5000));
@@ -744,17 +737,16 @@ void TestFaults::sigtermDrainsWithWritesInFlight()
             Hammer h(port, tag, m_rng);
             QVERIFY(h.connectListeners(3));
             h.start(6, 2);
-            QTest::qWait(std::uniform_int_distribution<int>(100, 400)(m_rng));
+            QTest::qWait(std::uniform_int_distribution<int>(100, 400)(m_rng)); // the random SIGTERM moment
             const qsizetype before = listeners.front()->binary.size();
             QElapsedTimer t;
             t.start();
             ::kill(pid_t(server.processId()), SIGTERM);
-            while (server.state() != QProcess::NotRunning && t.elapsed() < graceMs + 5000)
-                QTest::qWait(2);
+            (void)QTest::qWaitFor([&] { return server.state() == QProcess::NotRunning; }, graceMs + 5000); // checked below
             const qint64 exitMs = t.elapsed();
             slowestExit = std::max(slowestExit, exitMs);
             h.stop();
-            QTest::qWait(100);
+            QTest::qWait(100); // answers the server sent before it exited are still arriving
             got = h.result;
             answered += h.creates;
             cut += h.cut;
@@ -901,7 +893,7 @@ void TestFaults::replicaKilledMidBroadcast()
     audio.start(5);
     QVERIFY2(waitFor([&] { return std::all_of(listeners.begin(), listeners.end(), [](auto &l) { return l->frames.size() >= 25; }); }, 10000),
              "the listeners on r2 did not get the speaker's frames from r1");
-    QTest::qWait(300);
+    QTest::qWait(300); // a steady stretch before the kill (measured, not a synchronisation)
 
     // 1. kill -9 r2, the listeners' replica.
     const qint64 kill2 = clock.elapsed();

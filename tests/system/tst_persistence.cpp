@@ -59,7 +59,7 @@ void TestPersistence::survivesKill9()
                  QByteArray("null"));
     WsClient erin;
     QVERIFY(erin.openAndWaitConnected(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/listen/main?client_id=erin").arg(port))));
-    QTest::qWait(100);
+    quietPeriod(); // an acknowledged banner must not come again
     QVERIFY(erin.lastJsonOfType(QStringLiteral("active_broadcast")).isEmpty());
     server.terminate();
     QVERIFY(server.waitForFinished(3000));

@@ -166,7 +166,7 @@ void TestPipeline::breakerHalfOpensAndRecovers()
     QTRY_COMPARE(spy.count(), 2);
     QCOMPARE(p.breakerState(), BreakerState::Open);
     failing->store(false);
-    QTest::qWait(150);
+    QTest::qWait(150); // the 100 ms cooldown passes: time itself is what the breaker waits for
     p.submit("c"); // the half-open trial
     QCOMPARE(p.breakerState(), BreakerState::HalfOpen);
     QTRY_COMPARE(spy.count(), 3);

@@ -100,7 +100,7 @@ void TestBanners::createRejects()
     // Nothing stored, nothing sent.
     QString e;
     QCOMPARE(m_server->engine().store()->history(10, &e)->size(), 0);
-    QTest::qWait(50);
+    quietPeriod();
     QVERIFY(listener.lastJsonOfType(QStringLiteral("new_broadcast")).isEmpty());
 }
 
@@ -181,10 +181,10 @@ void TestBanners::seedTestingSteps()
     QTRY_COMPARE(m_server->engine().banners()->acknowledgedCount(), 1);
     alice = std::make_unique<WsClient>();
     QVERIFY(alice->openAndWaitConnected(m_server->ws(QStringLiteral("/ws/listen/main?client_id=alice"))));
-    QTest::qWait(100);
+    quietPeriod(); // an acknowledged banner does not come again
     QVERIFY(alice->lastJsonOfType(QStringLiteral("active_broadcast")).isEmpty());
     alice->socket.sendTextMessage(QStringLiteral(R"({"type":"get_active_broadcast"})"));
-    QTest::qWait(100);
+    quietPeriod();
     QVERIFY(alice->lastJsonOfType(QStringLiteral("active_broadcast")).isEmpty());
     // 4. another identity -> gets it on connect
     WsClient bob;
@@ -256,7 +256,7 @@ void TestBanners::restAcknowledge()
     QCOMPARE(m_server->engine().banners()->acknowledgedCount(), 2);
     WsClient carol;
     QVERIFY(carol.openAndWaitConnected(m_server->ws(QStringLiteral("/ws/listen/main?client_id=carol"))));
-    QTest::qWait(100);
+    quietPeriod();
     QVERIFY(carol.lastJsonOfType(QStringLiteral("active_broadcast")).isEmpty());
 }
 
@@ -268,7 +268,7 @@ void TestBanners::eventsClientsGetBannersToo()
     QVERIFY(speaker.openAndWaitConnected(m_server->ws(QStringLiteral("/ws/speak/main"))));
     QCOMPARE(post(QStringLiteral("/api/broadcasts"), R"({"message":"to all"})", m_admin).status, 201);
     QVERIFY(events.waitJsonType(QStringLiteral("new_broadcast")));
-    QTest::qWait(50);
+    quietPeriod();
     QVERIFY(speaker.lastJsonOfType(QStringLiteral("new_broadcast")).isEmpty()); // speakers are not audience
 }
 

@@ -42,7 +42,7 @@ void TestLocal::localSpeakerReachesWebSocketListeners()
     server.engine().stopLocalSpeaker(QStringLiteral("desk"));
     QVERIFY(l.waitJsonType(QStringLiteral("speaker_left")));
     server.engine().publishLocal(QStringLiteral("desk"), "late"); // off air: dropped
-    QTest::qWait(50);
+    quietPeriod(); // the dropped frame would arrive now
     QCOMPARE(l.binary.size(), 30);
 }
 

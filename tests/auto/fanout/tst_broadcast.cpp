@@ -59,7 +59,7 @@ void TestBroadcast::twoStreamsIsolatedByteIdenticalInOrder()
     QVERIFY(l1a.waitBinary(kFrames));
     QVERIFY(l1b.waitBinary(kFrames));
     QVERIFY(l2a.waitBinary(kFrames));
-    QTest::qWait(100); // anything extra would arrive now
+    quietPeriod(); // anything extra would arrive now
     QCOMPARE(l1a.binary, sent1);
     QCOMPARE(l1b.binary, sent1);
     QCOMPARE(l2a.binary, sent2);
@@ -149,7 +149,7 @@ void TestBroadcast::listenerBeforeSpeakerAndRawAudioWithoutHello()
 {
     WsClient l;
     QVERIFY(l.openAndWaitConnected(m_server->ws(QStringLiteral("/ws/listen/early"))));
-    QTest::qWait(50);
+    QTRY_COMPARE(m_server->engine().hub()->listenersOf(QStringLiteral("early")), 1);
     WsClient s;
     QVERIFY(s.openAndWaitConnected(m_server->ws(QStringLiteral("/ws/speak/early"))));
     QVERIFY(l.waitJsonType(QStringLiteral("speaker_joined")));

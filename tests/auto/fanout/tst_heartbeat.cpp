@@ -28,7 +28,7 @@ void TestHeartbeat::silentClientIsRemoved()
     QCOMPARE(server.engine().metrics()->refusals(Refusal::HeartbeatTimeout), 1);
     QTRY_VERIFY(silent.socket.state() != QAbstractSocket::ConnectedState);
     // The answering client survives many intervals.
-    QTest::qWait(800);
+    quietPeriod(800);
     QVERIFY(!alive.disconnected);
     QCOMPARE(server.engine().hub()->listenersOf(QStringLiteral("main")), 1);
 }

@@ -53,7 +53,7 @@ void TestSlowListener::stalledListenerIsSkippedThenClosed()
         memcpy(f.data(), &i, sizeof i);
         sentAt.insert(i, clock.elapsed());
         speaker.socket.sendBinaryMessage(f);
-        QTest::qWait(10);
+        QTest::qWait(10); // pacing: 100 frames a second, not a synchronisation
     }
     QVERIFY(good1.waitBinary(kFrames, 10000));
     QVERIFY(good2.waitBinary(kFrames, 10000));

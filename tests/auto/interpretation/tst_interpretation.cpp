@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QTimer>
 #include <QtEndian>
 
 #include <cmath>
@@ -166,13 +167,19 @@ public:
         }
         return m_offset < m_wav.pcm.size();
     }
+    // Speaks the whole file in real time (or until stopEarly()).
     void sendAll(const std::function<bool()> &stopEarly = {})
     {
-        while (pump()) {
-            QTest::qWait(5);
-            if (stopEarly && stopEarly())
-                return;
-        }
+        const int lengthMs = int(m_wav.pcm.size() * 1000 / (2 * qMax(1, m_wav.rate)));
+        (void)QTest::qWaitFor([&] { return !pump() || (stopEarly && stopEarly()); }, lengthMs + 10000);
+    }
+    // Speaks for `ms` (a duration the test wants, not a synchronisation).
+    void speakFor(int ms)
+    {
+        QTimer timer;
+        QObject::connect(&timer, &QTimer::timeout, &client, [this] { pump(); });
+        timer.start(5);
+        QTest::qWait(ms);
     }
     qint64 framesSent() const { return m_sent; }
 
@@ -445,7 +452,7 @@ private Q_SLOTS:
         QVERIFY(spanish.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/main~es"))));
         speaker.sendAll();
         if (qEnvironmentVariableIsSet("ONAIR_DEBUG_INTERP")) {
-            QTest::qWait(8000);
+            QTest::qWait(8000); // debugging aid only: let everything happen, then print it
             for (const QJsonObject &e : std::as_const(events.json))
                 qInfo("event %s", QJsonDocument(e).toJson(QJsonDocument::Compact).constData());
             qInfo("%s", QJsonDocument(server.engine().interpretationJson()).toJson().constData());
@@ -471,7 +478,7 @@ private Q_SLOTS:
         // Spanish speech: wait for the translated audio to be played out, then measure.
         QTRY_VERIFY_WITH_TIMEOUT(channelOf(server.engine(), QStringLiteral("main"), QStringLiteral("es"))
                                          .value(QLatin1String("utterances_spoken")).toInt() >= 2, 10000);
-        QTest::qWait(4000);
+        QTest::qWait(4000); // the Spanish speech plays out in real time: measured over this window
         // A listener joining an interpreted channel learns its format in "connected".
         const QJsonObject fmt = spanish.lastJsonOfType(QStringLiteral("connected")).value(QLatin1String("format")).toObject();
         QCOMPARE(fmt.value(QLatin1String("codec")).toString(), QStringLiteral("opus"));
@@ -686,14 +693,6 @@ private Q_SLOTS:
         QVERIFY(events.subscribe({QStringLiteral("stream:main")}));
         WavSpeaker speaker(*server, QStringLiteral("main"), tone(30));
         QVERIFY(speaker.ok);
-        auto pumpFor = [&](int ms) {
-            QElapsedTimer t;
-            t.start();
-            while (t.elapsed() < ms) {
-                speaker.pump();
-                QTest::qWait(5);
-            }
-        };
         QString lang = QStringLiteral("es");
         QTRY_VERIFY_WITH_TIMEOUT((speaker.pump(), captionsOf(events.json, lang).contains(QLatin1String("[es] hello world"))), 10000);
         for (int i = 0; i < 8; ++i) {
@@ -701,13 +700,13 @@ private Q_SLOTS:
             QString error;
             QVERIFY2(server->engine().setInterpretation(QStringLiteral("main"), QStringLiteral("en"), {lang}, &error), qPrintable(error));
             events.json.clear();
-            pumpFor(350 + 40 * i); // the recogniser is always busy: a feed is in flight at the next switch
+            speaker.speakFor(350 + 40 * i); // the recogniser is always busy: a feed is in flight at the next switch
             QVERIFY(server->engine().hub()->hasSpeaker(translatedStreamId(QStringLiteral("main"), lang)));
         }
         QTRY_VERIFY_WITH_TIMEOUT((speaker.pump(), captionsOf(events.json, lang).contains(u'[' + lang + u"] hello world")), 10000);
         QCOMPARE(server->engine().interpretationJson().value(QLatin1String("sessions")).toArray().size(), 1);
         // The engine goes away with a feed in flight.
-        pumpFor(150);
+        speaker.speakFor(150);
         server.reset();
         QVERIFY(speaker.client.waitDisconnected(5000));
     }
@@ -751,7 +750,7 @@ private Q_SLOTS:
         // The hanging call returns later; its answer (for a session that is gone) is dropped.
         QTRY_VERIFY_WITH_TIMEOUT((speaker.pump(), HangOnce::returned.load()), 15000);
         const qsizetype before = events.json.size();
-        QTest::qWait(300);
+        quietPeriod(300); // a late "[es]" caption would arrive now
         QVERIFY(!captionsOf(events.json.mid(before), QStringLiteral("es")).contains(QLatin1String("[es]")));
         server.reset();
     }

@@ -21,6 +21,7 @@
 #include <QSslSocket>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTimer>
 
 using namespace onair;
 using namespace onair::test;
@@ -70,21 +71,18 @@ HttpReply httpsRequest(quint16 port, const QSslConfiguration &cfg, const QByteAr
     s.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
     HttpReply r;
     // The engine shares this thread: spin the event loop, never block in waitFor*.
-    QElapsedTimer t;
-    t.start();
-    while (!s.isEncrypted() && s.state() != QAbstractSocket::UnconnectedState && t.elapsed() < 5000)
-        QTest::qWait(2);
-    if (!s.isEncrypted()) {
+    if (!QTest::qWaitFor([&] { return s.isEncrypted() || s.state() == QAbstractSocket::UnconnectedState; }, 5000)
+        || !s.isEncrypted()) {
         if (tlsError)
             *tlsError = s.errorString();
         return r;
     }
     s.write(request);
     QByteArray all;
-    while (t.elapsed() < 8000 && s.state() == QAbstractSocket::ConnectedState) {
-        QTest::qWait(2);
+    (void)QTest::qWaitFor([&] { // until the server closes (Connection: close); on a timeout, what came
         all += s.readAll();
-    }
+        return s.state() != QAbstractSocket::ConnectedState;
+    }, 8000);
     all += s.readAll();
     const qsizetype end = all.indexOf("\r\n\r\n");
     r.head = all.left(end);
@@ -381,7 +379,7 @@ void TestSecurity::connectionRateLimit()
     QCOMPARE(last.json().value(QLatin1String("retry_after")).toInt(), headerOf(last, "retry-after").toInt());
     // WebSocket upgrades count as connections too and get the same answer.
     QCOMPARE(rawHttp(server.port(), upgradeRequest("/ws/listen/main")).status, 429);
-    QTest::qWait(1100); // two tokens back
+    QTest::qWait(1100); // two tokens back: the refill is time itself, nothing to wait on
     QCOMPARE(httpGet(server.port(), QStringLiteral("/health")).status, 200);
     QVERIFY(server.engine().metrics()->refusals(Refusal::RateLimited) >= 3);
 }
@@ -483,8 +481,9 @@ void TestSecurity::curlVerifiesTheCertificate()
         p.start(curl, args);
         if (!p.waitForStarted(3000))
             return -1;
-        while (p.state() != QProcess::NotRunning)
-            QTest::qWait(50); // the engine answers on this thread
+        QSignalSpy finished(&p, &QProcess::finished); // spins the event loop: the engine answers on this thread
+        if (p.state() != QProcess::NotRunning && !finished.wait(30000))
+            return -1;
         *out = p.readAllStandardOutput();
         return p.exitCode();
     };
@@ -527,12 +526,11 @@ void TestSecurity::slowTlsListenerIsClosed()
     speaker.socket.setSslConfiguration(tls->client);
     QVERIFY(speaker.open(QUrl(QStringLiteral("wss://127.0.0.1:%1/ws/speak/main").arg(server.port()))));
     const QByteArray frame(8000, 'x');
-    QElapsedTimer t;
-    t.start();
-    while (server.engine().metrics()->refusals(Refusal::SlowConsumer) == 0 && t.elapsed() < 15000) {
-        speaker.socket.sendBinaryMessage(frame);
-        QTest::qWait(5);
-    }
+    QTimer speaking; // the speaker keeps sending until the stuck listener is closed
+    connect(&speaking, &QTimer::timeout, this, [&] { speaker.socket.sendBinaryMessage(frame); });
+    speaking.start(5);
+    QTRY_VERIFY_WITH_TIMEOUT(server.engine().metrics()->refusals(Refusal::SlowConsumer) > 0, 15000);
+    speaking.stop();
     QCOMPARE(server.engine().metrics()->refusals(Refusal::SlowConsumer), 1);
 }
 
@@ -583,7 +581,7 @@ void TestSecurity::tokensNeverLogged()
         QCOMPARE(httpSend(server.port(), "POST", QStringLiteral("/api/broadcasts"), R"({"message":"hi"})", bearer(admin)).status, 201);
         QCOMPARE(httpGet(server.port(), QStringLiteral("/api/broadcasts/stats"), bearer(forged)).status, 401);
         QCOMPARE(httpGet(server.port(), QStringLiteral("/api/broadcasts/stats?token=") + QString::fromLatin1(admin)).status, 401);
-        QTest::qWait(300);
+        quietPeriod(300); // late log lines (the workers' threads) would be written now
         QMutexLocker lock(&g_logMutex);
         QVERIFY2(g_log.size() > 200, g_log.constData()); // the debug log was on and wrote something
         for (const QByteArray &t : {admin, speaker, forged}) {

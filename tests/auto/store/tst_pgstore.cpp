@@ -488,20 +488,16 @@ void TestPgStore::connectionDiesMidTransaction()
     const Banner a = makeBanner(QStringLiteral("a"), 5);
     QVERIFY(s->insertActiveBanner(a, &e));
     Raw locker(m_port);
+    // The backend waiting for a lock (the store's insert), or 0.
+    const auto waitingPid = [&] {
+        return killer.value(QStringLiteral("SELECT pid FROM pg_locks WHERE NOT granted LIMIT 1")).toInt();
+    };
     Raw killer(m_port);
     const auto killWaiter = [&](int previousPid) {
         int pid = 0;
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 10000) {
-            pid = killer.value(QStringLiteral("SELECT pid FROM pg_locks WHERE NOT granted LIMIT 1")).toInt();
-            if (pid > 0 && pid != previousPid)
-                break;
-            pid = 0;
-            QThread::msleep(20);
-        }
-        if (pid > 0)
-            killer.value(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(pid));
+        if (!QTest::qWaitFor([&] { pid = waitingPid(); return pid > 0 && pid != previousPid; }, 10000))
+            return 0;
+        killer.value(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(pid));
         return pid;
     };
 
@@ -515,14 +511,8 @@ void TestPgStore::connectionDiesMidTransaction()
     const int firstPid = killWaiter(0);
     QVERIFY(firstPid > 0);
     {   // the retry waits on a new connection
-        QElapsedTimer w;
-        w.start();
         int pid = 0;
-        while (w.elapsed() < 10000 && (pid == 0 || pid == firstPid)) {
-            pid = killer.value(QStringLiteral("SELECT pid FROM pg_locks WHERE NOT granted LIMIT 1")).toInt();
-            QThread::msleep(20);
-        }
-        QVERIFY(pid > 0 && pid != firstPid);
+        QTRY_VERIFY_WITH_TIMEOUT((pid = waitingPid(), pid > 0 && pid != firstPid), 10000);
     }
     QVERIFY(locker.exec(QStringLiteral("COMMIT")));
     QVERIFY(t->wait(10000));

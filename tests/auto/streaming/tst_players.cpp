@@ -59,11 +59,8 @@ public:
     }
     PlayerRun wait(int timeoutMs)
     {
-        QElapsedTimer t;
-        t.start();
-        while (m_proc.state() != QProcess::NotRunning && t.elapsed() < timeoutMs)
-            QTest::qWait(20);
-        if (m_proc.state() != QProcess::NotRunning) {
+        QSignalSpy finished(&m_proc, &QProcess::finished);
+        if (m_proc.state() != QProcess::NotRunning && !finished.wait(timeoutMs)) {
             m_proc.kill();
             m_proc.waitForFinished(2000);
             m_run.log = "ffmpeg did not finish in time\n";
@@ -123,10 +120,9 @@ QString probe(const QString &url)
     p.start(QStringLiteral("ffprobe"), {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-show_entries"),
                                         QStringLiteral("stream=codec_name,sample_rate,channels"), QStringLiteral("-of"),
                                         QStringLiteral("default=nw=1"), url});
-    QElapsedTimer t;
-    t.start();
-    while (p.state() != QProcess::NotRunning && t.elapsed() < 15000)
-        QTest::qWait(20);
+    QSignalSpy finished(&p, &QProcess::finished);
+    if (p.state() != QProcess::NotRunning)
+        finished.wait(15000);
     return QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError()).trimmed();
 }
 
@@ -185,17 +181,15 @@ public:
         }
         if (!connectLoopback(socket, port))
             return false;
-        QElapsedTimer t;
-        t.start();
         socket.write("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
                      + "\r\nUser-Agent: OnAirTest/1.0\r\n" + extraHeaders + "\r\n");
-        while (!all.contains("\r\n\r\n") && t.elapsed() < 3000) {
-            QTest::qWait(1);
+        (void)QTest::qWaitFor([&] {
             if (!receiveBuffer)
                 all += socket.readAll();
-            else
-                all += socket.read(1);
-        }
+            while (receiveBuffer && socket.bytesAvailable() > 0 && !all.contains("\r\n\r\n"))
+                all += socket.read(1); // the head only: the body stays in the small buffers
+            return all.contains("\r\n\r\n");
+        }, 3000);
         const qsizetype end = all.indexOf("\r\n\r\n");
         if (end < 0)
             return false;
@@ -203,14 +197,15 @@ public:
         all.remove(0, end + 4);
         return head.startsWith("HTTP/1.0 200") || head.startsWith("HTTP/1.1 200");
     }
+    // Reads whatever comes for `ms` (a duration the test wants, not a synchronisation).
     void readFor(int ms)
     {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < ms) {
-            QTest::qWait(5);
-            all += socket.readAll();
-        }
+        const QMetaObject::Connection reading =
+            QObject::connect(&socket, &QTcpSocket::readyRead, &socket, [this] { all += socket.readAll(); });
+        all += socket.readAll();
+        QTest::qWait(ms);
+        QObject::disconnect(reading);
+        all += socket.readAll();
     }
     QTcpSocket socket;
     QByteArray head;
@@ -394,7 +389,7 @@ void TestPlayers::playersHearTheTone()
     TestServer server;
     ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/tone")), 440, opusSpeaker);
     QVERIFY(speaker.ok());
-    QTest::qWait(300);
+    QTest::qWait(300); // scenario timing: the speaker is on air a moment before the player comes
     const QString url = QStringLiteral("http://127.0.0.1:%1/stream/tone.%2").arg(server.port()).arg(ext);
     Ffmpeg player;
     QElapsedTimer started;
@@ -427,7 +422,7 @@ void TestPlayers::oggCarriesTheSpeakersPacketsNearLive()
     QTest::qWait(2000); // the stream's rendition does not exist yet: it starts with this player
     RawPlayer first;
     QVERIFY(first.open(server.port(), "/stream/live.ogg"));
-    QTest::qWait(1500);
+    QTest::qWait(1500); // scenario timing: the rendition runs a while before the second player
     // A second player joins a running rendition: headers, then a burst of at most ~0.5 s.
     RawPlayer p;
     QElapsedTimer t;
@@ -481,7 +476,7 @@ void TestPlayers::playerJoinsBeforeTheSpeaker()
     TestServer server;
     Ffmpeg player;
     player.start(QStringLiteral("http://127.0.0.1:%1/stream/early.%2").arg(server.port()).arg(ext), 6);
-    QTest::qWait(2000);
+    QTest::qWait(2000); // scenario timing: the player hears silence first (analysed below)
     ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/early")), 440);
     QVERIFY(speaker.ok());
     const PlayerRun run = player.wait(20000);
@@ -503,10 +498,10 @@ void TestPlayers::playerStaysAcrossASpeakerChange()
     TestServer server;
     auto first = std::make_unique<ToneSpeaker>(server.ws(QStringLiteral("/ws/speak/change")), 440);
     QVERIFY(first->ok());
-    QTest::qWait(300);
+    QTest::qWait(300); // scenario timing, as above
     Ffmpeg player;
     player.start(QStringLiteral("http://127.0.0.1:%1/stream/change.%2").arg(server.port()).arg(ext), 7);
-    QTest::qWait(2500);
+    QTest::qWait(2500); // scenario timing: the first speaker's tone, then a gap, then the second's
     first->stop();
     first.reset();
     QTest::qWait(1200); // nobody speaks
@@ -670,14 +665,15 @@ void TestPlayers::slowPlayerSkipsThenCloses()
     const int perTick = int(40000 / packet.size());
     // Far faster than real time (the Ogg stream passes packets as they come): ~4 MB/s.
     const qint64 slowBefore = server.engine().metrics()->refusals(Refusal::SlowConsumer);
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 3000) {
+    QTimer flood;
+    connect(&flood, &QTimer::timeout, this, [&] {
         for (int i = 0; i < perTick; ++i)
             speaker.socket.sendBinaryMessage(packet);
-        QTest::qWait(10);
         good.all += good.socket.readAll();
-    }
+    });
+    flood.start(10);
+    QTest::qWait(3000); // a 3 s flood (a duration, not a synchronisation)
+    flood.stop();
     good.readFor(500);
     // (The stalled client reads nothing, so it would not even notice; the server's view counts.)
     QTRY_COMPARE_WITH_TIMEOUT(server.engine().metrics()->refusals(Refusal::SlowConsumer), slowBefore + 1, 5000);
