@@ -69,6 +69,19 @@ QByteArray RedisServer::cli(const QStringList &args) const
     return p.readAllStandardOutput();
 }
 
+QString missingTool(const QString &tool)
+{
+    bool present = false;
+    if (tool == QLatin1String("postgresql")) {
+        const QString bin = qEnvironmentVariable("ONAIR_PG_BIN", QStringLiteral("/usr/lib/postgresql/15/bin"));
+        present = QFileInfo(bin + QStringLiteral("/pg_ctl")).isExecutable();
+    } else {
+        present = !QStandardPaths::findExecutable(tool).isEmpty();
+    }
+    return present ? QString()
+                   : QStringLiteral("needs %1, which is not installed here (scripts/deps.sh test installs it)").arg(tool);
+}
+
 void quietPeriod(int ms)
 {
     QTest::qWait(ms);

@@ -30,6 +30,18 @@ EngineConfig testConfig();
 // (no message, no second copy, no close): there is no event to wait for. Never use it to wait
 // for something that should happen; use QTRY_* / QSignalSpy::wait / the clients' wait* calls.
 void quietPeriod(int ms = 100);
+// The one rule for a tool a test needs that the machine may lack: the test skips, naming it,
+// and carries the CTest label needs-<tool> (tests/CMakeLists.txt). scripts/deps.sh test
+// installs them all, and .ci/run fails on any skipped test. `tool` is "postgresql" (the
+// PostgreSQL 15 server that scripts/pg-test-server.sh runs, or $ONAIR_PG_BIN), else a program
+// looked up on the PATH. Empty when it is there, else the reason to skip.
+QString missingTool(const QString &tool);
+#define ONAIR_SKIP_WITHOUT(tool)                                                               \
+    do {                                                                                       \
+        const QString onairMissing = onair::test::missingTool(QStringLiteral(tool));            \
+        if (!onairMissing.isEmpty())                                                           \
+            QSKIP(qPrintable(onairMissing));                                                   \
+    } while (false)
 // A loopback TCP port nobody listens on right now (for servers the tests start themselves).
 quint16 freePort();
 // An info banner by "admin", created `secondsAgo` seconds ago (store tests).

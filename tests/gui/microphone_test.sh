@@ -4,6 +4,10 @@
 # Usage: microphone_test.sh PATH/TO/tst_microphone
 set -euo pipefail
 test_bin=$1
+# The one rule for a missing tool: skip (exit 77, the test's SKIP_RETURN_CODE), naming it.
+for tool in pulseaudio pactl paplay espeak-ng; do
+  command -v "$tool" >/dev/null || { echo "SKIP: needs $tool, which is not installed here (scripts/deps.sh test installs it)"; exit 77; }
+done
 work=$(mktemp -d)
 export XDG_RUNTIME_DIR=$work/run
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"

@@ -113,6 +113,8 @@ private:
 void TestCluster::initTestCase()
 {
     // The shared store: a throwaway PostgreSQL on a loopback port (scripts/pg-test-server.sh).
+    ONAIR_SKIP_WITHOUT("redis-server");
+    ONAIR_SKIP_WITHOUT("postgresql");
     m_pgScript = sourceDir() + QStringLiteral("/scripts/pg-test-server.sh");
     QVERIFY2(QFileInfo::exists(m_pgScript), qPrintable(m_pgScript));
     m_pgDir = std::make_unique<QTemporaryDir>();
@@ -194,8 +196,7 @@ void TestCluster::crossReplicaAudio()
 // stream it receives through Redis (docs/protocol.md "Players"), and counts them.
 void TestCluster::playersOnAnotherReplica()
 {
-    if (QStandardPaths::findExecutable(QStringLiteral("ffmpeg")).isEmpty())
-        QSKIP("ffmpeg not installed (scripts/deps.sh test installs it)");
+    ONAIR_SKIP_WITHOUT("ffmpeg");
     const QString stream = QStringLiteral("xplayers");
     ToneSpeaker speaker(r(0).ws(QStringLiteral("/ws/speak/") + stream), 440);
     QVERIFY(speaker.ok());

@@ -676,8 +676,7 @@ void TestFaults::kill9DuringWritesSqlite()
 void TestFaults::kill9DuringWritesPostgres()
 {
     m_pgScript = sourceDir() + QStringLiteral("/scripts/pg-test-server.sh");
-    if (!QFileInfo::exists(QStringLiteral("/usr/lib/postgresql/15/bin/pg_ctl")) && qEnvironmentVariableIsEmpty("ONAIR_PG_BIN"))
-        QSKIP("no PostgreSQL 15 here (scripts/deps.sh test installs it)");
+    ONAIR_SKIP_WITHOUT("postgresql");
     m_pgDir = std::make_unique<QTemporaryDir>();
     m_pgPort = freePort();
     QVERIFY2(pg("start"), "PostgreSQL did not start");
@@ -819,8 +818,7 @@ void TestFaults::sigtermDrainsWithWritesInFlight()
 
 void TestFaults::replicaKilledMidBroadcast()
 {
-    if (QStandardPaths::findExecutable(QStringLiteral("redis-server")).isEmpty())
-        QSKIP("no redis-server (scripts/deps.sh test installs it)");
+    ONAIR_SKIP_WITHOUT("redis-server");
     RedisServer redis(freePort());
     QVERIFY2(redis.start(), "redis-server did not start");
     const int leaseMs = envInt("ONAIR_FAULTS_LEASE_MS", 10000); // the default: the takeover must not wait for it

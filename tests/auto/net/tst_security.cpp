@@ -467,9 +467,8 @@ void TestSecurity::httpsAndWssOnOnePort()
 
 void TestSecurity::curlVerifiesTheCertificate()
 {
+    ONAIR_SKIP_WITHOUT("curl");
     const QString curl = QStandardPaths::findExecutable(QStringLiteral("curl"));
-    if (curl.isEmpty())
-        QSKIP("curl is not installed (scripts/deps.sh test installs it)");
     const auto tls = makeTls();
     QVERIFY(tls);
     EngineConfig c = testConfig();
@@ -597,6 +596,7 @@ void TestSecurity::redisPassword()
 {
     // Replicas authenticate to a Redis with requirepass; a wrong password is a clear degraded
     // reason, and the password shows up nowhere.
+    ONAIR_SKIP_WITHOUT("redis-server");
     RedisServer redis(freePort());
     QVERIFY2(redis.start({QStringLiteral("--requirepass"), QStringLiteral("s3cret-pw")}),
              "redis-server (scripts/deps.sh test installs it)");

@@ -255,9 +255,8 @@ private Q_SLOTS:
 
 void TestPlayers::initTestCase()
 {
-    if (QStandardPaths::findExecutable(QStringLiteral("ffmpeg")).isEmpty()
-        || QStandardPaths::findExecutable(QStringLiteral("ffprobe")).isEmpty())
-        QSKIP("ffmpeg/ffprobe not installed (scripts/deps.sh test installs them)");
+    ONAIR_SKIP_WITHOUT("ffmpeg");
+    ONAIR_SKIP_WITHOUT("ffprobe");
 }
 
 void TestPlayers::routes_data()
