@@ -54,7 +54,7 @@ void TestBroadcast::twoStreamsIsolatedByteIdenticalInOrder()
         s1.socket.sendBinaryMessage(sent1.last());
         s2.socket.sendBinaryMessage(sent2.last());
         if (i % 20 == 0)
-            QTest::qWait(1);
+            QTest::qWait(1); // pacing: lets the sockets drain, not a synchronisation
     }
     QVERIFY(l1a.waitBinary(kFrames));
     QVERIFY(l1b.waitBinary(kFrames));
@@ -91,7 +91,7 @@ void TestBroadcast::listenerLeavingMidBroadcast()
             leave->socket.abort(); // vanishes without a close handshake
             leave.reset();
         }
-        QTest::qWait(1);
+        QTest::qWait(1); // pacing, as above
     }
     QVERIFY(stay.waitBinary(100));
     QCOMPARE(stay.binary, sent);
@@ -137,7 +137,7 @@ void TestBroadcast::manyListenersAcrossWorkers()
     for (int i = 0; i < 50; ++i) {
         sent.append(frameFor('E', i));
         sp.socket.sendBinaryMessage(sent.last());
-        QTest::qWait(2);
+        QTest::qWait(2); // pacing, as above
     }
     for (auto &l : listeners) {
         QVERIFY(l->waitBinary(50, 10000));
