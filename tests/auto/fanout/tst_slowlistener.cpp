@@ -28,7 +28,7 @@ void TestSlowListener::stalledListenerIsSkippedThenClosed()
     QVERIFY(good1.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/main"))));
     QVERIFY(good2.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/main"))));
     RawWsClient stalled;
-    QVERIFY(stalled.connectAndHandshake(server.port(), "/ws/listen/main", 4096));
+    QCOMPARE(stalled.open(server.port(), "/ws/listen/main", {}, 4096), 101);
     QTRY_COMPARE(server.engine().hub()->listenersOf(QStringLiteral("main")), 3);
     WsClient speaker;
     QVERIFY(speaker.openAndWaitConnected(server.ws(QStringLiteral("/ws/speak/main"))));
