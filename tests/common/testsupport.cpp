@@ -349,6 +349,19 @@ bool connectLoopback(QTcpSocket &socket, quint16 port, int timeoutMs)
     return QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs);
 }
 
+HttpReply readAnswerUntilClosed(QAbstractSocket &socket, int timeoutMs)
+{
+    QByteArray all;
+    (void)QTest::qWaitFor([&] {
+        all += socket.readAll();
+        return socket.state() != QAbstractSocket::ConnectedState;
+    }, timeoutMs);
+    all += socket.readAll();
+    HttpReply r = parseHttp(all);
+    r.closed = socket.state() != QAbstractSocket::ConnectedState;
+    return r;
+}
+
 HttpReply httpGet(quint16 port, const QString &path, const QByteArray &extraHeaders)
 {
     return rawHttp(port, "GET " + path.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"

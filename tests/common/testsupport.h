@@ -167,6 +167,9 @@ struct HttpReply
 bool haveHttpAnswer(const QByteArray &in);
 HttpReply parseHttp(const QByteArray &in);
 
+// Reads the answer to a "Connection: close" request from a Qt socket (TLS too) until the server
+// closes it, spinning the event loop; on a timeout, what came.
+HttpReply readAnswerUntilClosed(QAbstractSocket &socket, int timeoutMs);
 // Connects a QTcpSocket to 127.0.0.1:port, spinning the event loop (the engine may share this thread).
 bool connectLoopback(QTcpSocket &socket, quint16 port, int timeoutMs = 3000);
 

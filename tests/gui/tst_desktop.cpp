@@ -221,17 +221,7 @@ HttpReply httpVia(const QHostAddress &address, quint16 port, const QString &path
         return r;
     s.write(QStringLiteral("GET %1 HTTP/1.1\r\nHost: %2:%3\r\nConnection: close\r\n\r\n")
                 .arg(path, address.toString()).arg(port).toLatin1());
-    QByteArray got;
-    (void)QTest::qWaitFor([&] { // until the server closes (Connection: close); on a timeout, what came
-        got += s.readAll();
-        return s.state() != QAbstractSocket::ConnectedState;
-    }, 5000);
-    got += s.readAll();
-    const qsizetype end = got.indexOf("\r\n\r\n");
-    r.status = got.mid(9, 3).toInt();
-    r.head = got.left(end);
-    r.body = end < 0 ? QByteArray() : got.mid(end + 4);
-    return r;
+    return readAnswerUntilClosed(s, 5000);
 }
 
 [[maybe_unused]] QString captionText(const InterpretationPanel *panel, bool translations)

@@ -78,17 +78,7 @@ HttpReply httpsRequest(quint16 port, const QSslConfiguration &cfg, const QByteAr
         return r;
     }
     s.write(request);
-    QByteArray all;
-    (void)QTest::qWaitFor([&] { // until the server closes (Connection: close); on a timeout, what came
-        all += s.readAll();
-        return s.state() != QAbstractSocket::ConnectedState;
-    }, 8000);
-    all += s.readAll();
-    const qsizetype end = all.indexOf("\r\n\r\n");
-    r.head = all.left(end);
-    r.body = end >= 0 ? all.mid(end + 4) : QByteArray();
-    r.status = all.startsWith("HTTP/1.") ? all.mid(9, 3).toInt() : 0;
-    return r;
+    return readAnswerUntilClosed(s, 8000);
 }
 
 QByteArray headerOf(const HttpReply &r, const QByteArray &name)
