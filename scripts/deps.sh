@@ -22,7 +22,7 @@ if [ "${1:-build}" = test ]; then
   # chromium: the web pages' end-to-end test (driven by playwright-core from npm)
   # redis-server + postgresql: the replica tests start their own on loopback ports
   pkgs+=(python3 curl procps xvfb xauth pulseaudio pulseaudio-utils espeak-ng chromium redis-server postgresql)
-  # ffmpeg: a player no one here wrote reads the /stream/ endpoints (tests/players)
+  # ffmpeg: a player no one here wrote reads the /stream/ endpoints (tests/auto/streaming/tst_players.cpp)
   pkgs+=(ffmpeg)
   # Node.js and npm for playwright-core: the machine's own when it has them, else Debian's.
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)

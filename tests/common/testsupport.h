@@ -1,7 +1,8 @@
 #pragma once
 
 // Shared helpers of the OnAir tests: an in-process engine on a free loopback port, a
-// recording WebSocket client, and a raw HTTP client. Everything runs over real sockets.
+// recording WebSocket client, and the one raw client (HTTP, and WebSocket frames built by hand)
+// that every suite uses, tst_hostile included. Everything runs over real sockets.
 
 #include "auth/auth.h"
 #include "banners/banner.h"
@@ -21,17 +22,37 @@
 #include <QTemporaryDir>
 #include <QWebSocket>
 
+#include <functional>
 #include <memory>
 
 namespace onair::test {
 
 EngineConfig testConfig();
+// Spins the event loop for `ms` on purpose, before checking that something did NOT happen
+// (no message, no second copy, no close): there is no event to wait for. Never use it to wait
+// for something that should happen; use QTRY_* / QSignalSpy::wait / the clients' wait* calls.
+void quietPeriod(int ms = 100);
+// The one rule for a tool a test needs that the machine may lack: the test skips, naming it,
+// and carries the CTest label needs-<tool> (tests/CMakeLists.txt). scripts/deps.sh test
+// installs them all, and .ci/run fails on any skipped test. `tool` is "postgresql" (the
+// PostgreSQL 15 server that scripts/pg-test-server.sh runs, or $ONAIR_PG_BIN), else a program
+// looked up on the PATH. Empty when it is there, else the reason to skip.
+QString missingTool(const QString &tool);
+#define ONAIR_SKIP_WITHOUT(tool)                                                               \
+    do {                                                                                       \
+        const QString onairMissing = onair::test::missingTool(QStringLiteral(tool));            \
+        if (!onairMissing.isEmpty())                                                           \
+            QSKIP(qPrintable(onairMissing));                                                   \
+    } while (false)
 // A loopback TCP port nobody listens on right now (for servers the tests start themselves).
 quint16 freePort();
 // An info banner by "admin", created `secondsAgo` seconds ago (store tests).
 Banner makeBanner(const QString &message, int secondsAgo = 0);
 // The onair-server binary next to the tests (CTest sets ONAIR_SERVER_BIN).
 QString serverBinary();
+// The source tree (CTest sets ONAIR_SOURCE_DIR; else found from this file's own path), for
+// helper scripts such as scripts/pg-test-server.sh.
+QString sourceDir();
 // Starts onair-server with `args` (plus --port 0) and returns the port from its
 // "OnAir listening on" line, or 0.
 quint16 startServerProcess(QProcess &process, const QStringList &args);
@@ -129,32 +150,103 @@ private:
     bool m_ok = false;
 };
 
+// ---- Raw clients: each byte on the wire is the one the test names ---------------------------
+
+// An HTTP answer as it came over the wire.
 struct HttpReply
 {
     int status = 0;
     QByteArray head;
     QByteArray body;
+    bool closed = false; // the server ended the connection after answering (rawHttp)
+    qint64 ms = 0;       // from the first byte sent to the answer (rawHttp)
     QJsonObject json() const;
+    QByteArray header(const QByteArray &name) const;
 };
-// Connects to 127.0.0.1:port, spinning the event loop (the engine may share this thread).
+// Whether `in` holds a whole answer: a head, and the body its Content-Length announces (or a 101).
+bool haveHttpAnswer(const QByteArray &in);
+HttpReply parseHttp(const QByteArray &in);
+
+// Reads the answer to a "Connection: close" request from a Qt socket (TLS too) until the server
+// closes it, spinning the event loop; on a timeout, what came.
+HttpReply readAnswerUntilClosed(QAbstractSocket &socket, int timeoutMs);
+// Connects a QTcpSocket to 127.0.0.1:port, spinning the event loop (the engine may share this thread).
 bool connectLoopback(QTcpSocket &socket, quint16 port, int timeoutMs = 3000);
-// Sends `request` verbatim and reads until the peer closes or the response is complete.
-HttpReply rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 5000);
+
+// A TCP connection to 127.0.0.1 over a plain POSIX socket: sends what it is given, reads into
+// `in`. Every wait spins the Qt event loop in short slices, so the engine under test may share
+// this thread (TestServer) or be another process (onair-server).
+class RawConnection
+{
+public:
+    RawConnection() = default;
+    RawConnection(const RawConnection &) = delete;
+    RawConnection &operator=(const RawConnection &) = delete;
+    ~RawConnection() { close(); }
+
+    // `receiveBuffer` > 0: a small kernel buffer, for a client that stops reading.
+    bool connectTo(quint16 port, int receiveBuffer = 0);
+    // Sends everything, waiting up to 5 s for room; false when the peer is gone or never reads.
+    bool send(const QByteArray &bytes);
+    // Reads into `in` until pred(in) holds, the peer closes, or the time is up.
+    bool readUntil(const std::function<bool(const QByteArray &)> &pred, int timeoutMs);
+    // True when the peer ended the connection (FIN or RST) within the time.
+    bool waitEof(int timeoutMs);
+    // One read of what arrives within the time (or nothing).
+    void readSome(int timeoutMs);
+    void rst(); // an abortive close: RST instead of FIN
+    void close();
+
+    int fd = -1;
+    QByteArray in;
+    bool eof = false;
+    bool reset = false;
+};
+
+// Sends `pieces` (with `gapMs` between them, when given) and reads the answer; with `waitClose`,
+// also waits for the server to end the connection.
+HttpReply rawHttp(quint16 port, const QList<QByteArray> &pieces, int timeoutMs = 5000, bool waitClose = false,
+                  int gapMs = 0);
+// Sends `request` verbatim and reads until the answer is complete (or the peer closes).
+HttpReply rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 5000, bool waitClose = false);
 HttpReply httpGet(quint16 port, const QString &path, const QByteArray &extraHeaders = {});
 // A request with a JSON (or any) body; extraHeaders are full "Name: value\r\n" lines.
 HttpReply httpSend(quint16 port, const QByteArray &method, const QString &path, const QByteArray &body,
                    const QByteArray &extraHeaders = {}, const QByteArray &contentType = "application/json");
 QByteArray bearer(const QByteArray &token);
-// A WebSocket upgrade request for `target` (raw path, may be percent-encoded).
-QByteArray upgradeRequest(const QByteArray &target);
+// A WebSocket upgrade request for `target` (raw path, may be percent-encoded); Host names the
+// port when one is given. extraHeaders are full "Name: value\r\n" lines.
+QByteArray upgradeRequest(const QByteArray &target, quint16 port = 0, const QByteArray &extraHeaders = {});
 
-// A listener that speaks raw TCP: performs the handshake and then does what the test wants
-// (stops reading, never answers pings).
-class RawWsClient
+// Opcodes as bytes, for frames built by hand (protocol/wsframe.h has the engine's WsOpcode).
+enum : quint8 { OpCont = 0x0, OpText = 0x1, OpBinary = 0x2, OpClose = 0x8, OpPing = 0x9, OpPong = 0xA };
+// One client frame, built by hand (masked unless told). `rsv` goes to bits 4..6 of the first byte.
+QByteArray clientFrame(quint8 opcode, const QByteArray &payload, bool fin = true, bool masked = true, quint8 rsv = 0);
+QByteArray closePayload(quint16 code, const QByteArray &reason = {});
+
+struct RawFrame
+{
+    quint8 opcode;
+    QByteArray payload;
+};
+
+// A WebSocket client on a RawConnection: performs the handshake, then does exactly what the
+// test says (sends broken frames, stops reading, never answers pings or the close).
+class RawWsClient : public RawConnection
 {
 public:
-    bool connectAndHandshake(quint16 port, const QByteArray &target, int receiveBuffer = 0);
-    QTcpSocket socket;
+    // Connects and performs the handshake; the status of the answer (101 on success).
+    int open(quint16 port, const QByteArray &target, const QByteArray &extraHeaders = {}, int receiveBuffer = 0);
+    // The server's frames received so far.
+    QList<RawFrame> frames() const;
+    // Waits for a text frame that is a JSON object of this type.
+    QJsonObject waitJson(const QString &type, int timeoutMs = 5000);
+    QByteArray waitText(const QByteArray &text, int timeoutMs = 5000);
+    // The server's close frame (code, reason), or -1 when there was none.
+    int closeCode(QString *reason = nullptr) const;
+    bool haveClose() const { return closeCode() != -1; }
+    void clearFrames() { in.clear(); }
+    HttpReply answer; // the handshake's answer
 };
 
 } // namespace onair::test
