@@ -413,25 +413,13 @@ QByteArray RedisBus::envelope(Kind kind, const QByteArray &payload) const
 
 void RedisBus::enqueue(Outgoing o)
 {
-    bool wake = false;
-    {
-        QMutexLocker lock(&m_queueMutex);
-        m_queue.append(std::move(o));
-        wake = !m_wakePending;
-        m_wakePending = true;
-    }
-    if (wake)
+    if (m_outgoing.post(std::move(o)))
         QMetaObject::invokeMethod(this, &RedisBus::drain, Qt::QueuedConnection);
 }
 
 void RedisBus::drain()
 {
-    QList<Outgoing> batch;
-    {
-        QMutexLocker lock(&m_queueMutex);
-        batch.swap(m_queue);
-        m_wakePending = false;
-    }
+    const QList<Outgoing> batch = m_outgoing.take();
     for (const Outgoing &o : std::as_const(batch)) {
         if (!m_connected.load() || !m_pub || !m_pub->up || m_pending >= m_options.maxPending) {
             publishFailures.fetch_add(1, std::memory_order_relaxed);

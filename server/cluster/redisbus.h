@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/postbox.h"
 #include "fanout/cluster.h"
 
 #include <QByteArray>
@@ -172,9 +173,7 @@ private:
     qint64 m_presenceSentMs = 0;       // monotonic time of the oldest unanswered presence SET
     bool m_stopping = false;
 
-    QMutex m_queueMutex;
-    QList<Outgoing> m_queue;
-    bool m_wakePending = false;
+    Postbox<Outgoing> m_outgoing;
 
     QSet<QString> m_subscribed;        // stream channels subscribed (bus thread)
     QHash<QString, quint64> m_leases;  // stream -> local connection holding its lease (bus thread)

@@ -414,7 +414,7 @@ bool Engine::startSpeakerOn(const QString &stream, const QJsonObject &format, QS
                                              : QStringLiteral("too many streams");
         return false;
     }
-    m_localSpeakers.insert(stream, {s, id, false, format});
+    m_localSpeakers.insert(stream, {std::make_shared<SpeakerSession>(m_hub.get(), s, id), format});
     lock.unlock();
     m_hub->setFormat(s, format);
     if (m_bus) {
@@ -423,7 +423,7 @@ bool Engine::startSpeakerOn(const QString &stream, const QJsonObject &format, QS
             QMetaObject::invokeMethod(this, [this, stream, id, r, holder] {
                 {
                     QMutexLocker l(&m_localMutex);
-                    if (m_localSpeakers.value(stream).id != id)
+                    if (m_localSpeakers.value(stream).id() != id)
                         return;
                 }
                 if (r == ClusterLink::Lease::Taken)
@@ -443,21 +443,19 @@ void Engine::announceLocalSpeaker(const QString &stream)
     LocalSpeaker sp;
     {
         QMutexLocker lock(&m_localMutex);
-        auto it = m_localSpeakers.find(stream);
-        if (it == m_localSpeakers.end() || it->onAir)
-            return;
-        it->onAir = true;
-        sp = *it;
+        sp = m_localSpeakers.value(stream);
     }
-    m_hub->publishJson(sp.state, {{QStringLiteral("type"), QStringLiteral("speaker_joined")}, {QStringLiteral("stream_id"), stream}});
-    if (!sp.format.isEmpty())
-        m_hub->publishJson(sp.state, {{QStringLiteral("type"), QStringLiteral("format")},
-                                      {QStringLiteral("stream_id"), stream},
-                                      {QStringLiteral("format"), sp.format}});
-    m_hub->publishTopic(QStringLiteral("stream:") + stream,
-                        QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_joined")},
-                                    {QStringLiteral("stream_id"), stream}});
+    if (!sp.session || sp.session->onAir())
+        return;
+    sp.session->goOnAir(sp.format);
     qCInfo(lcWs).noquote() << "local speaker on air on" << stream;
+}
+
+std::shared_ptr<SpeakerSession> Engine::localOnAir(const QString &stream) const
+{
+    QMutexLocker lock(&m_localMutex);
+    const auto it = m_localSpeakers.constFind(stream);
+    return it != m_localSpeakers.cend() && it->session->onAir() ? it->session : nullptr;
 }
 
 void Engine::onLeaseLost(const QString &stream, quint64 connection, const QString &holder)
@@ -465,7 +463,7 @@ void Engine::onLeaseLost(const QString &stream, quint64 connection, const QStrin
     bool local = false;
     {
         QMutexLocker lock(&m_localMutex);
-        local = m_localSpeakers.value(stream).id == connection;
+        local = m_localSpeakers.value(stream).id() == connection;
     }
     const RefusalAnswer answer = refusalAnswer(Channel::Socket, {Denial::TakenOnReplica, stream, holder.left(64)});
     if (local) {
@@ -478,33 +476,16 @@ void Engine::onLeaseLost(const QString &stream, quint64 connection, const QStrin
 
 void Engine::publishLocal(const QString &stream, const QByteArray &frame)
 {
-    std::shared_ptr<StreamState> s;
-    {
-        QMutexLocker lock(&m_localMutex);
-        const auto it = m_localSpeakers.constFind(stream);
-        if (it != m_localSpeakers.cend() && it->onAir)
-            s = it->state;
+    if (const auto session = localOnAir(stream)) {
+        session->countIn(frame.size());
+        m_hub->publishAudio(session->stream(), frame);
     }
-    if (!s)
-        return;
-    s->framesIn.fetch_add(1, std::memory_order_relaxed);
-    s->bytesIn.fetch_add(frame.size(), std::memory_order_relaxed);
-    m_metrics->framesIn.fetch_add(1, std::memory_order_relaxed);
-    m_metrics->bytesIn.fetch_add(frame.size(), std::memory_order_relaxed);
-    m_hub->publishAudio(s, frame);
 }
 
 void Engine::markLocal(const QString &stream, qint64 id, qint64 captureMs)
 {
-    std::shared_ptr<StreamState> s;
-    {
-        QMutexLocker lock(&m_localMutex);
-        const auto it = m_localSpeakers.constFind(stream);
-        if (it != m_localSpeakers.cend() && it->onAir)
-            s = it->state;
-    }
-    if (s)
-        m_hub->publishJson(s, markMessage(stream, {{QStringLiteral("id"), id}, {QStringLiteral("t"), captureMs}}));
+    if (const auto session = localOnAir(stream))
+        m_hub->publishJson(session->stream(), markMessage(stream, {{QStringLiteral("id"), id}, {QStringLiteral("t"), captureMs}}));
 }
 
 void Engine::stopLocalSpeaker(const QString &stream)
@@ -514,16 +495,12 @@ void Engine::stopLocalSpeaker(const QString &stream)
         QMutexLocker lock(&m_localMutex);
         entry = m_localSpeakers.take(stream);
     }
-    if (!entry.state)
+    if (!entry.session)
         return;
-    m_hub->leaveSpeaker(entry.state, entry.id);
-    if (!entry.onAir)
-        return;
-    m_hub->publishJson(entry.state, {{QStringLiteral("type"), QStringLiteral("speaker_left")}, {QStringLiteral("stream_id"), stream}});
-    m_hub->publishTopic(QStringLiteral("stream:") + stream,
-                        QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_left")},
-                                    {QStringLiteral("stream_id"), stream}});
-    qCInfo(lcWs).noquote() << "local speaker off air on" << stream;
+    const bool wasOnAir = entry.session->onAir();
+    entry.session->end();
+    if (wasOnAir)
+        qCInfo(lcWs).noquote() << "local speaker off air on" << stream;
 }
 
 QList<ListenerInfo> Engine::listenersOf(const QString &stream) const

@@ -3,6 +3,7 @@
 #include "audio/audioprocessor.h"
 #include "interpretation/interpretation.h"
 #include "fanout/fanoutworker.h"
+#include "fanout/speakersession.h"
 #include "config/config.h"
 #include "fanout/hub.h"
 #include "core/metrics.h"
@@ -163,15 +164,18 @@ private:
     bool m_running = false;
     bool m_stopping = false;
 
-    QMutex m_localMutex;
+    mutable QMutex m_localMutex;
+    // The desktop's speakers, by stream: on air once announced (after the cluster lease, when
+    // there is a cluster).
     struct LocalSpeaker
     {
-        std::shared_ptr<StreamState> state;
-        quint64 id = 0;
-        bool onAir = false; // announced (after the cluster lease, when there is a cluster)
+        std::shared_ptr<SpeakerSession> session;
         QJsonObject format;
+        quint64 id() const { return session ? session->connection() : 0; }
     };
     QHash<QString, LocalSpeaker> m_localSpeakers;
+    // The stream's local speaker when it is on air (else null).
+    std::shared_ptr<SpeakerSession> localOnAir(const QString &stream) const;
     void announceLocalSpeaker(const QString &stream);
     bool startSpeakerOn(const QString &stream, const QJsonObject &format, QString *error);
     void onLeaseLost(const QString &stream, quint64 connection, const QString &holder);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "audio/pipeline.h"
+#include "fanout/speakersession.h"
 #include "fanout/streamstate.h"
 
 #include <QHostAddress>
@@ -44,6 +45,7 @@ struct Connection
     qint64 drops = 0;
     bool closing = false;
     std::unique_ptr<Pipeline> pipeline;  // speakers and legacy clients
+    std::unique_ptr<SpeakerSession> speaker; // a speaker that joined its stream
     std::function<void(const QByteArray &frame)> sink; // Probe: in-process listener
     QString identity;                    // token sub, else the client_id it chose
     bool authenticated = false;
@@ -58,9 +60,8 @@ struct Connection
     qint64 markWindowStartMs = 0;
     int marksInWindow = 0;
     // Speakers with a cluster bus: messages held while the stream's lease is being claimed
-    // (replayed once granted), and whether the speaker went on air (announced to listeners).
+    // (replayed once granted).
     bool leasePending = false;
-    bool onAir = false;
     QList<QPair<bool, QByteArray>> deferred; // (binary, message)
     // HTTP players (/stream/{id}.ogg|.mp3) only: kept apart so that the many WebSocket
     // listeners do not carry it (idle memory per connection).

@@ -481,6 +481,7 @@ bool FanoutWorker::joinAsSpeaker(Connection *c, const QString &streamId, Refusal
     c->stream = m_hub->joinSpeaker(streamId, c->id, c->peer, why);
     if (!c->stream)
         return false;
+    c->speaker = std::make_unique<SpeakerSession>(m_hub, c->stream, c->id);
     ClusterLink *cluster = m_hub->cluster();
     if (!cluster) {
         goOnAir(c);
@@ -561,7 +562,6 @@ void FanoutWorker::goOnAir(Connection *c)
 {
     const std::shared_ptr<StreamState> s = c->stream;
     const QString streamId = s->id;
-    c->onAir = true;
     std::unique_ptr<AudioProcessor> processor;
     if (m_context.processors)
         processor = m_context.processors(streamId);
@@ -582,11 +582,7 @@ void FanoutWorker::goOnAir(Connection *c)
                  {QStringLiteral("role"), QStringLiteral("speaker")},
                  {QStringLiteral("stream_id"), streamId},
                  {QStringLiteral("listeners"), clusterAudience(*s)}});
-    m_hub->publishJson(s, {{QStringLiteral("type"), QStringLiteral("speaker_joined")},
-                           {QStringLiteral("stream_id"), streamId}});
-    m_hub->publishTopic(QStringLiteral("stream:") + streamId,
-                        QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_joined")},
-                                    {QStringLiteral("stream_id"), streamId}});
+    c->speaker->goOnAir();
     const QList<QPair<bool, QByteArray>> held = std::exchange(c->deferred, {});
     for (const auto &[binary, message] : held) {
         if (c->closing)
@@ -649,17 +645,13 @@ void FanoutWorker::onDisconnected(Connection *c)
                     m_subscribers.erase(it);
             }
         }
-    } else if (c->kind == ConnectionKind::Speaker && c->stream && !c->onAir) {
-        m_hub->leaveSpeaker(c->stream, c->id); // refused by the cluster lease, or gone before it came
-    } else if (c->kind == ConnectionKind::Speaker && c->stream) {
+    } else if (c->speaker) {
+        // Refused by the cluster lease or gone before it came: leaves without a "speaker_left".
+        const bool wasOnAir = c->speaker->onAir();
         c->pipeline.reset();
-        m_hub->leaveSpeaker(c->stream, c->id);
-        m_hub->publishJson(c->stream, {{QStringLiteral("type"), QStringLiteral("speaker_left")},
-                                       {QStringLiteral("stream_id"), c->stream->id}});
-        m_hub->publishTopic(QStringLiteral("stream:") + c->stream->id,
-                            QJsonObject{{QStringLiteral("event"), QStringLiteral("speaker_left")},
-                                        {QStringLiteral("stream_id"), c->stream->id}});
-        qCInfo(lcWs).noquote() << "speaker" << c->id << c->peer << "left" << c->stream->id;
+        c->speaker->end();
+        if (wasOnAir)
+            qCInfo(lcWs).noquote() << "speaker" << c->id << c->peer << "left" << c->stream->id;
     } else {
         qCDebug(lcWs).noquote() << "connection" << c->id << c->peer << "closed";
     }
@@ -890,12 +882,9 @@ void FanoutWorker::handleHello(Connection *c, const QJsonObject &msg)
         sendError(c, QStringLiteral("invalid_hello"), err);
         return;
     }
-    m_hub->setFormat(c->stream, format);
     sendJson(c, {{QStringLiteral("type"), QStringLiteral("format_accepted")},
                  {QStringLiteral("format"), format}});
-    m_hub->publishJson(c->stream, {{QStringLiteral("type"), QStringLiteral("format")},
-                                   {QStringLiteral("stream_id"), c->stream->id},
-                                   {QStringLiteral("format"), format}});
+    c->speaker->setFormat(format);
 }
 
 void FanoutWorker::handleMark(Connection *c, const QJsonObject &msg)
@@ -938,10 +927,7 @@ void FanoutWorker::onBinary(Connection *c, const QByteArray &data)
     }
     switch (c->kind) {
     case ConnectionKind::Speaker:
-        c->stream->framesIn.fetch_add(1, std::memory_order_relaxed);
-        c->stream->bytesIn.fetch_add(data.size(), std::memory_order_relaxed);
-        metrics->framesIn.fetch_add(1, std::memory_order_relaxed);
-        metrics->bytesIn.fetch_add(data.size(), std::memory_order_relaxed);
+        c->speaker->countIn(data.size());
         ++c->framesSubmitted;
         c->pipeline->submit(data);
         break;
@@ -956,43 +942,32 @@ void FanoutWorker::onBinary(Connection *c, const QByteArray &data)
     }
 }
 
-void FanoutWorker::post(const std::shared_ptr<StreamState> &stream, const QByteArray &frame,
+void FanoutWorker::post(const std::shared_ptr<StreamState> &stream, bool audio, const QByteArray &payload,
                         bool droppable, qint64 t0Ns)
 {
-    enqueue({stream, frame, droppable, t0Ns, QString()});
+    // Framed once per worker, on the publishing thread; the worker's listeners share the buffer.
+    enqueue({stream, buildServerFrame(audio ? WsOpcode::Binary : WsOpcode::Text, payload), droppable, t0Ns, QString()});
 }
 
-void FanoutWorker::postAll(const QByteArray &frame)
+void FanoutWorker::postAll(const QByteArray &json)
 {
-    enqueue({nullptr, frame, false, 0, QString()});
+    enqueue({nullptr, buildServerFrame(WsOpcode::Text, json), false, 0, QString()});
 }
 
-void FanoutWorker::postTopic(const QString &topic, const QByteArray &frame)
+void FanoutWorker::postTopic(const QString &topic, const QByteArray &json)
 {
-    enqueue({nullptr, frame, false, 0, topic});
+    enqueue({nullptr, buildServerFrame(WsOpcode::Text, json), false, 0, topic});
 }
 
 void FanoutWorker::enqueue(Posted p)
 {
-    bool wake = false;
-    {
-        QMutexLocker lock(&m_queueMutex);
-        m_queue.append(std::move(p));
-        wake = !m_wakePending;
-        m_wakePending = true;
-    }
-    if (wake)
+    if (m_posted.post(std::move(p)))
         QMetaObject::invokeMethod(this, &FanoutWorker::drain, Qt::QueuedConnection);
 }
 
 void FanoutWorker::drain()
 {
-    QList<Posted> batch;
-    {
-        QMutexLocker lock(&m_queueMutex);
-        batch.swap(m_queue);
-        m_wakePending = false;
-    }
+    const QList<Posted> batch = m_posted.take();
     // Group by stream, keeping each stream's order; a run of droppable (audio) frames is sent
     // as one buffer, control messages on their own.
     std::vector<bool> done(size_t(batch.size()), false);

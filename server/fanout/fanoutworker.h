@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/postbox.h"
 #include "fanout/connection.h"
 #include "fanout/hub.h"
 #include "fanout/listenerinfo.h"
@@ -59,13 +60,14 @@ public:
     // Thread-safe: a chunk of a stream's rendition for this worker's players of `format`.
     void postPlayerChunk(const std::shared_ptr<StreamState> &stream, PlayerFormat format, quint64 seq,
                          const QByteArray &chunk, qint64 t0Ns);
-    // Thread-safe: queue a pre-framed message for this worker's listeners of the stream.
-    void post(const std::shared_ptr<StreamState> &stream, const QByteArray &frame, bool droppable,
+    // Thread-safe: a stream's payload (an audio frame, else JSON) for this worker's listeners of
+    // it. The worker frames it for WebSocket; the hub deals in payloads only.
+    void post(const std::shared_ptr<StreamState> &stream, bool audio, const QByteArray &payload, bool droppable,
               qint64 t0Ns);
-    // Thread-safe: a pre-framed message for every listener and events client (banners).
-    void postAll(const QByteArray &frame);
-    // Thread-safe: a pre-framed event for the clients subscribed to `topic` or "all".
-    void postTopic(const QString &topic, const QByteArray &frame);
+    // Thread-safe: a JSON message for every listener and events client (banners).
+    void postAll(const QByteArray &json);
+    // Thread-safe: a JSON event for the clients subscribed to `topic` or "all".
+    void postTopic(const QString &topic, const QByteArray &json);
     // Thread-safe: close every client with 1001 and report through `done` (on this thread).
     void shutdown(std::function<void()> done);
     // On the worker's thread, before it stops: drops every socket, timer and pipeline so that
@@ -158,9 +160,7 @@ private:
         quint64 seq = 0;
     };
     void enqueue(Posted p);
-    QMutex m_queueMutex;
-    QList<Posted> m_queue;
-    bool m_wakePending = false;
+    Postbox<Posted> m_posted;
 };
 
 } // namespace onair

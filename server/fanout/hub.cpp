@@ -3,7 +3,6 @@
 #include "core/clock.h"
 #include "fanout/fanoutworker.h"
 #include "core/logging.h"
-#include "protocol/wsframe.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -178,7 +177,7 @@ void Hub::deliverRemote(const QString &stream, bool audio, const QByteArray &pay
         s->framesIn.fetch_add(1, std::memory_order_relaxed);
         s->bytesIn.fetch_add(payload.size(), std::memory_order_relaxed);
     }
-    fanout(s, buildServerFrame(audio ? WsOpcode::Binary : WsOpcode::Text, payload), audio);
+    fanout(s, audio, payload, audio);
     tap(*s, audio, payload);
 }
 
@@ -209,7 +208,7 @@ void Hub::markCountsDirty(const QStringList &streams)
 
 void Hub::publishAudio(const std::shared_ptr<StreamState> &s, const QByteArray &payload)
 {
-    fanout(s, buildServerFrame(WsOpcode::Binary, payload), true);
+    fanout(s, true, payload, true);
     tap(*s, true, payload);
     if (m_cluster)
         m_cluster->publishStream(s->id, true, payload);
@@ -217,14 +216,14 @@ void Hub::publishAudio(const std::shared_ptr<StreamState> &s, const QByteArray &
 
 void Hub::publishProbe(const std::shared_ptr<StreamState> &s, const QByteArray &payload)
 {
-    fanout(s, buildServerFrame(WsOpcode::Binary, payload), false);
+    fanout(s, true, payload, false);
 }
 
 void Hub::publishToAllClients(const QJsonObject &message)
 {
-    const QByteArray frame = buildServerFrame(WsOpcode::Text, QJsonDocument(message).toJson(QJsonDocument::Compact));
+    const QByteArray json = QJsonDocument(message).toJson(QJsonDocument::Compact);
     for (FanoutWorker *w : std::as_const(m_workers))
-        w->postAll(frame);
+        w->postAll(json);
 }
 
 void Hub::publishTopic(const QString &topic, const QJsonValue &data, bool forward)
@@ -234,9 +233,9 @@ void Hub::publishTopic(const QString &topic, const QJsonValue &data, bool forwar
     const QJsonObject message{{QStringLiteral("type"), QStringLiteral("event")},
                               {QStringLiteral("topic"), topic},
                               {QStringLiteral("data"), data}};
-    const QByteArray frame = buildServerFrame(WsOpcode::Text, QJsonDocument(message).toJson(QJsonDocument::Compact));
+    const QByteArray json = QJsonDocument(message).toJson(QJsonDocument::Compact);
     for (FanoutWorker *w : std::as_const(m_workers))
-        w->postTopic(topic, frame);
+        w->postTopic(topic, json);
 }
 
 void Hub::flushStreamEvents()
@@ -265,7 +264,7 @@ void Hub::flushStreamEvents()
 void Hub::publishJson(const std::shared_ptr<StreamState> &s, const QJsonObject &message)
 {
     const QByteArray json = QJsonDocument(message).toJson(QJsonDocument::Compact);
-    fanout(s, buildServerFrame(WsOpcode::Text, json), false);
+    fanout(s, false, json, false);
     tap(*s, false, json);
     if (m_cluster && !s->id.startsWith(u'~'))
         m_cluster->publishStream(s->id, false, json);
@@ -308,12 +307,12 @@ void Hub::publishPlayerChunk(const std::shared_ptr<StreamState> &s, PlayerFormat
     }
 }
 
-void Hub::fanout(const std::shared_ptr<StreamState> &s, const QByteArray &frame, bool droppable)
+void Hub::fanout(const std::shared_ptr<StreamState> &s, bool audio, const QByteArray &payload, bool droppable)
 {
     const qint64 t0 = monotonicNs();
     for (int i = 0; i < m_workers.size(); ++i) {
         if (s->perWorker[size_t(i)].load(std::memory_order_relaxed) > 0)
-            m_workers.at(i)->post(s, frame, droppable, t0); // at(): a non-const [] would detach the shared list
+            m_workers.at(i)->post(s, audio, payload, droppable, t0); // at(): a non-const [] would detach the shared list
     }
 }
 

@@ -19,11 +19,11 @@ namespace onair {
 
 class FanoutWorker;
 
-
 // The seeds' ConnectionManager: which streams exist, who speaks on each, how many listen
-// where, and fan-out of a stream's frames to the workers that hold its listeners. Thread-safe;
-// listener sockets themselves live in the workers. A payload is framed once here and crosses
-// to each interested worker once, as one implicitly shared buffer.
+// where, and fan-out of a stream's payloads to the workers that hold its listeners (each
+// worker frames a payload once for all of its listeners), to the stream's taps and to the
+// other replicas. Thread-safe; listener sockets themselves live in the workers. The hub knows
+// payloads, not the wire.
 class Hub final : public ClusterSink
 {
 public:
@@ -113,7 +113,7 @@ private:
     std::shared_ptr<StreamState> findOrCreateLocked(const QString &id, Refusal *why);
     int streamCountLocked() const;
     void forgetIfIdleLocked(const std::shared_ptr<StreamState> &s);
-    void fanout(const std::shared_ptr<StreamState> &s, const QByteArray &frame, bool droppable);
+    void fanout(const std::shared_ptr<StreamState> &s, bool audio, const QByteArray &payload, bool droppable);
     static void tap(StreamState &s, bool audio, const QByteArray &payload);
 
     const EngineConfig m_config;
