@@ -45,24 +45,30 @@ struct Connection
     qint64 drops = 0;
     bool closing = false;
     std::unique_ptr<Pipeline> pipeline;  // speakers and legacy clients
-    std::unique_ptr<SpeakerSession> speaker; // a speaker that joined its stream
     std::function<void(const QByteArray &frame)> sink; // Probe: in-process listener
     QString identity;                    // token sub, else the client_id it chose
     bool authenticated = false;
     QSet<QString> topics;                // events clients: subscriptions
     bool noAudio = false;                // listeners with ?audio=0: messages only
-    // Speakers: frames submitted to / come out of the pipeline, and latency marks waiting for
-    // the frame they precede (a mark is relayed just before that frame, whatever the pipeline does).
-    quint64 framesSubmitted = 0;
-    std::shared_ptr<quint64> framesEmitted = std::make_shared<quint64>(0);
-    std::shared_ptr<QQueue<QPair<quint64, QJsonObject>>> pendingMarks =
-        std::make_shared<QQueue<QPair<quint64, QJsonObject>>>();
-    qint64 markWindowStartMs = 0;
-    int marksInWindow = 0;
-    // Speakers with a cluster bus: messages held while the stream's lease is being claimed
-    // (replayed once granted).
-    bool leasePending = false;
-    QList<QPair<bool, QByteArray>> deferred; // (binary, message)
+    // A speaker that joined its stream (few: kept apart so that listeners do not carry it).
+    struct Speaker
+    {
+        explicit Speaker(std::unique_ptr<SpeakerSession> s) : session(std::move(s)) {}
+        std::unique_ptr<SpeakerSession> session;
+        // Frames submitted to / come out of the pipeline, and latency marks waiting for the
+        // frame they precede (a mark is relayed just before that frame, whatever the pipeline does).
+        quint64 framesSubmitted = 0;
+        std::shared_ptr<quint64> framesEmitted = std::make_shared<quint64>(0);
+        std::shared_ptr<QQueue<QPair<quint64, QJsonObject>>> pendingMarks =
+            std::make_shared<QQueue<QPair<quint64, QJsonObject>>>();
+        qint64 markWindowStartMs = 0;
+        int marksInWindow = 0;
+        // With a cluster: messages held while the stream's lease is being claimed (replayed
+        // once granted).
+        bool leasePending = false;
+        QList<QPair<bool, QByteArray>> deferred; // (binary, message)
+    };
+    std::unique_ptr<Speaker> speaker;
     // HTTP players (/stream/{id}.ogg|.mp3) only: kept apart so that the many WebSocket
     // listeners do not carry it (idle memory per connection).
     struct Player

@@ -481,7 +481,7 @@ bool FanoutWorker::joinAsSpeaker(Connection *c, const QString &streamId, Refusal
     c->stream = m_hub->joinSpeaker(streamId, c->id, c->peer, why);
     if (!c->stream)
         return false;
-    c->speaker = std::make_unique<SpeakerSession>(m_hub, c->stream, c->id);
+    c->speaker = std::make_unique<Connection::Speaker>(std::make_unique<SpeakerSession>(m_hub, c->stream, c->id));
     ClusterLink *cluster = m_hub->cluster();
     if (!cluster) {
         goOnAir(c);
@@ -489,7 +489,7 @@ bool FanoutWorker::joinAsSpeaker(Connection *c, const QString &streamId, Refusal
     }
     // One speaker per stream in the whole cluster: claim the lease first; what the speaker
     // sends meanwhile waits (a Redis round trip, under a millisecond here).
-    c->leasePending = true;
+    c->speaker->leasePending = true;
     QPointer<QWebSocket> guard(c->ws);
     const quint64 id = c->id;
     cluster->acquireLease(streamId, c->id, [this, guard, id](ClusterLink::Lease r, const QString &holder) {
@@ -571,7 +571,7 @@ void FanoutWorker::goOnAir(Connection *c)
                         m_config.breakerThreshold, m_config.breakerCooldownMs},
         s->pipeline);
     connect(c->pipeline.get(), &Pipeline::output, this,
-            [hub = m_hub, s, emitted = c->framesEmitted, marks = c->pendingMarks](const QByteArray &frame) {
+            [hub = m_hub, s, emitted = c->speaker->framesEmitted, marks = c->speaker->pendingMarks](const QByteArray &frame) {
                 const quint64 index = (*emitted)++;
                 while (!marks->isEmpty() && marks->head().first <= index)
                     hub->publishJson(s, marks->dequeue().second);
@@ -582,8 +582,8 @@ void FanoutWorker::goOnAir(Connection *c)
                  {QStringLiteral("role"), QStringLiteral("speaker")},
                  {QStringLiteral("stream_id"), streamId},
                  {QStringLiteral("listeners"), clusterAudience(*s)}});
-    c->speaker->goOnAir();
-    const QList<QPair<bool, QByteArray>> held = std::exchange(c->deferred, {});
+    c->speaker->session->goOnAir();
+    const QList<QPair<bool, QByteArray>> held = std::exchange(c->speaker->deferred, {});
     for (const auto &[binary, message] : held) {
         if (c->closing)
             break;
@@ -597,9 +597,9 @@ void FanoutWorker::goOnAir(Connection *c)
 void FanoutWorker::leaseAnswered(QWebSocket *ws, quint64 id, int result, const QString &holder)
 {
     Connection *c = m_byWs.value(ws);
-    if (!c || c->id != id || !c->leasePending || c->closing)
+    if (!c || c->id != id || !c->speaker || !c->speaker->leasePending || c->closing)
         return;
-    c->leasePending = false;
+    c->speaker->leasePending = false;
     switch (ClusterLink::Lease(result)) {
     case ClusterLink::Lease::Granted:
         goOnAir(c);
@@ -647,9 +647,9 @@ void FanoutWorker::onDisconnected(Connection *c)
         }
     } else if (c->speaker) {
         // Refused by the cluster lease or gone before it came: leaves without a "speaker_left".
-        const bool wasOnAir = c->speaker->onAir();
+        const bool wasOnAir = c->speaker->session->onAir();
         c->pipeline.reset();
-        c->speaker->end();
+        c->speaker->session->end();
         if (wasOnAir)
             qCInfo(lcWs).noquote() << "speaker" << c->id << c->peer << "left" << c->stream->id;
     } else {
@@ -723,9 +723,9 @@ void FanoutWorker::onText(Connection *c, const QString &text)
     if (c->closing)
         return;
     const QByteArray utf8 = text.toUtf8();
-    if (c->leasePending) {
-        if (c->deferred.size() < kMaxDeferred && utf8.size() <= m_config.maxJsonBytes)
-            c->deferred.append({false, utf8});
+    if (c->speaker && c->speaker->leasePending) {
+        if (c->speaker->deferred.size() < kMaxDeferred && utf8.size() <= m_config.maxJsonBytes)
+            c->speaker->deferred.append({false, utf8});
         return;
     }
     if (utf8.size() > m_config.maxJsonBytes) {
@@ -754,11 +754,11 @@ void FanoutWorker::onText(Connection *c, const QString &text)
         sendJson(c, pong);
         return;
     }
-    if (m.type == QLatin1String("mark") && c->kind == ConnectionKind::Speaker) {
+    if (m.type == QLatin1String("mark") && c->speaker) {
         handleMark(c, m.object);
         return;
     }
-    if (m.type == QLatin1String("hello") && c->kind == ConnectionKind::Speaker) {
+    if (m.type == QLatin1String("hello") && c->speaker) {
         handleHello(c, m.object);
         return;
     }
@@ -884,7 +884,7 @@ void FanoutWorker::handleHello(Connection *c, const QJsonObject &msg)
     }
     sendJson(c, {{QStringLiteral("type"), QStringLiteral("format_accepted")},
                  {QStringLiteral("format"), format}});
-    c->speaker->setFormat(format);
+    c->speaker->session->setFormat(format);
 }
 
 void FanoutWorker::handleMark(Connection *c, const QJsonObject &msg)
@@ -895,16 +895,17 @@ void FanoutWorker::handleMark(Connection *c, const QJsonObject &msg)
         return;
     }
     const qint64 now = monotonicMs();
-    if (now - c->markWindowStartMs >= 1000) {
-        c->markWindowStartMs = now;
-        c->marksInWindow = 0;
+    Connection::Speaker *sp = c->speaker.get();
+    if (now - sp->markWindowStartMs >= 1000) {
+        sp->markWindowStartMs = now;
+        sp->marksInWindow = 0;
     }
-    if (++c->marksInWindow > kMaxMarksPerSecond || c->pendingMarks->size() >= kMaxMarksPerSecond) {
+    if (++sp->marksInWindow > kMaxMarksPerSecond || sp->pendingMarks->size() >= kMaxMarksPerSecond) {
         sendError(c, QStringLiteral("rate_limited"),
                   QStringLiteral("at most %1 marks a second").arg(kMaxMarksPerSecond));
         return;
     }
-    c->pendingMarks->enqueue({c->framesSubmitted, markMessage(c->stream->id, msg)});
+    sp->pendingMarks->enqueue({sp->framesSubmitted, markMessage(c->stream->id, msg)});
 }
 
 void FanoutWorker::onBinary(Connection *c, const QByteArray &data)
@@ -920,15 +921,15 @@ void FanoutWorker::onBinary(Connection *c, const QByteArray &data)
         return;
     }
     Metrics *metrics = m_hub->metrics();
-    if (c->leasePending) {
-        if (c->deferred.size() < kMaxDeferred)
-            c->deferred.append({true, data});
+    if (c->speaker && c->speaker->leasePending) {
+        if (c->speaker->deferred.size() < kMaxDeferred)
+            c->speaker->deferred.append({true, data});
         return;
     }
     switch (c->kind) {
     case ConnectionKind::Speaker:
-        c->speaker->countIn(data.size());
-        ++c->framesSubmitted;
+        c->speaker->session->countIn(data.size());
+        ++c->speaker->framesSubmitted;
         c->pipeline->submit(data);
         break;
     case ConnectionKind::Legacy:

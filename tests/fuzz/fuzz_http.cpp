@@ -1,4 +1,4 @@
-// The acceptor's reading of a connection's first bytes (server/httphead.cpp): the request
+// The acceptor's reading of a connection's first bytes (server/net/httphead.cpp): the request
 // head check (checkRequestHead: request line, header syntax, Content-Length, no
 // Transfer-Encoding), the WebSocket Origin check (originAllowed) and the early "is this HTTP at
 // all" test (looksLikeRequestStart). The input is a request head as a client sends it.
