@@ -7,16 +7,6 @@
 
 namespace onair {
 
-const char *breakerStateName(BreakerState s)
-{
-    switch (s) {
-    case BreakerState::Closed: return "closed";
-    case BreakerState::Open: return "open";
-    case BreakerState::HalfOpen: return "half_open";
-    }
-    return "unknown";
-}
-
 // Runs the processor on the pipeline's own thread, one frame at a time, with retries.
 // Frames whose deadline has already passed are not processed at all: the caller has used
 // the fallback for them, and working on them would only delay the frames behind.
@@ -60,7 +50,8 @@ private:
 
 Pipeline::Pipeline(std::unique_ptr<AudioProcessor> processor, PipelineOptions options,
                    std::shared_ptr<PipelineStats> stats, QObject *parent)
-    : QObject(parent), m_options(options), m_stats(std::move(stats))
+    : QObject(parent), m_options(options), m_stats(std::move(stats)),
+      m_breaker(options.breakerThreshold, options.breakerCooldownMs)
 {
     if (!m_stats)
         m_stats = std::make_shared<PipelineStats>();
@@ -100,23 +91,8 @@ void Pipeline::submit(const QByteArray &frame)
     }
     const qint64 now = m_clock.elapsed();
     const quint64 seq = m_nextSeq++;
-    bool useProcessor = true;
-    if (m_breaker == BreakerState::Open) {
-        if (now - m_openedAtMs >= m_options.breakerCooldownMs) {
-            setBreaker(BreakerState::HalfOpen);
-            m_trialInFlight = false;
-        } else {
-            useProcessor = false;
-        }
-    }
-    if (m_breaker == BreakerState::HalfOpen) {
-        if (m_trialInFlight) {
-            useProcessor = false;
-        } else {
-            m_trialInFlight = true;
-            m_trialSeq = seq;
-        }
-    }
+    const bool useProcessor = m_breaker.allow(now);
+    breakerChanged();
     if (!useProcessor) {
         m_stats->fallbacks.fetch_add(1, std::memory_order_relaxed);
         m_pending.push_back({seq, frame, now, frame});
@@ -143,16 +119,15 @@ void Pipeline::onResult(quint64 seq, bool ok, const QByteArray &out, const QStri
         if (ok) {
             m_stats->processed.fetch_add(1, std::memory_order_relaxed);
             p.result = out;
-            recordSuccess();
+            m_breaker.succeeded();
         } else {
             qCDebug(lcPipeline).noquote() << m_name << "failed:" << error;
             m_stats->failures.fetch_add(1, std::memory_order_relaxed);
             m_stats->fallbacks.fetch_add(1, std::memory_order_relaxed);
             p.result = p.original;
-            recordFailure();
+            m_breaker.failed(m_clock.elapsed());
         }
-        if (seq == m_trialSeq)
-            m_trialInFlight = false;
+        breakerChanged();
         break;
     }
     flush();
@@ -166,11 +141,10 @@ void Pipeline::onTimer()
             m_stats->timeouts.fetch_add(1, std::memory_order_relaxed);
             m_stats->fallbacks.fetch_add(1, std::memory_order_relaxed);
             p.result = p.original;
-            if (p.seq == m_trialSeq)
-                m_trialInFlight = false;
-            recordFailure();
+            m_breaker.failed(now);
         }
     }
+    breakerChanged();
     flush();
 }
 
@@ -198,30 +172,14 @@ void Pipeline::armTimer()
     m_timer.start(int(qMax<qint64>(0, earliest - m_clock.elapsed())));
 }
 
-void Pipeline::recordFailure()
+void Pipeline::breakerChanged()
 {
-    ++m_consecutiveFailures;
-    if (m_breaker == BreakerState::HalfOpen
-        || (m_breaker == BreakerState::Closed && m_consecutiveFailures >= m_options.breakerThreshold)) {
-        m_openedAtMs = m_clock.elapsed();
-        setBreaker(BreakerState::Open);
-    }
-}
-
-void Pipeline::recordSuccess()
-{
-    m_consecutiveFailures = 0;
-    if (m_breaker != BreakerState::Closed)
-        setBreaker(BreakerState::Closed);
-}
-
-void Pipeline::setBreaker(BreakerState s)
-{
-    if (m_breaker == s)
+    const BreakerState s = m_breaker.state();
+    if (s == m_reported)
         return;
-    qCInfo(lcPipeline).noquote() << "pipeline" << m_name << "circuit" << breakerStateName(m_breaker) << "->"
+    qCInfo(lcPipeline).noquote() << "pipeline" << m_name << "circuit" << breakerStateName(m_reported) << "->"
                        << breakerStateName(s);
-    m_breaker = s;
+    m_reported = s;
     m_stats->state.store(int(s));
 }
 

@@ -41,7 +41,7 @@ public:
     ~Pipeline() override;
 
     void submit(const QByteArray &frame);
-    BreakerState breakerState() const { return m_breaker; }
+    BreakerState breakerState() const { return m_breaker.state(); }
 
 Q_SIGNALS:
     void output(const QByteArray &frame);
@@ -58,9 +58,8 @@ private:
     void onTimer();
     void flush();
     void armTimer();
-    void recordFailure();
-    void recordSuccess();
-    void setBreaker(BreakerState s);
+    // Logs and publishes (PipelineStats::state) a change of the breaker's state.
+    void breakerChanged();
 
     PipelineOptions m_options;
     std::shared_ptr<PipelineStats> m_stats;
@@ -71,11 +70,8 @@ private:
     quint64 m_nextSeq = 0;
     QTimer m_timer;
     QElapsedTimer m_clock;
-    BreakerState m_breaker = BreakerState::Closed;
-    int m_consecutiveFailures = 0;
-    qint64 m_openedAtMs = 0;
-    bool m_trialInFlight = false;
-    quint64 m_trialSeq = 0;
+    CircuitBreaker m_breaker;
+    BreakerState m_reported = BreakerState::Closed;
 };
 
 } // namespace onair

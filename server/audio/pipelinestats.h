@@ -1,13 +1,12 @@
 #pragma once
 
+#include "core/circuitbreaker.h"
+
 #include <atomic>
 
 #include <QtGlobal>
 
 namespace onair {
-
-enum class BreakerState : int { Closed = 0, Open = 1, HalfOpen = 2 };
-const char *breakerStateName(BreakerState s);
 
 // Counters of one stream's pipeline; written by its Pipeline, read by health.
 struct PipelineStats

@@ -22,38 +22,18 @@ QJsonObject percentilesJson(const std::deque<double> &values)
 
 QString StageGuard::failureWord() const
 {
-    return m_state == State::Unavailable ? QStringLiteral("unavailable") : QStringLiteral("failing");
+    return m_unavailable ? QStringLiteral("unavailable") : QStringLiteral("failing");
 }
 
 bool StageGuard::allow(qint64 nowMs)
 {
-    switch (m_state) {
-    case State::Closed:
-        return true;
-    case State::Unavailable:
-        return false;
-    case State::Open:
-        if (nowMs - m_openedAt < m_options.cooldownMs)
-            return false;
-        m_state = State::HalfOpen;
-        m_trial = true;
-        return true;
-    case State::HalfOpen:
-        if (m_trial)
-            return false; // one trial at a time
-        m_trial = true;
-        return true;
-    }
-    return false;
+    return !m_unavailable && m_breaker.allow(nowMs);
 }
 
 void StageGuard::succeeded(qint64, double latencyMs)
 {
     ++m_calls;
-    m_consecutive = 0;
-    if (m_state == State::HalfOpen || m_state == State::Open)
-        m_state = State::Closed;
-    m_trial = false;
+    m_breaker.succeeded();
     if (latencyMs >= 0) {
         m_latencies.push_back(latencyMs);
         if (m_latencies.size() > 512)
@@ -63,36 +43,28 @@ void StageGuard::succeeded(qint64, double latencyMs)
 
 void StageGuard::failed(qint64 nowMs, const QString &error, bool timeout)
 {
-    if (m_state == State::Unavailable)
+    if (m_unavailable)
         return;
     ++m_calls;
     ++m_failures;
     if (timeout)
         ++m_timeouts;
     m_lastError = error.left(300);
-    m_trial = false;
-    if (m_state == State::HalfOpen || ++m_consecutive >= m_options.threshold)
-        open(nowMs);
-}
-
-void StageGuard::open(qint64 nowMs)
-{
-    m_state = State::Open;
-    m_openedAt = nowMs;
-    m_consecutive = 0;
+    m_breaker.failed(nowMs);
 }
 
 void StageGuard::setUnavailable(const QString &why)
 {
-    m_state = State::Unavailable;
+    m_unavailable = true;
     m_lastError = why.left(300);
 }
 
 void StageGuard::setAvailable(const QString &name)
 {
     m_name = name;
-    if (m_state == State::Unavailable)
-        m_state = State::Closed;
+    if (m_unavailable) // a stage that comes (back) starts closed
+        m_breaker = CircuitBreaker(m_options.threshold, m_options.cooldownMs);
+    m_unavailable = false;
 }
 
 QJsonObject StageGuard::json() const
@@ -101,7 +73,7 @@ QJsonObject StageGuard::json() const
     return {{QStringLiteral("stage"), m_stage},
             {QStringLiteral("lang"), m_lang},
             {QStringLiteral("name"), m_name},
-            {QStringLiteral("state"), QLatin1String(names[int(m_state)])},
+            {QStringLiteral("state"), QLatin1String(names[int(state())])},
             {QStringLiteral("calls"), m_calls},
             {QStringLiteral("failures"), m_failures},
             {QStringLiteral("timeouts"), m_timeouts},

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/circuitbreaker.h"
+
 #include <QJsonObject>
 #include <QString>
 
@@ -20,7 +22,10 @@ public:
         int threshold = 3;
         int cooldownMs = 10000;
     };
-    StageGuard(QString stage, QString lang, Options options) : m_stage(std::move(stage)), m_lang(std::move(lang)), m_options(options) {}
+    StageGuard(QString stage, QString lang, Options options)
+        : m_stage(std::move(stage)), m_lang(std::move(lang)), m_options(options), m_breaker(options.threshold, options.cooldownMs)
+    {
+    }
 
     enum class State { Closed, Open, HalfOpen, Unavailable };
     // May a call go now? An open circuit lets one trial through after the cooldown.
@@ -31,8 +36,8 @@ public:
     void setAvailable(const QString &name);
     void countRetries(int n) { m_retries += n; }
     void countDropped(int n = 1) { m_dropped += n; }
-    bool usable() const { return m_state == State::Closed || m_state == State::HalfOpen; }
-    State state() const { return m_state; }
+    bool usable() const { return state() == State::Closed || state() == State::HalfOpen; }
+    State state() const { return m_unavailable ? State::Unavailable : State(int(m_breaker.state())); }
     const Options &options() const { return m_options; }
     const QString &stage() const { return m_stage; }
     const QString &lastError() const { return m_lastError; }
@@ -41,13 +46,10 @@ public:
     QJsonObject json() const;
 
 private:
-    void open(qint64 nowMs);
     QString m_stage, m_lang, m_name;
     Options m_options;
-    State m_state = State::Unavailable;
-    int m_consecutive = 0;
-    qint64 m_openedAt = 0;
-    bool m_trial = false;
+    CircuitBreaker m_breaker;
+    bool m_unavailable = true; // until setAvailable()
     qint64 m_calls = 0, m_failures = 0, m_timeouts = 0, m_retries = 0, m_dropped = 0;
     QString m_lastError;
     std::deque<double> m_latencies; // the last 512
