@@ -9,6 +9,7 @@
 // which that sentence's last voiced sample was sent. Prints one JSON object.
 //
 // usage: onair-interpbench --port P [--stream main] [--rounds 3]
+#include "audio/pcmlevel.h"
 #include "benchstats.h"
 #include "audio/opuscodec.h"
 #include "audio/wavfile.h"
@@ -57,16 +58,6 @@ QByteArray speak(const QString &text, int *rate)
         return {};
     *rate = wav.sampleRate;
     return onair::monoS16(wav);
-}
-
-double rms(const QByteArray &pcm)
-{
-    const auto *s = reinterpret_cast<const qint16 *>(pcm.constData());
-    const qsizetype n = pcm.size() / 2;
-    double sum = 0;
-    for (qsizetype i = 0; i < n; ++i)
-        sum += double(s[i]) * s[i];
-    return n ? std::sqrt(sum / double(n)) : 0;
 }
 
 } // namespace
@@ -153,7 +144,7 @@ int main(int argc, char **argv)
             captions.back().endMs = endByUtterance.value(d.value(QLatin1String("utterance")).toInt(), -1);
     });
     QObject::connect(&listener, &QWebSocket::binaryMessageReceived, [&](const QByteArray &packet) {
-        frames.emplace_back(clock.elapsed(), rms(dec.decode(packet)) > 500);
+        frames.emplace_back(clock.elapsed(), onair::pcmRms(dec.decode(packet)) > 500);
     });
 
     clock.start();

@@ -2,6 +2,7 @@
 // the real stages (pocketsphinx, Apertium, espeak-ng). A known English text is synthesised by
 // the espeak-ng program to a WAV, spoken into a real engine over a WebSocket and recognised,
 // translated and spoken again on "<stream>~es"; then each stage is failed on purpose.
+#include "audio/pcmlevel.h"
 #include "engine/engine.h"
 #include "fanout/hub.h"
 #include "audio/opuscodec.h"
@@ -70,16 +71,6 @@ Wav speech(const QStringList &sentences, int gapMs = 900)
         out.pcm += QByteArray(qsizetype(w.rate) * gapMs / 1000 * 2, '\0');
     }
     return out;
-}
-
-double rms(const QByteArray &pcm)
-{
-    const auto *s = reinterpret_cast<const qint16 *>(pcm.constData());
-    const qsizetype n = pcm.size() / 2;
-    double sum = 0;
-    for (qsizetype i = 0; i < n; ++i)
-        sum += double(s[i]) * s[i];
-    return n ? std::sqrt(sum / double(n)) : 0;
 }
 
 QByteArray to16k(const Wav &w)
@@ -203,7 +194,7 @@ QPair<double, double> measure(const QList<QByteArray> &packets)
         const QByteArray pcm = dec.decode(p);
         const double secs = double(pcm.size()) / 2 / 48000;
         total += secs;
-        if (rms(pcm) > 327)
+        if (pcmRms(pcm) > 327)
             loud += secs;
     }
     return {total, loud};
@@ -382,7 +373,7 @@ private Q_SLOTS:
         QVERIFY2(tts->synthesize(QStringLiteral("Empezaremos la reunión en cinco minutos"), &out, &error), qPrintable(error));
         const double secs = double(out.size()) / 2 / 48000;
         QVERIFY2(secs > 1.0 && secs < 5.0, qPrintable(QString::number(secs)));
-        QVERIFY(rms(out) > 1000);
+        QVERIFY(pcmRms(out) > 1000);
 
         QVERIFY(!makeApertium(EngineConfig().apertiumModesDir, QStringLiteral("en"), QStringLiteral("xx"), 1000, &error));
         QVERIFY2(error.contains(QLatin1String("no en-xx mode")), qPrintable(error));
