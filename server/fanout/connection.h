@@ -21,6 +21,7 @@ class QSslSocket;
 
 namespace onair {
 
+// Probe: the /health/full probe's own listener (in-process consumers use a StreamFeed instead).
 enum class ConnectionKind { Listener, Speaker, Legacy, Events, Probe, Player };
 
 class PlayerRendition;
@@ -45,7 +46,7 @@ struct Connection
     qint64 drops = 0;
     bool closing = false;
     std::unique_ptr<Pipeline> pipeline;  // speakers and legacy clients
-    std::function<void(const QByteArray &frame)> sink; // Probe: in-process listener
+    std::function<void(const QByteArray &frame)> sink; // Probe: /health/full's listener on this worker
     QString identity;                    // token sub, else the client_id it chose
     bool authenticated = false;
     QSet<QString> topics;                // events clients: subscriptions
