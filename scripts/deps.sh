@@ -24,6 +24,9 @@ if [ "${1:-build}" = test ]; then
   pkgs+=(python3 curl procps xvfb xauth pulseaudio pulseaudio-utils espeak-ng chromium redis-server postgresql)
   # ffmpeg: a player no one here wrote reads the /stream/ endpoints (tests/auto/streaming/tst_players.cpp)
   pkgs+=(ffmpeg)
+  # nginx: the load balancer in front of three replicas (tests/system/tst_failover.cpp); the test
+  # runs its own (nginx -p DIR) on a loopback port, never the system service (see below)
+  pkgs+=(nginx)
   # Node.js and npm for playwright-core: the machine's own when it has them, else Debian's.
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
@@ -44,5 +47,25 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 echo "OnAir: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Debian's nginx starts a system service on port 80 when installed (and fails to install when
+# port 80 is taken). The tests start their own: keep the package's service from starting (a
+# policy-rc.d that refuses nginx only, unless the machine has its own), and disabled after.
+want_nginx=0
+[[ " ${missing[*]} " == *" nginx "* ]] && want_nginx=1
+policy=""
+if [ "$want_nginx" = 1 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+  policy=/usr/sbin/policy-rc.d
+  trap '$SUDO rm -f "$policy"' EXIT
+  printf '#!/bin/sh\n[ "$1" = nginx ] && exit 101\nexit 0\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 755 "$policy"
+fi
 $SUDO apt-get update -qq >/dev/null
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ "$want_nginx" = 1 ]; then
+  if [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true
+  else
+    $SUDO service nginx stop >/dev/null 2>&1 || true
+    $SUDO update-rc.d nginx disable >/dev/null 2>&1 || true
+  fi
+fi
