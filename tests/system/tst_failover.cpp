@@ -15,7 +15,9 @@
 //     listener hears the stream again; the longest gap is <= 2 s.
 //  4. Throughout 1-3 a publisher POSTs 50 events/s over project:1..5 through nginx; events
 //     clients resubscribe after every reconnect with `since` (docs/protocol.md, history and
-//     resume): at the end each has, per topic, exactly offsets 1..N, none lost, none twice.
+//     resume). At the end the kept history (GET /api/topics/{topic}/history) has every event
+//     answered 202, and each client has, per topic, exactly offsets 1..head, in order, each
+//     the event the history has there: none lost, none twice.
 //
 // A killed replica comes back (as systemd's Restart=on-failure would) before the next step.
 // The figures are printed with the prefix "failover:" (bench/failover.sh collects them).
