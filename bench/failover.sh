@@ -20,7 +20,7 @@ for i in $(seq 1 "$reps"); do
   if ! QT_QPA_PLATFORM=offscreen ONAIR_SERVER_BIN="$bin/app/onair-server" ONAIR_SOURCE_DIR="$PWD" \
       "$bin/tests/tst_failover" >"$out.run" 2>&1; then
     status=1
-    grep -E '^(FAIL|   Loc|   Actual|   Expected)' "$out.run" || true
+    grep -E '^(FAIL|   Loc|   Actual|   Expected|QWARN)|warning: history' "$out.run" | cut -c1-400 || true
   fi
   grep -o 'failover: .*' "$out.run" | grep -v 'seed\|connected through' | sed 's/^/  /'
   grep -o 'failover: .*' "$out.run" | sed "s/^/run$i /" >>"$out"

@@ -553,6 +553,34 @@ void Publisher::finish(int n, QTcpSocket *s, const QByteArray &in)
     s->deleteLater();
 }
 
+// This process's event loop, ticking every 10 ms: how late it ran. Every time the test takes is
+// in this loop, so a machine too busy to run it (other builds on the two cores) shows here.
+class StallProbe final : public QObject
+{
+public:
+    explicit StallProbe(const QElapsedTimer &clock) : m_clock(clock)
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        connect(&m_timer, &QTimer::timeout, this, [this] { m_ticks.push_back(m_clock.elapsed()); });
+        m_timer.start(10);
+    }
+    // The longest time between two ticks within [fromMs, toMs], beyond the 10 ms.
+    qint64 longestStall(qint64 fromMs, qint64 toMs) const
+    {
+        qint64 worst = 0;
+        for (size_t i = 1; i < m_ticks.size(); ++i) {
+            if (m_ticks[i] >= fromMs && m_ticks[i - 1] <= toMs)
+                worst = std::max(worst, m_ticks[i] - m_ticks[i - 1] - 10);
+        }
+        return worst;
+    }
+
+private:
+    const QElapsedTimer &m_clock;
+    QTimer m_timer;
+    std::vector<qint64> m_ticks;
+};
+
 // One onair-server replica on a fixed loopback port (nginx names it), restartable on that port
 // with the same data directory.
 class Replica
@@ -568,12 +596,14 @@ public:
         m_proc->setProcessEnvironment(env);
         m_proc->setProcessChannelMode(QProcess::ForwardedErrorChannel);
         dieWithTest(*m_proc);
+        m_stopped = false;
         const QStringList args = m_args + QStringList{QStringLiteral("--data-dir"), m_dir.path(), QStringLiteral("--replica-id"), id,
                                                       QStringLiteral("--port"), QString::number(port)};
         return startServerProcess(*m_proc, args) == port;
     }
     void kill9()
     {
+        m_stopped = true;
         if (m_proc && m_proc->state() != QProcess::NotRunning) {
             m_proc->kill();
             m_proc->waitForFinished(5000);
@@ -582,11 +612,20 @@ public:
     // SIGTERM; true when it exited by itself, with status 0, within `timeoutMs`.
     bool terminate(int timeoutMs)
     {
+        m_stopped = true;
         ::kill(pid_t(m_proc->processId()), SIGTERM);
         const bool exited = QTest::qWaitFor([this] { return m_proc->state() == QProcess::NotRunning; }, timeoutMs);
         return exited && m_proc->exitStatus() == QProcess::NormalExit && m_proc->exitCode() == 0;
     }
     bool running() const { return m_proc && m_proc->state() != QProcess::NotRunning; }
+    // Not running, and not because the test stopped it: how it ended, else empty.
+    QString died() const
+    {
+        if (m_stopped || running() || !m_proc)
+            return {};
+        return QStringLiteral("%1 exited by itself (%2, code %3)").arg(id, m_proc->exitStatus() == QProcess::CrashExit ? QStringLiteral("crashed") : QStringLiteral("normal exit")).arg(m_proc->exitCode());
+    }
+    bool stopped() const { return m_stopped && !running(); }
 
     const QString id;
     const quint16 port;
@@ -595,6 +634,7 @@ private:
     QStringList m_args;
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_proc;
+    bool m_stopped = false;
 };
 
 // nginx as the test's own process: `daemon off`, one process, pid, logs and temporary files in
@@ -610,10 +650,24 @@ public:
         }
     }
     bool start(const QList<quint16> &upstreams);
+    // The log's lines that say why a client waited: timeouts, 502s, no live upstreams (the
+    // first few of each kind), and how many connections a replica refused.
     QByteArray errorLog() const
     {
         QFile f(m_dir.filePath(QStringLiteral("error.log")));
-        return f.open(QIODevice::ReadOnly) ? f.readAll().right(2000) : QByteArray();
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        QByteArray out;
+        QHash<QByteArray, int> seen;
+        for (const QByteArray &line : f.readAll().split('\n')) {
+            for (const char *kind : {"timed out", "no live upstreams", "prematurely closed", "refused", "temporarily disabled"}) {
+                if (line.contains(kind) && ++seen[kind] <= 3)
+                    out += line.left(300) + '\n';
+            }
+        }
+        for (auto it = seen.cbegin(); it != seen.cend(); ++it)
+            out += "\"" + it.key() + "\": " + QByteArray::number(it.value()) + " lines\n";
+        return out;
     }
     quint16 port = 0;
 
@@ -709,10 +763,15 @@ private:
     QList<double> waitHeardAgain(qint32 seq, const QSet<int> &moved, const QList<int> &sessions, qint64 fromMs,
                                  int timeoutMs, QString *why);
     QList<int> listenerSessions() const;
+    // What a machine too busy to run everyone in time (other work on the two cores) added to
+    // every gap between `fromMs` and now: the longest stall of this process's event loop, or
+    // the longest gap of a listener nothing happened to (`calm`, beyond its 20 ms), whichever
+    // is longer. A failover gap is judged on top of it: a stall is not the failover's.
+    double machineStall(qint64 fromMs, const QList<double> &calm = {}) const;
     QString stragglers() const; // the clients not (yet) connected, for a failure message
     struct Tally
     {
-        qint64 delivered = 0, lost = 0, twice = 0, recovered = 0, reconnects = 0;
+        qint64 delivered = 0, lost = 0, twice = 0, recovered = 0, reconnects = 0, withoutOffset = 0;
         QStringList problems, missed;
     };
     Tally tallyEvents(const QList<QMap<qint64, qint64>> &stored) const;
@@ -737,6 +796,7 @@ private:
     std::vector<std::unique_ptr<EventsClient>> m_events;
     std::unique_ptr<Speaker> m_speaker;
     std::unique_ptr<Publisher> m_publisher;
+    std::unique_ptr<StallProbe> m_probe;
     QByteArray m_admin;
     qint64 m_startupMs = 0;
     bool m_failed = false;
@@ -770,6 +830,7 @@ void TestFailover::initTestCase()
     qInfo("failover: seed %u (replay the backoff draws with ONAIR_FAILOVER_SEED=%u)", seed, seed);
     m_admin = bearer(adminToken());
     m_clock.start();
+    m_probe = std::make_unique<StallProbe>(m_clock);
     startBackends();
     if (QTest::currentTestFailed())
         return;
@@ -821,7 +882,8 @@ bool TestFailover::waitClusterFormed(int timeoutMs)
         for (const auto &r : m_replicas) {
             const HttpReply h = httpGet(r->port, QStringLiteral("/health/connections"));
             const QJsonObject c = h.json().value(QLatin1String("cluster")).toObject();
-            state.append(QStringLiteral("%1: HTTP %2 in %3 ms, redis %4, sees %5 replicas").arg(r->id).arg(h.status).arg(h.ms)
+            state.append(QStringLiteral("%1 (%2): HTTP %3 in %4 ms, redis %5, sees %6 replicas").arg(r->id)
+                             .arg(r->running() ? QStringLiteral("running") : QStringLiteral("not running")).arg(h.status).arg(h.ms)
                              .arg(c.value(QLatin1String("redis")).toString()).arg(c.value(QLatin1String("replicas")).toArray().size()));
             if (c.value(QLatin1String("redis")).toString() != QLatin1String("connected") || c.value(QLatin1String("replicas")).toArray().size() != 3)
                 return false;
@@ -847,6 +909,18 @@ bool TestFailover::waitRoutedTo(const Replica &r, int timeoutMs)
 
 void TestFailover::settle()
 {
+    // No replica died by itself; one a failed step left down comes back (so that one failure
+    // does not become every later step's).
+    for (auto &r : m_replicas) {
+        QVERIFY2(r->died().isEmpty(), qPrintable(r->died()));
+        if (r->stopped()) {
+            qWarning("%s was left down by a failed step: restarting it", qPrintable(r->id));
+            QVERIFY(r->start());
+            QVERIFY(waitHealthy(*r));
+            QVERIFY2(waitClusterFormed(), "the restarted replica did not rejoin");
+            QVERIFY2(waitRoutedTo(*r), "nginx does not route to the restarted replica");
+        }
+    }
     const int target = m_publisher->accepted() + kPublishPerSecond;
     QVERIFY2(QTest::qWaitFor([&] {
         return m_publisher->accepted() >= target
@@ -898,7 +972,7 @@ void TestFailover::cleanupTestCase()
     for (auto &e : m_events)
         e->stop();
     if (m_failed && m_nginx) // what nginx saw: refused, timed out, no live upstreams
-        qWarning("nginx's error log ends with:\n%s", m_nginx->errorLog().constData());
+        qWarning("nginx's error log says:\n%s", m_nginx->errorLog().constData());
     m_nginx.reset();
     m_replicas.clear();
     m_redis.reset();
@@ -956,6 +1030,12 @@ QString TestFailover::stragglers() const
     }
     return QStringLiteral("%1 listeners without audio, %2 events clients not subscribed; ").arg(quiet).arg(unsubscribed)
         + out.join(QStringLiteral("; "));
+}
+
+double TestFailover::machineStall(qint64 fromMs, const QList<double> &calm) const
+{
+    const double loop = double(m_probe->longestStall(fromMs, m_clock.elapsed()));
+    return std::max({0.0, loop, percentile(calm, 100) - 1000.0 / kFps});
 }
 
 QList<int> TestFailover::listenerSessions() const
@@ -1060,11 +1140,12 @@ void TestFailover::killListenersReplica()
     int eventsMoved = 0;
     for (size_t i = 0; i < m_events.size(); ++i)
         eventsMoved += m_events[i]->session > eventsSessions.at(qsizetype(i)) ? 1 : 0;
+    const double stall = machineStall(killedAt, others);
     qInfo("failover: kill -9 %s (%lld listeners, %d events clients; the speaker on %s): its listeners' audio gap "
-          "p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d events clients reconnected; every other listener's longest gap %.0f ms",
-          qPrintable(r.id), qint64(its.size()), itsEvents, qPrintable(m_replicas[size_t(speakerAt)]->id), percentile(gaps, 50),
-          percentile(gaps, 99), percentile(gaps, 100), eventsMoved, percentile(others, 100));
-    QVERIFY2(percentile(gaps, 99) <= kGapTargetMs, "p99 of the audio gap over 2 s");
+          "p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d events clients reconnected; every other listener's longest gap %.0f ms; "
+          "machine stall %.0f ms", qPrintable(r.id), qint64(its.size()), itsEvents, qPrintable(m_replicas[size_t(speakerAt)]->id),
+          percentile(gaps, 50), percentile(gaps, 99), percentile(gaps, 100), eventsMoved, percentile(others, 100), stall);
+    QVERIFY2(percentile(gaps, 99) <= kGapTargetMs + stall, "p99 of the audio gap over 2 s (+ the machine's stall)");
     QCOMPARE(eventsMoved, itsEvents);
     // Through nginx, every one of them is on a surviving replica now.
     QSet<int> placed;
@@ -1098,7 +1179,7 @@ void TestFailover::killSpeakersReplica()
     r.kill9();
     const int bound = speakerBoundMs();
     QVERIFY2(bound < kLeaseMs, "the bound must not cover waiting out the lease");
-    QVERIFY2(QTest::qWaitFor([&] { return m_speaker->firstSeq.size() > onAirBefore; }, bound + 2000),
+    QVERIFY2(QTest::qWaitFor([&] { return m_speaker->firstSeq.size() > onAirBefore; }, bound + 10000),
              "the speaker did not go on air again");
     const qint64 speakerBack = m_speaker->connectedAtMs - killedAt;
     const qint32 firstNew = m_speaker->firstSeq.last();
@@ -1108,13 +1189,14 @@ void TestFailover::killSpeakersReplica()
     const QList<int> closes = m_speaker->closeCodes.mid(closesBefore);
     const auto refusals = std::count(closes.cbegin(), closes.cend(), 4409);
     const int newHome = leaseHolder();
+    const double stall = machineStall(killedAt);
     qInfo("failover: kill -9 %s (the speaker's, %lld listeners): the speaker was refused %lld times with 4409, on air "
           "on %s %lld ms after the kill (bound %d ms: --presence-interval %d, --speaker-lease %d, the page's backoff); "
-          "listeners' audio gap p50 %.0f ms, p99 %.0f ms, max %.0f ms (bound %d ms)",
+          "listeners' audio gap p50 %.0f ms, p99 %.0f ms, max %.0f ms (bound %d ms); machine stall %.0f ms",
           qPrintable(r.id), qint64(its.size()), qint64(refusals), newHome >= 0 ? qPrintable(m_replicas[size_t(newHome)]->id) : "?",
-          speakerBack, bound, kPresenceMs, kLeaseMs, percentile(gaps, 50), percentile(gaps, 99), percentile(gaps, 100), bound + 500);
-    QVERIFY2(speakerBack <= bound, qPrintable(QString::number(speakerBack)));
-    QVERIFY2(percentile(gaps, 100) <= bound + 500, "a listener's silence outlasted the speaker's bound");
+          speakerBack, bound, kPresenceMs, kLeaseMs, percentile(gaps, 50), percentile(gaps, 99), percentile(gaps, 100), bound + 500, stall);
+    QVERIFY2(speakerBack <= bound + stall, qPrintable(QString::number(speakerBack)));
+    QVERIFY2(percentile(gaps, 100) <= bound + 500 + stall, "a listener's silence outlasted the speaker's bound");
     QVERIFY(newHome >= 0 && newHome != speakerAt);
     QVERIFY2(outOfOrder().isEmpty(), qPrintable(outOfOrder()));
     QVERIFY(r.start());
@@ -1168,21 +1250,20 @@ void TestFailover::rollingRestart()
         QString why;
         const QList<double> gaps = waitHeardAgain(seq, its, sessions, at, 15000, &why);
         QVERIFY2(why.isEmpty(), qPrintable(why));
-        QList<double> moved; // gaps[i] is listener i's (none is missing: `why` is empty)
-        for (int k = 0; k < int(gaps.size()); ++k) {
-            if (hadSpeaker || its.contains(k))
-                moved.append(gaps.at(k));
-        }
-        longest = std::max(longest, percentile(gaps, 100));
+        QList<double> moved, calm; // gaps[i] is listener i's (none is missing: `why` is empty)
+        for (int k = 0; k < int(gaps.size()); ++k)
+            (hadSpeaker || its.contains(k) ? moved : calm).append(gaps.at(k));
+        const double stall = machineStall(at, calm);
+        longest = std::max(longest, percentile(gaps, 100) - stall);
         qInfo("failover: rolling restart of %s (%lld listeners%s): healthy again after %lld ms; the gap of the %lld listeners "
-              "that moved or lost the speaker p50 %.0f ms, p99 %.0f ms, max %.0f ms", qPrintable(r.id), qint64(its.size()),
-              hadSpeaker ? ", the speaker" : "", healthyAfter, qint64(moved.size()), percentile(moved, 50), percentile(moved, 99),
-              percentile(moved, 100));
-        QVERIFY2(percentile(moved, 99) <= kGapTargetMs, "p99 of the audio gap over 2 s");
+              "that moved or lost the speaker p50 %.0f ms, p99 %.0f ms, max %.0f ms; machine stall %.0f ms", qPrintable(r.id),
+              qint64(its.size()), hadSpeaker ? ", the speaker" : "", healthyAfter, qint64(moved.size()), percentile(moved, 50),
+              percentile(moved, 99), percentile(moved, 100), stall);
+        QVERIFY2(percentile(moved, 99) <= kGapTargetMs + stall, "p99 of the audio gap over 2 s (+ the machine's stall)");
         QVERIFY2(waitClusterFormed(), "the restarted replica did not rejoin");
         QVERIFY2(waitRoutedTo(r), "nginx does not route to the restarted replica");
     }
-    qInfo("failover: rolling restart: the longest gap any listener had %.0f ms (bound %d ms)", longest, bound);
+    qInfo("failover: rolling restart: the longest gap any listener had %.0f ms beyond the machine's stall (bound %d ms)", longest, bound);
     QVERIFY2(longest <= bound, qPrintable(QString::number(longest)));
     QVERIFY2(outOfOrder().isEmpty(), qPrintable(outOfOrder()));
 }
@@ -1220,12 +1301,18 @@ TestFailover::Tally TestFailover::tallyEvents(const QList<QMap<qint64, qint64>> 
         for (int t = 0; t < kTopics; ++t) {
             const EventsClient::Topic topic = e->topics.value(topicName(t));
             QSet<qint64> seen;
+            qint64 previous = 0;
             for (qsizetype i = 0; i < topic.offsets.size(); ++i) {
                 const qint64 o = topic.offsets[i];
+                if (o < 1) { // an event of a kept topic sent without its offset (the server could not store it)
+                    ++out.withoutOffset;
+                    continue;
+                }
                 ++(seen.contains(o) ? out.twice : out.delivered);
                 seen.insert(o);
-                if (out.problems.size() < 5 && i > 0 && o <= topic.offsets[i - 1])
-                    out.problems.append(QStringLiteral("%1 out of order: %2 after %3").arg(topicName(t)).arg(o).arg(topic.offsets[i - 1]));
+                if (out.problems.size() < 5 && o <= previous)
+                    out.problems.append(QStringLiteral("%1 out of order: %2 after %3").arg(topicName(t)).arg(o).arg(previous));
+                previous = o;
                 if (out.problems.size() < 5 && stored[t].value(o, -2) != topic.ids[i])
                     out.problems.append(QStringLiteral("%1 offset %2 carried #%3, the history has #%4").arg(topicName(t)).arg(o)
                                             .arg(topic.ids[i]).arg(stored[t].value(o, -2)));
@@ -1312,9 +1399,10 @@ void TestFailover::eventsNothingLostNothingTwice()
     const qint64 acceptedTotal = std::count_if(m_publisher->sent.cbegin(), m_publisher->sent.cend(), [](const auto &s) { return s.status == 202; });
     qInfo("failover: events: %lld published at %d/s through nginx (%lld answered 202, %lld not; %lld kept, %lld answered 202 "
           "but not kept); %lld events clients reconnected %lld times, %lld events recovered from history; delivered %lld, "
-          "lost %lld, duplicated %lld", sentTotal, kPublishPerSecond, acceptedTotal, sentTotal - acceptedTotal, qint64(kept.size()),
-          notKept, qint64(m_events.size()), tally.reconnects, tally.recovered, tally.delivered, tally.lost, tally.twice);
+          "lost %lld, duplicated %lld, without an offset %lld", sentTotal, kPublishPerSecond, acceptedTotal, sentTotal - acceptedTotal, qint64(kept.size()),
+          notKept, qint64(m_events.size()), tally.reconnects, tally.recovered, tally.delivered, tally.lost, tally.twice, tally.withoutOffset);
     QVERIFY2(tally.problems.isEmpty(), qPrintable(tally.problems.join(QStringLiteral("; "))));
+    QVERIFY2(tally.withoutOffset == 0, "events of a kept topic came without an offset: the server did not store them");
     QVERIFY2(caughtUp, "events clients did not catch up to the heads");
     QVERIFY2(tally.lost == 0, qPrintable(QStringLiteral("%1 lost: ").arg(tally.lost) + tally.missed.join(QStringLiteral("; "))));
     QCOMPARE(tally.twice, 0);
