@@ -23,18 +23,19 @@ ALLOWED = {
     'config': set(),
     'auth': set(),
     'audio': {'core'},
-    'fanout': {'core', 'config', 'protocol', 'auth', 'audio'},
+    'history': {'core'},  # the topics' durable history: offsets, order, resume
+    'fanout': {'core', 'config', 'protocol', 'auth', 'audio', 'history'},
     'streaming': {'core', 'config', 'protocol', 'audio', 'fanout'},
-    'cluster': {'core', 'config', 'protocol', 'fanout'},
+    'cluster': {'core', 'config', 'protocol', 'fanout', 'history'},
     'banners': {'core', 'protocol', 'fanout', 'cluster'},  # cluster: banners reach the other replicas on their own channel
-    'store': {'core', 'banners'},
+    'store': {'core', 'banners', 'history'},
     'events': {'core', 'protocol', 'fanout'},
     'net': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming'},
     'interpretation': {'core', 'config', 'protocol', 'audio', 'fanout'},
-    'http': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming', 'banners', 'cluster', 'events',
+    'http': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming', 'banners', 'cluster', 'events', 'history',
              'net'},  # net: the admin calls' rate limit (net/ratelimit.h)
     'engine': {'core', 'config', 'protocol', 'auth', 'audio', 'fanout', 'streaming', 'cluster',
-               'banners', 'store', 'events', 'net', 'interpretation', 'http'},
+               'banners', 'store', 'events', 'net', 'interpretation', 'http', 'history'},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -58,6 +58,9 @@ std::optional<Banner> BannerService::create(const Input &in, const QString &crea
     qCInfo(lcHub).noquote() << "banner" << b.id << "by" << createdBy << "type" << b.type;
     m_hub->publishToAllClients(newBroadcastMessage(b));
     publishToReplicas({{QStringLiteral("event"), QStringLiteral("new")}, {QStringLiteral("broadcast"), b.toRest()}});
+    // The banners topic keeps them in the history (every replica's subscribers get it from here).
+    m_hub->publishTopic(QStringLiteral("banners"),
+                        QJsonObject{{QStringLiteral("event"), QStringLiteral("new")}, {QStringLiteral("broadcast"), b.toRest()}});
     Q_EMIT changed();
     return b;
 }
@@ -75,6 +78,8 @@ bool BannerService::clear(const QString &actor, bool *cleared, QString *error)
     }
     m_hub->publishToAllClients(clearedMessage());
     publishToReplicas({{QStringLiteral("event"), QStringLiteral("cleared")}});
+    if (*cleared)
+        m_hub->publishTopic(QStringLiteral("banners"), QJsonObject{{QStringLiteral("event"), QStringLiteral("cleared")}});
     Q_EMIT changed();
     return true;
 }

@@ -441,11 +441,16 @@ void RedisBus::publishStream(const QString &stream, bool audio, const QByteArray
     enqueue({kStreamPrefix + stream.toUtf8(), envelope(audio ? Kind::Audio : Kind::StreamJson, payload)});
 }
 
-void RedisBus::publishTopic(const QString &topic, const QJsonValue &data)
+void RedisBus::publishTopic(const TopicEvent &e)
 {
-    const QString topicClass = topic.section(u':', 0, 0);
-    enqueue({kTopicPrefix + topicClass.toUtf8(),
-             envelope(Kind::Topic, compact({{QStringLiteral("topic"), topic}, {QStringLiteral("data"), data}}))});
+    const QString topicClass = e.topic.section(u':', 0, 0);
+    QJsonObject o{{QStringLiteral("topic"), e.topic}, {QStringLiteral("data"), e.data}};
+    if (e.offset > 0) {
+        o.insert(QStringLiteral("offset"), e.offset);
+        o.insert(QStringLiteral("epoch"), e.epoch);
+        o.insert(QStringLiteral("time"), e.timeMs);
+    }
+    enqueue({kTopicPrefix + topicClass.toUtf8(), envelope(Kind::Topic, compact(o))});
 }
 
 void RedisBus::publishBanner(const QJsonObject &event) { enqueue({kBanners, envelope(Kind::Banner, compact(event))}); }
@@ -540,7 +545,10 @@ void RedisBus::onMessage(const QByteArray &channel, const QByteArray &message)
     const QJsonObject o = QJsonDocument::fromJson(payload).object();
     switch (kind) {
     case Kind::Topic:
-        m_sink->deliverTopic(o.value(QLatin1String("topic")).toString(), o.value(QLatin1String("data")));
+        m_sink->deliverTopic({o.value(QLatin1String("topic")).toString(),
+                              qMax<qint64>(0, qint64(o.value(QLatin1String("offset")).toDouble())),
+                              o.value(QLatin1String("epoch")).toString(),
+                              qint64(o.value(QLatin1String("time")).toDouble()), o.value(QLatin1String("data"))});
         break;
     case Kind::Banner:
         Q_EMIT bannerEvent(o);

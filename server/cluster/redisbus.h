@@ -95,7 +95,7 @@ public:
 
     // ClusterLink. Thread-safe, never block: queued for the bus's thread.
     void publishStream(const QString &stream, bool audio, const QByteArray &payload) override;
-    void publishTopic(const QString &topic, const QJsonValue &data) override;
+    void publishTopic(const TopicEvent &event) override;
     void refreshInterest(const QString &stream) override;
     void presenceChanged() override;
     // Claims the stream's speaker lease for `connection`; `done` runs on the bus's thread.

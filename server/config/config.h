@@ -53,6 +53,11 @@ struct EngineConfig
 
     qint64 maxBodyBytes = 16 * 1024; // REST request bodies
     int maxTopicsPerClient = 64;
+    // Topic history (durable events, resume with `since`).
+    bool history = true;
+    int historyMaxAgeS = 24 * 3600;  // events older than this are pruned
+    int historyMaxEvents = 10000;    // per topic
+    int historyMaxRecover = 1000;    // missed events of one topic a resume may replay
     QStringList watchDirs;           // --watch: file changes become file_events
 
     // Replicas. databaseUrl: empty = SQLite in dataDir, or postgresql://user:pass@host:port/db.

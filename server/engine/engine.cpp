@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include "history/journal.h"
+
 #include "interpretation/interpreter.h"
 #include "protocol/controlmessages.h"
 
@@ -127,6 +129,28 @@ bool Engine::openStore(QString *error)
         *error = QStringLiteral("cannot read banners: %1").arg(err);
         return false;
     }
+    return openHistory(error);
+}
+
+bool Engine::openHistory(QString *error)
+{
+    auto *log = dynamic_cast<EventLog *>(m_store.get());
+    if (!m_config.history || !log)
+        return true;
+    HistoryLimits limits;
+    limits.maxAgeMs = qint64(m_config.historyMaxAgeS) * 1000;
+    limits.maxEventsPerTopic = m_config.historyMaxEvents;
+    limits.maxRecover = m_config.historyMaxRecover;
+    m_journal = std::make_unique<Journal>(log, limits);
+    m_journal->setDeliver([hub = m_hub.get()](const QList<TopicEvent> &events) { hub->postTopicEvents(events); });
+    m_journal->setForward([hub = m_hub.get()](const QList<TopicEvent> &events) { hub->forwardTopicEvents(events); });
+    QString err;
+    if (!m_journal->start(&err)) {
+        *error = QStringLiteral("cannot open the topic history: %1").arg(err);
+        m_journal.reset();
+        return false;
+    }
+    m_hub->setJournal(m_journal.get());
     return true;
 }
 
@@ -142,7 +166,7 @@ int Engine::startWorkers()
     for (int i = 0; i <= n; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(i < n ? QStringLiteral("onair-fanout-%1").arg(i) : QStringLiteral("onair-ingest"));
-        auto *worker = new FanoutWorker(i, {m_hub.get(), m_banners, m_players.get(), m_secret, m_processorFactory});
+        auto *worker = new FanoutWorker(i, {m_hub.get(), m_banners, m_players.get(), m_journal.get(), m_secret, m_processorFactory});
         worker->moveToThread(thread); // deleted by stopThreads() once no worker runs
         thread->start();
         worker->begin();
@@ -233,6 +257,21 @@ void Engine::startBus()
     connect(m_bus, &RedisBus::connectedChanged, m_banners, [this](bool up) {
         if (up)
             m_banners->resync(); // SQL is the truth; Redis only carried messages
+    });
+    // What the other replicas published while Redis was away never reached this replica's
+    // clients: read it from the database (the truth) once Redis is back.
+    m_busDownSinceMs = QDateTime::currentMSecsSinceEpoch();
+    connect(m_bus, &RedisBus::connectedChanged, this, [this, startedMs = m_busDownSinceMs](bool up) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (!up) {
+            if (m_busDownSinceMs == 0)
+                m_busDownSinceMs = now;
+            return;
+        }
+        const bool atStart = m_busDownSinceMs == startedMs && now - startedMs < 3000;
+        if (m_journal && m_busDownSinceMs > 0 && !atStart)
+            m_journal->catchUp(m_busDownSinceMs);
+        m_busDownSinceMs = 0;
     });
     connect(m_bus, &RedisBus::kickRequested, this, [this](quint64 id, const QString &reason) {
         if (kick(id, reason.isEmpty() ? QStringLiteral("removed by the operator") : reason.left(120)))
@@ -343,6 +382,9 @@ void Engine::shutdown()
 
 void Engine::stopThreads()
 {
+    // What was published is stored and sent on before the bus goes.
+    if (m_journal)
+        m_journal->stop();
     // The bus says goodbye first (presence, leases released) and stops its thread; it is
     // deleted only after the workers, which may still call into it until they stop.
     if (m_bus) {

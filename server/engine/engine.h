@@ -32,6 +32,7 @@ class FileWatcher;
 class Interpreters;
 class PlayerStreams;
 class Store;
+class Journal;
 
 struct ProbeResult
 {
@@ -80,6 +81,7 @@ public:
     Metrics *metrics() const { return m_metrics.get(); }
     Store *store() const { return m_store.get(); }
     BannerService *banners() const { return m_banners; }
+    Journal *journal() const { return m_journal.get(); } // null: --no-history
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
     QDateTime startedAt() const { return m_startedAt; }
     int workerCount() const { return int(m_hub->workers().size()); } // fan-out shards
@@ -141,7 +143,8 @@ Q_SIGNALS:
     void interpretationEvent(const QJsonObject &event);
 
 private:
-    bool openStore(QString *error);     // the secret, the store, the banners
+    bool openStore(QString *error);     // the secret, the store, the banners, the history
+    bool openHistory(QString *error);
     int startWorkers();                 // the fan-out shards and the ingest worker; returns the shards
     bool startServing(QString *error);  // routes, file watcher, TLS, the listening socket
     void setupRoutes();
@@ -151,6 +154,8 @@ private:
     std::unique_ptr<Metrics> m_metrics;
     std::unique_ptr<Hub> m_hub;
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<Journal> m_journal; // topic history; outlives the workers
+    qint64 m_busDownSinceMs = 0;        // wall clock; 0: Redis up
     BannerService *m_banners = nullptr;
     FileWatcher *m_fileWatcher = nullptr;
     QHttpServer *m_http = nullptr;

@@ -15,6 +15,7 @@ public:
     Hub *hub() const override { return m_engine->hub(); }
     Metrics *metrics() const override { return m_engine->metrics(); }
     Store *store() const override { return m_engine->store(); }
+    Journal *journal() const override { return m_engine->journal(); }
     BannerService *banners() const override { return m_engine->banners(); }
     RedisBus *bus() const override { return m_engine->bus(); }
     QString replicaId() const override { return m_engine->replicaId(); }

@@ -36,6 +36,9 @@ const IntOption kIntOptions[] = {
     {"max-listeners", "Maximum listeners per stream.", &EngineConfig::maxListenersPerStream, 1},
     {"max-connections", "Maximum WebSocket connections in total.", &EngineConfig::maxConnections, 1},
     {"max-streams", "Maximum concurrent streams.", &EngineConfig::maxStreams, 1},
+    {"history-max-age", "Topic history: events older than this many seconds are pruned.", &EngineConfig::historyMaxAgeS, 1},
+    {"history-max-events", "Topic history: events kept per topic.", &EngineConfig::historyMaxEvents, 1},
+    {"history-max-recover", "Topic history: missed events of one topic a resume replays (more: recovered:false).", &EngineConfig::historyMaxRecover, 1},
     {"ping-interval", "WebSocket ping interval in ms.", &EngineConfig::pingIntervalMs, 10},
     {"ping-timeout", "Close a client that has not answered a ping within this many ms.", &EngineConfig::pingTimeoutMs, 10},
     {"handshake-timeout", "Time allowed for a request head or WebSocket handshake, ms.", &EngineConfig::handshakeTimeoutMs, 10},
@@ -140,6 +143,8 @@ void addEngineOptions(QCommandLineParser &parser)
     add("apertium-modes", QStringLiteral("Interpretation: Apertium modes directory."), QStringLiteral("dir"), d.apertiumModesDir);
     parser.addOption(QCommandLineOption(QStringLiteral("open-speakers"),
                                         QStringLiteral("Let anyone speak without a token (benchmarks, closed networks). [env ONAIR_OPEN_SPEAKERS=1]")));
+    parser.addOption(QCommandLineOption(QStringLiteral("no-history"),
+                                        QStringLiteral("Keep no topic history: events carry no offsets, resumes answer recovered:false. [env ONAIR_NO_HISTORY=1]")));
     parser.addOption(QCommandLineOption(QStringLiteral("require-listener-token"),
                                         QStringLiteral("Require a token to listen and to use the events channel. [env ONAIR_REQUIRE_LISTENER_TOKEN=1]")));
     for (const IntOption &o : kIntOptions)
@@ -375,6 +380,7 @@ QString applyEngineOptions(const QCommandLineParser &parser, EngineConfig *confi
     };
     config->openSpeakers = flag("open-speakers");
     config->requireListenerToken = flag("require-listener-token");
+    config->history = !flag("no-history");
     if (config->slowHardBytes < config->slowSoftBytes)
         return QStringLiteral("--slow-hard-bytes must not be below --slow-soft-bytes");
     return {};

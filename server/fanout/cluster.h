@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fanout/streamstate.h"
+#include "history/topicevent.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -30,7 +31,8 @@ public:
     virtual ~ClusterLink() = default;
     // A stream's payload (an audio frame or a JSON message) for the replicas with its listeners.
     virtual void publishStream(const QString &stream, bool audio, const QByteArray &payload) = 0;
-    virtual void publishTopic(const QString &topic, const QJsonValue &data) = 0;
+    // A topic event, with its offset and epoch when kept.
+    virtual void publishTopic(const TopicEvent &event) = 0;
     // The stream's local listeners or speaker changed: (un)subscribe it.
     virtual void refreshInterest(const QString &stream) = 0;
     // A speaker came or went: tell the others now rather than at the next interval.
@@ -52,7 +54,7 @@ public:
     // A frame (audio) or JSON message of a stream whose speaker is on another replica.
     virtual void deliverRemote(const QString &stream, bool audio, const QByteArray &payload) = 0;
     // A topic event published on another replica, for this replica's subscribers.
-    virtual void deliverTopic(const QString &topic, const QJsonValue &data) = 0;
+    virtual void deliverTopic(const TopicEvent &event) = 0;
     // Streams this replica should receive: local listeners, no local speaker.
     virtual bool wantsRemote(const QString &stream) const = 0;
     virtual QStringList streamsWithLocalListeners() const = 0;

@@ -4,6 +4,7 @@
 #include "fanout/speakersession.h"
 #include "fanout/streamstate.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QPointer>
@@ -81,6 +82,14 @@ struct Connection
         QString userAgent;
     };
     std::unique_ptr<Player> player;
+    // An events client that resumed topics (subscribe with `since`) only.
+    struct Resume
+    {
+        QHash<QString, qint64> last;                               // topic -> last offset sent
+        QHash<QString, QList<QPair<qint64, QByteArray>>> holding;  // topic -> live events held during its replay
+        QSet<QString> overflowed;                                  // held more than --history-max-recover
+    };
+    std::unique_ptr<Resume> resume;
 };
 
 } // namespace onair

@@ -54,6 +54,11 @@ QString peerOf(const QTcpSocket *tcp)
 FanoutWorker::FanoutWorker(int index, WorkerContext context)
     : m_index(index), m_context(std::move(context)), m_hub(m_context.hub), m_config(m_hub->config())
 {
+    EventsClients::Io io;
+    io.writeFrame = [this](Connection *c, const QByteArray &frame) { return writeFrame(c, frame); };
+    io.sendJson = [this](Connection *c, const QJsonObject &o) { sendJson(c, o); };
+    io.sendError = [this](Connection *c, const QString &code, const QString &message) { sendError(c, code, message); };
+    m_eventsClients = std::make_unique<EventsClients>(m_config, m_context.journal, this, std::move(io));
 }
 
 FanoutWorker::~FanoutWorker()
@@ -83,8 +88,7 @@ void FanoutWorker::releaseAll()
     m_playerConns.clear();
     m_playersByStream.clear();
     m_listeners.clear();
-    m_events.clear();
-    m_subscribers.clear();
+    m_eventsClients->clear();
     for (QTcpSocket *s : std::as_const(m_handshaking))
         s->abort();
     m_handshaking.clear();
@@ -526,7 +530,7 @@ void FanoutWorker::attachLegacy(Connection *c)
 void FanoutWorker::attachEvents(Connection *c)
 {
     c->kind = ConnectionKind::Events;
-    m_events.append(c);
+    m_eventsClients->add(c);
     qCDebug(lcWs).noquote() << "events client" << c->id << c->peer << "connected";
     sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
                  {QStringLiteral("role"), QStringLiteral("events")},
@@ -636,15 +640,7 @@ void FanoutWorker::onDisconnected(Connection *c)
         qCInfo(lcWs).noquote() << "listener" << c->id << c->peer << "left" << c->stream->id
                      << "code" << c->ws->closeCode();
     } else if (c->kind == ConnectionKind::Events) {
-        m_events.removeOne(c);
-        for (const QString &t : std::as_const(c->topics)) {
-            auto it = m_subscribers.find(t);
-            if (it != m_subscribers.end()) {
-                it->removeOne(c);
-                if (it->isEmpty())
-                    m_subscribers.erase(it);
-            }
-        }
+        m_eventsClients->remove(c);
     } else if (c->speaker) {
         // Refused by the cluster lease or gone before it came: leaves without a "speaker_left".
         const bool wasOnAir = c->speaker->session->onAir();
@@ -771,7 +767,10 @@ void FanoutWorker::onText(Connection *c, const QString &text)
         return;
     }
     if (m.type == QLatin1String("subscribe") || m.type == QLatin1String("unsubscribe")) {
-        handleSubscription(c, m.object, m.type == QLatin1String("subscribe"));
+        if (c->kind == ConnectionKind::Events)
+            m_eventsClients->handle(c, m.object, m.type == QLatin1String("subscribe"));
+        else
+            sendError(c, QStringLiteral("not_events_client"), QStringLiteral("subscriptions live on /ws/events"));
         return;
     }
     sendError(c, QStringLiteral("unknown_type"),
@@ -820,58 +819,6 @@ void FanoutWorker::acknowledgeBanner(Connection *c, const QString &id)
             }
         });
     });
-}
-
-void FanoutWorker::handleSubscription(Connection *c, const QJsonObject &msg, bool subscribe)
-{
-    if (c->kind != ConnectionKind::Events) {
-        sendError(c, QStringLiteral("not_events_client"), QStringLiteral("subscriptions live on /ws/events"));
-        return;
-    }
-    const QJsonValue v = msg.value(QLatin1String("topics"));
-    if (!v.isArray()) {
-        sendError(c, QStringLiteral("invalid_topics"), QStringLiteral("\"topics\" must be an array of strings"));
-        return;
-    }
-    QStringList topics;
-    for (const QJsonValue &t : v.toArray()) {
-        const QString topic = t.toString();
-        const QString err = t.isString() ? topicError(topic) : QStringLiteral("topics must be strings");
-        if (!err.isEmpty()) {
-            sendError(c, QStringLiteral("invalid_topic"), err);
-            return; // all or nothing
-        }
-        topics.append(topic);
-    }
-    if (subscribe) {
-        QSet<QString> after = c->topics;
-        for (const QString &t : std::as_const(topics))
-            after.insert(t);
-        if (after.size() > m_config.maxTopicsPerClient) {
-            sendError(c, QStringLiteral("too_many_topics"),
-                      QStringLiteral("at most %1 topics per client").arg(m_config.maxTopicsPerClient));
-            return;
-        }
-        for (const QString &t : std::as_const(topics)) {
-            if (!c->topics.contains(t)) {
-                c->topics.insert(t);
-                m_subscribers[t].append(c);
-            }
-        }
-    } else {
-        for (const QString &t : std::as_const(topics)) {
-            if (c->topics.remove(t)) {
-                auto it = m_subscribers.find(t);
-                it->removeOne(c);
-                if (it->isEmpty())
-                    m_subscribers.erase(it);
-            }
-        }
-    }
-    QStringList now(c->topics.cbegin(), c->topics.cend());
-    now.sort();
-    sendJson(c, {{QStringLiteral("type"), subscribe ? QStringLiteral("subscribed") : QStringLiteral("unsubscribed")},
-                 {QStringLiteral("topics"), QJsonArray::fromStringList(now)}});
 }
 
 void FanoutWorker::handleHello(Connection *c, const QJsonObject &msg)
@@ -955,9 +902,11 @@ void FanoutWorker::postAll(const QByteArray &json)
     enqueue({nullptr, buildServerFrame(WsOpcode::Text, json), false, 0, QString()});
 }
 
-void FanoutWorker::postTopic(const QString &topic, const QByteArray &json)
+void FanoutWorker::postTopic(const QString &topic, qint64 offset, const QByteArray &json)
 {
-    enqueue({nullptr, buildServerFrame(WsOpcode::Text, json), false, 0, topic});
+    Posted p{nullptr, buildServerFrame(WsOpcode::Text, json), false, 0, topic};
+    p.offset = offset;
+    enqueue(std::move(p));
 }
 
 void FanoutWorker::enqueue(Posted p)
@@ -986,7 +935,7 @@ void FanoutWorker::drain()
             if (first.topic.isEmpty())
                 deliverAll(first.frame);
             else
-                deliverTopic(first.topic, first.frame);
+                m_eventsClients->deliver(first.topic, first.offset, first.frame);
             continue;
         }
         if (!first.droppable) {
@@ -1015,36 +964,6 @@ void FanoutWorker::deliverAll(const QByteArray &frame)
         if ((c->kind == ConnectionKind::Listener || c->kind == ConnectionKind::Events) && !c->closing
             && backlogOf(c) < m_config.slowHardBytes)
             writeFrame(c, frame);
-    }
-}
-
-void FanoutWorker::deliverTopic(const QString &topic, const QByteArray &frame)
-{
-    const auto direct = m_subscribers.constFind(topic);
-    if (direct != m_subscribers.cend()) {
-        for (Connection *c : *direct)
-            writeFrame(c, frame);
-    }
-    if (topic == kTopicAll)
-        return;
-    // "streams" gathers every stream:<id> topic (the web page's live list of streams).
-    const bool streamTopic = topic.startsWith(QLatin1String("stream:"));
-    if (streamTopic) {
-        const auto cls = m_subscribers.constFind(kTopicStreams);
-        if (cls != m_subscribers.cend()) {
-            for (Connection *c : *cls) {
-                if (!c->topics.contains(topic))
-                    writeFrame(c, frame);
-            }
-        }
-    }
-    const auto all = m_subscribers.constFind(kTopicAll);
-    if (all != m_subscribers.cend()) {
-        for (Connection *c : *all) {
-            // subscribed to the topic itself or to its class as well: once
-            if (!c->topics.contains(topic) && !(streamTopic && c->topics.contains(kTopicStreams)))
-                writeFrame(c, frame);
-        }
     }
 }
 

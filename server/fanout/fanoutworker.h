@@ -2,6 +2,7 @@
 
 #include "core/postbox.h"
 #include "fanout/connection.h"
+#include "fanout/eventsclients.h"
 #include "fanout/hub.h"
 #include "fanout/listenerinfo.h"
 #include "fanout/workercontext.h"
@@ -67,7 +68,8 @@ public:
     // Thread-safe: a JSON message for every listener and events client (banners).
     void postAll(const QByteArray &json);
     // Thread-safe: a JSON event for the clients subscribed to `topic` or "all".
-    void postTopic(const QString &topic, const QByteArray &json);
+    // A topic event (offset 0: not kept) for this worker's events clients.
+    void postTopic(const QString &topic, qint64 offset, const QByteArray &json);
     // Thread-safe: close every client with 1001 and report through `done` (on this thread).
     void shutdown(std::function<void()> done);
     // On the worker's thread, before it stops: drops every socket, timer and pipeline so that
@@ -114,11 +116,9 @@ private:
     void goOnAir(Connection *c);
     void leaseAnswered(QWebSocket *ws, quint64 id, int result, const QString &holder);
     void handleMark(Connection *c, const QJsonObject &msg);
-    void handleSubscription(Connection *c, const QJsonObject &msg, bool subscribe);
     void sendActiveBanner(Connection *c);
     void acknowledgeBanner(Connection *c, const QString &id);
     void deliverAll(const QByteArray &frame);
-    void deliverTopic(const QString &topic, const QByteArray &frame);
     void maybeFinishShutdown();
     void onPlayerDisconnected(Connection *c);
     void closePlayer(Connection *c, const QString &reason);
@@ -136,8 +136,7 @@ private:
     QTimer *m_heartbeat = nullptr;
     QHash<QWebSocket *, Connection *> m_byWs;
     QHash<StreamState *, QList<Connection *>> m_listeners;
-    QList<Connection *> m_events;                     // /ws/events clients
-    QHash<QString, QList<Connection *>> m_subscribers; // topic -> events clients
+    std::unique_ptr<EventsClients> m_eventsClients;    // /ws/events clients
     QSet<QTcpSocket *> m_handshaking;
     std::atomic<int> m_connectionCount{0};
     std::function<void()> m_shutdownDone;
@@ -156,6 +155,7 @@ private:
         bool droppable;
         qint64 t0Ns;
         QString topic;                       // postTopic
+        qint64 offset = 0;                   // postTopic: the event's offset (0: not kept)
         int player = -1;                     // postPlayerChunk: the PlayerFormat
         quint64 seq = 0;
     };

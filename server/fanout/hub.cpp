@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "fanout/fanoutworker.h"
 #include "core/logging.h"
+#include "history/journal.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -228,14 +229,46 @@ void Hub::publishToAllClients(const QJsonObject &message)
 
 void Hub::publishTopic(const QString &topic, const QJsonValue &data, bool forward)
 {
-    if (forward && m_cluster)
-        m_cluster->publishTopic(topic, data);
-    const QJsonObject message{{QStringLiteral("type"), QStringLiteral("event")},
-                              {QStringLiteral("topic"), topic},
-                              {QStringLiteral("data"), data}};
-    const QByteArray json = QJsonDocument(message).toJson(QJsonDocument::Compact);
-    for (FanoutWorker *w : std::as_const(m_workers))
-        w->postTopic(topic, json);
+    if (forward && m_journal && isKeptEvent(topic, data)) {
+        m_journal->append(topic, data); // forwarded and delivered once stored, with its offset
+        return;
+    }
+    const QList<TopicEvent> events{{topic, 0, QString(), 0, data}};
+    if (forward)
+        forwardTopicEvents(events);
+    postTopicEvents(events);
+}
+
+void Hub::deliverTopic(const TopicEvent &event)
+{
+    if (event.offset > 0 && m_journal) {
+        if (event.epoch == m_journal->epoch()) {
+            m_journal->offerRemote(event); // put in order with the others of its topic
+            return;
+        }
+        // Another database's offsets (replicas without a shared database) mean nothing to
+        // this replica's history: delivered live, not resumable here.
+        postTopicEvents({{event.topic, 0, QString(), event.timeMs, event.data}});
+        return;
+    }
+    postTopicEvents({event});
+}
+
+void Hub::postTopicEvents(const QList<TopicEvent> &events)
+{
+    for (const TopicEvent &e : events) {
+        const QByteArray json = eventMessage(e);
+        for (FanoutWorker *w : std::as_const(m_workers))
+            w->postTopic(e.topic, e.offset, json);
+    }
+}
+
+void Hub::forwardTopicEvents(const QList<TopicEvent> &events)
+{
+    if (!m_cluster)
+        return;
+    for (const TopicEvent &e : events)
+        m_cluster->publishTopic(e);
 }
 
 void Hub::flushStreamEvents()

@@ -5,6 +5,7 @@
 #include "core/metrics.h"
 #include "fanout/cluster.h"
 #include "fanout/streamstate.h"
+#include "history/topicevent.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -18,6 +19,7 @@
 namespace onair {
 
 class FanoutWorker;
+class Journal;
 
 // The seeds' ConnectionManager: which streams exist, who speaks on each, how many listen
 // where, and fan-out of a stream's payloads to the workers that hold its listeners (each
@@ -68,7 +70,7 @@ public:
     ClusterLink *cluster() const { return m_cluster; }
     // ClusterSink
     void deliverRemote(const QString &stream, bool audio, const QByteArray &payload) override;
-    void deliverTopic(const QString &topic, const QJsonValue &data) override { publishTopic(topic, data, false); }
+    void deliverTopic(const TopicEvent &event) override;
     bool wantsRemote(const QString &stream) const override;
     QStringList streamsWithLocalListeners() const override;
     // Listener totals of these streams changed on other replicas: publish fresh counts.
@@ -76,9 +78,18 @@ public:
 
     // A message for every listener and events client on every worker, never dropped (banners).
     void publishToAllClients(const QJsonObject &message);
-    // Events channel: {"type":"event","topic":…,"data":…} to the clients subscribed to
-    // `topic` or to "all"; `forward`: also to the other replicas.
+    // The topics' durable history (null: history off). Its forward and deliver callbacks
+    // must lead to forwardTopicEvents() and postTopicEvents().
+    void setJournal(Journal *journal) { m_journal = journal; }
+    Journal *journal() const { return m_journal; }
+    // Events channel: {"type":"event","topic":…,"offset":…,"epoch":…,"data":…} to the clients
+    // subscribed to `topic` (or its class, or "all") on every replica. A kept event (see
+    // isKeptEvent) is stored by the journal first and gets its offset there; `forward` false:
+    // this replica's clients only, never kept (listener counts).
     void publishTopic(const QString &topic, const QJsonValue &data, bool forward = true);
+    // Events ready for this replica's clients (in order, once) / for the other replicas.
+    void postTopicEvents(const QList<TopicEvent> &events);
+    void forwardTopicEvents(const QList<TopicEvent> &events);
     // Publishes the listener counts of streams whose count changed since the last call on
     // their stream:<id> topic (called a few times a second: counts are throttled, not per join).
     void flushStreamEvents();
@@ -121,6 +132,7 @@ private:
     QList<FanoutWorker *> m_workers;
     FanoutWorker *m_ingest = nullptr;
     ClusterLink *m_cluster = nullptr;
+    Journal *m_journal = nullptr;
     QSet<QString> m_dirtyStreams; // guarded by m_mutex
     ProcessorFactory m_processorFactory;
     mutable QMutex m_mutex;

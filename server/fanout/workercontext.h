@@ -8,6 +8,7 @@ namespace onair {
 
 class BannerDesk;
 class Hub;
+class Journal;
 class PlayerSource;
 
 // What a fan-out worker is given, instead of reaching through the hub for it. The engine fills
@@ -17,6 +18,7 @@ struct WorkerContext
     Hub *hub = nullptr;                 // streams, fan-out, connection accounting, the cluster link
     BannerDesk *banners = nullptr;      // the active banner and acknowledgements (may be null)
     PlayerSource *players = nullptr;    // HTTP players' renditions (may be null: players refused)
+    Journal *journal = nullptr;         // topic history: resumes (may be null: history off)
     QByteArray secret;                  // verifies speakers' tokens
     ProcessorFactory processors;        // a speaker's audio processing (may be empty)
 };

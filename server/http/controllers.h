@@ -15,6 +15,8 @@ class ServerContext;
 void installBroadcastRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
 // /api/streams, /api/streams/{id}/listeners: the live streams of the cluster and who listens.
 void installStreamRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
+// /api/topics/{topic}/history: the topics' kept events, for pages and scripts.
+void installHistoryRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
 // /api/connections/{id}/kick, /api/publish: the operator's actions.
 void installAdminRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
 

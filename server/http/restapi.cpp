@@ -11,6 +11,7 @@ void installRestApi(QHttpServer *http, ServerContext *ctx)
     installBroadcastRoutes(http, ctx, guard);
     installStreamRoutes(http, ctx, guard);
     installAdminRoutes(http, ctx, guard);
+    installHistoryRoutes(http, ctx, guard);
 }
 
 } // namespace onair

@@ -13,6 +13,7 @@ namespace onair {
 struct EngineConfig;
 class BannerService;
 class Hub;
+class Journal;
 class Metrics;
 class RedisBus;
 class Store;
@@ -30,6 +31,7 @@ public:
     virtual Metrics *metrics() const = 0;
     virtual Store *store() const = 0;
     virtual BannerService *banners() const = 0;
+    virtual Journal *journal() const = 0; // null: --no-history
     virtual RedisBus *bus() const = 0; // null without --redis (or before it started)
     virtual QString replicaId() const = 0;
     // Signs and verifies tokens.

@@ -7,11 +7,12 @@ namespace onair {
 QString topicError(const QString &topic)
 {
     if (topic == QLatin1String("all") || topic == QLatin1String("file_events")
-        || topic == QLatin1String("all_conversations") || topic == QLatin1String("streams"))
+        || topic == QLatin1String("all_conversations") || topic == QLatin1String("streams")
+        || topic == QLatin1String("banners"))
         return {};
     const qsizetype colon = topic.indexOf(u':');
     if (colon <= 0)
-        return QStringLiteral("a topic is 'all', 'streams', 'file_events' or '<namespace>:<id>'");
+        return QStringLiteral("a topic is 'all', 'streams', 'banners', 'file_events', 'all_conversations' or '<namespace>:<id>'");
     const QStringView ns = QStringView(topic).left(colon);
     if (ns.size() > 32)
         return QStringLiteral("topic namespace longer than 32 characters");

@@ -3,6 +3,8 @@
 #include "core/logging.h"
 
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSet>
@@ -14,6 +16,7 @@
 #include <QUuid>
 
 #include <iterator>
+#include <limits>
 
 namespace onair {
 
@@ -102,6 +105,20 @@ const char *const kMigrations[] = {
     " WHERE active = 1 AND EXISTS (SELECT 1 FROM broadcasts n WHERE n.active = 1 AND"
     " (n.created_at > broadcasts.created_at OR (n.created_at = broadcasts.created_at AND n.id > broadcasts.id)));"
     "CREATE UNIQUE INDEX broadcasts_one_active ON broadcasts (active) WHERE active = 1;",
+    // 3: the topics' durable history. Offsets come from topic_heads (never reused, also after
+    // pruning); the epoch names this database's history (%EPOCH% is a fresh UUID).
+    "CREATE TABLE topic_heads ("
+    " topic TEXT PRIMARY KEY,"
+    " head BIGINT NOT NULL);"
+    "CREATE TABLE topic_events ("
+    " topic TEXT NOT NULL,"
+    " event_offset BIGINT NOT NULL,"
+    " stored_ms BIGINT NOT NULL,"
+    " data TEXT NOT NULL,"
+    " PRIMARY KEY (topic, event_offset));"
+    "CREATE INDEX topic_events_stored ON topic_events (stored_ms);"
+    "CREATE TABLE history_epoch (epoch TEXT NOT NULL);"
+    "INSERT INTO history_epoch (epoch) VALUES ('%EPOCH%');",
 };
 static_assert(std::size(kMigrations) == SqlStore::kSchemaVersion);
 
@@ -438,7 +455,9 @@ bool SqlStore::migrate(QSqlDatabase &db, QString *error)
             return false;
         }
         bool ok = true;
-        for (const QString &stmt : sql(QString::fromLatin1(kMigrations[version])).split(u';', Qt::SkipEmptyParts)) {
+        QString migration = sql(QString::fromLatin1(kMigrations[version]));
+        migration.replace(QLatin1String("%EPOCH%"), QUuid::createUuid().toString(QUuid::WithoutBraces));
+        for (const QString &stmt : migration.split(u';', Qt::SkipEmptyParts)) {
             if (!q.exec(stmt)) {
                 ok = false;
                 break;
@@ -635,6 +654,151 @@ bool SqlStore::audit(const QString &actor, const QString &action, const QString 
         q.addBindValue(action);
         q.addBindValue(detail);
         return exec(q, e);
+    }, error);
+}
+
+// ---------------------------------------------------------------- topic history
+
+namespace {
+// Any JSON value, as text: wrapped in an array (a document must be an object or an array).
+QString eventData(const QJsonValue &v) { return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)); }
+QJsonValue eventValue(const QVariant &text) { return QJsonDocument::fromJson(text.toString().toUtf8()).array().at(0); }
+} // namespace
+
+std::optional<QString> SqlStore::historyEpoch(QString *error)
+{
+    QString epoch;
+    const bool ok = read([&](QSqlQuery &q, QSqlError *e) {
+        if (!exec(q, QStringLiteral("SELECT epoch FROM history_epoch"), e))
+            return false;
+        epoch = q.next() ? q.value(0).toString() : QString();
+        return true;
+    }, error);
+    if (ok && epoch.isEmpty())
+        *error = QStringLiteral("the database has no history epoch");
+    return ok && !epoch.isEmpty() ? std::optional<QString>(epoch) : std::nullopt;
+}
+
+bool SqlStore::appendEvents(QList<TopicEvent> &events, QString *error)
+{
+    QList<qint64> offsets;
+    const bool ok = write([&](QSqlQuery &q, QSqlError *e) {
+        offsets.clear();
+        QString ignored;
+        QSqlQuery insert(connection(&ignored));
+        if (!prepare(q, QStringLiteral("INSERT INTO topic_heads (topic, head) VALUES (?, 1) ON CONFLICT (topic)"
+                                       " DO UPDATE SET head = topic_heads.head + 1 RETURNING head"), e)
+            || !prepare(insert, QStringLiteral("INSERT INTO topic_events (topic, event_offset, stored_ms, data)"
+                                               " VALUES (?, ?, ?, ?)"), e))
+            return false;
+        for (const TopicEvent &ev : std::as_const(events)) {
+            q.addBindValue(ev.topic);
+            if (!exec(q, e))
+                return false;
+            if (!q.next()) {
+                *e = QSqlError(QStringLiteral("no offset returned"), QString(), QSqlError::StatementError);
+                return false;
+            }
+            const qint64 offset = q.value(0).toLongLong();
+            q.finish();
+            insert.addBindValue(ev.topic);
+            insert.addBindValue(offset);
+            insert.addBindValue(ev.timeMs);
+            insert.addBindValue(eventData(ev.data));
+            if (!exec(insert, e))
+                return false;
+            offsets.append(offset);
+        }
+        return true;
+    }, error);
+    if (!ok)
+        return false;
+    for (qsizetype i = 0; i < events.size(); ++i)
+        events[i].offset = offsets.at(i);
+    return true;
+}
+
+std::optional<EventLog::Page> SqlStore::readEvents(const QString &topic, qint64 after, qint64 upTo, int limit,
+                                                   QString *error)
+{
+    Page page;
+    const bool ok = read([&](QSqlQuery &q, QSqlError *e) {
+        page = Page();
+        if (!prepare(q, QStringLiteral("SELECT head FROM topic_heads WHERE topic = ?"), e))
+            return false;
+        q.addBindValue(topic);
+        if (!exec(q, e))
+            return false;
+        page.head = q.next() ? q.value(0).toLongLong() : 0;
+        if (!prepare(q, QStringLiteral("SELECT MIN(event_offset) FROM topic_events WHERE topic = ?"), e))
+            return false;
+        q.addBindValue(topic);
+        if (!exec(q, e))
+            return false;
+        page.first = q.next() ? q.value(0).toLongLong() : 0;
+        if (limit <= 0)
+            return true;
+        if (!prepare(q, QStringLiteral("SELECT event_offset, stored_ms, data FROM topic_events WHERE topic = ?"
+                                       " AND event_offset > ? AND event_offset <= ? ORDER BY event_offset LIMIT ?"), e))
+            return false;
+        q.addBindValue(topic);
+        q.addBindValue(after);
+        q.addBindValue(upTo > 0 ? upTo : std::numeric_limits<qint64>::max());
+        q.addBindValue(limit);
+        if (!exec(q, e))
+            return false;
+        while (q.next())
+            page.events.append({topic, q.value(0).toLongLong(), QString(), q.value(1).toLongLong(), eventValue(q.value(2))});
+        return true;
+    }, error);
+    return ok ? std::optional<Page>(page) : std::nullopt;
+}
+
+std::optional<QList<TopicEvent>> SqlStore::eventsSince(qint64 sinceMs, int limit, QString *error)
+{
+    QList<TopicEvent> out;
+    const bool ok = read([&](QSqlQuery &q, QSqlError *e) {
+        out.clear();
+        if (!prepare(q, QStringLiteral("SELECT topic, event_offset, stored_ms, data FROM topic_events"
+                                       " WHERE stored_ms >= ? ORDER BY topic, event_offset LIMIT ?"), e))
+            return false;
+        q.addBindValue(sinceMs);
+        q.addBindValue(limit);
+        if (!exec(q, e))
+            return false;
+        while (q.next())
+            out.append({q.value(0).toString(), q.value(1).toLongLong(), QString(), q.value(2).toLongLong(), eventValue(q.value(3))});
+        return true;
+    }, error);
+    return ok ? std::optional<QList<TopicEvent>>(out) : std::nullopt;
+}
+
+bool SqlStore::pruneEvents(qint64 olderThanMs, const QStringList *topics, int keepPerTopic, QString *error)
+{
+    return write([&](QSqlQuery &q, QSqlError *e) {
+        if (!prepare(q, QStringLiteral("DELETE FROM topic_events WHERE stored_ms < ?"), e))
+            return false;
+        q.addBindValue(olderThanMs);
+        if (!exec(q, e))
+            return false;
+        if (!topics) {
+            if (!prepare(q, QStringLiteral("DELETE FROM topic_events WHERE event_offset <="
+                                           " (SELECT h.head FROM topic_heads h WHERE h.topic = topic_events.topic) - ?"), e))
+                return false;
+            q.addBindValue(keepPerTopic);
+            return exec(q, e);
+        }
+        for (const QString &topic : *topics) {
+            if (!prepare(q, QStringLiteral("DELETE FROM topic_events WHERE topic = ? AND event_offset <="
+                                           " (SELECT head FROM topic_heads WHERE topic = ?) - ?"), e))
+                return false;
+            q.addBindValue(topic);
+            q.addBindValue(topic);
+            q.addBindValue(keepPerTopic);
+            if (!exec(q, e))
+                return false;
+        }
+        return true;
     }, error);
 }
 

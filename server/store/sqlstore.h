@@ -1,6 +1,7 @@
 #pragma once
 
 #include "banners/store.h"
+#include "history/eventlog.h"
 
 #include <QMutex>
 #include <QSqlDatabase>
@@ -23,7 +24,7 @@ namespace onair {
 // failing statement and reopened: a read is retried once on the new connection; a write
 // transaction is retried once only when it failed before its COMMIT was sent. Anything else
 // fails with an error, never with half a write.
-class SqlStore final : public Store
+class SqlStore final : public Store, public EventLog
 {
 public:
     // `sqlitePath` for the embedded default.
@@ -48,10 +49,16 @@ public:
     std::optional<QStringList> acknowledgers(const QString &bannerId, QString *error) override;
     bool audit(const QString &actor, const QString &action, const QString &detail, QString *error) override;
     std::optional<int> schemaVersion(QString *error) override;
+    // EventLog
+    std::optional<QString> historyEpoch(QString *error) override;
+    bool appendEvents(QList<TopicEvent> &events, QString *error) override;
+    std::optional<Page> readEvents(const QString &topic, qint64 after, qint64 upTo, int limit, QString *error) override;
+    std::optional<QList<TopicEvent>> eventsSince(qint64 sinceMs, int limit, QString *error) override;
+    bool pruneEvents(qint64 olderThanMs, const QStringList *topics, int keepPerTopic, QString *error) override;
 
     bool isPostgres() const { return m_dialect == Dialect::Postgres; }
 
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
 private:
     enum class Dialect { Sqlite, Postgres };

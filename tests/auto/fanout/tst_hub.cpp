@@ -151,7 +151,7 @@ void TestHub::concurrentJoinLeavePublish()
     QList<FanoutWorker *> workers;
     for (int i = 0; i < 2; ++i) {
         auto *t = new QThread;
-        auto *w = new FanoutWorker(i, WorkerContext{&hub, nullptr, nullptr, {}, {}});
+        auto *w = new FanoutWorker(i, WorkerContext{&hub, nullptr, nullptr, nullptr, {}, {}});
         w->moveToThread(t);
         t->start();
         w->begin();

@@ -10,6 +10,7 @@
 #include <QMutex>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSemaphore>
 #include <QSqlDatabase>
@@ -20,6 +21,7 @@
 #include <QThread>
 #include <QUuid>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 
@@ -96,6 +98,7 @@ private Q_SLOTS:
     void retriesWhenAnotherWriterWins();
     void acknowledgementsAreIdempotent();
     void historyNewestFirst();
+    void topicOffsetsAcrossReplicas();
     void describeHidesPassword();
     void urlOptions();
     void badUrlsFail();
@@ -160,7 +163,8 @@ void TestPgStore::init()
 {
     QVERIFY(pg("start"));
     Raw raw(m_port);
-    QVERIFY(raw.exec(QStringLiteral("DROP TABLE IF EXISTS acknowledgements, broadcasts, audit_log, schema_version CASCADE")));
+    QVERIFY(raw.exec(QStringLiteral("DROP TABLE IF EXISTS acknowledgements, broadcasts, audit_log, schema_version,"
+                                     " topic_heads, topic_events, history_epoch CASCADE")));
 }
 
 void TestPgStore::migratesToCurrentSchema()
@@ -335,6 +339,54 @@ void TestPgStore::acknowledgementsAreIdempotent()
     QVERIFY(s->acknowledge(a.id, QStringLiteral("u3"), QDateTime::currentDateTimeUtc(), &e)); // the connection is fine
     auto other = openStore(); // a second replica sees the same acknowledgements
     QCOMPARE(other->acknowledgers(a.id, &e)->size(), 3);
+}
+
+// Two replicas (stores) append to the same topics at once: the database hands out each offset
+// once, in one sequence per topic, and both see the same epoch.
+void TestPgStore::topicOffsetsAcrossReplicas()
+{
+    auto a = openStore();
+    auto b = openStore();
+    QString e;
+    QCOMPARE(a->historyEpoch(&e).value_or(QString()), b->historyEpoch(&e).value_or(QStringLiteral("other")));
+    QMutex mutex;
+    QList<qint64> offsets[2];
+    std::atomic<int> failures{0};
+    auto append = [&](SqlStore *store) {
+        for (int i = 0; i < 100; ++i) {
+            QList<TopicEvent> batch;
+            for (int t = 0; t < 2; ++t)
+                batch.append({QStringLiteral("project:%1").arg(t), 0, QString(), 1000 + i, QJsonObject{{QStringLiteral("i"), i}}});
+            QString err;
+            if (!store->appendEvents(batch, &err)) {
+                failures.fetch_add(1);
+                continue;
+            }
+            QMutexLocker lock(&mutex);
+            for (int t = 0; t < 2; ++t)
+                offsets[t].append(batch[t].offset);
+        }
+    };
+    QThread *ta = QThread::create(append, a.get());
+    QThread *tb = QThread::create(append, b.get());
+    ta->start();
+    tb->start();
+    ta->wait();
+    tb->wait();
+    delete ta;
+    delete tb;
+    QCOMPARE(failures.load(), 0);
+    for (int t = 0; t < 2; ++t) {
+        std::sort(offsets[t].begin(), offsets[t].end());
+        QCOMPARE(offsets[t].size(), 200);
+        QCOMPARE(offsets[t].first(), 1);
+        QCOMPARE(offsets[t].last(), 200); // 1..200, each once
+        QVERIFY(std::adjacent_find(offsets[t].begin(), offsets[t].end()) == offsets[t].end());
+    }
+    const auto page = b->readEvents(QStringLiteral("project:1"), 195, 0, 10, &e);
+    QVERIFY2(page, qPrintable(e));
+    QCOMPARE(page->head, 200);
+    QCOMPARE(page->events.size(), 5);
 }
 
 void TestPgStore::historyNewestFirst()

@@ -1,0 +1,257 @@
+#include "history/journal.h"
+
+#include "core/clock.h"
+#include "core/logging.h"
+
+#include <QDateTime>
+#include <QThread>
+#include <QTimer>
+
+namespace onair {
+
+namespace {
+constexpr int kGapCheckMs = 100;
+constexpr int kPruneIntervalMs = 60 * 1000;
+constexpr qint64 kForgetIdleMs = 10 * 60 * 1000;
+// Clocks of replicas differ: a catch-up reads from a little before the outage began.
+constexpr qint64 kCatchUpSlackMs = 5000;
+constexpr int kCatchUpLimit = 100000;
+qint64 wallMs() { return QDateTime::currentMSecsSinceEpoch(); }
+} // namespace
+
+Journal::Journal(EventLog *log, HistoryLimits limits, int gapWaitMs)
+    : m_log(log), m_limits(limits), m_sequencer(gapWaitMs)
+{
+}
+
+Journal::~Journal() { stop(); }
+
+bool Journal::start(QString *error)
+{
+    const auto epoch = m_log->historyEpoch(error);
+    if (!epoch)
+        return false;
+    m_epoch = *epoch;
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("onair-journal"));
+    m_context = new QObject;
+    m_context->moveToThread(m_thread);
+    QObject::connect(m_thread, &QThread::finished, m_context, &QObject::deleteLater);
+    m_thread->start();
+    QMetaObject::invokeMethod(m_context, [this] {
+        m_gapTimer = new QTimer(m_context);
+        QObject::connect(m_gapTimer, &QTimer::timeout, m_context, [this] { fillDueGaps(); });
+        m_gapTimer->start(kGapCheckMs);
+        m_pruneTimer = new QTimer(m_context);
+        QObject::connect(m_pruneTimer, &QTimer::timeout, m_context, [this] { prune(false); });
+        m_pruneTimer->start(kPruneIntervalMs);
+        prune(true); // limits may have changed since the last run
+    });
+    return true;
+}
+
+void Journal::stop()
+{
+    if (!m_thread)
+        return;
+    // What was published before the stop is still stored and delivered.
+    QMetaObject::invokeMethod(m_context, [this] { drain(); }, Qt::BlockingQueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+    delete m_thread;
+    m_thread = nullptr;
+    m_context = nullptr;
+}
+
+void Journal::append(const QString &topic, const QJsonValue &data)
+{
+    TopicEvent e;
+    e.topic = topic;
+    e.data = data;
+    post({Posted::Append, std::move(e)});
+}
+
+void Journal::offerRemote(TopicEvent e) { post({Posted::Remote, std::move(e)}); }
+
+void Journal::post(Posted p)
+{
+    if (m_posted.post(std::move(p)) && m_context)
+        QMetaObject::invokeMethod(m_context, [this] { drain(); }, Qt::QueuedConnection);
+}
+
+void Journal::postJob(std::function<void()> job)
+{
+    if (m_jobs.post(std::move(job)) && m_context)
+        QMetaObject::invokeMethod(m_context, [this] { drain(); }, Qt::QueuedConnection);
+}
+
+void Journal::drain()
+{
+    // Runs of appends are stored in one transaction; appends and received events keep their order.
+    const QList<Posted> batch = m_posted.take();
+    QList<TopicEvent> appends;
+    for (const Posted &p : batch) {
+        if (p.kind == Posted::Append) {
+            appends.append(p.event);
+            continue;
+        }
+        if (!appends.isEmpty())
+            appendBatch(std::exchange(appends, {}));
+        sequence({p.event});
+    }
+    if (!appends.isEmpty())
+        appendBatch(std::move(appends));
+    const QList<std::function<void()>> jobs = m_jobs.take();
+    for (const auto &job : jobs)
+        job();
+}
+
+void Journal::appendBatch(QList<TopicEvent> batch)
+{
+    const qint64 now = wallMs();
+    for (TopicEvent &e : batch)
+        e.timeMs = now;
+    QString error;
+    if (!m_log->appendEvents(batch, &error)) {
+        // Live delivery does not wait for the database: these go out without offsets (a client
+        // resuming past them is told recovered:false).
+        m_appendFailures.fetch_add(batch.size(), std::memory_order_relaxed);
+        if (monotonicMs() - m_lastFailureLogMs > 5000) {
+            m_lastFailureLogMs = monotonicMs();
+            qCWarning(lcHistory).noquote() << "history: cannot store" << batch.size() << "event(s), sent without offsets:" << error;
+        }
+        for (TopicEvent &e : batch) {
+            e.offset = 0;
+            e.epoch.clear();
+        }
+        if (m_forward)
+            m_forward(batch);
+        if (m_deliver)
+            m_deliver(batch);
+        return;
+    }
+    m_appended.fetch_add(batch.size(), std::memory_order_relaxed);
+    for (TopicEvent &e : batch) {
+        e.epoch = m_epoch;
+        if (!m_touched.contains(e.topic))
+            m_touched.append(e.topic);
+    }
+    if (m_forward)
+        m_forward(batch);
+    sequence(std::move(batch));
+}
+
+void Journal::sequence(QList<TopicEvent> events)
+{
+    const qint64 now = monotonicMs();
+    QList<TopicEvent> ready;
+    for (TopicEvent &e : events)
+        ready.append(m_sequencer.offer(std::move(e), now));
+    m_duplicates.store(m_sequencer.duplicatesDropped(), std::memory_order_relaxed);
+    if (!ready.isEmpty() && m_deliver)
+        m_deliver(ready);
+}
+
+void Journal::fillDueGaps()
+{
+    drain();
+    const qint64 now = monotonicMs();
+    const QList<TopicSequencer::Gap> gaps = m_sequencer.dueGaps(now);
+    for (const TopicSequencer::Gap &g : gaps) {
+        QString error;
+        const auto page = m_log->readEvents(g.topic, g.after, g.before - 1, m_limits.maxRecover, &error);
+        QList<TopicEvent> found;
+        if (page)
+            found = page->events;
+        else
+            qCWarning(lcHistory).noquote() << "history: cannot read the gap" << g.after << "to" << g.before << "of" << g.topic << ":" << error;
+        for (TopicEvent &e : found)
+            e.epoch = m_epoch;
+        const QList<TopicEvent> ready = m_sequencer.fill(g.topic, g.before, found, now);
+        m_gapsFilled.store(m_sequencer.gapsFilled(), std::memory_order_relaxed);
+        if (!ready.isEmpty() && m_deliver)
+            m_deliver(ready);
+    }
+    if (!gaps.isEmpty())
+        m_sequencer.forgetIdle(now, kForgetIdleMs);
+}
+
+void Journal::catchUp(qint64 downSinceMs)
+{
+    postJob([this, downSinceMs] {
+        QString error;
+        const auto events = m_log->eventsSince(downSinceMs - kCatchUpSlackMs, kCatchUpLimit, &error);
+        if (!events) {
+            qCWarning(lcHistory).noquote() << "history: catch-up after the Redis outage failed:" << error;
+            return;
+        }
+        m_catchUps.fetch_add(1, std::memory_order_relaxed);
+        QList<TopicEvent> withEpoch = *events;
+        for (TopicEvent &e : withEpoch)
+            e.epoch = m_epoch;
+        sequence(std::move(withEpoch));
+    });
+}
+
+void Journal::recover(QList<RecoverRequest> requests, Recovered done)
+{
+    postJob([this, requests = std::move(requests), done = std::move(done)] { runRecovery(requests, done); });
+}
+
+void Journal::runRecovery(const QList<RecoverRequest> &requests, const Recovered &done)
+{
+    QList<RecoverResult> results;
+    for (const RecoverRequest &r : requests) {
+        QString error;
+        const bool sameEpoch = r.epoch == m_epoch;
+        // A foreign epoch reads only the head (limit 0) to tell the client where to go on from.
+        const auto page = m_log->readEvents(r.topic, r.after, 0, sameEpoch ? m_limits.maxRecover + 1 : 0, &error);
+        RecoverResult res;
+        if (!page) {
+            res.topic = r.topic;
+            res.status = RecoverResult::Status::Unavailable;
+        } else {
+            res = judgeRecovery(r, *page, m_epoch, m_limits.maxRecover);
+            for (TopicEvent &e : res.events)
+                e.epoch = m_epoch;
+        }
+        m_recoveries.fetch_add(1, std::memory_order_relaxed);
+        m_recoveredEvents.fetch_add(res.events.size(), std::memory_order_relaxed);
+        results.append(std::move(res));
+    }
+    done(results);
+}
+
+std::optional<EventLog::Page> Journal::page(const QString &topic, qint64 after, int limit, QString *error)
+{
+    auto p = m_log->readEvents(topic, after, 0, limit, error);
+    if (p) {
+        for (TopicEvent &e : p->events)
+            e.epoch = m_epoch;
+    }
+    return p;
+}
+
+void Journal::prune(bool allTopics)
+{
+    QString error;
+    const QStringList touched = std::exchange(m_touched, {});
+    if (!m_log->pruneEvents(wallMs() - m_limits.maxAgeMs, allTopics ? nullptr : &touched, m_limits.maxEventsPerTopic, &error))
+        qCWarning(lcHistory).noquote() << "history: pruning failed:" << error;
+    m_sequencer.forgetIdle(monotonicMs(), kForgetIdleMs);
+}
+
+Journal::Stats Journal::stats() const
+{
+    Stats s;
+    s.appended = m_appended.load(std::memory_order_relaxed);
+    s.appendFailures = m_appendFailures.load(std::memory_order_relaxed);
+    s.recoveries = m_recoveries.load(std::memory_order_relaxed);
+    s.recoveredEvents = m_recoveredEvents.load(std::memory_order_relaxed);
+    s.duplicatesDropped = m_duplicates.load(std::memory_order_relaxed);
+    s.gapsFilled = m_gapsFilled.load(std::memory_order_relaxed);
+    s.catchUps = m_catchUps.load(std::memory_order_relaxed);
+    return s;
+}
+
+} // namespace onair
