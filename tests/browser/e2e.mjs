@@ -299,6 +299,7 @@ function tcpProxy(targetPort) {
   const proxy = {
     get base() { return `http://127.0.0.1:${port}`; },
     up: () => new Promise((resolve, reject) => {
+      if (server && server.listening) { resolve(); return; }
       server = net.createServer((client) => {
         const upstream = net.connect(targetPort, '127.0.0.1');
         for (const s of [client, upstream]) {
@@ -321,6 +322,8 @@ function tcpProxy(targetPort) {
 }
 const proxy = tcpProxy(Number(new URL(base).port));
 await proxy.up();
+// A check that cuts the proxy: it is up again afterwards, whatever happened.
+const outageCheck = (name, fn) => check(name, async () => { try { await fn(); } finally { await proxy.up(); } });
 // What a cut connection makes the browser log, besides the errors a server restart causes.
 const outageErrors = (page) => realErrors(page).filter((e) => !/net::ERR_(CONNECTION_RESET|EMPTY_RESPONSE|CONNECTION_CLOSED)/.test(e));
 const admin = { Authorization: `Bearer ${args.admin}` };
@@ -343,7 +346,7 @@ async function cut(page) {
 const run = `r${Date.now().toString(36)}`;
 const u0 = 1000 + (Date.now() % 100000);
 
-await check('captions missed during an outage arrive after the reconnect, once each, the latest shown', async () => {
+await outageCheck('captions missed during an outage arrive after the reconnect, once each, the latest shown', async () => {
   const ctx = await browser.newContext();
   const p = await pageWithErrors(ctx);
   await p.goto(`${proxy.base}/listen/tone`);
@@ -374,19 +377,23 @@ await check('captions missed during an outage arrive after the reconnect, once e
   assert(JSON.stringify(c.screen) === JSON.stringify([...missed.slice(3), live]), `screen ${JSON.stringify(c.screen)}`);
 
   // The server restarts (same data directory) while the page is away: history is durable.
-  await proxy.down();
-  execSync(`${args.ctl} stop`, { stdio: 'inherit' });
-  execSync(`${args.ctl} start`, { stdio: 'inherit' });
-  for (let i = 0; i < 100; i++) { // the control room goes on air again: its speaker_joined comes first
-    const s = (await api('GET', '/api/streams')).body.streams.find((x) => x.id === 'tone');
-    if (s && s.speaker_live) break;
-    await sleep(100);
-  }
-  await sleep(500);
   const afterRestart = [`${run} after restart 1`, `${run} after restart 2`];
-  await publishCaption(u0 + 7, afterRestart[0]);
-  await publishCaption(u0 + 8, afterRestart[1]);
-  await proxy.up();
+  await proxy.down();
+  try {
+    execSync(`${args.ctl} stop`, { stdio: 'inherit' });
+    execSync(`${args.ctl} start`, { stdio: 'inherit' });
+    for (let i = 0; i < 100; i++) { // the control room goes on air again: its speaker_joined comes first
+      // (the first request may meet a keep-alive connection to the stopped server: once more)
+      const s = await api('GET', '/api/streams').then((r) => r.body.streams.find((x) => x.id === 'tone'), () => null);
+      if (s && s.speaker_live) break;
+      await sleep(100);
+    }
+    await sleep(500);
+    await publishCaption(u0 + 7, afterRestart[0]);
+    await publishCaption(u0 + 8, afterRestart[1]);
+  } finally {
+    await proxy.up();
+  }
   await waitFor(p, (t) => window.onair.stats.captions.log.some((l) => l.text === t), afterRestart[1], 30000);
   c = await captionsOf(p);
   console.log(`  after a restart: ${JSON.stringify(c.lastResume)}; screen ${JSON.stringify(c.screen)}`);
@@ -425,7 +432,7 @@ await check('an event delivered twice is applied once (the page filters by offse
   await ctx.close();
 });
 
-await check('banners after a reconnect: exactly the server\'s, dismissed ones stay dismissed', async () => {
+await outageCheck('banners after a reconnect: exactly the server\'s, dismissed ones stay dismissed', async () => {
   const ctx = await browser.newContext();
   const p = await pageWithErrors(ctx);
   await p.goto(`${proxy.base}/listen/tone`);
@@ -501,7 +508,7 @@ await check('banners after a reconnect: exactly the server\'s, dismissed ones st
   await ctx.close();
 });
 
-await check('the stream list after a reconnect: a stream that started meanwhile is listed', async () => {
+await outageCheck('the stream list after a reconnect: a stream that started meanwhile is listed', async () => {
   const ctx = await browser.newContext();
   const index = await pageWithErrors(ctx);
   await index.goto(`${proxy.base}/`);
