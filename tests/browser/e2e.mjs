@@ -327,9 +327,9 @@ const outageCheck = (name, fn) => check(name, async () => { try { await fn(); } 
 // What a cut connection makes the browser log, besides the errors a server restart causes.
 const outageErrors = (page) => realErrors(page).filter((e) => !/net::ERR_(CONNECTION_RESET|EMPTY_RESPONSE|CONNECTION_CLOSED)/.test(e));
 const admin = { Authorization: `Bearer ${args.admin}` };
-async function publishCaption(utterance, text) {
-  const r = await api('POST', '/api/publish', { topic: 'stream:tone',
-    data: { event: 'caption', stream_id: 'tone', utterance, lang: 'en', text } }, admin);
+async function publishCaption(utterance, text, stream = 'tone') {
+  const r = await api('POST', '/api/publish', { topic: `stream:${stream}`,
+    data: { event: 'caption', stream_id: stream, utterance, lang: 'en', text } }, admin);
   assert(r.status === 202, `publish ${r.status}`);
 }
 // The listener page's captions: what was applied (in order) and what is on screen.
@@ -403,6 +403,27 @@ await outageCheck('captions missed during an outage arrive after the reconnect, 
   assert(JSON.stringify(c.screen) === JSON.stringify(afterRestart), `screen ${JSON.stringify(c.screen)}`);
   assert(c.duplicates === 0, `duplicates ${c.duplicates}`);
   await waitFor(p, () => window.onair.stats.state === 'live', null, 20000);
+  assert(outageErrors(p).length === 0, outageErrors(p).join('\n'));
+  await ctx.close();
+});
+
+await outageCheck('an outage before the first event: the captions missed still arrive (resumed from the topic\'s head)', async () => {
+  // A stream nobody has spoken on: no event on its topic yet, so none gave the page an offset.
+  const id = `quiet-${run}`;
+  const ctx = await browser.newContext();
+  const p = await pageWithErrors(ctx);
+  await p.goto(`${proxy.base}/listen/${id}`);
+  await waitFor(p, () => window.onair.stats.state === 'waiting' && window.onair.stats.captions.seed !== null);
+  const seed = (await captionsOf(p)).seed;
+  assert(seed.offset === 0 && typeof seed.epoch === 'string', `seed ${JSON.stringify(seed)}`);
+  await cut(p);
+  const text = `${run} said while away`;
+  await publishCaption(1, text, id);
+  await proxy.up();
+  await p.locator('#caption-lines .cap-main', { hasText: text }).waitFor({ timeout: 20000 });
+  const c = await captionsOf(p);
+  assert(c.lastResume && c.lastResume.recovered === true && c.lastResume.events === 1, `resume ${JSON.stringify(c.lastResume)}`);
+  assert(c.log.length === 1 && c.log[0].recovered && c.log[0].offset === 1, `log ${JSON.stringify(c.log)}`);
   assert(outageErrors(p).length === 0, outageErrors(p).join('\n'));
   await ctx.close();
 });

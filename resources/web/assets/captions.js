@@ -23,7 +23,8 @@ export function startInterpretation(streamId, stats) {
     received: 0, shown: 0, lines: [],
     // Resume: the last event of the topic applied, what the last resume got, events dropped as
     // already seen, gaps in the offsets, and the latest captions applied (offset, utterance, lang).
-    subscribed: false, cursor: null, resumes: 0, lastResume: null, recoveredEvents: 0, duplicates: 0, gaps: 0, log: [],
+    // seed: the topic's head when the page subscribed, for a resume before any event arrived.
+    subscribed: false, cursor: null, seed: null, resumes: 0, lastResume: null, recoveredEvents: 0, duplicates: 0, gaps: 0, log: [],
   };
   stats.captions = state;
 
@@ -206,14 +207,13 @@ export function startInterpretation(streamId, stats) {
   // identity). The page remembers the last one it applied; a reconnect subscribes with
   // `since` it, and the server sends what was missed, in order, before the live events.
   const topic = `stream:${base}`;
-  let seed = null;       // the topic's head when the page subscribed, before any event arrived
   let catchUp = null;    // {left, timer}: the missed events of a resume still to come
   let askedSince = false; // the last subscribe carried `since`
   const validCursor = (c) => !!c && Number.isInteger(c.offset) && c.offset >= 0 && typeof c.epoch === 'string';
 
   function subscribe(resume) {
     const msg = { type: 'subscribe', topics: [topic] };
-    const from = state.cursor || seed;
+    const from = state.cursor || state.seed;
     if (resume && from) msg.since = { [topic]: { offset: from.offset, epoch: from.epoch } };
     askedSince = !!msg.since;
     ws.send(JSON.stringify(msg));
@@ -230,7 +230,7 @@ export function startInterpretation(streamId, stats) {
   function onSubscribed(msg) {
     state.subscribed = true;
     if (msg.recovered === undefined) { // no `since` asked (or a server without history)
-      if (!state.cursor && !seed) seedCursor();
+      if (!state.cursor && !state.seed) seedCursor();
       return;
     }
     state.resumes++;
@@ -248,7 +248,7 @@ export function startInterpretation(streamId, stats) {
     // newly opened page does; the lines on screen fade as usual, the channels are refetched.
     const head = r ? { offset: r.offset, epoch: r.epoch } : null;
     state.cursor = validCursor(head) ? head : null;
-    seed = null;
+    state.seed = null;
   }
 
   // The topic's head, so that an outage before the first event still resumes. Only used for
@@ -261,7 +261,7 @@ export function startInterpretation(streamId, stats) {
       if (!res.ok) return; // a server without history
       const h = await res.json();
       const head = { offset: Number.isInteger(h.last_offset) ? h.last_offset : 0, epoch: h.epoch };
-      if (!state.cursor && validCursor(head)) seed = head;
+      if (!state.cursor && validCursor(head)) state.seed = head;
     } catch (_) { /* offline: the next event sets the cursor */ }
   }
 
@@ -327,7 +327,7 @@ export function startInterpretation(streamId, stats) {
       if (msg.type === 'subscribed') { onSubscribed(msg); return; }
       if (msg.type === 'error' && msg.error === 'invalid_since' && askedSince) { // refused, nothing subscribed: start fresh
         state.cursor = null;
-        seed = null;
+        state.seed = null;
         subscribe(false);
         return;
       }
