@@ -1,5 +1,7 @@
 #include "engine/healthreport.h"
 
+#include "history/journal.h"
+
 #include "cluster/redisbus.h"
 #include "engine/engine.h"
 #include "streaming/playerstreams.h"
@@ -157,6 +159,41 @@ QJsonObject connectionsReport(const Engine &e)
                          {QStringLiteral("max_streams"), e.config().maxStreams}}}};
 }
 
+namespace {
+// The topics' history: what was stored, resumed and put in order (docs/protocol.md).
+QJsonObject historyComponent(const Journal &j)
+{
+    const Journal::Stats st = j.stats();
+    return {{QStringLiteral("status"), st.appendFailures > 0 ? QStringLiteral("degraded") : QStringLiteral("ok")},
+            {QStringLiteral("epoch"), j.epoch()},
+            {QStringLiteral("appended"), st.appended},
+            {QStringLiteral("append_failures"), st.appendFailures},
+            {QStringLiteral("resumes"), st.recoveries},
+            {QStringLiteral("resumed_events"), st.recoveredEvents},
+            {QStringLiteral("duplicates_dropped"), st.duplicatesDropped},
+            {QStringLiteral("gaps_filled"), st.gapsFilled},
+            {QStringLiteral("catch_ups"), st.catchUps}};
+}
+
+QByteArray historyMetrics(const Journal &j)
+{
+    const Journal::Stats st = j.stats();
+    QByteArray out;
+    const auto counter = [&out](const char *name, const char *help, qint64 value) {
+        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + " counter\n" + name + ' '
+               + QByteArray::number(value) + '\n';
+    };
+    counter("onair_history_appended_total", "Topic events stored in the history.", st.appended);
+    counter("onair_history_append_failures_total", "Topic events sent without an offset: the database failed.", st.appendFailures);
+    counter("onair_history_resumes_total", "Topics resumed by clients (subscribe with since).", st.recoveries);
+    counter("onair_history_resumed_events_total", "Missed events replayed to resuming clients.", st.recoveredEvents);
+    counter("onair_history_duplicates_dropped_total", "Topic events that reached this replica twice and were sent once.", st.duplicatesDropped);
+    counter("onair_history_gaps_filled_total", "Holes in a topic's offsets filled from the database.", st.gapsFilled);
+    counter("onair_history_catch_ups_total", "Reads of what other replicas stored while Redis was down.", st.catchUps);
+    return out;
+}
+} // namespace
+
 QJsonObject fullHealthReport(Engine &e)
 {
     const ProbeResult p = e.probe();
@@ -200,6 +237,8 @@ QJsonObject fullHealthReport(Engine &e)
             redis.insert(QStringLiteral("error"), st.lastError);
         components.insert(QStringLiteral("redis"), redis);
     }
+    if (e.journal())
+        components.insert(QStringLiteral("history"), historyComponent(*e.journal()));
     QJsonObject out = healthReport(e);
     out.insert(QStringLiteral("status"), status);
     out.insert(QStringLiteral("components"), components);
@@ -266,6 +305,8 @@ QByteArray prometheusReport(const Engine &e)
         metric("onair_cluster_replicas", "gauge", "Replicas seen through presence, this one included.",
                qint64(e.bus()->remoteReplicas().size()) + 1);
     }
+    if (e.journal())
+        out += historyMetrics(*e.journal());
     out += prometheusHistogram(m);
     return out;
 }

@@ -24,7 +24,12 @@ Journal::Journal(EventLog *log, HistoryLimits limits, int gapWaitMs)
 {
 }
 
-Journal::~Journal() { stop(); }
+Journal::~Journal()
+{
+    stop();
+    delete m_context; // its thread has finished
+    delete m_thread;
+}
 
 bool Journal::start(QString *error)
 {
@@ -34,9 +39,8 @@ bool Journal::start(QString *error)
     m_epoch = *epoch;
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("onair-journal"));
-    m_context = new QObject;
+    m_context = new QObject; // kept until the destructor: callers may still post after stop()
     m_context->moveToThread(m_thread);
-    QObject::connect(m_thread, &QThread::finished, m_context, &QObject::deleteLater);
     m_thread->start();
     QMetaObject::invokeMethod(m_context, [this] {
         m_gapTimer = new QTimer(m_context);
@@ -52,15 +56,18 @@ bool Journal::start(QString *error)
 
 void Journal::stop()
 {
-    if (!m_thread)
+    if (!m_thread || m_stopped.exchange(true))
         return;
-    // What was published before the stop is still stored and delivered.
-    QMetaObject::invokeMethod(m_context, [this] { drain(); }, Qt::BlockingQueuedConnection);
+    // What was published before the stop is still stored and delivered; later posts are
+    // dropped (their wake-ups go to a thread that has finished).
+    QMetaObject::invokeMethod(m_context, [this] {
+        drain();
+        delete m_gapTimer; // on their own thread
+        delete m_pruneTimer;
+        m_gapTimer = m_pruneTimer = nullptr;
+    }, Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
-    m_context = nullptr;
 }
 
 void Journal::append(const QString &topic, const QJsonValue &data)
@@ -75,13 +82,13 @@ void Journal::offerRemote(TopicEvent e) { post({Posted::Remote, std::move(e)}); 
 
 void Journal::post(Posted p)
 {
-    if (m_posted.post(std::move(p)) && m_context)
+    if (m_posted.post(std::move(p)) && m_context && !m_stopped.load(std::memory_order_acquire))
         QMetaObject::invokeMethod(m_context, [this] { drain(); }, Qt::QueuedConnection);
 }
 
 void Journal::postJob(std::function<void()> job)
 {
-    if (m_jobs.post(std::move(job)) && m_context)
+    if (m_jobs.post(std::move(job)) && m_context && !m_stopped.load(std::memory_order_acquire))
         QMetaObject::invokeMethod(m_context, [this] { drain(); }, Qt::QueuedConnection);
 }
 

@@ -95,6 +95,7 @@ private:
     Forward m_forward;
     QThread *m_thread = nullptr;
     QObject *m_context = nullptr; // lives on m_thread: queued calls and timers run there
+    std::atomic<bool> m_stopped{false};
     QTimer *m_gapTimer = nullptr;
     QTimer *m_pruneTimer = nullptr;
     Postbox<Posted> m_posted;

@@ -304,6 +304,15 @@ void TestHistory::resumeAfterDisconnect()
     QCOMPARE(back.json.last().value(QLatin1String("data")).toObject().value(QLatin1String("n")).toInt(), 6);
     quietPeriod();
     QCOMPARE(receivedOffsets(back).value(topic).size(), 4);
+    // The operator sees it: /metrics and /health/full count the resume.
+    const QByteArray metrics = httpGet(s.port(), QStringLiteral("/metrics")).body;
+    QVERIFY2(metrics.contains("\nonair_history_resumes_total 1\n"), metrics.constData());
+    QVERIFY(metrics.contains("\nonair_history_resumed_events_total 3\n"));
+    QVERIFY(metrics.contains("\nonair_history_appended_total 6\n"));
+    const QJsonObject history = QJsonDocument::fromJson(httpGet(s.port(), QStringLiteral("/health/full")).body)
+                                    .object().value(QLatin1String("components")).toObject().value(QLatin1String("history")).toObject();
+    QCOMPARE(history.value(QLatin1String("status")).toString(), QStringLiteral("ok"));
+    QCOMPARE(history.value(QLatin1String("resumed_events")).toInt(), 3);
 }
 
 void TestHistory::resumeAcrossRestart()
