@@ -80,8 +80,8 @@ bool EventsClients::parseSince(Connection *c, const QJsonObject &msg, const QSet
         for (const RecoverRequest &r : std::as_const(*parsed)) {
             if (!covers(after, r.topic))
                 why = QStringLiteral("\"since\" names '%1', which this client is not subscribed to").arg(r.topic);
-            else if (c->resume && c->resume->holding.contains(r.topic))
-                why = QStringLiteral("'%1' is being resumed already").arg(r.topic);
+            else if (c->resume && !c->resume->holding.isEmpty())
+                why = QStringLiteral("a resume of this client is in progress; send the next when it is answered");
             if (!why.isEmpty())
                 break;
         }
@@ -231,6 +231,9 @@ void EventsClients::handOver(Connection *c, const RecoverRequest &request, Recov
             last = offset;
         }
     }
+    // Bounded: the topics it resumed lately (the filter matters only right after a replay).
+    if (rs.last.size() >= 4 * m_config.maxTopicsPerClient && !rs.last.contains(request.topic))
+        rs.last.erase(rs.last.begin());
     rs.last.insert(request.topic, last);
 }
 
