@@ -23,7 +23,7 @@ ALLOWED = {
     'config': set(),
     'auth': set(),
     'audio': {'core'},
-    'history': {'core'},  # the topics' durable history: offsets, order, resume
+    'history': {'core', 'protocol'},  # the topics' durable history: offsets, order, resume
     'fanout': {'core', 'config', 'protocol', 'auth', 'audio', 'history'},
     'streaming': {'core', 'config', 'protocol', 'audio', 'fanout'},
     'cluster': {'core', 'config', 'protocol', 'fanout', 'history'},

@@ -8,14 +8,10 @@
 #include <QJsonArray>
 #include <QPointer>
 
-#include <cmath>
 
 namespace onair {
 
 namespace {
-constexpr int kMaxEpochChars = 64;
-constexpr double kMaxOffset = 9007199254740991.0; // 2^53 - 1: exact in JSON numbers
-
 // The client gets `topic` through its subscriptions `topics` (itself, its class or "all").
 bool covers(const QSet<QString> &topics, const QString &topic)
 {
@@ -78,36 +74,23 @@ bool EventsClients::parseTopics(Connection *c, const QJsonObject &msg, QStringLi
 bool EventsClients::parseSince(Connection *c, const QJsonObject &msg, const QSet<QString> &after,
                                QList<RecoverRequest> *requests)
 {
-    const auto bad = [&](const QString &why) {
+    QString why;
+    auto parsed = onair::parseSince(msg.value(QLatin1String("since")), m_config.maxTopicsPerClient, &why);
+    if (parsed) {
+        for (const RecoverRequest &r : std::as_const(*parsed)) {
+            if (!covers(after, r.topic))
+                why = QStringLiteral("\"since\" names '%1', which this client is not subscribed to").arg(r.topic);
+            else if (c->resume && !c->resume->holding.isEmpty())
+                why = QStringLiteral("a resume of this client is in progress; send the next when it is answered");
+            if (!why.isEmpty())
+                break;
+        }
+    }
+    if (!parsed || !why.isEmpty()) {
         m_io.sendError(c, QStringLiteral("invalid_since"), why);
         return false;
-    };
-    const QJsonValue v = msg.value(QLatin1String("since"));
-    if (v.isUndefined() || v.isNull())
-        return true;
-    if (!v.isObject())
-        return bad(QStringLiteral("\"since\" must be an object {topic: {\"offset\": N, \"epoch\": \"…\"}}"));
-    const QJsonObject since = v.toObject();
-    if (since.size() > m_config.maxTopicsPerClient)
-        return bad(QStringLiteral("at most %1 topics in \"since\"").arg(m_config.maxTopicsPerClient));
-    for (auto it = since.begin(); it != since.end(); ++it) {
-        const QString topic = it.key();
-        if (!isValidTopic(topic) || topic == kTopicAll || topic == kTopicStreams)
-            return bad(QStringLiteral("\"since\" names a topic, not '%1'").arg(topic.left(64)));
-        if (!covers(after, topic))
-            return bad(QStringLiteral("\"since\" names '%1', which this client is not subscribed to").arg(topic));
-        if (c->resume && c->resume->holding.contains(topic))
-            return bad(QStringLiteral("'%1' is being resumed already").arg(topic));
-        const QJsonObject entry = it.value().toObject();
-        const QJsonValue offset = entry.value(QLatin1String("offset"));
-        const QJsonValue epoch = entry.value(QLatin1String("epoch"));
-        const double o = offset.toDouble(-1);
-        if (!it.value().isObject() || !offset.isDouble() || o < 0 || o > kMaxOffset || std::floor(o) != o)
-            return bad(QStringLiteral("since['%1'].offset must be a non-negative integer").arg(topic));
-        if (!epoch.isString() || epoch.toString().isEmpty() || epoch.toString().size() > kMaxEpochChars)
-            return bad(QStringLiteral("since['%1'].epoch must be the epoch of an event (a string)").arg(topic));
-        requests->append({topic, qint64(o), epoch.toString()});
     }
+    *requests = std::move(*parsed);
     return true;
 }
 
@@ -248,6 +231,9 @@ void EventsClients::handOver(Connection *c, const RecoverRequest &request, Recov
             last = offset;
         }
     }
+    // Bounded: the topics it resumed lately (the filter matters only right after a replay).
+    if (rs.last.size() >= 4 * m_config.maxTopicsPerClient && !rs.last.contains(request.topic))
+        rs.last.erase(rs.last.begin());
     rs.last.insert(request.topic, last);
 }
 

@@ -2,7 +2,10 @@
 
 #include "history/eventlog.h"
 
+#include <QJsonValue>
 #include <QString>
+
+#include <optional>
 
 namespace onair {
 
@@ -24,6 +27,12 @@ struct RecoverResult
     qint64 head = 0;
     QList<TopicEvent> events; // Recovered only
 };
+
+// The `since` of a subscribe: {"<topic>": {"offset": N, "epoch": "…"}, …}. An empty list when
+// absent or null; nullopt with `error` set when malformed: not an object, more than maxEntries
+// entries, a key that is not one topic (`all` and `streams` gather topics), an offset that is
+// not an integer from 0 to 2^53 - 1, an epoch that is not a string of 1–64 characters.
+std::optional<QList<RecoverRequest>> parseSince(const QJsonValue &since, int maxEntries, QString *error);
 
 // The wire name of a status that is not Recovered: "epoch_changed", "beyond_retention",
 // "offset_ahead", "too_many", "unavailable".

@@ -1,11 +1,12 @@
 // Drives the OnAir pages in the system's headless Chromium with playwright-core.
 // Each check prints "ok - …" or throws; the exit status is 0 only when all passed.
-//   node e2e.mjs --base URL --admin TOKEN --speaker TOKEN --ctl 'SCRIPT' --shots DIR [--bench SECONDS]
+//   node e2e.mjs --base URL --admin TOKEN --speaker TOKEN --late-speaker TOKEN --ctl 'SCRIPT' --shots DIR [--bench SECONDS] [--only REGEX]
 // SCRIPT start|stop starts and stops the server (the page must reconnect).
 import { createRequire } from 'node:module';
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import net from 'node:net';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -23,7 +24,11 @@ const flags = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
 const lanBase = base.replace('//127.0.0.1:', '//onair.test:');
 
 let failures = 0;
+// --only REGEX: run just the checks whose name matches (while working on one; some checks
+// build on the listener page the first ones open).
+const only = args.only ? new RegExp(args.only) : null;
 async function check(name, fn) {
+  if (only && !only.test(name)) return;
   const t0 = Date.now();
   try {
     await fn();
@@ -282,6 +287,285 @@ async function bannerShownAndDismissed(page, message) {
   assert((await api('GET', '/api/broadcasts/active', null, { 'X-Client-Id': id })).body === null, 'acknowledged on the server');
   await api('POST', '/api/broadcasts/clear', {}, { Authorization: `Bearer ${args.admin}` });
 }
+
+// ---- resume after an outage (issue 18) ------------------------------------------------------
+// The pages under test load through a TCP proxy the test can cut: "down" closes every connection
+// through it and refuses new ones, as a dead Wi-Fi or a lost replica would, while the server
+// stays up for the admin calls made meanwhile; "up" lets the pages back in.
+function tcpProxy(targetPort) {
+  const sockets = new Set();
+  let server = null;
+  let port = 0;
+  const proxy = {
+    get base() { return `http://127.0.0.1:${port}`; },
+    up: () => new Promise((resolve, reject) => {
+      if (server && server.listening) { resolve(); return; }
+      server = net.createServer((client) => {
+        const upstream = net.connect(targetPort, '127.0.0.1');
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('error', () => {});
+          s.on('close', () => { sockets.delete(s); client.destroy(); upstream.destroy(); });
+        }
+        client.pipe(upstream);
+        upstream.pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => { port = server.address().port; resolve(); });
+    }),
+    down: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    }),
+  };
+  return proxy;
+}
+const proxy = tcpProxy(Number(new URL(base).port));
+await proxy.up();
+// A check that cuts the proxy: it is up again afterwards, whatever happened.
+const outageCheck = (name, fn) => check(name, async () => { try { await fn(); } finally { await proxy.up(); } });
+// What a cut connection makes the browser log, besides the errors a server restart causes.
+const outageErrors = (page) => realErrors(page).filter((e) => !/net::ERR_(CONNECTION_RESET|EMPTY_RESPONSE|CONNECTION_CLOSED)/.test(e));
+const admin = { Authorization: `Bearer ${args.admin}` };
+async function publishCaption(utterance, text, stream = 'tone') {
+  const r = await api('POST', '/api/publish', { topic: `stream:${stream}`,
+    data: { event: 'caption', stream_id: stream, utterance, lang: 'en', text } }, admin);
+  assert(r.status === 202, `publish ${r.status}`);
+}
+// The listener page's captions: what was applied (in order) and what is on screen.
+const captionsOf = (page) => page.evaluate(() => ({ ...window.onair.stats.captions,
+  screen: [...document.querySelectorAll('#caption-lines .cap-main')].map((p) => p.textContent) }));
+const appliedTexts = (c, prefix) => c.log.filter((l) => l.text.startsWith(prefix)).map((l) => l.text);
+// Down, until the listener page has noticed (its listener connection is closed).
+async function cut(page) {
+  await proxy.down();
+  await waitFor(page, () => ['reconnecting', 'connecting'].includes(window.onair.stats.state)
+    && !window.onair.stats.captions.subscribed, null, 5000);
+}
+// Utterance numbers and texts of this run (web_test.sh may run the checks twice on one server).
+const run = `r${Date.now().toString(36)}`;
+const u0 = 1000 + (Date.now() % 100000);
+
+await outageCheck('captions missed during an outage arrive after the reconnect, once each, the latest shown', async () => {
+  const ctx = await browser.newContext();
+  const p = await pageWithErrors(ctx);
+  await p.goto(`${proxy.base}/listen/tone`);
+  await waitFor(p, () => window.onair.stats.state === 'live' && window.onair.stats.captions.subscribed);
+  const pre = `${run} before`;
+  await publishCaption(u0, pre);
+  await p.locator('#caption-lines .cap-main', { hasText: pre }).waitFor({ timeout: 5000 });
+  await cut(p);
+  // Five sentences while the page is away.
+  const missed = [1, 2, 3, 4, 5].map((i) => `${run} missed ${i}`);
+  for (let i = 0; i < missed.length; i++) await publishCaption(u0 + 1 + i, missed[i]);
+  await proxy.up();
+  await waitFor(p, (t) => window.onair.stats.captions.log.some((l) => l.text === t), missed[4], 20000);
+  let c = await captionsOf(p);
+  console.log(`  resume: ${JSON.stringify(c.lastResume)}; applied ${JSON.stringify(appliedTexts(c, run))}; screen ${JSON.stringify(c.screen)}`);
+  assert(c.lastResume && c.lastResume.recovered === true && c.lastResume.events >= 5, `recovered ${JSON.stringify(c.lastResume)}`);
+  assert(JSON.stringify(appliedTexts(c, run)) === JSON.stringify([pre, ...missed]), 'every caption once, in order');
+  assert(c.log.filter((l) => missed.includes(l.text)).every((l) => l.recovered), 'the missed ones came with the resume');
+  assert(c.duplicates === 0 && c.gaps === 0, `duplicates ${c.duplicates}, gaps ${c.gaps}`);
+  // The latest three on screen at once (older ones are not replayed line by line).
+  assert(JSON.stringify(c.screen) === JSON.stringify(missed.slice(2)), `screen ${JSON.stringify(c.screen)}`);
+  // Live captions follow the resumed ones.
+  const live = `${run} live after`;
+  await publishCaption(u0 + 6, live);
+  await p.locator('#caption-lines .cap-main', { hasText: live }).waitFor({ timeout: 5000 });
+  c = await captionsOf(p);
+  assert(appliedTexts(c, run).filter((t) => t === live).length === 1, 'live caption once');
+  assert(JSON.stringify(c.screen) === JSON.stringify([...missed.slice(3), live]), `screen ${JSON.stringify(c.screen)}`);
+
+  // The server restarts (same data directory) while the page is away: history is durable.
+  const afterRestart = [`${run} after restart 1`, `${run} after restart 2`];
+  await proxy.down();
+  try {
+    execSync(`${args.ctl} stop`, { stdio: 'inherit' });
+    execSync(`${args.ctl} start`, { stdio: 'inherit' });
+    for (let i = 0; i < 100; i++) { // the control room goes on air again: its speaker_joined comes first
+      // (the first request may meet a keep-alive connection to the stopped server: once more)
+      const s = await api('GET', '/api/streams').then((r) => r.body.streams.find((x) => x.id === 'tone'), () => null);
+      if (s && s.speaker_live) break;
+      await sleep(100);
+    }
+    await sleep(500);
+    await publishCaption(u0 + 7, afterRestart[0]);
+    await publishCaption(u0 + 8, afterRestart[1]);
+  } finally {
+    await proxy.up();
+  }
+  await waitFor(p, (t) => window.onair.stats.captions.log.some((l) => l.text === t), afterRestart[1], 30000);
+  c = await captionsOf(p);
+  console.log(`  after a restart: ${JSON.stringify(c.lastResume)}; screen ${JSON.stringify(c.screen)}`);
+  assert(c.lastResume.recovered === true, `recovered across the restart ${JSON.stringify(c.lastResume)}`);
+  assert(JSON.stringify(appliedTexts(c, run)) === JSON.stringify([pre, ...missed, live, ...afterRestart]), 'nothing twice, nothing lost');
+  // The new speaker session started a new numbering: the lines before it are gone.
+  assert(JSON.stringify(c.screen) === JSON.stringify(afterRestart), `screen ${JSON.stringify(c.screen)}`);
+  assert(c.duplicates === 0, `duplicates ${c.duplicates}`);
+  await waitFor(p, () => window.onair.stats.state === 'live', null, 20000);
+  assert(outageErrors(p).length === 0, outageErrors(p).join('\n'));
+  await ctx.close();
+});
+
+await outageCheck('an outage before the first event: the captions missed still arrive (resumed from the topic\'s head)', async () => {
+  // A stream nobody has spoken on: no event on its topic yet, so none gave the page an offset.
+  const id = `quiet-${run}`;
+  const ctx = await browser.newContext();
+  const p = await pageWithErrors(ctx);
+  await p.goto(`${proxy.base}/listen/${id}`);
+  await waitFor(p, () => window.onair.stats.state === 'waiting' && window.onair.stats.captions.seed !== null);
+  const seed = (await captionsOf(p)).seed;
+  assert(seed.offset === 0 && typeof seed.epoch === 'string', `seed ${JSON.stringify(seed)}`);
+  await cut(p);
+  const text = `${run} said while away`;
+  await publishCaption(1, text, id);
+  await proxy.up();
+  await p.locator('#caption-lines .cap-main', { hasText: text }).waitFor({ timeout: 20000 });
+  const c = await captionsOf(p);
+  assert(c.lastResume && c.lastResume.recovered === true && c.lastResume.events === 1, `resume ${JSON.stringify(c.lastResume)}`);
+  assert(c.log.length === 1 && c.log[0].recovered && c.log[0].offset === 1, `log ${JSON.stringify(c.log)}`);
+  assert(outageErrors(p).length === 0, outageErrors(p).join('\n'));
+  await ctx.close();
+});
+
+await check('an event delivered twice is applied once (the page filters by offset)', async () => {
+  // Every event the server sends on /ws/events is handed to the page twice.
+  const ctx = await browser.newContext();
+  await ctx.routeWebSocket(/\/ws\/events/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((m) => {
+      ws.send(m);
+      if (typeof m === 'string' && m.includes('"type":"event"')) ws.send(m);
+    });
+  });
+  const p = await pageWithErrors(ctx);
+  await p.goto(`${base}/listen/tone`);
+  await waitFor(p, () => window.onair.stats.state === 'live' && window.onair.stats.captions.subscribed);
+  const texts = [`${run} twice 1`, `${run} twice 2`];
+  await publishCaption(u0 + 20, texts[0]);
+  await publishCaption(u0 + 21, texts[1]);
+  await p.locator('#caption-lines .cap-main', { hasText: texts[1] }).waitFor({ timeout: 5000 });
+  await sleep(300);
+  const c = await captionsOf(p);
+  assert(JSON.stringify(appliedTexts(c, run)) === JSON.stringify(texts), `applied ${JSON.stringify(appliedTexts(c, run))}`);
+  assert(c.duplicates >= 2, `duplicates counted ${c.duplicates}`);
+  assert(realErrors(p).length === 0, realErrors(p).join('\n'));
+  await ctx.close();
+});
+
+await outageCheck('banners after a reconnect: exactly the server\'s, dismissed ones stay dismissed', async () => {
+  const ctx = await browser.newContext();
+  const p = await pageWithErrors(ctx);
+  await p.goto(`${proxy.base}/listen/tone`);
+  await waitFor(p, () => window.onair.stats.state === 'live');
+  const create = async (message) => {
+    const r = await api('POST', '/api/broadcasts', { message, type: 'info' }, admin);
+    assert(r.status === 201, `create ${r.status}`);
+    return r.body.id;
+  };
+  const clear = async () => assert((await api('POST', '/api/broadcasts/clear', {}, admin)).status === 200, 'clear');
+  const back = () => waitFor(p, () => window.onair.stats.state === 'live', null, 20000);
+  // Shown / hidden within 1.5 s of the reconnect.
+  const shownSoon = async (text) => {
+    await p.locator('#banner').waitFor({ state: 'visible', timeout: 1500 });
+    assert(await p.locator('#banner-text').textContent() === text, `banner "${await p.locator('#banner-text').textContent()}"`);
+  };
+  const hiddenSoon = () => p.locator('#banner').waitFor({ state: 'hidden', timeout: 1500 });
+
+  await create(`${run} A`);
+  await shownSoon(`${run} A`);
+  // Cleared while away: gone after the reconnect (no broadcast_cleared is replayed).
+  await cut(p);
+  await clear();
+  await proxy.up();
+  await back();
+  await hiddenSoon();
+  // Created while away: shown after the reconnect.
+  await cut(p);
+  await create(`${run} B`);
+  await proxy.up();
+  await back();
+  await shownSoon(`${run} B`);
+  // Cleared and another one created while away: the new one.
+  await cut(p);
+  await clear();
+  await create(`${run} C`);
+  await proxy.up();
+  await back();
+  await shownSoon(`${run} C`);
+  // Still active and not dismissed: stays on screen through the reconnect, never blinks off.
+  await p.evaluate(() => {
+    window.bannerHides = 0;
+    new MutationObserver(() => { if (document.getElementById('banner').hidden) window.bannerHides++; })
+      .observe(document.getElementById('banner'), { attributes: true, attributeFilter: ['hidden'] });
+  });
+  await cut(p);
+  await proxy.up();
+  await back();
+  await sleep(1500);
+  assert(await p.locator('#banner').isVisible(), 'still shown');
+  assert(await p.evaluate(() => window.bannerHides) === 0, 'never hidden meanwhile');
+  // Dismissed while away (the acknowledgement could not be sent): stays dismissed, and the
+  // server learns it after the reconnect.
+  const id = await p.evaluate(() => localStorage.getItem('onair.client_id'));
+  assert((await api('GET', '/api/broadcasts/active', null, { 'X-Client-Id': id })).body !== null, 'C active for this page');
+  await cut(p);
+  await p.locator('#banner-dismiss').click();
+  await hiddenSoon();
+  await proxy.up();
+  await back();
+  await sleep(1500);
+  assert(await p.locator('#banner').isHidden(), 'dismissed during the outage, still hidden');
+  for (let i = 0; i < 30 && (await api('GET', '/api/broadcasts/active', null, { 'X-Client-Id': id })).body !== null; i++) await sleep(100);
+  assert((await api('GET', '/api/broadcasts/active', null, { 'X-Client-Id': id })).body === null, 'acknowledged on the server');
+  // And through one more reconnect.
+  await cut(p);
+  await proxy.up();
+  await back();
+  await sleep(1500);
+  assert(await p.locator('#banner').isHidden(), 'still dismissed');
+  await clear();
+  assert(outageErrors(p).length === 0, outageErrors(p).join('\n'));
+  await ctx.close();
+});
+
+await outageCheck('the stream list after a reconnect: a stream that started meanwhile is listed', async () => {
+  const ctx = await browser.newContext();
+  const index = await pageWithErrors(ctx);
+  await index.goto(`${proxy.base}/`);
+  await index.locator('a[data-stream="tone"]').waitFor({ timeout: 5000 });
+  await index.locator('#conn', { hasText: 'Live updates' }).waitFor({ timeout: 5000 });
+  assert(await index.locator('a[data-stream="late"] .dot.live').count() === 0, '"late" not on air yet');
+  await api('POST', '/api/broadcasts', { message: `${run} index banner`, type: 'info' }, admin);
+  await index.locator('#banner').waitFor({ state: 'visible', timeout: 5000 });
+  await proxy.down();
+  await index.locator('#conn', { hasText: 'Reconnecting' }).waitFor({ timeout: 5000 });
+  // While the page is away: a speaker goes on air on "late", the banner is cleared.
+  const speaker = await context.newPage();
+  await speaker.goto(`${base}/`);
+  const opened = await speaker.evaluate((url) => new Promise((resolve) => {
+    window.speakerWs = new WebSocket(url);
+    window.speakerWs.onmessage = (ev) => resolve(ev.data);
+    window.speakerWs.onclose = (ev) => resolve(`closed ${ev.code} ${ev.reason}`);
+  }), `${base.replace('http:', 'ws:')}/ws/speak/late?token=${encodeURIComponent(args['late-speaker'])}`);
+  assert(JSON.parse(opened).type === 'connected', `speaker: ${opened}`);
+  await api('POST', '/api/broadcasts/clear', {}, admin);
+  await sleep(500);
+  assert(await index.locator('a[data-stream="late"]').count() === 0, 'not listed while the page is away');
+  await proxy.up();
+  await index.locator('#conn', { hasText: 'Live updates' }).waitFor({ timeout: 20000 });
+  // Well inside the 15 s periodic refresh: it is the reconnect that brings the list up to date.
+  const t0 = Date.now();
+  await index.locator('a[data-stream="late"] .dot.live').waitFor({ timeout: 3000 });
+  await index.locator('#banner').waitFor({ state: 'hidden', timeout: 1500 });
+  console.log(`  "late" listed ${Date.now() - t0} ms after the page said Live updates`);
+  // And the live updates go on: the speaker leaves, the list says so (off air, or gone).
+  await speaker.evaluate(() => window.speakerWs.close());
+  await index.locator('a[data-stream="late"] .dot.live').waitFor({ state: 'detached', timeout: 5000 });
+  await speaker.close();
+  assert(outageErrors(index).length === 0, outageErrors(index).join('\n'));
+  await ctx.close();
+});
 
 await check('the vendored WebAssembly decoder and its licences are served as pinned; the CSP allows wasm, not eval', async () => {
   const readme = readFileSync(new URL('../../resources/web/assets/vendor/README.md', import.meta.url), 'utf8');

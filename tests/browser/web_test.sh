@@ -69,6 +69,7 @@ stop_desktop() { "$work/ctl.sh" stop; }
 start_desktop
 admin="$("$server" token --role admin --data-dir "$work/data")"
 speaker="$("$server" token --role speaker --stream guest --data-dir "$work/data")"
+latespeaker="$("$server" token --role speaker --stream late --data-dir "$work/data")"
 
 # A second, headless server on HTTPS/WSS with a certificate it made itself.
 tlsport="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
@@ -97,7 +98,7 @@ if [ "${ONAIR_WEB_INTERP:-0}" = 1 ] && [ "$#" -eq 0 ]; then
 fi
 
 run_e2e() {
-  node "$here/e2e.mjs" --base "http://127.0.0.1:$port" --admin "$admin" --speaker "$speaker" \
+  node "$here/e2e.mjs" --base "http://127.0.0.1:$port" --admin "$admin" --speaker "$speaker" --late-speaker "$latespeaker" \
     --tls-base "https://127.0.0.1:$tlsport" --tls-speaker "$tlsspeaker" "${interp_args[@]}" \
     --ctl "$work/ctl.sh" --shots "${ONAIR_WEB_SHOTS:-$work}" "$@"
 }

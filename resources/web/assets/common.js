@@ -110,22 +110,41 @@ export class ClockSync {
 // The active banner (seed 002 messages), styled by type, with a Dismiss that acknowledges it.
 // Dismissals are also kept locally, so a banner stays dismissed after a reload even if the
 // acknowledgement had not reached the server yet.
+// After a (re)connect the page shows exactly the server's banner: the server sends
+// `active_broadcast` right after `connected` when a banner is active and this identity has not
+// dismissed it, so a `connected` followed by anything else (or by nothing for a second) means
+// no banner — one cleared while the page was away goes, without waiting for another event.
+const SETTLE_MS = 1000;
+
 export class BannerBox {
   constructor(send) {
     this.send = send;
     this.box = $('banner');
     this.text = $('banner-text');
     this.current = null;
+    this.settling = false; // between `connected` and the message after it
+    this.settleTimer = 0;
     $('banner-dismiss').addEventListener('click', () => this.dismiss());
   }
   dismissed() {
     try { return JSON.parse(localStorage.getItem('onair.dismissed') || '[]'); } catch (_) { return []; }
   }
+  // Every message of the connection that carries banners comes through here (binary frames
+  // too: `activity()`); true when it was a banner message.
   handle(msg) {
+    if (msg.type === 'connected') {
+      this.settling = true;
+      clearTimeout(this.settleTimer);
+      this.settleTimer = setTimeout(() => this.activity(), SETTLE_MS);
+      return false;
+    }
+    if (msg.type === 'active_broadcast') this.settled();
+    else this.activity();
     if (msg.type === 'new_broadcast' || msg.type === 'active_broadcast') {
       const b = msg.broadcast || {};
       if (this.dismissed().includes(b.id)) { // dismissed here before: make sure the server knows
         this.send({ type: 'acknowledge_broadcast', broadcast_id: b.id });
+        this.hide(); // the server's banner is one this page dismissed: none to show
         return true;
       }
       this.show(b);
@@ -133,6 +152,16 @@ export class BannerBox {
     }
     if (msg.type === 'broadcast_cleared') { this.hide(); return true; }
     return msg.type === 'broadcast_acknowledged';
+  }
+  // Anything but `active_broadcast` right after `connected`: no banner is active for us.
+  activity() {
+    if (!this.settling) return;
+    this.settled();
+    this.hide();
+  }
+  settled() {
+    this.settling = false;
+    clearTimeout(this.settleTimer);
   }
   show(b) {
     this.current = b;

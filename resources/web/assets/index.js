@@ -1,19 +1,34 @@
 // The list of live streams: /api/streams, refreshed whenever /ws/events says a stream changed.
+// The list is current state (who is on air, listener counts), not history: after a reconnect
+// the page fetches it again once its subscription is in place, so nothing that changed while it
+// was away (or in between) is missed; replaying the missed stream events would add nothing.
 import { $, BannerBox, Backoff, clientId, languageName, listenHref, modeLabel, modeText, pageToken, splitChannel, tokenQuery, wsUrl } from './common.js';
 
 const list = $('streams');
 let ws = null;
 let refreshTimer = 0;
+let fetchSeq = 0;   // only the latest request's answer is drawn (an older one may arrive later)
 const backoff = new Backoff();
 const banner = new BannerBox((m) => { if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m)); });
 
+function showConn() {
+  const open = ws && ws.readyState === WebSocket.OPEN;
+  $('conn').textContent = open ? 'Live updates' : 'Reconnecting…';
+  $('conn').className = open ? 'pill live' : 'pill bad';
+}
+
 async function refresh() {
+  const seq = ++fetchSeq;
   const headers = pageToken() ? { Authorization: `Bearer ${pageToken()}` } : {};
   try {
     const res = await fetch('/api/streams', { headers, cache: 'no-store' });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    render((await res.json()).streams || []);
+    const streams = (await res.json()).streams || [];
+    if (seq !== fetchSeq) return; // a newer request was made meanwhile: its answer is the current one
+    render(streams);
+    if (ws && ws.readyState === WebSocket.OPEN) showConn(); // after an 'Offline'
   } catch (e) {
+    if (seq !== fetchSeq) return;
     $('conn').textContent = 'Offline';
     $('conn').className = 'pill bad';
   }
@@ -121,9 +136,11 @@ function render(streams) {
   $('empty').hidden = streams.length > 0;
 }
 
+// A burst of events: one fetch, at most 150 ms after the first (not pushed back by each
+// further event: steady listener counts must not starve the list).
 function scheduleRefresh() {
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(refresh, 150); // a burst of events: one fetch
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(() => { refreshTimer = 0; refresh(); }, 150);
 }
 
 function connect() {
@@ -131,22 +148,22 @@ function connect() {
   ws.onopen = () => {
     backoff.reset();
     ws.send(JSON.stringify({ type: 'subscribe', topics: ['streams'] }));
-    $('conn').textContent = 'Live updates';
-    $('conn').className = 'pill live';
-    refresh();
+    showConn();
   };
   ws.onmessage = (ev) => {
     let msg;
     try { msg = JSON.parse(ev.data); } catch (_) { return; }
     if (banner.handle(msg)) return;
+    // Subscribed: from now on every change comes as an event, so this fetch is the full
+    // picture (one made before the subscription could miss a change in between).
+    if (msg.type === 'subscribed') { refresh(); return; }
     // Captions also travel on stream:<id>; they change nothing in this list.
     if (msg.type === 'event' && typeof msg.topic === 'string' && msg.topic.startsWith('stream:')
         && !(msg.data && msg.data.event === 'caption')) scheduleRefresh();
   };
   ws.onclose = () => {
     ws = null;
-    $('conn').textContent = 'Reconnecting…';
-    $('conn').className = 'pill bad';
+    showConn();
     setTimeout(connect, backoff.next());
   };
 }

@@ -443,7 +443,7 @@ function connect() {
     { client_id: clientId(), token: pageToken(), audio: mode === 'player' ? '0' : '' }));
   ws.binaryType = 'arraybuffer';
   ws.onmessage = (ev) => {
-    if (typeof ev.data !== 'string') { onAudio(ev.data); return; }
+    if (typeof ev.data !== 'string') { banner.activity(); onAudio(ev.data); return; } // audio after `connected`: no banner
     let msg;
     try { msg = JSON.parse(ev.data); } catch (_) { return; }
     onMessage(msg);
