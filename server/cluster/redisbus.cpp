@@ -303,8 +303,11 @@ void RedisBus::goDown(const QString &reason)
         m_status.lastError = reason;
     }
     if (wasUp) {
-        qCWarning(lcEngine).noquote() << "redis: connection lost (" << reason
-                                      << "); serving local clients only, reconnecting";
+        if (m_stopping)
+            qCInfo(lcEngine).noquote() << "redis: disconnected (this replica is stopping)";
+        else
+            qCWarning(lcEngine).noquote() << "redis: connection lost (" << reason
+                                          << "); serving local clients only, reconnecting";
         Q_EMIT connectedChanged(false);
     }
     if (!m_stopping)

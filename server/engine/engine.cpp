@@ -142,6 +142,7 @@ bool Engine::openHistory(QString *error)
     limits.maxEventsPerTopic = m_config.historyMaxEvents;
     limits.maxRecover = m_config.historyMaxRecover;
     m_journal = std::make_unique<Journal>(log, limits);
+    m_journal->setClustered(!m_config.redisUrl.isEmpty());
     m_journal->setDeliver([hub = m_hub.get()](const QList<TopicEvent> &events) { hub->postTopicEvents(events); });
     m_journal->setForward([hub = m_hub.get()](const QList<TopicEvent> &events) { hub->forwardTopicEvents(events); });
     QString err;

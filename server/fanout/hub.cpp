@@ -239,6 +239,14 @@ void Hub::publishTopic(const QString &topic, const QJsonValue &data, bool forwar
     postTopicEvents(events);
 }
 
+std::optional<TopicEvent> Hub::publishTopicStored(const QString &topic, const QJsonValue &data, int timeoutMs)
+{
+    if (m_journal && isKeptEvent(topic, data))
+        return m_journal->appendAndWait(topic, data, timeoutMs);
+    publishTopic(topic, data);
+    return TopicEvent{topic, 0, QString(), 0, data};
+}
+
 void Hub::deliverTopic(const TopicEvent &event)
 {
     if (event.offset > 0 && m_journal) {

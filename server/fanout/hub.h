@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace onair {
 
@@ -87,6 +88,10 @@ public:
     // isKeptEvent) is stored by the journal first and gets its offset there; `forward` false:
     // this replica's clients only, never kept (listener counts).
     void publishTopic(const QString &topic, const QJsonValue &data, bool forward = true);
+    // publishTopic, and waits (up to timeoutMs) until a kept event is stored: the event with
+    // its offset (0: not kept, or the database failed — it was sent live all the same),
+    // nullopt when the store did not answer in time.
+    std::optional<TopicEvent> publishTopicStored(const QString &topic, const QJsonValue &data, int timeoutMs);
     // Events ready for this replica's clients (in order, once) / for the other replicas.
     void postTopicEvents(const QList<TopicEvent> &events);
     void forwardTopicEvents(const QList<TopicEvent> &events);

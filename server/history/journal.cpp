@@ -37,6 +37,7 @@ bool Journal::start(QString *error)
     if (!epoch)
         return false;
     m_epoch = *epoch;
+    m_sequencer.setHoldFirst(m_clustered);
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("onair-journal"));
     m_context = new QObject; // kept until the destructor: callers may still post after stop()
@@ -75,10 +76,23 @@ void Journal::append(const QString &topic, const QJsonValue &data)
     TopicEvent e;
     e.topic = topic;
     e.data = data;
-    post({Posted::Append, std::move(e)});
+    post({Posted::Append, std::move(e), {}});
 }
 
-void Journal::offerRemote(TopicEvent e) { post({Posted::Remote, std::move(e)}); }
+std::optional<TopicEvent> Journal::appendAndWait(const QString &topic, const QJsonValue &data, int timeoutMs)
+{
+    auto stored = std::make_shared<std::promise<TopicEvent>>();
+    std::future<TopicEvent> result = stored->get_future();
+    TopicEvent e;
+    e.topic = topic;
+    e.data = data;
+    post({Posted::Append, std::move(e), stored});
+    if (result.wait_for(std::chrono::milliseconds(timeoutMs)) != std::future_status::ready)
+        return std::nullopt;
+    return result.get();
+}
+
+void Journal::offerRemote(TopicEvent e) { post({Posted::Remote, std::move(e), {}}); }
 
 void Journal::post(Posted p)
 {
@@ -96,10 +110,10 @@ void Journal::drain()
 {
     // Runs of appends are stored in one transaction; appends and received events keep their order.
     const QList<Posted> batch = m_posted.take();
-    QList<TopicEvent> appends;
+    QList<Posted> appends;
     for (const Posted &p : batch) {
         if (p.kind == Posted::Append) {
-            appends.append(p.event);
+            appends.append(p);
             continue;
         }
         if (!appends.isEmpty())
@@ -113,11 +127,22 @@ void Journal::drain()
         job();
 }
 
-void Journal::appendBatch(QList<TopicEvent> batch)
+void Journal::appendBatch(const QList<Posted> &posted)
 {
     const qint64 now = wallMs();
-    for (TopicEvent &e : batch)
-        e.timeMs = now;
+    QList<TopicEvent> batch;
+    batch.reserve(posted.size());
+    for (const Posted &p : posted) {
+        batch.append(p.event);
+        batch.last().timeMs = now;
+    }
+    // Whoever waits for an event hears of it once it is stored (or failed), before it is sent.
+    const auto tellWaiters = [&] {
+        for (qsizetype i = 0; i < posted.size(); ++i) {
+            if (posted[i].stored)
+                posted[i].stored->set_value(batch[i]);
+        }
+    };
     QString error;
     if (!m_log->appendEvents(batch, &error)) {
         // Live delivery does not wait for the database: these go out without offsets (a client
@@ -131,6 +156,7 @@ void Journal::appendBatch(QList<TopicEvent> batch)
             e.offset = 0;
             e.epoch.clear();
         }
+        tellWaiters();
         if (m_forward)
             m_forward(batch);
         if (m_deliver)
@@ -143,6 +169,7 @@ void Journal::appendBatch(QList<TopicEvent> batch)
         if (!m_touched.contains(e.topic))
             m_touched.append(e.topic);
     }
+    tellWaiters();
     if (m_forward)
         m_forward(batch);
     sequence(std::move(batch));
@@ -163,6 +190,9 @@ void Journal::fillDueGaps()
 {
     drain();
     const qint64 now = monotonicMs();
+    const QList<TopicEvent> firsts = m_sequencer.dueFirsts(now);
+    if (!firsts.isEmpty() && m_deliver)
+        m_deliver(firsts);
     const QList<TopicSequencer::Gap> gaps = m_sequencer.dueGaps(now);
     for (const TopicSequencer::Gap &g : gaps) {
         QString error;

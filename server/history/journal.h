@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 
@@ -60,8 +61,16 @@ public:
     QString epoch() const { return m_epoch; }
     const HistoryLimits &limits() const { return m_limits; }
 
+    // Replicas deliver into this one (offerRemote): a topic this replica has not seen yet holds
+    // its first events for the gap wait, so that an earlier offset still in flight from another
+    // replica is not overtaken. Before start().
+    void setClustered(bool clustered) { m_clustered = clustered; }
+
     // Any thread.
     void append(const QString &topic, const QJsonValue &data);
+    // Stores the event and waits for it: the event with its offset, with offset 0 when the
+    // database failed (it was still sent live), nullopt when not stored within timeoutMs.
+    std::optional<TopicEvent> appendAndWait(const QString &topic, const QJsonValue &data, int timeoutMs);
     void offerRemote(TopicEvent e);
     // Redis came back after an outage that began at downSinceMs: what the other replicas
     // stored meanwhile is read and delivered (the sequencer drops what was already).
@@ -77,11 +86,12 @@ private:
     {
         enum Kind { Append, Remote } kind = Append;
         TopicEvent event;
+        std::shared_ptr<std::promise<TopicEvent>> stored; // appendAndWait
     };
     void post(Posted p);
     void postJob(std::function<void()> job);
     void drain();
-    void appendBatch(QList<TopicEvent> batch);
+    void appendBatch(const QList<Posted> &posted);
     void sequence(QList<TopicEvent> events);
     void fillDueGaps();
     // By age, and by count for the topics appended to since the last time (or all of them).
@@ -101,6 +111,7 @@ private:
     Postbox<Posted> m_posted;
     Postbox<std::function<void()>> m_jobs;
     TopicSequencer m_sequencer; // journal thread
+    bool m_clustered = false;
     QStringList m_touched;      // topics appended to since the last prune (journal thread)
     std::atomic<qint64> m_appended{0}, m_appendFailures{0}, m_recoveries{0}, m_recoveredEvents{0},
         m_duplicates{0}, m_gapsFilled{0}, m_catchUps{0};

@@ -38,7 +38,16 @@ QList<TopicEvent> TopicSequencer::offer(TopicEvent e, qint64 nowMs)
     QList<TopicEvent> out;
     State &s = m_topics[e.topic];
     s.touchedMs = nowMs;
-    if (s.last == 0 || e.offset == s.last + 1) {
+    if (s.last == 0 && (s.first || (m_holdFirst && e.offset > 1))) {
+        if (!s.first) {
+            s.first = true;
+            s.gapSinceMs = nowMs;
+        }
+        if (s.waiting.contains(e.offset))
+            ++m_duplicates;
+        else
+            s.waiting.insert(e.offset, std::move(e));
+    } else if (s.last == 0 || e.offset == s.last + 1) {
         advance(s, std::move(e), &out);
         releaseContiguous(s, &out);
         if (!s.fetching)
@@ -60,10 +69,25 @@ QList<TopicSequencer::Gap> TopicSequencer::dueGaps(qint64 nowMs)
     QList<Gap> out;
     for (auto it = m_topics.begin(); it != m_topics.end(); ++it) {
         State &s = it.value();
-        if (s.waiting.isEmpty() || s.fetching || nowMs - s.gapSinceMs < m_gapWaitMs)
+        if (s.waiting.isEmpty() || s.fetching || s.first || nowMs - s.gapSinceMs < m_gapWaitMs)
             continue;
         s.fetching = true;
         out.append({it.key(), s.last, s.waiting.firstKey()});
+    }
+    return out;
+}
+
+QList<TopicEvent> TopicSequencer::dueFirsts(qint64 nowMs)
+{
+    QList<TopicEvent> out;
+    for (auto it = m_topics.begin(); it != m_topics.end(); ++it) {
+        State &s = it.value();
+        if (!s.first || nowMs - s.gapSinceMs < m_gapWaitMs)
+            continue;
+        s.first = false;
+        advance(s, s.waiting.take(s.waiting.firstKey()), &out); // the earliest that came: the start
+        releaseContiguous(s, &out);
+        s.gapSinceMs = s.waiting.isEmpty() ? 0 : nowMs;
     }
     return out;
 }

@@ -22,6 +22,9 @@ class TopicSequencer
 {
 public:
     explicit TopicSequencer(int gapWaitMs) : m_gapWaitMs(gapWaitMs) {}
+    // With other replicas: the first events of a topic not seen yet wait gapWaitMs too (an
+    // earlier offset may still be on its way from another replica), then go in order.
+    void setHoldFirst(bool hold) { m_holdFirst = hold; }
 
     // A kept event (offset > 0). Returns what may be delivered now, in order.
     QList<TopicEvent> offer(TopicEvent e, qint64 nowMs);
@@ -34,6 +37,8 @@ public:
     };
     // Gaps that have waited longer than gapWaitMs and are not being fetched yet.
     QList<Gap> dueGaps(qint64 nowMs);
+    // First events of new topics (setHoldFirst) that have waited gapWaitMs, in order.
+    QList<TopicEvent> dueFirsts(qint64 nowMs);
     // What the database had of the gap (after, before): delivered with the waiting events that
     // follow them; the gap is then closed whatever was missing.
     QList<TopicEvent> fill(const QString &topic, qint64 before, const QList<TopicEvent> &found, qint64 nowMs);
@@ -56,6 +61,7 @@ private:
         QMap<qint64, TopicEvent> waiting;
         qint64 gapSinceMs = 0;
         bool fetching = false;
+        bool first = false;           // holding a new topic's first events (setHoldFirst)
         qint64 touchedMs = 0;
     };
     // Delivers `e` (offset above last), moving last forward.
@@ -66,6 +72,7 @@ private:
     bool late(State &s, TopicEvent e, QList<TopicEvent> *out);
 
     const int m_gapWaitMs;
+    bool m_holdFirst = false;
     QHash<QString, State> m_topics;
     qint64 m_duplicates = 0;
     qint64 m_gapsFilled = 0;

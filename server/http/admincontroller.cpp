@@ -1,5 +1,7 @@
 #include "http/controllers.h"
 
+#include "history/topicevent.h"
+
 #include "banners/store.h"
 #include "cluster/redisbus.h"
 #include "fanout/hub.h"
@@ -85,6 +87,8 @@ QHttpServerResponse kickConnection(const QString &id, const QHttpServerRequest &
     return forwardKick(ctx, caller, id, reason, replica);
 }
 
+constexpr int kPublishStoreTimeoutMs = 5000;
+
 QHttpServerResponse publishTopic(const QHttpServerRequest &req, ServerContext *ctx, const RestGuard &guard)
 {
     Caller caller;
@@ -95,10 +99,23 @@ QHttpServerResponse publishTopic(const QHttpServerRequest &req, ServerContext *c
     QJsonObject data;
     if (const auto bad = parsePublishBody(body, &topic, &data))
         return restError(*bad);
-    ctx->hub()->publishTopic(topic, data);
+    // 202 once the event is stored (when the history is on): an accepted event is never lost.
+    const auto stored = ctx->hub()->publishTopicStored(topic, data, kPublishStoreTimeoutMs);
+    if (!stored)
+        return restError(HttpStatus::ServiceUnavailable, QStringLiteral("store_unavailable"),
+                         QStringLiteral("the event was not stored within %1 ms; it may still be stored and sent")
+                             .arg(kPublishStoreTimeoutMs));
+    if (stored->offset == 0 && ctx->journal())
+        return restError(HttpStatus::ServiceUnavailable, QStringLiteral("store_unavailable"),
+                         QStringLiteral("the database failed: the event was sent to the clients connected now, "
+                                        "but is not in the history (a resume will not return it)"));
     audit(ctx, caller, QStringLiteral("publish"), topic);
-    return QHttpServerResponse(QJsonObject{{QStringLiteral("published"), true}, {QStringLiteral("topic"), topic}},
-                               HttpStatus::Accepted);
+    QJsonObject answer{{QStringLiteral("published"), true}, {QStringLiteral("topic"), topic}};
+    if (stored->offset > 0) {
+        answer.insert(QStringLiteral("offset"), stored->offset);
+        answer.insert(QStringLiteral("epoch"), stored->epoch);
+    }
+    return QHttpServerResponse(answer, HttpStatus::Accepted);
 }
 } // namespace
 

@@ -79,6 +79,10 @@ Acceptor::Acceptor(Hub *hub, QByteArray secret, std::optional<QSslConfiguration>
     connect(&m_sweep, &QTimer::timeout, this, &Acceptor::sweep);
     // QHttpServer drains pending connections at once; this only bounds a burst.
     setMaxPendingConnections(1 << 20);
+    // The kernel's queue of connections not yet accepted (Qt's default is 50): a replica taking
+    // over the clients of one that died gets hundreds within a second; a full queue drops SYNs,
+    // which cost a client a whole second before it tries again.
+    setListenBacklogSize(1024);
 }
 
 Acceptor::~Acceptor()

@@ -15,8 +15,10 @@
 #include <QUrlQuery>
 #include <QUuid>
 
+#include <algorithm>
 #include <iterator>
 #include <limits>
+#include <numeric>
 
 namespace onair {
 
@@ -74,6 +76,9 @@ constexpr qint64 kBannerLock = 0x4f6e416972'0002;
 // INSERT hit broadcasts_one_active; the transaction is then run again.
 constexpr int kConflictRetries = 3;
 const QLatin1String kUniqueViolation("23505");
+// Two replicas' transactions waiting on each other's rows: PostgreSQL aborts one; run it again.
+const QLatin1String kDeadlockDetected("40P01");
+const QLatin1String kSerializationFailure("40001");
 
 // Each entry moves the schema from version i to i + 1; never edit a shipped one. Written in
 // SQLite's dialect; SqlStore::sql() translates for PostgreSQL.
@@ -404,7 +409,9 @@ bool SqlStore::write(const Body &body, QString *error, const StoredCheck &stored
         if (!committing || m_dialect == Dialect::Sqlite)
             db.rollback();
         q.reset();
-        if (m_dialect == Dialect::Postgres && e.nativeErrorCode() == kUniqueViolation && conflicts++ < kConflictRetries)
+        const QString code = e.nativeErrorCode();
+        if (m_dialect == Dialect::Postgres && conflicts++ < kConflictRetries
+            && (code == kUniqueViolation || code == kDeadlockDetected || code == kSerializationFailure))
             continue;
         *error = errorText(e);
         return false;
@@ -681,9 +688,13 @@ std::optional<QString> SqlStore::historyEpoch(QString *error)
 
 bool SqlStore::appendEvents(QList<TopicEvent> &events, QString *error)
 {
-    QList<qint64> offsets;
+    // Heads are taken in topic order, so that replicas storing batches at once never wait on
+    // each other in a cycle; within a topic the batch's order is kept.
+    QList<qsizetype> order(events.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) { return events[a].topic < events[b].topic; });
+    QList<qint64> offsets(events.size());
     const bool ok = write([&](QSqlQuery &q, QSqlError *e) {
-        offsets.clear();
         QString ignored;
         QSqlQuery insert(connection(&ignored));
         if (!prepare(q, QStringLiteral("INSERT INTO topic_heads (topic, head) VALUES (?, 1) ON CONFLICT (topic)"
@@ -691,7 +702,8 @@ bool SqlStore::appendEvents(QList<TopicEvent> &events, QString *error)
             || !prepare(insert, QStringLiteral("INSERT INTO topic_events (topic, event_offset, stored_ms, data)"
                                                " VALUES (?, ?, ?, ?)"), e))
             return false;
-        for (const TopicEvent &ev : std::as_const(events)) {
+        for (const qsizetype i : std::as_const(order)) {
+            const TopicEvent &ev = events.at(i);
             q.addBindValue(ev.topic);
             if (!exec(q, e))
                 return false;
@@ -707,7 +719,7 @@ bool SqlStore::appendEvents(QList<TopicEvent> &events, QString *error)
             insert.addBindValue(eventData(ev.data));
             if (!exec(insert, e))
                 return false;
-            offsets.append(offset);
+            offsets[i] = offset;
         }
         return true;
     }, error);
