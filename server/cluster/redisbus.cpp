@@ -562,6 +562,8 @@ void RedisBus::onMessage(const QByteArray &channel, const QByteArray &message)
             && (target.isEmpty() || target == m_options.replicaId))
             Q_EMIT kickRequested(o.value(QLatin1String("id")).toString().toULongLong(),
                                  o.value(QLatin1String("reason")).toString());
+        else if (o.value(QLatin1String("action")).toString() == QLatin1String("catch_up"))
+            Q_EMIT catchUpRequested(qint64(o.value(QLatin1String("since")).toDouble()));
         break;
     }
     case Kind::Presence:

@@ -127,6 +127,9 @@ Q_SIGNALS:
     void connectedChanged(bool connected);
     void bannerEvent(const QJsonObject &event);
     void kickRequested(quint64 connection, const QString &reason);
+    // Another replica was cut off from Redis since `sinceMs` (wall clock): what it stored
+    // meanwhile never came through Redis; read it from the shared database.
+    void catchUpRequested(qint64 sinceMs);
     void leaseLost(const QString &stream, quint64 connection, const QString &holder);
     // Remote listener counts changed for these streams (for the listeners events).
     void remoteCountsChanged(const QStringList &streams);

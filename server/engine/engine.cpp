@@ -270,9 +270,18 @@ void Engine::startBus()
             return;
         }
         const bool atStart = m_busDownSinceMs == startedMs && now - startedMs < 3000;
-        if (m_journal && m_busDownSinceMs > 0 && !atStart)
+        if (m_journal && m_busDownSinceMs > 0 && !atStart) {
             m_journal->catchUp(m_busDownSinceMs);
+            // …and the others read what this replica stored while it was cut off (Redis may
+            // have stayed up for them).
+            m_bus->publishControl({{QStringLiteral("action"), QStringLiteral("catch_up")},
+                                   {QStringLiteral("since"), m_busDownSinceMs}});
+        }
         m_busDownSinceMs = 0;
+    });
+    connect(m_bus, &RedisBus::catchUpRequested, this, [this](qint64 sinceMs) {
+        if (m_journal)
+            m_journal->catchUp(sinceMs);
     });
     connect(m_bus, &RedisBus::kickRequested, this, [this](quint64 id, const QString &reason) {
         if (kick(id, reason.isEmpty() ? QStringLiteral("removed by the operator") : reason.left(120)))

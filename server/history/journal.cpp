@@ -190,17 +190,18 @@ void Journal::fillDueGaps()
 {
     drain();
     const qint64 now = monotonicMs();
-    const QList<TopicEvent> firsts = m_sequencer.dueFirsts(now);
-    if (!firsts.isEmpty() && m_deliver)
-        m_deliver(firsts);
     const QList<TopicSequencer::Gap> gaps = m_sequencer.dueGaps(now);
     for (const TopicSequencer::Gap &g : gaps) {
         QString error;
-        const auto page = m_log->readEvents(g.topic, g.after, g.before - 1, m_limits.maxRecover, &error);
+        // A start reads the few offsets before it and keeps those stored about when it was.
+        const qint64 after = g.after > 0 ? g.after : qMax<qint64>(0, g.before - 1 - TopicSequencer::kWindow);
+        const auto page = m_log->readEvents(g.topic, after, g.before - 1, m_limits.maxRecover, &error);
         QList<TopicEvent> found;
-        if (page)
+        if (page) {
             found = page->events;
-        else
+            if (g.after == 0)
+                found.removeIf([&](const TopicEvent &e) { return e.timeMs < g.storedAfterMs; });
+        } else
             qCWarning(lcHistory).noquote() << "history: cannot read the gap" << g.after << "to" << g.before << "of" << g.topic << ":" << error;
         for (TopicEvent &e : found)
             e.epoch = m_epoch;

@@ -69,25 +69,12 @@ QList<TopicSequencer::Gap> TopicSequencer::dueGaps(qint64 nowMs)
     QList<Gap> out;
     for (auto it = m_topics.begin(); it != m_topics.end(); ++it) {
         State &s = it.value();
-        if (s.waiting.isEmpty() || s.fetching || s.first || nowMs - s.gapSinceMs < m_gapWaitMs)
+        if (s.waiting.isEmpty() || s.fetching || nowMs - s.gapSinceMs < m_gapWaitMs)
             continue;
         s.fetching = true;
-        out.append({it.key(), s.last, s.waiting.firstKey()});
-    }
-    return out;
-}
-
-QList<TopicEvent> TopicSequencer::dueFirsts(qint64 nowMs)
-{
-    QList<TopicEvent> out;
-    for (auto it = m_topics.begin(); it != m_topics.end(); ++it) {
-        State &s = it.value();
-        if (!s.first || nowMs - s.gapSinceMs < m_gapWaitMs)
-            continue;
+        const TopicEvent &next = s.waiting.first();
+        out.append({it.key(), s.last, next.offset, s.first ? next.timeMs - kStartSlackMs : 0});
         s.first = false;
-        advance(s, s.waiting.take(s.waiting.firstKey()), &out); // the earliest that came: the start
-        releaseContiguous(s, &out);
-        s.gapSinceMs = s.waiting.isEmpty() ? 0 : nowMs;
     }
     return out;
 }
@@ -107,7 +94,7 @@ QList<TopicEvent> TopicSequencer::fill(const QString &topic, qint64 before, cons
         if (e.offset >= before)
             break;
         if (e.offset > s.last) {
-            m_skipped += e.offset - s.last - 1;
+            m_skipped += s.last > 0 ? e.offset - s.last - 1 : 0;
             advance(s, e, &out);
         } else {
             late(s, e, &out);
@@ -116,7 +103,7 @@ QList<TopicEvent> TopicSequencer::fill(const QString &topic, qint64 before, cons
     // What the database did not have is gone: go on with the first waiting event.
     if (!s.waiting.isEmpty() && s.waiting.firstKey() > s.last + 1) {
         TopicEvent next = s.waiting.take(s.waiting.firstKey());
-        m_skipped += next.offset - s.last - 1;
+        m_skipped += s.last > 0 ? next.offset - s.last - 1 : 0;
         advance(s, std::move(next), &out);
     }
     releaseContiguous(s, &out);

@@ -32,13 +32,15 @@ public:
     struct Gap
     {
         QString topic;
-        qint64 after = 0;  // the last delivered offset
+        qint64 after = 0;  // the last delivered offset; 0: a new topic's start (setHoldFirst)
         qint64 before = 0; // the first waiting one
+        qint64 storedAfterMs = 0; // a start: only events stored since then belong to it
     };
-    // Gaps that have waited longer than gapWaitMs and are not being fetched yet.
+    // Gaps that have waited longer than gapWaitMs and are not being fetched yet, and the starts
+    // of new topics (setHoldFirst) that have: the events just before their first waiting one
+    // that were stored about when it was (a little earlier) are still on their way.
     QList<Gap> dueGaps(qint64 nowMs);
-    // First events of new topics (setHoldFirst) that have waited gapWaitMs, in order.
-    QList<TopicEvent> dueFirsts(qint64 nowMs);
+    static constexpr qint64 kStartSlackMs = 2000;
     // What the database had of the gap (after, before): delivered with the waiting events that
     // follow them; the gap is then closed whatever was missing.
     QList<TopicEvent> fill(const QString &topic, qint64 before, const QList<TopicEvent> &found, qint64 nowMs);

@@ -358,7 +358,11 @@ bool SqlStore::read(const Body &body, QString *error)
 
 bool SqlStore::write(const Body &body, QString *error, const StoredCheck &stored)
 {
-    QMutexLocker lock(&m_writeMutex);
+    // SQLite has one writer at a time anyway; PostgreSQL's connections (one per thread) write
+    // side by side, so that a banner or an audit row never waits behind the history's batch.
+    std::optional<QMutexLocker<QMutex>> lock;
+    if (m_dialect == Dialect::Sqlite)
+        lock.emplace(&m_writeMutex);
     int reconnects = 0;
     int conflicts = 0;
     for (;;) {
@@ -697,6 +701,10 @@ bool SqlStore::appendEvents(QList<TopicEvent> &events, QString *error)
     const bool ok = write([&](QSqlQuery &q, QSqlError *e) {
         QString ignored;
         QSqlQuery insert(connection(&ignored));
+        // A row another transaction holds (a stuck replica, an operator's psql) fails the batch
+        // within seconds instead of stalling the history: its events go out without offsets.
+        if (m_dialect == Dialect::Postgres && !exec(q, QStringLiteral("SET LOCAL lock_timeout = '2s'"), e))
+            return false;
         if (!prepare(q, QStringLiteral("INSERT INTO topic_heads (topic, head) VALUES (?, 1) ON CONFLICT (topic)"
                                        " DO UPDATE SET head = topic_heads.head + 1 RETURNING head"), e)
             || !prepare(insert, QStringLiteral("INSERT INTO topic_events (topic, event_offset, stored_ms, data)"

@@ -72,7 +72,7 @@ private:
     QSqlDatabase connection(QString *error);
     bool migrate(QSqlDatabase &db, QString *error);
     bool read(const Body &body, QString *error);
-    // `body` in a transaction, under m_writeMutex.
+    // `body` in a transaction (SQLite: under m_writeMutex).
     bool write(const Body &body, QString *error, const StoredCheck &stored = {});
     bool connectionLost(const QSqlDatabase &db, const QSqlError &e) const;
     QString errorText(const QSqlError &e) const;
@@ -91,7 +91,7 @@ private:
     QString m_configError; // a malformed URL
 
     const QString m_prefix; // connection names are m_prefix + thread id
-    QMutex m_writeMutex;    // one writer at a time in this process (SQLite allows no more anyway)
+    QMutex m_writeMutex;    // SQLite: one writer at a time in this process (it allows no more anyway); migrations
 };
 
 // The store a configuration asks for: PostgreSQL for a postgresql:// URL, else SQLite at
