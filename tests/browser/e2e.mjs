@@ -297,7 +297,8 @@ function tcpProxy(targetPort) {
   let server = null;
   let port = 0;
   const proxy = {
-    get base() { return `http://127.0.0.1:${port}`; },
+    // As a phone on the venue Wi-Fi opens it: plain http to a non-loopback name, not a secure context.
+    get base() { return `http://onair.test:${port}`; },
     up: () => new Promise((resolve, reject) => {
       if (server && server.listening) { resolve(); return; }
       server = net.createServer((client) => {
