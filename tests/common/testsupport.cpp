@@ -634,4 +634,23 @@ int RawWsClient::closeCode(QString *reason) const
     return -1;
 }
 
+QHash<QString, QList<qint64>> eventOffsets(const WsClient &c, qsizetype from)
+{
+    QHash<QString, QList<qint64>> out;
+    for (qsizetype i = from; i < c.json.size(); ++i) {
+        const QJsonObject &o = c.json.at(i);
+        if (o.value(QLatin1String("type")).toString() == QLatin1String("event") && o.contains(QLatin1String("offset")))
+            out[o.value(QLatin1String("topic")).toString()].append(qint64(o.value(QLatin1String("offset")).toDouble()));
+    }
+    return out;
+}
+
+QList<qint64> offsetRange(qint64 from, qint64 to)
+{
+    QList<qint64> out;
+    for (qint64 i = from; i <= to; ++i)
+        out.append(i);
+    return out;
+}
+
 } // namespace onair::test

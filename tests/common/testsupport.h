@@ -13,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QSet>
 #include <QTimer>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -123,6 +124,11 @@ public:
     int closeCode = -1;
     QString closeReason;
 };
+
+// /ws/events: the offsets of the kept events a client received from message `from` on, per
+// topic, in arrival order; and the offsets from..to (issue 18's tests).
+QHash<QString, QList<qint64>> eventOffsets(const WsClient &c, qsizetype from = 0);
+QList<qint64> offsetRange(qint64 from, qint64 to);
 
 // A speaker on /ws/speak/{id} (the players' and cluster tests): a sine tone in real time,
 // 20 ms frames, Opus (32 kb/s) or 48 kHz mono s16le PCM, `amplitude` the peak (full scale 1).

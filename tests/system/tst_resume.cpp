@@ -113,24 +113,7 @@ int blockingPublish(quint16 port, const QByteArray &token, const QByteArray &bod
     return parseHttp(answer).status;
 }
 
-// The kept events a client received, per topic: offsets in arrival order.
-QHash<QString, QList<qint64>> eventOffsets(const WsClient &c)
-{
-    QHash<QString, QList<qint64>> out;
-    for (const QJsonObject &o : c.json) {
-        if (o.value(QLatin1String("type")).toString() == QLatin1String("event") && o.contains(QLatin1String("offset")))
-            out[o.value(QLatin1String("topic")).toString()].append(qint64(o.value(QLatin1String("offset")).toDouble()));
-    }
-    return out;
-}
 
-QList<qint64> range(qint64 from, qint64 to)
-{
-    QList<qint64> out;
-    for (qint64 i = from; i <= to; ++i)
-        out.append(i);
-    return out;
-}
 
 QString offsetsText(const QList<qint64> &offsets)
 {
@@ -512,13 +495,13 @@ void TestResume::eventsCrossReplicasInOrder()
     QVERIFY(c.subscribe(topics));
     for (int n = 0; n < 20; ++n)
         QCOMPARE(publish(0, topics.at(n % 2), n), 202);
-    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(c).value(topics[0]), range(1, 10), 10000);
-    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(c).value(topics[1]), range(1, 10), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(c).value(topics[0]), offsetRange(1, 10), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(c).value(topics[1]), offsetRange(1, 10), 10000);
     // The offsets are the database's: the same events, the same numbers, one epoch.
     for (const QString &topic : topics) {
         const Truth t = history(port(2), topic);
         QVERIFY(t.ok);
-        QCOMPARE(t.offsets, range(1, 10));
+        QCOMPARE(t.offsets, offsetRange(1, 10));
         for (const QJsonObject &o : std::as_const(c.json)) {
             if (o.value(QLatin1String("topic")).toString() != topic)
                 continue;
@@ -541,7 +524,7 @@ void TestResume::redisRestartCatchesUp()
     QVERIFY(c.subscribe({topic}));
     for (int n = 1; n <= 3; ++n)
         QCOMPARE(publish(0, topic, n), 202);
-    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(c).value(topic), range(1, 3), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(c).value(topic), offsetRange(1, 3), 10000);
 
     m_redis.kill(); // kill -9
     m_redis.waitForFinished(5000);
@@ -549,16 +532,16 @@ void TestResume::redisRestartCatchesUp()
     for (int n = 4; n <= 8; ++n)
         QCOMPARE(publish(0, topic, n), 202); // r1 still takes them, and stores them
     QTRY_COMPARE_WITH_TIMEOUT(history(port(0), topic).head, qint64(8), 5000);
-    QCOMPARE(eventOffsets(c).value(topic), range(1, 3)); // nothing can reach r2 now
+    QCOMPARE(eventOffsets(c).value(topic), offsetRange(1, 3)); // nothing can reach r2 now
 
     QVERIFY2(startRedis(), "redis-server did not start again");
     QVERIFY2(waitJoined({0, 1, 2}, 2), "the replicas did not rejoin after Redis came back");
     // The catch-up: the five missed events, in order, once — nothing new was published.
-    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(c).value(topic), range(1, 8), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(c).value(topic), offsetRange(1, 8), 10000);
     QCOMPARE(publish(0, topic, 9), 202);
-    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(c).value(topic), range(1, 9), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(c).value(topic), offsetRange(1, 9), 5000);
     quietPeriod(300);
-    QCOMPARE(eventOffsets(c).value(topic), range(1, 9));
+    QCOMPARE(eventOffsets(c).value(topic), offsetRange(1, 9));
     QVERIFY(!c.disconnected); // the same connection throughout
     QCOMPARE(countOfType(c, QStringLiteral("connected")), 1);
 }
@@ -606,8 +589,8 @@ void TestResume::killedReplicaResumesElsewhere()
         const Truth truth = history(port(0), t);
         QTRY_VERIFY_WITH_TIMEOUT(!eventOffsets(second).value(t).isEmpty() && eventOffsets(second).value(t).last() == truth.head, 10000);
         const QList<qint64> all = eventOffsets(first).value(t) + eventOffsets(second).value(t);
-        QCOMPARE(all, range(1, truth.head));
-        QCOMPARE(truth.offsets, range(1, truth.head));
+        QCOMPARE(all, offsetRange(1, truth.head));
+        QCOMPARE(truth.offsets, offsetRange(1, truth.head));
         for (const QJsonObject &o : std::as_const(second.json)) {
             if (o.value(QLatin1String("topic")).toString() == t)
                 QCOMPARE(o.value(QLatin1String("data")).toObject().value(QLatin1String("n")).toInt(),
@@ -715,7 +698,7 @@ void TestResume::badInputOverTheWire()
     WsClient good;
     QVERIFY(good.openAndWaitConnected(ws(2, QStringLiteral("/ws/events"))));
     good.socket.sendTextMessage(subscribeMessage({topic}, sinceOf({{topic, 1}}, epoch)));
-    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(good).value(topic), range(2, 3), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(good).value(topic), offsetRange(2, 3), 5000);
     QVERIFY(good.lastJsonOfType(QStringLiteral("subscribed")).value(QLatin1String("recovered")).toBool());
 }
 
@@ -737,11 +720,11 @@ void TestResume::partitionedReplicasEventsReachOthers()
     QVERIFY(!redisDown(2));
     QCOMPARE(publish(0, topic, 2), 202);
     QCOMPARE(publish(0, topic, 3), 202);
-    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(onR1).value(topic), range(1, 3), 5000); // r1's own clients have them
+    QTRY_COMPARE_WITH_TIMEOUT(eventOffsets(onR1).value(topic), offsetRange(1, 3), 5000); // r1's own clients have them
     QCOMPARE(history(port(2), topic).head, qint64(3));                             // and so has the database
     m_proxy->setCut(false);
     QVERIFY2(waitJoined({0, 1, 2}, 2), "r1 did not rejoin");
-    const bool caughtUp = QTest::qWaitFor([&] { return eventOffsets(onR3).value(topic) == range(1, 3); }, 5000);
+    const bool caughtUp = QTest::qWaitFor([&] { return eventOffsets(onR3).value(topic) == offsetRange(1, 3); }, 5000);
     QVERIFY2(caughtUp, qPrintable(QStringLiteral("r3's client has offsets [%1] of 1..3 five seconds after r1 rejoined: what r1 "
                                                  "stored while cut off from Redis does not reach the other replicas' clients")
                                       .arg(offsetsText(eventOffsets(onR3).value(topic)))));
@@ -776,7 +759,7 @@ void TestResume::firstEventsOfAFreshTopicInOrder()
                           5000);
     quietPeriod(300); // a late copy would come now
     const QList<qint64> gotLive = eventOffsets(live).value(topic), gotResumed = eventOffsets(resumed).value(topic);
-    QVERIFY2(gotLive == range(1, 3) && gotResumed == range(1, 3),
+    QVERIFY2(gotLive == offsetRange(1, 3) && gotResumed == offsetRange(1, 3),
              qPrintable(QStringLiteral("offsets 1,2 (r1, PUBLISH held) and 3 (r3) of a topic new to r2: its live client got [%1], "
                                        "its client resumed from 0 got [%2]; both should be [1,2,3]")
                             .arg(offsetsText(gotLive), offsetsText(gotResumed))));

@@ -37,26 +37,6 @@ QList<qint64> offsetsOf(const QList<TopicEvent> &events)
     return out;
 }
 
-// The events a client received, per topic, as offsets in arrival order.
-QHash<QString, QList<qint64>> receivedOffsets(const WsClient &c, qsizetype from = 0)
-{
-    QHash<QString, QList<qint64>> out;
-    for (qsizetype i = from; i < c.json.size(); ++i) {
-        const QJsonObject &o = c.json.at(i);
-        if (o.value(QLatin1String("type")).toString() == QLatin1String("event"))
-            out[o.value(QLatin1String("topic")).toString()].append(qint64(o.value(QLatin1String("offset")).toDouble()));
-    }
-    return out;
-}
-
-QList<qint64> range(qint64 from, qint64 to)
-{
-    QList<qint64> out;
-    for (qint64 i = from; i <= to; ++i)
-        out.append(i);
-    return out;
-}
-
 QString subscribeWithSince(const QStringList &topics, const QJsonObject &since)
 {
     return QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribe")},
@@ -295,8 +275,8 @@ void TestHistory::eventsCarryOffsetsAndEpoch()
     for (int i = 1; i <= 3; ++i)
         QCOMPARE(publish(s, QStringLiteral("project:1"), i).status, 202);
     QCOMPARE(publish(s, QStringLiteral("project:2"), 9).status, 202);
-    QTRY_COMPARE(receivedOffsets(c).value(QStringLiteral("project:1")), (QList<qint64>{1, 2, 3}));
-    QTRY_COMPARE(receivedOffsets(c).value(QStringLiteral("project:2")), QList<qint64>{1});
+    QTRY_COMPARE(eventOffsets(c).value(QStringLiteral("project:1")), (QList<qint64>{1, 2, 3}));
+    QTRY_COMPARE(eventOffsets(c).value(QStringLiteral("project:2")), QList<qint64>{1});
     const QString epoch = c.lastJsonOfType(QStringLiteral("event")).value(QLatin1String("epoch")).toString();
     QCOMPARE(epoch, s.engine().journal()->epoch());
     QCOMPARE(c.lastJsonOfType(QStringLiteral("event")).value(QLatin1String("data")).toObject().value(QLatin1String("n")).toInt(), 9);
@@ -315,7 +295,7 @@ void TestHistory::resumeAfterDisconnect()
         const HttpReply second = publish(s, topic, 2);
         QCOMPARE(second.status, 202); // answered once stored: with its offset
         QCOMPARE(QJsonDocument::fromJson(second.body).object().value(QLatin1String("offset")).toInt(), 2);
-        QTRY_COMPARE(receivedOffsets(first).value(topic), (QList<qint64>{1, 2}));
+        QTRY_COMPARE(eventOffsets(first).value(topic), (QList<qint64>{1, 2}));
         epoch = first.lastJsonOfType(QStringLiteral("event")).value(QLatin1String("epoch")).toString();
     } // gone: 3, 4, 5 are missed
     for (int i = 3; i <= 5; ++i)
@@ -329,13 +309,13 @@ void TestHistory::resumeAfterDisconnect()
     const QJsonObject entry = reply.value(QLatin1String("recovery")).toObject().value(topic).toObject();
     QCOMPARE(entry.value(QLatin1String("events")).toInt(), 3);
     QCOMPARE(entry.value(QLatin1String("offset")).toInt(), 5);
-    QTRY_COMPARE(receivedOffsets(back).value(topic), (QList<qint64>{3, 4, 5}));
+    QTRY_COMPARE(eventOffsets(back).value(topic), (QList<qint64>{3, 4, 5}));
     QCOMPARE(publish(s, topic, 6).status, 202);
-    QTRY_COMPARE(receivedOffsets(back).value(topic), (QList<qint64>{3, 4, 5, 6}));
+    QTRY_COMPARE(eventOffsets(back).value(topic), (QList<qint64>{3, 4, 5, 6}));
     // the replayed events are the stored ones
     QCOMPARE(back.json.last().value(QLatin1String("data")).toObject().value(QLatin1String("n")).toInt(), 6);
     quietPeriod();
-    QCOMPARE(receivedOffsets(back).value(topic).size(), 4);
+    QCOMPARE(eventOffsets(back).value(topic).size(), 4);
     // The operator sees it: /metrics and /health/full count the resume.
     const QByteArray metrics = httpGet(s.port(), QStringLiteral("/metrics")).body;
     QVERIFY2(metrics.contains("\nonair_history_resumes_total 1\n"), metrics.constData());
@@ -362,11 +342,11 @@ void TestHistory::resumeAcrossRestart()
         QVERIFY(c.openAndWaitConnected(s.ws(QStringLiteral("/ws/events"))));
         QVERIFY(c.subscribe({topic}));
         QCOMPARE(publish(s, topic, 1).status, 202);
-        QTRY_COMPARE(receivedOffsets(c).value(topic), QList<qint64>{1});
+        QTRY_COMPARE(eventOffsets(c).value(topic), QList<qint64>{1});
         epoch = c.lastJsonOfType(QStringLiteral("event")).value(QLatin1String("epoch")).toString();
         QCOMPARE(publish(s, topic, 2).status, 202);
         QCOMPARE(publish(s, topic, 3).status, 202);
-        QTRY_COMPARE(receivedOffsets(c).value(topic).size(), 3);
+        QTRY_COMPARE(eventOffsets(c).value(topic).size(), 3);
     }
     config.port = port;
     TestServer s(config);
@@ -375,9 +355,9 @@ void TestHistory::resumeAcrossRestart()
     back.socket.sendTextMessage(subscribeWithSince({topic}, sinceOf(topic, 1, epoch)));
     QVERIFY(back.waitJsonType(QStringLiteral("subscribed")));
     QVERIFY(back.lastJsonOfType(QStringLiteral("subscribed")).value(QLatin1String("recovered")).toBool());
-    QTRY_COMPARE(receivedOffsets(back).value(topic), (QList<qint64>{2, 3}));
+    QTRY_COMPARE(eventOffsets(back).value(topic), (QList<qint64>{2, 3}));
     QCOMPARE(publish(s, topic, 4).status, 202); // offsets go on after the restart
-    QTRY_COMPARE(receivedOffsets(back).value(topic), (QList<qint64>{2, 3, 4}));
+    QTRY_COMPARE(eventOffsets(back).value(topic), (QList<qint64>{2, 3, 4}));
 }
 
 void TestHistory::resumeRefusals()
@@ -407,8 +387,8 @@ void TestHistory::resumeRefusals()
         QCOMPARE(entry.value(QLatin1String("epoch")).toString(), epoch);
         // Nothing replayed; live events still come, from the head on.
         QCOMPARE(publish(s, QStringLiteral("project:7"), 100).status, 202);
-        QTRY_VERIFY(!receivedOffsets(c).value(QStringLiteral("project:7")).isEmpty());
-        QCOMPARE(receivedOffsets(c).value(QStringLiteral("project:7")), QList<qint64>{++head});
+        QTRY_VERIFY(!eventOffsets(c).value(QStringLiteral("project:7")).isEmpty());
+        QCOMPARE(eventOffsets(c).value(QStringLiteral("project:7")), QList<qint64>{++head});
     }
 }
 
@@ -440,7 +420,7 @@ void TestHistory::beyondRetentionAfterPruning()
     QCOMPARE(entry.value(QLatin1String("reason")).toString(), QStringLiteral("beyond_retention"));
     auto recent = resume(3);
     QVERIFY(recent->lastJsonOfType(QStringLiteral("subscribed")).value(QLatin1String("recovered")).toBool());
-    QTRY_COMPARE(receivedOffsets(*recent).value(QStringLiteral("project:3")), (QList<qint64>{4, 5}));
+    QTRY_COMPARE(eventOffsets(*recent).value(QStringLiteral("project:3")), (QList<qint64>{4, 5}));
     const HttpReply page = httpGet(s.port(), QStringLiteral("/api/topics/project:3/history"));
     QCOMPARE(page.status, 200);
     const QJsonObject body = QJsonDocument::fromJson(page.body).object();
@@ -492,7 +472,7 @@ void TestHistory::invalidSince()
     QCOMPARE(c.lastJsonOfType(QStringLiteral("subscribed")).value(QLatin1String("topics")).toArray(),
              QJsonArray{QStringLiteral("project:5")});
     quietPeriod();
-    QVERIFY(receivedOffsets(c).isEmpty());
+    QVERIFY(eventOffsets(c).isEmpty());
     QVERIFY(!c.disconnected);
 }
 
@@ -536,7 +516,7 @@ void TestHistory::bannersTopic()
     const QByteArray admin = bearer(s.token(Role::Admin));
     QCOMPARE(httpSend(s.port(), "POST", QStringLiteral("/api/broadcasts"), R"({"message":"Doors close","type":"warning"})", admin).status, 201);
     QCOMPARE(httpSend(s.port(), "POST", QStringLiteral("/api/broadcasts/clear"), "{}", admin).status, 200);
-    QTRY_COMPARE(receivedOffsets(c).value(QStringLiteral("banners")), (QList<qint64>{1, 2}));
+    QTRY_COMPARE(eventOffsets(c).value(QStringLiteral("banners")), (QList<qint64>{1, 2}));
     const HttpReply page = httpGet(s.port(), QStringLiteral("/api/topics/banners/history"));
     const QJsonArray kept = QJsonDocument::fromJson(page.body).object().value(QLatin1String("events")).toArray();
     QCOMPARE(kept.size(), 2);
@@ -551,10 +531,10 @@ void TestHistory::restHistory_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("error");
     QTest::addColumn<QList<qint64>>("offsets");
-    QTest::newRow("all of it") << "/api/topics/project:8/history" << 200 << "" << range(1, 5);
-    QTest::newRow("since") << "/api/topics/project:8/history?since=3" << 200 << "" << range(4, 5);
-    QTest::newRow("limit") << "/api/topics/project:8/history?since=1&limit=2" << 200 << "" << range(2, 3);
-    QTest::newRow("encoded colon") << "/api/topics/project%3A8/history?limit=1" << 200 << "" << range(1, 1);
+    QTest::newRow("all of it") << "/api/topics/project:8/history" << 200 << "" << offsetRange(1, 5);
+    QTest::newRow("since") << "/api/topics/project:8/history?since=3" << 200 << "" << offsetRange(4, 5);
+    QTest::newRow("limit") << "/api/topics/project:8/history?since=1&limit=2" << 200 << "" << offsetRange(2, 3);
+    QTest::newRow("encoded colon") << "/api/topics/project%3A8/history?limit=1" << 200 << "" << offsetRange(1, 1);
     QTest::newRow("past the end") << "/api/topics/project:8/history?since=99" << 200 << "" << QList<qint64>();
     QTest::newRow("unknown topic") << "/api/topics/project:9/history" << 200 << "" << QList<qint64>();
     QTest::newRow("negative since") << "/api/topics/project:8/history?since=-1" << 400 << "invalid_since" << QList<qint64>();
@@ -621,7 +601,7 @@ void TestHistory::handOverUnderLoad()
     const QString epoch = s.engine().journal()->epoch();
     std::vector<Client> clients(12);
     auto absorb = [&](Client &c) {
-        const auto got = receivedOffsets(*c.ws, c.counted);
+        const auto got = eventOffsets(*c.ws, c.counted);
         c.counted = c.ws->json.size();
         for (auto it = got.begin(); it != got.end(); ++it) {
             c.seen[it.key()] += it.value();
@@ -671,7 +651,7 @@ void TestHistory::handOverUnderLoad()
         for (int t = 0; t < 3; ++t) {
             const QList<qint64> &got = c.seen.value(topics[t]);
             QVERIFY(!got.isEmpty());
-            QCOMPARE(got, range(got.first(), heads[t])); // every one, once, in order
+            QCOMPARE(got, offsetRange(got.first(), heads[t])); // every one, once, in order
         }
     }
     qInfo("hand-over: %d events on 3 topics, 12 clients x 4 drops each, nothing lost or twice", published.load());
