@@ -418,6 +418,66 @@
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
+    <message>
+        <source>Hears</source>
+        <translation>Hoort</translation>
+    </message>
+    <message>
+        <source>Delay</source>
+        <translation>Vertraging</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Apparaat</translation>
+    </message>
+    <message>
+        <source>Decoder: %1; underruns: %2</source>
+        <translation>Decoder: %1; haperingen: %2</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Playing</source>
+        <translation>Speelt af</translation>
+    </message>
+    <message>
+        <source>Buffering</source>
+        <translation>Buffert</translation>
+    </message>
+    <message>
+        <source>Tap to play</source>
+        <translation>Moet nog tikken</translation>
+    </message>
+    <message>
+        <source>Reconnecting</source>
+        <translation>Verbindt opnieuw</translation>
+    </message>
+    <message>
+        <source>Not reporting</source>
+        <translation>Meldt niets</translation>
+    </message>
+    <message>
+        <source>%1 (background)</source>
+        <translation>%1 (op de achtergrond)</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Telefoon</translation>
+    </message>
+    <message>
+        <source>Tablet</source>
+        <translation>Tablet</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>Computer</translation>
+    </message>
+    <message>
+        <source>Media player</source>
+        <translation>Mediaspeler</translation>
+    </message>
 </context>
 <context>
     <name>onair::MainWindow</name>
@@ -691,6 +751,10 @@
     <message>
         <source>Interpretation</source>
         <translation>Tolken</translation>
+    </message>
+    <message>
+        <source>Stream warnings</source>
+        <translation>Waarschuwingen bij streams</translation>
     </message>
 </context>
 <context>
@@ -1020,6 +1084,58 @@
     <message>
         <source>interpreter (from %1)</source>
         <translation>tolk (van %1)</translation>
+    </message>
+    <message>
+        <source>Hearing</source>
+        <translation>Hoort het</translation>
+    </message>
+    <message>
+        <source>Delay (median / worst)</source>
+        <translation>Vertraging (mediaan / slechtste)</translation>
+    </message>
+    <message>
+        <source>nobody</source>
+        <translation>niemand</translation>
+    </message>
+    <message>
+        <source>%1 / %2 ms</source>
+        <translation>%1 / %2 ms</translation>
+    </message>
+    <message>
+        <source>What the listeners&apos; pages report playing; players such as VLC count as hearing while they read.</source>
+        <translation>Wat de pagina&apos;s van de luisteraars melden af te spelen; spelers zoals VLC tellen als horend zolang ze lezen.</translation>
+    </message>
+    <message>
+        <source>1 hears you</source>
+        <translation>1 hoort je</translation>
+    </message>
+    <message>
+        <source>%1 hear you</source>
+        <translation>%1 horen je</translation>
+    </message>
+    <message>
+        <source>%1 buffering</source>
+        <translation>%1 bufferen</translation>
+    </message>
+    <message>
+        <source>%1 tap-to-play</source>
+        <translation>%1 moeten nog tikken</translation>
+    </message>
+    <message>
+        <source>%1 reconnecting</source>
+        <translation>%1 verbinden opnieuw</translation>
+    </message>
+    <message>
+        <source>%1 not reporting</source>
+        <translation>%1 melden niets</translation>
+    </message>
+    <message>
+        <source>%1: on air, but nobody has heard it for %2 s</source>
+        <translation>%1: in de lucht, maar al %2 s hoort niemand het</translation>
+    </message>
+    <message>
+        <source>%1: on air, but the input has been silent for %2 s</source>
+        <translation>%1: in de lucht, maar de invoer is al %2 s stil</translation>
     </message>
 </context>
 <context>

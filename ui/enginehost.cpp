@@ -76,6 +76,8 @@ EngineSnapshot EngineHost::snapshot() const
         return s;
     // All of these are thread-safe reads (mutex or atomics).
     s.streams = m_engine->hub()->snapshot();
+    if (m_engine->watch())
+        s.watch = m_engine->watch()->status();
     s.uptimeMs = m_engine->uptimeMs();
     s.connections = m_engine->hub()->connections();
     s.framesOut = m_engine->metrics()->framesOut.load();

@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "engine/engine.h"
 #include "fanout/listenerinfo.h"
+#include "monitor/streamwatch.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -20,6 +21,7 @@ namespace onair {
 struct EngineSnapshot
 {
     QList<StreamSnapshot> streams;
+    QList<StreamWatchStatus> watch; // who hears each stream (every replica), level, warnings
     qint64 uptimeMs = 0;
     int connections = 0;
     qint64 framesOut = 0;

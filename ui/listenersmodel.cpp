@@ -15,6 +15,9 @@ QVariant ListenersModel::headerData(int section, Qt::Orientation orientation, in
     switch (section) {
     case Address: return tr("Address");
     case Via: return tr("Via");
+    case State: return tr("Hears");
+    case Delay: return tr("Delay");
+    case Device: return tr("Device");
     case Identity: return tr("Identity");
     case Since: return tr("Connected since");
     case Backlog: return tr("Backlog");
@@ -53,6 +56,8 @@ QVariant ListenersModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= m_rows.size())
         return {};
     const ListenerInfo &l = m_rows[index.row()];
+    if (role == Qt::ToolTipRole && index.column() == State && !l.decoder.isEmpty())
+        return tr("Decoder: %1; underruns: %2").arg(l.decoder).arg(qMax(0, l.underruns));
     if (role == Qt::ToolTipRole && index.column() == Via)
         return l.userAgent.isEmpty() ? QVariant() : QVariant(l.userAgent);
     if (role != Qt::DisplayRole)
@@ -69,6 +74,9 @@ QVariant ListenersModel::data(const QModelIndex &index, int role) const
         }
         return tr("Web page");
     }
+    case State: return stateText(l);
+    case Delay: return l.delayMs < 0 ? QStringLiteral("–") : tr("%1 ms").arg(l.delayMs);
+    case Device: return deviceText(l.device);
     case Identity: return l.identity;
     case Since: return QDateTime::fromMSecsSinceEpoch(l.connectedAtMs).toString(QStringLiteral("HH:mm:ss"));
     case Backlog: return QLocale().formattedDataSize(l.backlog);
@@ -76,6 +84,35 @@ QVariant ListenersModel::data(const QModelIndex &index, int role) const
     case Id: return QString::number(l.id);
     }
     return {};
+}
+
+QString ListenersModel::stateText(const ListenerInfo &l)
+{
+    QString text;
+    if (l.state == QLatin1String("playing"))
+        text = tr("Playing");
+    else if (l.state == QLatin1String("buffering"))
+        text = tr("Buffering");
+    else if (l.state == QLatin1String("blocked"))
+        text = tr("Tap to play");
+    else if (l.state == QLatin1String("reconnecting"))
+        text = tr("Reconnecting");
+    else
+        text = tr("Not reporting");
+    return l.hidden ? tr("%1 (background)").arg(text) : text;
+}
+
+QString ListenersModel::deviceText(const QString &device)
+{
+    if (device == QLatin1String("phone"))
+        return tr("Phone");
+    if (device == QLatin1String("tablet"))
+        return tr("Tablet");
+    if (device == QLatin1String("desktop"))
+        return tr("Computer");
+    if (device == QLatin1String("player"))
+        return tr("Media player");
+    return QStringLiteral("–");
 }
 
 void ListenersModel::setListeners(const QList<ListenerInfo> &listeners)

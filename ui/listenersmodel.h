@@ -12,7 +12,7 @@ class ListenersModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Address, Via, Identity, Since, Backlog, Drops, Id, ColumnCount };
+    enum Column { Address, Via, State, Delay, Device, Identity, Since, Backlog, Drops, Id, ColumnCount };
     using QAbstractTableModel::QAbstractTableModel;
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -21,6 +21,8 @@ public:
     void setListeners(const QList<ListenerInfo> &listeners);
     quint64 idAt(int row) const;
     // "VLC", "ffmpeg", "Safari on iPhone", …: what a User-Agent says, short.
+    static QString stateText(const ListenerInfo &l);
+    static QString deviceText(const QString &device);
     static QString appOf(const QString &userAgent);
 
 private:

@@ -28,12 +28,16 @@ LogModel::LogModel(QObject *parent) : QAbstractListModel(parent)
     m_flush.setInterval(200);
     connect(&m_flush, &QTimer::timeout, this, &LogModel::flush);
     m_flush.start();
-    g_model = this;
-    g_previous = qInstallMessageHandler(handler);
+    g_model = this; // the newest model gets the lines
+    const QtMessageHandler previous = qInstallMessageHandler(handler);
+    if (previous != handler) // a second model must not chain the handler to itself
+        g_previous = previous;
 }
 
 LogModel::~LogModel()
 {
+    if (g_model != this)
+        return; // a newer model took over
     qInstallMessageHandler(g_previous);
     g_model = nullptr;
 }

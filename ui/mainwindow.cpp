@@ -142,6 +142,14 @@ QWidget *MainWindow::buildStreams()
 
     auto *streamsBox = new QGroupBox(tr("Streams"));
     auto *sl = new QVBoxLayout(streamsBox);
+    // "Are they hearing me?": a stream on air that nobody hears, or whose input is silent.
+    m_warnings = new QLabel;
+    m_warnings->setObjectName(QStringLiteral("streamWarnings"));
+    m_warnings->setAccessibleName(tr("Stream warnings"));
+    m_warnings->setWordWrap(true);
+    m_warnings->setStyleSheet(QStringLiteral("background:#8a6200; color:white; font-weight:bold; padding:4px; border-radius:3px;"));
+    m_warnings->hide();
+    sl->addWidget(m_warnings);
     sl->addWidget(m_streamsView);
     m_listenersBox = new QGroupBox(tr("Listeners of the selected stream"));
     auto *ll = new QVBoxLayout(m_listenersBox);
@@ -533,6 +541,9 @@ void MainWindow::onSnapshot(const EngineSnapshot &s)
 {
     const QString selected = selectedStream();
     m_streams->update(s);
+    const QStringList warnings = m_streams->warnings();
+    m_warnings->setVisible(!warnings.isEmpty());
+    m_warnings->setText(QStringLiteral("⚠ ") + warnings.join(QStringLiteral("\n⚠ ")));
     if (!selected.isEmpty() && selectedStream() != selected) {
         const int row = m_streams->rowOf(selected);
         if (row >= 0)

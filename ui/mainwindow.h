@@ -57,6 +57,7 @@ public:
     ListenersModel *listenersModel() const { return m_listeners; }
     QTableView *streamsView() const { return m_streamsView; }
     QTableView *listenersView() const { return m_listenersView; }
+    QLabel *warningsLabel() const { return m_warnings; }
     QPushButton *kickButton() const { return m_kick; }
     QLabel *statusMessage() const { return m_message; }
     SpeakController *speaker() const { return m_speaker; }
@@ -107,6 +108,7 @@ private:
     ListenersModel *m_listeners = nullptr;
     QTableView *m_streamsView = nullptr;
     QTableView *m_listenersView = nullptr;
+    QLabel *m_warnings = nullptr; // streams nobody hears / with a silent input
     QPushButton *m_kick = nullptr;
     QGroupBox *m_listenersBox = nullptr;
 

@@ -38,6 +38,8 @@ QVariant StreamsModel::headerData(int section, Qt::Orientation orientation, int 
     case Stream: return tr("Stream");
     case Speaker: return tr("Speaker");
     case Listeners: return tr("Listeners");
+    case Hearing: return tr("Hearing");
+    case Delay: return tr("Delay (median / worst)");
     case FramesIn: return tr("Frames/s in");
     case BytesOut: return tr("Out");
     case Drops: return tr("Drops");
@@ -63,6 +65,14 @@ QVariant StreamsModel::data(const QModelIndex &index, int role) const
             return r.snap.speakerLive ? r.snap.speakerAddress : tr("none");
         }
         case Listeners: return r.snap.listeners;
+        case Hearing: {
+            const QString text = hearingText(r.watch.hearing);
+            return r.watch.unheard || r.watch.silent ? QStringLiteral("⚠ ") + (text.isEmpty() ? tr("nobody") : text) : text;
+        }
+        case Delay: {
+            const int median = r.watch.hearing.medianDelayMs(), worst = r.watch.hearing.worstDelayMs();
+            return median < 0 ? QStringLiteral("–") : tr("%1 / %2 ms").arg(median).arg(worst);
+        }
         case FramesIn: return QString::number(r.framesInPerSec, 'f', 0);
         case BytesOut: return QString(loc.formattedDataSize(qint64(r.bytesOutPerSec)) + tr("/s"));
         case Drops: return r.snap.drops;
@@ -72,9 +82,13 @@ QVariant StreamsModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ForegroundRole && index.column() == Speaker)
         return r.snap.speakerLive ? QBrush(QColor(0xff, 0x55, 0x55)) : QBrush(QColor(0x80, 0x88, 0x90));
+    if (role == Qt::ForegroundRole && index.column() == Hearing && (r.watch.unheard || r.watch.silent))
+        return QBrush(QColor(0xf0, 0xa0, 0x30));
+    if (role == Qt::ToolTipRole && index.column() == Hearing)
+        return tr("What the listeners' pages report playing; players such as VLC count as hearing while they read.");
     if (role == Qt::ForegroundRole && index.column() == Drops && r.snap.drops > 0)
         return QBrush(QColor(0xf0, 0xa0, 0x30));
-    if (role == Qt::TextAlignmentRole && index.column() >= Listeners && index.column() <= LatencyP99)
+    if (role == Qt::TextAlignmentRole && index.column() >= Listeners && index.column() <= LatencyP99 && index.column() != Hearing)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == Speaker && !r.snap.format.isEmpty())
         return r.snap.format.value(QLatin1String("codec")).toString();
@@ -88,9 +102,15 @@ void StreamsModel::update(const EngineSnapshot &snapshot)
     m_lastMs = now;
     QList<Row> rows;
     QHash<QString, QList<int>> history;
+    QHash<QString, StreamWatchStatus> watch;
+    for (const StreamWatchStatus &w : snapshot.watch)
+        watch.insert(w.stream, w);
     for (const StreamSnapshot &s : snapshot.streams) {
         Row r;
         r.snap = s;
+        r.watch.stream = s.id;
+        r.watch.hearing = s.hearing;
+        r.watch = watch.value(s.id, r.watch);
         const int old = rowOf(s.id);
         if (old >= 0 && secs > 0) {
             r.framesInPerSec = double(s.framesIn - m_rows[old].snap.framesIn) / secs;
@@ -132,6 +152,35 @@ int StreamsModel::rowOf(const QString &stream) const
             return i;
     }
     return -1;
+}
+
+QString StreamsModel::hearingText(const HearingCounts &h)
+{
+    QStringList parts;
+    const int playing = h.count(HearingState::Playing);
+    if (playing > 0 || h.total() > 0)
+        parts.append(playing == 1 ? tr("1 hears you") : tr("%1 hear you").arg(playing));
+    if (const int n = h.count(HearingState::Buffering))
+        parts.append(tr("%1 buffering").arg(n));
+    if (const int n = h.count(HearingState::Blocked))
+        parts.append(tr("%1 tap-to-play").arg(n));
+    if (const int n = h.count(HearingState::Reconnecting))
+        parts.append(tr("%1 reconnecting").arg(n));
+    if (const int n = h.count(HearingState::Unknown))
+        parts.append(tr("%1 not reporting").arg(n));
+    return parts.join(QStringLiteral(" · "));
+}
+
+QStringList StreamsModel::warnings() const
+{
+    QStringList out;
+    for (const Row &r : m_rows) {
+        if (r.watch.unheard)
+            out.append(tr("%1: on air, but nobody has heard it for %2 s").arg(r.snap.id).arg(r.watch.unheardMs / 1000));
+        if (r.watch.silent)
+            out.append(tr("%1: on air, but the input has been silent for %2 s").arg(r.snap.id).arg(r.watch.silentMs / 1000));
+    }
+    return out;
 }
 
 } // namespace onair

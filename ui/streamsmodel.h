@@ -14,7 +14,7 @@ class StreamsModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Stream, Speaker, Listeners, FramesIn, BytesOut, Drops, LatencyP99, History, ColumnCount };
+    enum Column { Stream, Speaker, Listeners, Hearing, Delay, FramesIn, BytesOut, Drops, LatencyP99, History, ColumnCount };
     explicit StreamsModel(QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -25,11 +25,16 @@ public:
     void update(const EngineSnapshot &snapshot);
     QString streamAt(int row) const;
     int rowOf(const QString &stream) const;
+    // "48 hear you · 2 buffering · 1 tap-to-play" (empty without listeners).
+    static QString hearingText(const HearingCounts &h);
+    // The warnings raised now, one line each ("main: on air, but nobody has heard it for 10 s").
+    QStringList warnings() const;
 
 private:
     struct Row
     {
         StreamSnapshot snap;
+        StreamWatchStatus watch;
         double framesInPerSec = 0;
         double bytesOutPerSec = 0;
         QList<int> history; // listener counts, newest last

@@ -589,6 +589,7 @@ void RedisBus::onPresence(const QString &origin, const QJsonObject &p)
                 rs.listeners = s.value(QLatin1String("listeners")).toInt();
                 rs.speaker = s.value(QLatin1String("speaker")).toBool();
                 rs.format = s.value(QLatin1String("format")).toObject();
+                rs.hearing = HearingCounts::fromJson(s.value(QLatin1String("hearing")).toObject());
                 now.insert(it.key(), rs);
             }
             Seen &seen = m_replicas[origin];
@@ -660,7 +661,8 @@ void RedisBus::publishPresence(bool bye)
     } else {
         QJsonObject streams;
         for (const StreamSnapshot &s : m_sink->snapshot()) {
-            QJsonObject o{{QStringLiteral("listeners"), s.listeners}, {QStringLiteral("speaker"), s.speakerLive}};
+            QJsonObject o{{QStringLiteral("listeners"), s.listeners}, {QStringLiteral("speaker"), s.speakerLive},
+                          {QStringLiteral("hearing"), s.hearing.toJson()}};
             if (s.speakerLive && !s.format.isEmpty())
                 o.insert(QStringLiteral("format"), s.format);
             streams.insert(s.id, o);
@@ -795,6 +797,18 @@ int RedisBus::remoteListeners(const QString &stream) const
             n += it->streams.value(stream).listeners;
     }
     return n;
+}
+
+HearingCounts RedisBus::remoteHearing(const QString &stream) const
+{
+    const qint64 ttl = 3LL * m_options.presenceIntervalMs;
+    QMutexLocker lock(&m_stateMutex);
+    HearingCounts h;
+    for (auto it = m_replicas.cbegin(); it != m_replicas.cend(); ++it) {
+        if (it->at.isValid() && it->at.elapsed() <= ttl)
+            h.merge(it->streams.value(stream).hearing);
+    }
+    return h;
 }
 
 } // namespace onair

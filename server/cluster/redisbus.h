@@ -65,6 +65,7 @@ public:
         int listeners = 0;
         bool speaker = false;
         QJsonObject format;
+        HearingCounts hearing;
     };
     struct Replica
     {
@@ -111,6 +112,7 @@ public:
     QList<Replica> remoteReplicas() const;
     std::optional<QPair<QString, QJsonObject>> remoteSpeaker(const QString &stream) const override;
     int remoteListeners(const QString &stream) const override;
+    HearingCounts remoteHearing(const QString &stream) const override;
 
     std::atomic<qint64> published{0}, publishFailures{0}, received{0};
 

@@ -102,6 +102,15 @@ struct EngineConfig
     int playerChunkMs = 100;         // audio per Ogg page group / MP3 chunk sent to players
     int playerOpusBitrate = 32000;   // the Ogg stream of a PCM speaker (encoded once per stream)
 
+    // "Are they hearing me?" (docs/protocol.md): listener pages report what they play.
+    int listenerReportMinIntervalMs = 1000; // faster reports are ignored (said once)
+    int listenerReportStaleMs = 15000;      // a report older than this says nothing (state unknown)
+    // A stream whose speaker is on air raises a warning when nobody has been hearing it, or its
+    // input has been silent (RMS below silenceThresholdDbfs), for this long (0 = off).
+    int warnUnheardS = 10;
+    int warnSilenceS = 10;
+    int silenceThresholdDbfs = -55;
+
     // Live interpretation (docs/interpretation.md): targets for every stream whose speaker is
     // on this replica (empty = off unless set per stream).
     QStringList translateTargets;

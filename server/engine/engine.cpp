@@ -10,6 +10,7 @@
 #include "banners/bannerservice.h"
 #include "engine/enginecontext.h"
 #include "engine/healthreport.h"
+#include "monitor/streamwatch.h"
 #include "http/controllers.h"
 #include "http/restapi.h"
 #include "http/webpages.h"
@@ -96,6 +97,8 @@ bool Engine::start(QString *error)
     }
     if (!m_config.redisUrl.isEmpty())
         startBus();
+    m_watch = std::make_unique<StreamWatch>(m_hub.get(), m_config);
+    m_watch->start();
     m_interpreters = new Interpreters(interpreterHost(this), this);
     m_uptime.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
@@ -392,6 +395,9 @@ void Engine::shutdown()
 
 void Engine::stopThreads()
 {
+    // The watch asks the workers what their listeners hear: it goes first.
+    if (m_watch)
+        m_watch->stop();
     // What was published is stored and sent on before the bus goes.
     if (m_journal)
         m_journal->stop();

@@ -4,6 +4,7 @@
 
 #include "cluster/redisbus.h"
 #include "engine/engine.h"
+#include "monitor/streamwatch.h"
 #include "streaming/playerstreams.h"
 
 #include <QJsonArray>
@@ -104,10 +105,22 @@ QJsonObject clusterReport(const Engine &e)
                                                    {QStringLiteral("connections"), totalConnections}}}};
 }
 
+// The watch's last second per stream (hearing across replicas, warnings).
+static QHash<QString, StreamWatchStatus> watched(const Engine &e)
+{
+    QHash<QString, StreamWatchStatus> out;
+    if (e.watch())
+        for (const StreamWatchStatus &w : e.watch()->status())
+            out.insert(w.stream, w);
+    return out;
+}
+
 QJsonObject connectionsReport(const Engine &e)
 {
     QJsonArray streams;
     qint64 listeners = 0, players = 0, speakers = 0, framesIn = 0, framesOut = 0, bytesIn = 0, bytesOut = 0, drops = 0;
+    HearingCounts hearing;
+    const QHash<QString, StreamWatchStatus> watch = watched(e);
     for (const StreamSnapshot &s : e.hub()->snapshot()) {
         QJsonObject speaker{{QStringLiteral("live"), s.speakerLive}};
         if (s.speakerLive)
@@ -128,6 +141,17 @@ QJsonObject connectionsReport(const Engine &e)
              QJsonObject{{QStringLiteral("mode"), s.passthrough ? QStringLiteral("passthrough")
                                                                 : QStringLiteral("processed")},
                          {QStringLiteral("circuit"), QString::fromLatin1(breakerStateName(s.pipelineState))}}}});
+        StreamWatchStatus w;
+        w.stream = s.id;
+        w.hearing = s.hearing;
+        w = watch.value(s.id, w);
+        QJsonObject last = streams.last().toObject();
+        const QJsonObject wj = w.toJson();
+        last.insert(QStringLiteral("hearing"), wj.value(QLatin1String("hearing")));
+        last.insert(QStringLiteral("level_dbfs"), wj.value(QLatin1String("level_dbfs")));
+        last.insert(QStringLiteral("warnings"), wj.value(QLatin1String("warnings")));
+        streams.replace(streams.size() - 1, last);
+        hearing.merge(w.hearing);
         listeners += s.listeners;
         players += s.players;
         speakers += s.speakerLive ? 1 : 0;
@@ -151,7 +175,8 @@ QJsonObject connectionsReport(const Engine &e)
                          {QStringLiteral("frames_out"), framesOut},
                          {QStringLiteral("bytes_in"), bytesIn},
                          {QStringLiteral("bytes_out"), bytesOut},
-                         {QStringLiteral("drops"), drops}}},
+                         {QStringLiteral("drops"), drops},
+                         {QStringLiteral("hearing"), hearing.toJson()}}},
             {QStringLiteral("player_outputs"), e.players() ? e.players()->outputsJson() : QJsonArray()},
             {QStringLiteral("limits"),
              QJsonObject{{QStringLiteral("max_connections"), e.config().maxConnections},
@@ -248,6 +273,38 @@ QJsonObject fullHealthReport(Engine &e)
     return out;
 }
 
+// "Are they hearing me?" per stream: listeners by state, their delay, the warnings.
+static QByteArray hearingMetrics(const Engine &e)
+{
+    QByteArray out = "# HELP onair_stream_hearing Listeners per stream by what they report hearing (all replicas).\n"
+                     "# TYPE onair_stream_hearing gauge\n";
+    const QList<StreamWatchStatus> watch = e.watch() ? e.watch()->status() : QList<StreamWatchStatus>();
+    for (const StreamWatchStatus &w : watch) {
+        for (int i = 0; i < kHearingStates; ++i)
+            out += "onair_stream_hearing{stream=\"" + w.stream.toUtf8() + "\",state=\"" + hearingStateName(HearingState(i))
+                + "\"} " + QByteArray::number(w.hearing.byState[size_t(i)]) + '\n';
+    }
+    out += "# HELP onair_stream_delay_ms Mouth-to-ear delay the playing listeners report (median, worst).\n"
+           "# TYPE onair_stream_delay_ms gauge\n";
+    for (const StreamWatchStatus &w : watch) {
+        if (w.hearing.delays.isEmpty())
+            continue;
+        out += "onair_stream_delay_ms{stream=\"" + w.stream.toUtf8() + "\",stat=\"median\"} "
+            + QByteArray::number(w.hearing.medianDelayMs()) + '\n';
+        out += "onair_stream_delay_ms{stream=\"" + w.stream.toUtf8() + "\",stat=\"worst\"} "
+            + QByteArray::number(w.hearing.worstDelayMs()) + '\n';
+    }
+    out += "# HELP onair_stream_warning 1 while a stream on air is not heard by anyone / has a silent input.\n"
+           "# TYPE onair_stream_warning gauge\n";
+    for (const StreamWatchStatus &w : watch) {
+        if (!w.live)
+            continue;
+        out += "onair_stream_warning{stream=\"" + w.stream.toUtf8() + "\",kind=\"nobody_hearing\"} " + (w.unheard ? "1\n" : "0\n");
+        out += "onair_stream_warning{stream=\"" + w.stream.toUtf8() + "\",kind=\"input_silent\"} " + (w.silent ? "1\n" : "0\n");
+    }
+    return out;
+}
+
 QByteArray prometheusReport(const Engine &e)
 {
     QByteArray out;
@@ -305,6 +362,7 @@ QByteArray prometheusReport(const Engine &e)
         metric("onair_cluster_replicas", "gauge", "Replicas seen through presence, this one included.",
                qint64(e.bus()->remoteReplicas().size()) + 1);
     }
+    out += hearingMetrics(e);
     if (e.journal())
         out += historyMetrics(*e.journal());
     out += prometheusHistogram(m);

@@ -44,6 +44,8 @@ public:
     // The replica whose speaker is live on `stream` (not this one), with its format.
     virtual std::optional<QPair<QString, QJsonObject>> remoteSpeaker(const QString &stream) const = 0;
     virtual int remoteListeners(const QString &stream) const = 0;
+    // What the other replicas' listeners of the stream hear (their last presence).
+    virtual HearingCounts remoteHearing(const QString &stream) const = 0;
 };
 
 // What the other replicas deliver into (the hub). Called on the link's thread.

@@ -3,6 +3,7 @@
 #include "audio/pipeline.h"
 #include "fanout/speakersession.h"
 #include "fanout/streamstate.h"
+#include "protocol/listenerreport.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -52,6 +53,7 @@ struct Connection
     bool authenticated = false;
     QSet<QString> topics;                // events clients: subscriptions
     bool noAudio = false;                // listeners with ?audio=0: messages only
+    DeviceClass device = DeviceClass::Unknown; // from the User-Agent of its request
     // A speaker that joined its stream (few: kept apart so that listeners do not carry it).
     struct Speaker
     {
@@ -90,6 +92,14 @@ struct Connection
         QSet<QString> overflowed;                                  // held more than --history-max-recover
     };
     std::unique_ptr<Resume> resume;
+    // A listener whose page reports what it plays (listener_report) only.
+    struct Report
+    {
+        ListenerReport last;
+        qint64 atMs = 0;          // monotonic, when `last` arrived
+        bool warnedRate = false;  // told once that it reports too often
+    };
+    std::unique_ptr<Report> report;
 };
 
 } // namespace onair

@@ -201,6 +201,7 @@ void FanoutWorker::adoptPlayer(QTcpSocket *socket, PlayerRequest request)
         c->identity = request.identity.isEmpty() ? QStringLiteral("http:") + c->peer.section(u':', 0, -2) : request.identity;
         c->player = std::make_unique<Connection::Player>();
         c->player->userAgent = request.userAgent;
+        c->device = deviceClassOf(request.userAgent);
         c->stream = stream;
         c->player->format = request.format;
         m_playerConns.insert(socket, c);
@@ -454,6 +455,7 @@ bool FanoutWorker::joinAsListener(Connection *c, const QString &streamId, const 
     c->stream = m_hub->joinListener(streamId, m_index, why);
     if (!c->stream)
         return false;
+    c->device = deviceClassOf(QString::fromLatin1(c->ws->request().rawHeader("User-Agent").left(200)));
     m_listeners[c->stream.get()].append(c);
     if (query.queryItemValue(QStringLiteral("audio")) == QLatin1String("0")) {
         c->noAudio = true;
@@ -764,6 +766,10 @@ void FanoutWorker::onText(Connection *c, const QString &text)
     }
     if (m.type == QLatin1String("acknowledge_broadcast")) {
         acknowledgeBanner(c, m.object.value(QLatin1String("broadcast_id")).toString());
+        return;
+    }
+    if (m.type == QLatin1String("listener_report")) {
+        handleListenerReport(c, m.object);
         return;
     }
     if (m.type == QLatin1String("subscribe") || m.type == QLatin1String("unsubscribe")) {
@@ -1150,17 +1156,30 @@ QList<ListenerInfo> FanoutWorker::listeners(const QString &stream)
 {
     QList<ListenerInfo> out;
     auto collect = [&] {
+        const qint64 now = monotonicMs();
+        auto describe = [&](const Connection *c, const QString &transport, const QString &userAgent) {
+            ListenerInfo info;
+            info.id = c->id;
+            info.stream = stream;
+            info.peer = c->peer;
+            info.connectedAtMs = c->connectedAtMs;
+            info.backlog = backlogOf(c);
+            info.drops = c->drops;
+            info.identity = c->identity;
+            info.transport = transport;
+            info.userAgent = userAgent;
+            describeHearing(c, now, &info);
+            return info;
+        };
         for (Connection *c : std::as_const(m_byWs)) {
             if (c->kind != ConnectionKind::Listener || !c->stream || c->stream->id != stream || c->closing || c->noAudio)
                 continue; // a messages-only socket: its HTTP player is the listener
-            out.append({c->id, stream, c->peer, c->connectedAtMs, backlogOf(c), c->drops, c->identity,
-                        QStringLiteral("websocket"), QString()});
+            out.append(describe(c, QStringLiteral("websocket"), QString()));
         }
         for (Connection *c : std::as_const(m_playerConns)) {
             if (c->stream->id != stream || c->closing)
                 continue;
-            out.append({c->id, stream, c->peer, c->connectedAtMs, backlogOf(c), c->drops, c->identity,
-                        QStringLiteral("http-") + QLatin1String(playerFormatName(c->player->format)), c->player->userAgent});
+            out.append(describe(c, QStringLiteral("http-") + QLatin1String(playerFormatName(c->player->format)), c->player->userAgent));
         }
     };
     if (QThread::currentThread() == thread())
@@ -1168,6 +1187,93 @@ QList<ListenerInfo> FanoutWorker::listeners(const QString &stream)
     else
         QMetaObject::invokeMethod(this, collect, Qt::BlockingQueuedConnection);
     return out;
+}
+
+} // namespace onair
+
+namespace onair {
+
+void FanoutWorker::handleListenerReport(Connection *c, const QJsonObject &msg)
+{
+    if (c->kind != ConnectionKind::Listener || !c->stream) {
+        sendError(c, QStringLiteral("not_listener"), QStringLiteral("listener_report is for /ws/listen/{stream_id} clients"));
+        return;
+    }
+    ListenerReport r;
+    QString error;
+    const QString code = parseListenerReport(msg, &r, &error);
+    if (!code.isEmpty()) {
+        sendError(c, code, error);
+        return;
+    }
+    const qint64 now = monotonicMs();
+    if (!c->report)
+        c->report = std::make_unique<Connection::Report>();
+    else if (now - c->report->atMs < m_config.listenerReportMinIntervalMs) {
+        // Too often: ignored (the last one stands); said once per connection.
+        if (!c->report->warnedRate) {
+            c->report->warnedRate = true;
+            sendError(c, QStringLiteral("rate_limited"),
+                      QStringLiteral("listener_report at most once every %1 ms; extra reports are ignored")
+                          .arg(m_config.listenerReportMinIntervalMs));
+        }
+        return;
+    }
+    c->report->last = r;
+    c->report->atMs = now;
+}
+
+HearingState FanoutWorker::hearingOf(const Connection *c, qint64 nowMs) const
+{
+    if (c->report && nowMs - c->report->atMs <= m_config.listenerReportStaleMs)
+        return c->report->last.state;
+    if (c->player) // reading: its socket drains; else it stalls (buffering, as far as we can tell)
+        return c->overSoftSinceMs == 0 ? HearingState::Playing : HearingState::Buffering;
+    return HearingState::Unknown;
+}
+
+void FanoutWorker::describeHearing(const Connection *c, qint64 nowMs, ListenerInfo *info) const
+{
+    const HearingState state = hearingOf(c, nowMs);
+    info->state = QLatin1String(hearingStateName(state));
+    info->device = QLatin1String(deviceClassName(c->device));
+    if (c->report && state != HearingState::Unknown && !c->player) {
+        info->delayMs = c->report->last.delayMs;
+        info->underruns = c->report->last.underruns;
+        info->decoder = c->report->last.decoder;
+        info->hidden = c->report->last.hidden;
+    }
+}
+
+HearingPart FanoutWorker::hearing()
+{
+    HearingPart part;
+    auto collect = [&] {
+        const qint64 now = monotonicMs();
+        for (Connection *c : std::as_const(m_byWs)) {
+            if (c->kind != ConnectionKind::Listener || !c->stream || c->closing || c->stream->id == Hub::kProbeStream)
+                continue;
+            const HearingState state = hearingOf(c, now);
+            const bool fresh = state != HearingState::Unknown;
+            const int delay = fresh ? c->report->last.delayMs : -1;
+            const bool hidden = fresh && c->report->last.hidden;
+            if (c->noAudio) { // its HTTP player is the listener: matched by identity when merged
+                if (fresh)
+                    part.keyed.append({c->stream->id, c->identity, state, delay, hidden, true});
+                continue;
+            }
+            part.counts[c->stream->id].add(state, delay, hidden);
+        }
+        for (Connection *c : std::as_const(m_playerConns)) {
+            if (!c->closing)
+                part.keyed.append({c->stream->id, c->identity, hearingOf(c, now), -1, false, false});
+        }
+    };
+    if (QThread::currentThread() == thread())
+        collect();
+    else
+        QMetaObject::invokeMethod(this, collect, Qt::BlockingQueuedConnection);
+    return part;
 }
 
 } // namespace onair

@@ -3,6 +3,7 @@
 #include "core/postbox.h"
 #include "fanout/connection.h"
 #include "fanout/eventsclients.h"
+#include "fanout/hearing.h"
 #include "fanout/hub.h"
 #include "fanout/listenerinfo.h"
 #include "fanout/workercontext.h"
@@ -83,6 +84,8 @@ public:
 
     // Called on any thread; blocks briefly on this worker's queue.
     QList<ListenerInfo> listeners(const QString &stream);
+    // Called on any thread; blocks briefly on this worker's queue: what its listeners hear.
+    HearingPart hearing();
 
 private:
     void setup();
@@ -118,6 +121,11 @@ private:
     void handleMark(Connection *c, const QJsonObject &msg);
     void sendActiveBanner(Connection *c);
     void acknowledgeBanner(Connection *c, const QString &id);
+    void handleListenerReport(Connection *c, const QJsonObject &msg);
+    // A listener's state as the operator sees it (its page's fresh report, else unknown; an
+    // HTTP player plays while it reads).
+    HearingState hearingOf(const Connection *c, qint64 nowMs) const;
+    void describeHearing(const Connection *c, qint64 nowMs, ListenerInfo *info) const;
     void deliverAll(const QByteArray &frame);
     void maybeFinishShutdown();
     void onPlayerDisconnected(Connection *c);

@@ -419,11 +419,23 @@ QList<StreamSnapshot> Hub::snapshot() const
         snap.pipelineState = BreakerState(s->pipeline->state.load());
         snap.passthrough = s->pipeline->passthrough.load();
         snap.fanoutP99Ms = s->fanout.quantileMs(0.99);
+        snap.hearing = m_hearing.value(s->id);
         out.append(snap);
     }
     std::sort(out.begin(), out.end(),
               [](const StreamSnapshot &a, const StreamSnapshot &b) { return a.id < b.id; });
     return out;
+}
+
+QHash<QString, HearingCounts> Hub::hearing()
+{
+    QList<HearingPart> parts;
+    for (FanoutWorker *w : std::as_const(m_workers))
+        parts.append(w->hearing());
+    QHash<QString, HearingCounts> merged = mergeHearing(parts);
+    QMutexLocker lock(&m_mutex);
+    m_hearing = merged;
+    return merged;
 }
 
 } // namespace onair

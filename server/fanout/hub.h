@@ -123,6 +123,9 @@ public:
     int listenersOf(const QString &id) const;
 
     QList<StreamSnapshot> snapshot() const override;
+    // What this replica's listeners hear, per stream: asks every worker (blocks briefly; never
+    // call it on a worker's thread) and keeps the answer for snapshot() and the presence.
+    QHash<QString, HearingCounts> hearing();
     quint64 nextConnectionId() { return m_nextConnectionId.fetch_add(1) + 1; }
 
 private:
@@ -139,6 +142,7 @@ private:
     ClusterLink *m_cluster = nullptr;
     Journal *m_journal = nullptr;
     QSet<QString> m_dirtyStreams; // guarded by m_mutex
+    QHash<QString, HearingCounts> m_hearing; // the last hearing(), guarded by m_mutex
     ProcessorFactory m_processorFactory;
     mutable QMutex m_mutex;
     QHash<QString, std::shared_ptr<StreamState>> m_streams;

@@ -2,6 +2,7 @@
 
 #include "core/latencyhistogram.h"
 #include "audio/pipelinestats.h"
+#include "fanout/hearing.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -74,6 +75,7 @@ struct StreamSnapshot
     BreakerState pipelineState = BreakerState::Closed;
     bool passthrough = true;
     double fanoutP99Ms = 0;
+    HearingCounts hearing; // this replica's listeners, as of the last Hub::hearing()
 };
 
 } // namespace onair

@@ -121,6 +121,12 @@ QHttpServerResponse listListeners(const QString &stream, const QHttpServerReques
                                {QStringLiteral("identity"), l.identity},
                                {QStringLiteral("transport"), l.transport},
                                {QStringLiteral("user_agent"), l.userAgent.isEmpty() ? QJsonValue() : QJsonValue(l.userAgent)},
+                               {QStringLiteral("device"), l.device},
+                               {QStringLiteral("state"), l.state},
+                               {QStringLiteral("delay_ms"), l.delayMs < 0 ? QJsonValue() : QJsonValue(l.delayMs)},
+                               {QStringLiteral("underruns"), l.underruns < 0 ? QJsonValue() : QJsonValue(l.underruns)},
+                               {QStringLiteral("decoder"), l.decoder.isEmpty() ? QJsonValue() : QJsonValue(l.decoder)},
+                               {QStringLiteral("hidden"), l.hidden},
                                {QStringLiteral("replica"), replica}});
     return QHttpServerResponse(QJsonObject{{QStringLiteral("stream_id"), stream}, {QStringLiteral("listeners"), out}});
 }

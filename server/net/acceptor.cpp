@@ -1,5 +1,7 @@
 #include "net/acceptor.h"
 
+#include "protocol/streamid.h"
+
 #include "core/clock.h"
 #include "fanout/fanoutworker.h"
 #include "fanout/hub.h"
@@ -498,8 +500,14 @@ void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)
     PlayerRequest request;
     request.streamId = route.streamId;
     request.format = format;
-    if (claims)
+    if (claims) {
         request.identity = claims->sub;
+    } else {
+        // The listener page's own id, so that its reports (on its WebSocket) find this player.
+        const QString clientId = QUrlQuery(QString::fromLatin1(rawQuery)).queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded);
+        if (isValidStreamId(clientId))
+            request.identity = QStringLiteral("client:") + clientId;
+    }
     request.userAgent = QString::fromLatin1(verdict.userAgent.left(200));
     request.responseHead = playerResponseHead(format, route.streamId, cfg.mp3Kbps);
     disconnect(socket, nullptr, this, nullptr);

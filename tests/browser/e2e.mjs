@@ -44,6 +44,13 @@ const stats = (page) => page.evaluate(() => JSON.parse(JSON.stringify({ ...windo
   markCount: window.onair.stats.marks ? window.onair.stats.marks.length : 0 })));
 async function waitFor(page, fn, arg, timeout = 15000) { await page.waitForFunction(fn, arg, { timeout, polling: 100 }); }
 
+// Polls an async condition until it holds (true) or the time is up (false).
+async function until(cond, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) { if (await cond()) return true; await sleep(200); }
+  return cond();
+}
+
 async function api(method, path, body, headers = {}) {
   const res = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json', ...headers },
     body: body ? JSON.stringify(body) : undefined });
@@ -237,10 +244,18 @@ await check('autoplay blocked: an explicit tap-to-start, then audio', async () =
   // On air but silent: the page must not claim to be live.
   assert(before.state === 'blocked', `state ${before.state}`);
   assert(await p.locator('#conn').textContent() === 'Tap to listen', `pill "${await p.locator('#conn').textContent()}"`);
+  // ... and the operator sees it (listener_report): this page counts as tap-to-play, not as hearing.
+  const me = `client:${await p.evaluate(() => localStorage.getItem('onair.client_id'))}`;
+  const mine = async () => (await api('GET', '/api/streams/tone/listeners', null, { Authorization: `Bearer ${args.admin}` }))
+    .body.listeners.filter((l) => l.identity === me);
+  const blockedSeen = await until(async () => (await mine()).some((l) => l.state === 'blocked'), 4000);
+  assert(blockedSeen, `the server sees the page blocked: ${JSON.stringify(await mine())}`);
   await p.locator('#start').click();
   await waitFor(p, () => window.onair.stats.framesScheduled > 25);
   assert(await p.locator('#start').isHidden(), 'button gone once playing');
   await waitFor(p, () => window.onair.stats.state === 'live', null, 3000);
+  const playingSeen = await until(async () => (await mine()).some((l) => l.state === 'playing' && l.delay_ms > 0), 8000);
+  assert(playingSeen, `the server sees it playing, with its delay: ${JSON.stringify(await mine())}`);
   await strict.close();
 });
 

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void bannerComposer();
     void onAirWithToneReachesListenersAndMovesMeter();
     void kickClosesListener();
+    void hearingStatesAndWarnings();
     void wavFileSource();
     void opusTenMsFramesAndMonitorDecodes();
     void dutchTranslationLoads();
@@ -354,6 +355,55 @@ void TestDesktop::onAirWithToneReachesListenersAndMovesMeter()
     QTRY_VERIFY(m_window->levelMeter()->peakDb() > -20); // the meter moved (tone at -10 dBFS)
     m_window->onAirButton()->click();
     QVERIFY(l.waitJsonType(QStringLiteral("speaker_left")));
+    QTRY_VERIFY(!m_window->onAirButton()->isChecked());
+}
+
+// "Are they hearing me?": listeners' reports in the streams and listeners tables, and the
+// warning strip for a stream on air that nobody hears.
+void TestDesktop::hearingStatesAndWarnings()
+{
+    m_window.reset();
+    m_host.reset();
+    EngineConfig c = testConfig();
+    c.dataDir = m_dir->filePath(QStringLiteral("data"));
+    c.warnUnheardS = 1;
+    startWindow(c);
+    m_window->setSource(QStringLiteral("tone"));
+    m_window->goOnAir(QStringLiteral("desk"));
+    QTRY_VERIFY(m_window->onAirButton()->isChecked());
+    QLabel *warnings = m_window->warningsLabel();
+    QTRY_VERIFY_WITH_TIMEOUT(warnings->isVisible(), 8000);
+    QVERIFY2(warnings->text().contains(QLatin1String("desk: on air, but nobody has heard it")), qPrintable(warnings->text()));
+
+    WsClient a, b, blocked;
+    for (WsClient *w : {&a, &b, &blocked})
+        QVERIFY(w->openAndWaitConnected(ws(QStringLiteral("/ws/listen/desk"))));
+    auto report = [](WsClient &w, const QByteArray &json) { w.socket.sendTextMessage(QString::fromUtf8(json)); };
+    report(a, R"({"type":"listener_report","state":"playing","delay_ms":100,"decoder":"webcodecs"})");
+    report(b, R"({"type":"listener_report","state":"playing","delay_ms":300,"decoder":"wasm","hidden":true})");
+    report(blocked, R"({"type":"listener_report","state":"blocked","decoder":"wasm"})");
+    StreamsModel *model = m_window->streamsModel();
+    auto cell = [model](int column) {
+        return model->data(model->index(model->rowOf(QStringLiteral("desk")), column), Qt::DisplayRole).toString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(cell(StreamsModel::Hearing), QStringLiteral("2 hear you · 1 tap-to-play"), 5000);
+    QCOMPARE(cell(StreamsModel::Delay), QStringLiteral("300 / 300 ms"));
+    QTRY_VERIFY_WITH_TIMEOUT(!warnings->isVisible(), 5000);
+
+    m_window->streamsView()->selectRow(model->rowOf(QStringLiteral("desk")));
+    ListenersModel *listeners = m_window->listenersModel();
+    QTRY_COMPARE(listeners->rowCount(), 3);
+    QStringList states;
+    auto collect = [&] {
+        states.clear();
+        for (int r = 0; r < listeners->rowCount(); ++r)
+            states.append(listeners->data(listeners->index(r, ListenersModel::State), Qt::DisplayRole).toString());
+        states.sort();
+        return states;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(collect(), (QStringList{QStringLiteral("Playing"), QStringLiteral("Playing (background)"),
+                                                      QStringLiteral("Tap to play")}), 5000);
+    m_window->onAirButton()->click();
     QTRY_VERIFY(!m_window->onAirButton()->isChecked());
 }
 

@@ -44,7 +44,9 @@ function createContext() {
 const ctx = createContext();
 const gain = ctx ? ctx.createGain() : null;
 if (gain) gain.connect(ctx.destination);
-const player = new StreamPlayer($('player'), `/stream/${encodeURIComponent(streamId)}.mp3${tokenQuery()}`);
+// client_id: the server matches this page's reports (on its WebSocket) to its player connection.
+const player = new StreamPlayer($('player'), `/stream/${encodeURIComponent(streamId)}.mp3?` +
+  new URLSearchParams(pageToken() ? { token: pageToken() } : { client_id: clientId() }).toString());
 let mode = 'webaudio'; // or 'player': the <audio> element plays, binary frames are ignored
 let fallbackToPlayer = false; // the player is the only way this browser plays the stream
 
@@ -448,7 +450,7 @@ function connect() {
     try { msg = JSON.parse(ev.data); } catch (_) { return; }
     onMessage(msg);
   };
-  ws.onopen = () => clock.ping(ws);
+  ws.onopen = () => { clock.ping(ws); liveSinceConnect = false; reported = { state: null, at: 0 }; };
   ws.onclose = (ev) => {
     ws = null;
     resetPlayout();
@@ -560,6 +562,29 @@ function showDelay() {
   setText($('delay'), d === null ? '–' : d < 1000 ? `≈ ${d} ms` : `≈ ${(d / 1000).toFixed(1)}\u00a0s`);
   $('delay').title = mode === 'player' ? `the media player's distance to the newest audio + ~${PLAYER_EXTRA_MS} ms (capture, encoder, output)` : '';
 }
+
+// ---- "are they hearing me?": what this page plays, for the operator -----------------------------
+// Every 5 s, and soon after the state changes (at most one a second; the server ignores more).
+const REPORT_STATE = { live: 'playing', buffering: 'buffering', blocked: 'blocked', reconnecting: 'reconnecting' };
+let reported = { state: null, at: 0 };
+let liveSinceConnect = false; // since the last (re)connection: "reconnecting" until sound plays again
+function report(force) {
+  if (!ws || ws.readyState !== WebSocket.OPEN || !speakerLive || closedFor) return;
+  if (stats.state === 'live') liveSinceConnect = true;
+  let state = REPORT_STATE[stats.state] || 'buffering';
+  if (state === 'buffering' && stats.reconnects && !liveSinceConnect) state = 'reconnecting';
+  const now = performance.now();
+  const key = `${state}|${document.visibilityState}`;
+  if (!force && key === reported.state && now - reported.at < 5000) return;
+  if (now - reported.at < 1100) return;
+  reported = { state: key, at: now };
+  const decoder = (stats.path === 'audio-element' ? 'media' : stats.path) || undefined;
+  ws.send(JSON.stringify({ type: 'listener_report', state,
+    delay_ms: state === 'playing' && stats.delayMs !== null ? Math.max(0, Math.min(600000, stats.delayMs)) : null,
+    underruns: stats.underruns, decoder, hidden: document.visibilityState === 'hidden' }));
+}
+document.addEventListener('visibilitychange', () => report(true));
+setInterval(() => report(false), 500);
 
 setInterval(() => clock.ping(ws), 5000);
 setInterval(() => {
