@@ -12,6 +12,7 @@ namespace {
 constexpr int kTicks[] = {-48, -36, -24, -12, -6};
 constexpr double kGap = 6;       // between the bar, the readouts and the CLIP box
 constexpr double kMinBar = 60;   // narrower than this, the readouts give way to the bar
+constexpr double kMinClipBar = 30; // and the CLIP box only below this
 constexpr double kLabelGap = 4;  // between two tick numbers
 constexpr int kClipHoldMs = 2000;
 
@@ -126,7 +127,7 @@ LevelMeter::Layout LevelMeter::layoutFor(const QSize &size) const
     double right = r.right();
     // The CLIP box is kept even when dark, so that nothing moves when it lights up.
     const double clipW = bold.horizontalAdvance(clipText()) + 8;
-    if (r.width() >= clipW + kGap + kMinBar) {
+    if (r.width() >= clipW + kGap + kMinClipBar) {
         l.clip = QRectF(right - clipW, r.top(), clipW, r.height());
         right -= clipW + kGap;
     }
