@@ -1,4 +1,4 @@
-#include "voiceprocessor.h"
+#include "audio/voiceprocessor.h"
 
 #include <webrtc/modules/audio_processing/include/audio_processing.h>
 #include <webrtc/modules/interface/module_common_types.h>
@@ -169,11 +169,13 @@ QByteArray VoiceProcessor::process(const QByteArray &s16le, VoiceBlockReport *re
 
     if (report) {
         report->inputClipped = inPeak >= kClipThreshold;
-        // The AGC's and WebRTC limiter's share, seen on the peaks; only loud input counts, so
-        // that noise suppression in quiet passages does not read as gain reduction.
-        double gr = -toDb(lowestGain);
+        // The AGC's and WebRTC limiter's share, seen on the peaks. Only input peaking above
+        // -6 dBFS counts: below that the AGC (target -3 dBFS) boosts rather than reduces, and a
+        // drop there is the noise suppressor's work, not gain reduction.
+        report->ceilingDb = -toDb(lowestGain);
+        double gr = report->ceilingDb;
         const double inDb = toDb(inPeak / 32768.0);
-        if (d->options.any() && inDb > -12)
+        if (d->options.any() && inDb > -6)
             gr = std::max(gr, inDb - toDb(outPeak / 32768.0));
         report->gainReductionDb = std::max(0.0, gr);
     }

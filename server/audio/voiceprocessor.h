@@ -25,6 +25,7 @@ struct VoiceBlockReport
 {
     double gainReductionDb = 0; // >= 0: how much the AGC and the limiters took off the peaks
     bool inputClipped = false;  // a sample of the input within 0.1 dB of full scale
+    double ceilingDb = 0;       // >= 0: the final -1 dBFS limiter's share (what WebRTC left over)
 };
 
 // Speech processing for a microphone: WebRTC's audio processing module (0.3: high-pass,
