@@ -8,10 +8,14 @@
 #include "levelmeter.h"
 #include "logmodel.h"
 #include "mainwindow.h"
+#include "settingsdialog.h"
 #include "speakcontroller.h"
 #include "testsupport.h"
 
+#include <QCheckBox>
+#include <QDialogButtonBox>
 #include <QFile>
+#include <QPushButton>
 #include <QImage>
 #include <QSettings>
 #include <QTest>
@@ -58,6 +62,7 @@ private Q_SLOTS:
     void labelsNeverOverlap_data();
     void labelsNeverOverlap();
     void clipAndGainReductionFromClippingFile();
+    void settingsSwitchesSavedAndAppliedOnAir();
 };
 
 void TestLevelMeter::labelsNeverOverlap_data()
@@ -170,6 +175,71 @@ void TestLevelMeter::clipAndGainReductionFromClippingFile()
     QTRY_VERIFY(meter->gainReductionDb() >= 1);
     QVERIFY(meter->peakDb() <= -1.0);
     window.goOffAir();
+}
+
+// Settings > Audio: four switches, on by default, saved; switching the limiters on while on air
+// brings what goes out under -1 dBFS at once.
+void TestLevelMeter::settingsSwitchesSavedAndAppliedOnAir()
+{
+    QTemporaryDir dir;
+    qputenv("XDG_CONFIG_HOME", dir.filePath(QStringLiteral("config")).toUtf8());
+    EngineConfig c = testConfig();
+    c.dataDir = dir.filePath(QStringLiteral("data"));
+    LogModel log;
+    EngineHost host(c);
+    QString error;
+    QVERIFY2(host.start(&error), qPrintable(error));
+    {
+        SettingsDialog dialog(&host);
+        QHash<QString, QCheckBox *> boxes;
+        for (QCheckBox *b : dialog.findChildren<QCheckBox *>())
+            boxes.insert(b->text(), b);
+        const QStringList names{QStringLiteral("High-pass filter"), QStringLiteral("Noise suppression"),
+                                QStringLiteral("Automatic gain"), QStringLiteral("Limiter")};
+        for (const QString &name : names) {
+            QVERIFY2(boxes.value(name), qPrintable(name));
+            QVERIFY2(boxes.value(name)->isChecked(), qPrintable(name)); // on by default
+        }
+        boxes.value(names[1])->setChecked(false);
+        boxes.value(names[3])->setChecked(false);
+        dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save)->click();
+    }
+    QVERIFY(loadVoiceOptions() == (VoiceOptions{true, false, true, false}));
+
+    // A full-scale tone, processed (mode all) without the limiter: it reaches full scale on air.
+    QByteArray pcm(48000 * 2, Qt::Uninitialized);
+    for (int i = 0; i < 48000; ++i)
+        qToLittleEndian(qint16(std::lround(32767 * std::sin(2 * std::numbers::pi * 440 * i / 48000.0))), pcm.data() + 2 * i);
+    const QString path = dir.filePath(QStringLiteral("loud.wav"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(wavBytes(pcm, 48000));
+    file.close();
+    MainWindow window(&host, &log);
+    window.show();
+    AudioEncoding pcmEncoding;
+    pcmEncoding.codec = QStringLiteral("pcm");
+    window.speaker()->setEncoding(pcmEncoding);
+    window.speaker()->setVoiceMode(VoiceMode::All);
+    WsClient l;
+    QVERIFY(l.openAndWaitConnected(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/listen/loud").arg(host.engine()->port()))));
+    window.setSource(QStringLiteral("file:") + path);
+    window.goOnAir(QStringLiteral("loud"));
+    QVERIFY(l.waitBinary(25));
+    double loudest = -120;
+    for (const QByteArray &f : std::as_const(l.binary))
+        loudest = std::max(loudest, measureS16(f).peakDb);
+    QVERIFY2(loudest > -1.0, qPrintable(QString::number(loudest)));
+    window.speaker()->setVoiceOptions(VoiceOptions()); // all on, while on air
+    const qsizetype from = l.binary.size() + 3;         // a few frames may be under way
+    QVERIFY(l.waitBinary(int(from) + 25));
+    loudest = -120;
+    for (qsizetype i = from; i < l.binary.size(); ++i)
+        loudest = std::max(loudest, measureS16(l.binary.at(i)).peakDb);
+    qInfo("limiter switched on while on air: loudest frame after it %.2f dBFS", loudest);
+    QVERIFY(loudest <= -1.0);
+    window.goOffAir();
+    saveVoiceOptions(VoiceOptions());
 }
 
 QTEST_MAIN(TestLevelMeter)
