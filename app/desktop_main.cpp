@@ -45,6 +45,10 @@ void parseOptions(QCommandLineParser &parser, const QApplication &app)
                       QStringLiteral("bps")});
     parser.addOption({QStringLiteral("frame-ms"), QStringLiteral("Opus frame length: 10 or 20 [default: saved setting, 20]."),
                       QStringLiteral("ms")});
+    parser.addOption({QStringLiteral("voice-processing"),
+                      QStringLiteral("Voice processing (high-pass, noise suppression, automatic gain, limiter; switched one "
+                                     "by one in Settings > Audio) for: mic (microphones), all (the tone and files too) or off [mic]."),
+                      QStringLiteral("mode"), QStringLiteral("mic")});
     parser.addOption({QStringLiteral("on-air"), QStringLiteral("Go on air on this stream at launch."), QStringLiteral("stream")});
     parser.addOption({QStringLiteral("lang"), QStringLiteral("User interface language (en, nl) [default: the system's]."),
                       QStringLiteral("lang")});
@@ -108,6 +112,15 @@ int speakerEncoding(const QCommandLineParser &parser, std::optional<onair::Audio
     }
     *encoding = e;
     return 0;
+}
+
+// --voice-processing: 0, else the exit status.
+int voiceMode(const QCommandLineParser &parser, onair::VoiceMode *mode)
+{
+    if (onair::parseVoiceMode(parser.value(QStringLiteral("voice-processing")), mode))
+        return 0;
+    std::fprintf(stderr, "onair: --voice-processing must be mic, all or off\n");
+    return 2;
 }
 
 // Starts the engine and says where it listens; false (said on stderr and in a box) when it cannot.
@@ -199,6 +212,9 @@ int main(int argc, char *argv[])
     std::optional<onair::AudioEncoding> encoding;
     if (const int status = speakerEncoding(parser, &encoding))
         return status;
+    onair::VoiceMode voice = onair::VoiceMode::Microphones;
+    if (const int status = voiceMode(parser, &voice))
+        return status;
     onair::applyControlRoomStyle(app);
     onair::LogModel log;
     onair::EngineHost host(config);
@@ -208,6 +224,7 @@ int main(int argc, char *argv[])
     onair::MainWindow window(&host, &log);
     if (encoding)
         window.speaker()->setEncoding(*encoding);
+    window.speaker()->setVoiceMode(voice);
     if (parser.isSet(QStringLiteral("source")))
         window.setSource(parser.value(QStringLiteral("source")));
     if (!config.translateTargets.isEmpty())

@@ -16,6 +16,8 @@ pkgs=(
   # (apertium-eng-spa is what Debian's apertium-en-es now installs), text to speech
   libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
   apertium apertium-eng-spa libespeak-ng-dev
+  # the microphone's speech processing (high-pass, noise suppression, gain control, limiter)
+  libwebrtc-audio-processing-dev
 )
 if [ "${1:-build}" = test ]; then
   # curl: bench scripts; xvfb + xauth: screenshots; pulseaudio + espeak-ng: the virtual microphone test

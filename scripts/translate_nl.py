@@ -303,6 +303,29 @@ NL = {
     'Media player': 'Mediaspeler',
     'Decoder: %1; underruns: %2': 'Decoder: %1; haperingen: %2',
     '%1 ms': '%1 ms',
+    # issue 19: the voice processing and the level meter
+    'Level on air': 'Niveau in de uitzending',
+    'GR %1 dB': 'GR %1 dB',
+    'CLIP': 'CLIP',
+    'Level on air (after voice processing): peak %1 dBFS, RMS %2 dBFS, gain reduction %3 dB%4':
+        'Niveau in de uitzending (na spraakbewerking): piek %1 dBFS, RMS %2 dBFS, versterkingsreductie %3 dB%4',
+    '; the input clipped': '; de invoer was overstuurd',
+    'Audio': 'Audio',
+    'The codec, bitrate and frame length apply when you next go on air.':
+        'Codec, bitrate en framelengte gelden vanaf de volgende keer dat je uitzendt.',
+    'Voice processing': 'Spraakbewerking',
+    'High-pass filter': 'Hoogdoorlaatfilter',
+    'Removes rumble and hum below about 80 Hz.': 'Verwijdert gerommel en brom onder ongeveer 80 Hz.',
+    'Noise suppression': 'Ruisonderdrukking',
+    'Lowers steady background noise (fans, air conditioning) between and under the words.':
+        'Dempt constant achtergrondgeluid (ventilatoren, airco) tussen en onder de woorden.',
+    'Automatic gain': 'Automatische versterking',
+    'Brings quiet and loud speakers to an even level.': 'Brengt zachte en luide sprekers op een gelijk niveau.',
+    'Limiter': 'Limiter',
+    'Keeps every peak at or below -1 dBFS, so speech never clips on air.':
+        'Houdt elke piek op of onder -1 dBFS, zodat spraak in de uitzending nooit overstuurd raakt.',
+    'For microphones, not for the test tone or files; applies at once, also on air.':
+        'Voor microfoons, niet voor de testtoon of bestanden; geldt meteen, ook tijdens de uitzending.',
 }
 PLURALS = {
     'Joined through Redis: %n replica(s) in the cluster': ['Verbonden via Redis: %n replica in het cluster', 'Verbonden via Redis: %n replica\'s in het cluster'],}

@@ -356,20 +356,32 @@
 <context>
     <name>onair::LevelMeter</name>
     <message>
-        <source>Input level</source>
-        <translation>Invoerniveau</translation>
-    </message>
-    <message>
-        <source>Peak %1 dBFS, RMS %2 dBFS</source>
-        <translation>Piek %1 dBFS, RMS %2 dBFS</translation>
-    </message>
-    <message>
         <source>silence</source>
         <translation>stilte</translation>
     </message>
     <message>
         <source>%1 dBFS</source>
         <translation>%1 dBFS</translation>
+    </message>
+    <message>
+        <source>Level on air</source>
+        <translation>Niveau in de uitzending</translation>
+    </message>
+    <message>
+        <source>GR %1 dB</source>
+        <translation>GR %1 dB</translation>
+    </message>
+    <message>
+        <source>Level on air (after voice processing): peak %1 dBFS, RMS %2 dBFS, gain reduction %3 dB%4</source>
+        <translation>Niveau in de uitzending (na spraakbewerking): piek %1 dBFS, RMS %2 dBFS, versterkingsreductie %3 dB%4</translation>
+    </message>
+    <message>
+        <source>; the input clipped</source>
+        <translation>; de invoer was overstuurd</translation>
+    </message>
+    <message>
+        <source>CLIP</source>
+        <translation>CLIP</translation>
     </message>
 </context>
 <context>
@@ -854,10 +866,6 @@
         <translation>10 ms (minder vertraging, meer bandbreedte)</translation>
     </message>
     <message>
-        <source>Audio (applied when you next go on air)</source>
-        <translation>Audio (geldt vanaf de volgende keer dat je uitzendt)</translation>
-    </message>
-    <message>
         <source>Codec</source>
         <translation>Codec</translation>
     </message>
@@ -920,6 +928,54 @@
     <message>
         <source>The network setting could not be applied: %1</source>
         <translation>De netwerkinstelling kon niet worden toegepast: %1</translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation>Audio</translation>
+    </message>
+    <message>
+        <source>The codec, bitrate and frame length apply when you next go on air.</source>
+        <translation>Codec, bitrate en framelengte gelden vanaf de volgende keer dat je uitzendt.</translation>
+    </message>
+    <message>
+        <source>High-pass filter</source>
+        <translation>Hoogdoorlaatfilter</translation>
+    </message>
+    <message>
+        <source>Removes rumble and hum below about 80 Hz.</source>
+        <translation>Verwijdert gerommel en brom onder ongeveer 80 Hz.</translation>
+    </message>
+    <message>
+        <source>Noise suppression</source>
+        <translation>Ruisonderdrukking</translation>
+    </message>
+    <message>
+        <source>Lowers steady background noise (fans, air conditioning) between and under the words.</source>
+        <translation>Dempt constant achtergrondgeluid (ventilatoren, airco) tussen en onder de woorden.</translation>
+    </message>
+    <message>
+        <source>Automatic gain</source>
+        <translation>Automatische versterking</translation>
+    </message>
+    <message>
+        <source>Brings quiet and loud speakers to an even level.</source>
+        <translation>Brengt zachte en luide sprekers op een gelijk niveau.</translation>
+    </message>
+    <message>
+        <source>Limiter</source>
+        <translation>Limiter</translation>
+    </message>
+    <message>
+        <source>Keeps every peak at or below -1 dBFS, so speech never clips on air.</source>
+        <translation>Houdt elke piek op of onder -1 dBFS, zodat spraak in de uitzending nooit overstuurd raakt.</translation>
+    </message>
+    <message>
+        <source>For microphones, not for the test tone or files; applies at once, also on air.</source>
+        <translation>Voor microfoons, niet voor de testtoon of bestanden; geldt meteen, ook tijdens de uitzending.</translation>
+    </message>
+    <message>
+        <source>Voice processing</source>
+        <translation>Spraakbewerking</translation>
     </message>
 </context>
 <context>

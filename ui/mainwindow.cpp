@@ -252,6 +252,7 @@ void MainWindow::connectStreams()
 void MainWindow::connectSpeaker()
 {
     connect(m_speaker, &SpeakController::level, m_meter, &LevelMeter::setLevel);
+    connect(m_speaker, &SpeakController::dynamics, m_meter, &LevelMeter::setDynamics);
     connect(m_speaker, &SpeakController::failed, this, [this](const QString &m) { showMessage(m, true); });
     connect(m_monitor, &Monitor::failed, this, [this](const QString &m) { showMessage(m, true); });
     connect(m_speaker, &SpeakController::onAirChanged, this, [this](bool on, const QString &stream) {
@@ -280,7 +281,10 @@ void MainWindow::buildMenuAndShortcuts()
     QMenu *menu = menuBar()->addMenu(tr("&OnAir"));
     QAction *settingsAction = menu->addAction(tr("&Settings…"));
     settingsAction->setShortcut(QKeySequence::Preferences);
-    connect(settingsAction, &QAction::triggered, this, [this] { SettingsDialog(m_host, this).exec(); });
+    connect(settingsAction, &QAction::triggered, this, [this] {
+        if (SettingsDialog(m_host, this).exec() == QDialog::Accepted)
+            m_speaker->setVoiceOptions(loadVoiceOptions()); // the voice processing applies at once
+    });
     menu->addSeparator();
     QAction *quit = menu->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);

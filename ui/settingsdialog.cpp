@@ -161,7 +161,7 @@ QGroupBox *SettingsDialog::buildAudio()
     m_frame->addItem(tr("20 ms"), 20.0);
     m_frame->addItem(tr("10 ms (lower delay, more bandwidth)"), 10.0);
     m_frame->setCurrentIndex(enc.frameMs == 10 ? 1 : 0);
-    auto *audio = new QGroupBox(tr("Audio (applied when you next go on air)"));
+    auto *audio = new QGroupBox(tr("Audio"));
     auto *af = new QFormLayout(audio);
     m_codec->setAccessibleName(tr("Codec"));
     m_bitrate->setAccessibleName(tr("Bitrate"));
@@ -169,6 +169,10 @@ QGroupBox *SettingsDialog::buildAudio()
     af->addRow(tr("Codec"), m_codec);
     af->addRow(tr("Bitrate"), m_bitrate);
     af->addRow(tr("Frame length"), m_frame);
+    auto *encodingNote = new QLabel(tr("The codec, bitrate and frame length apply when you next go on air."));
+    encodingNote->setWordWrap(true);
+    af->addRow(QString(), encodingNote);
+    addVoiceProcessing(af);
     auto syncAudio = [this] {
         const bool opus = m_codec->currentData().toString() == QLatin1String("opus");
         m_bitrate->setEnabled(opus);
@@ -177,6 +181,30 @@ QGroupBox *SettingsDialog::buildAudio()
     connect(m_codec, &QComboBox::currentIndexChanged, this, syncAudio);
     syncAudio();
     return audio;
+}
+
+// The four switches of the microphone's voice processing (server/audio/voiceprocessor.h).
+void SettingsDialog::addVoiceProcessing(QFormLayout *form)
+{
+    const VoiceOptions o = loadVoiceOptions();
+    auto box = [](const QString &text, bool on, const QString &tip) {
+        auto *c = new QCheckBox(text);
+        c->setChecked(on);
+        c->setToolTip(tip);
+        return c;
+    };
+    m_highPass = box(tr("High-pass filter"), o.highPass, tr("Removes rumble and hum below about 80 Hz."));
+    m_noiseSuppression = box(tr("Noise suppression"), o.noiseSuppression,
+                             tr("Lowers steady background noise (fans, air conditioning) between and under the words."));
+    m_autoGain = box(tr("Automatic gain"), o.autoGain, tr("Brings quiet and loud speakers to an even level."));
+    m_limiter = box(tr("Limiter"), o.limiter, tr("Keeps every peak at or below -1 dBFS, so speech never clips on air."));
+    auto *note = new QLabel(tr("For microphones, not for the test tone or files; applies at once, also on air."));
+    note->setWordWrap(true);
+    auto *column = new QVBoxLayout;
+    for (QWidget *w : {static_cast<QWidget *>(m_highPass), static_cast<QWidget *>(m_noiseSuppression),
+                       static_cast<QWidget *>(m_autoGain), static_cast<QWidget *>(m_limiter), static_cast<QWidget *>(note)})
+        column->addWidget(w);
+    form->addRow(tr("Voice processing"), column);
 }
 
 // Minting a speaker token for a second presenter, and copying it.
@@ -226,6 +254,8 @@ void SettingsDialog::save()
     enc.bitrate = m_bitrate->currentData().toInt();
     enc.frameMs = m_frame->currentData().toDouble();
     enc.save();
+    saveVoiceOptions({m_highPass->isChecked(), m_noiseSuppression->isChecked(), m_autoGain->isChecked(),
+                      m_limiter->isChecked()});
 }
 
 void SettingsDialog::mint()

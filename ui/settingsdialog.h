@@ -4,6 +4,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
@@ -16,7 +17,9 @@ struct EngineConfig;
 
 // Settings kept in QSettings (port, limits: applied at the next start; this machine only or the
 // whole network: at once, shared with the Share panel; the speaker's codec, applied at the next
-// ON AIR) and minting a speaker token for a second presenter.
+// ON AIR; the microphone's voice processing, applied at once by the caller through
+// SpeakController::setVoiceOptions(loadVoiceOptions())) and minting a speaker token for a second
+// presenter.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -34,6 +37,7 @@ private:
     QGroupBox *buildServer(const EngineConfig &c);
     void renewCertificate(QLabel *certInfo);
     QGroupBox *buildAudio();
+    void addVoiceProcessing(QFormLayout *form);
     QGroupBox *buildToken();
     void save();
     void mint();
@@ -47,6 +51,10 @@ private:
     QComboBox *m_codec = nullptr;
     QComboBox *m_bitrate = nullptr;
     QComboBox *m_frame = nullptr;
+    QCheckBox *m_highPass = nullptr;
+    QCheckBox *m_noiseSuppression = nullptr;
+    QCheckBox *m_autoGain = nullptr;
+    QCheckBox *m_limiter = nullptr;
     QLineEdit *m_tokenStream = nullptr;
     QLineEdit *m_token = nullptr;
 };

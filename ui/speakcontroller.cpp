@@ -40,6 +40,39 @@ QString AudioEncoding::validate() const
     return {};
 }
 
+bool parseVoiceMode(const QString &text, VoiceMode *mode)
+{
+    if (text == QLatin1String("mic"))
+        *mode = VoiceMode::Microphones;
+    else if (text == QLatin1String("all"))
+        *mode = VoiceMode::All;
+    else if (text == QLatin1String("off"))
+        *mode = VoiceMode::Off;
+    else
+        return false;
+    return true;
+}
+
+VoiceOptions loadVoiceOptions()
+{
+    const QSettings s;
+    VoiceOptions o;
+    o.highPass = s.value(QStringLiteral("voice/highPass"), o.highPass).toBool();
+    o.noiseSuppression = s.value(QStringLiteral("voice/noiseSuppression"), o.noiseSuppression).toBool();
+    o.autoGain = s.value(QStringLiteral("voice/autoGain"), o.autoGain).toBool();
+    o.limiter = s.value(QStringLiteral("voice/limiter"), o.limiter).toBool();
+    return o;
+}
+
+void saveVoiceOptions(const VoiceOptions &o)
+{
+    QSettings s;
+    s.setValue(QStringLiteral("voice/highPass"), o.highPass);
+    s.setValue(QStringLiteral("voice/noiseSuppression"), o.noiseSuppression);
+    s.setValue(QStringLiteral("voice/autoGain"), o.autoGain);
+    s.setValue(QStringLiteral("voice/limiter"), o.limiter);
+}
+
 SpeakController::SpeakController(Engine *engine, QObject *parent) : QObject(parent), m_engine(engine)
 {
     m_levelClock.start();
@@ -81,6 +114,32 @@ void SpeakController::setEncoding(const AudioEncoding &encoding)
     QMetaObject::invokeMethod(this, [this, encoding] { m_encodingOverride = encoding; });
 }
 
+void SpeakController::setVoiceOptions(const VoiceOptions &options)
+{
+    QMetaObject::invokeMethod(this, [this, options] {
+        m_voiceOptions = options;
+        applyVoiceOptions();
+    });
+}
+
+void SpeakController::setVoiceMode(VoiceMode mode)
+{
+    QMetaObject::invokeMethod(this, [this, mode] {
+        m_voiceMode = mode;
+        applyVoiceOptions();
+    });
+}
+
+// Off for the tone and files unless --voice-processing all: they are clean already. Off, the
+// processor still passes the audio through (bit for bit) and says when it clipped.
+void SpeakController::applyVoiceOptions()
+{
+    if (!m_voice)
+        return;
+    const bool on = m_voiceMode == VoiceMode::All || (m_voiceMode == VoiceMode::Microphones && m_microphone);
+    m_voice->setOptions(on ? m_voiceOptions : VoiceOptions::off());
+}
+
 void SpeakController::start(const QString &sourceSpec, const QString &stream)
 {
     stop();
@@ -118,6 +177,9 @@ void SpeakController::start(const QString &sourceSpec, const QString &stream)
         return;
     }
     m_stream = stream;
+    m_microphone = sourceSpec == QLatin1String("mic") || sourceSpec.startsWith(QLatin1String("mic:"));
+    m_voice = std::make_unique<VoiceProcessor>(VoiceOptions::off());
+    applyVoiceOptions();
     m_source->setMuted(m_muted);
     connect(m_source.get(), &AudioFrameSource::frame, this, &SpeakController::onFrame);
     connect(m_source.get(), &AudioFrameSource::failed, this, [this](const QString &message) {
@@ -145,11 +207,19 @@ void SpeakController::stop()
         m_engine->stopLocalSpeaker(stream);
         Q_EMIT onAirChanged(false, stream);
     }
+    m_voice.reset();
+    m_gainReduction = 0;
+    m_clipped = false;
     Q_EMIT level(-120, -120);
+    Q_EMIT dynamics(0, false);
 }
 
-void SpeakController::onFrame(const QByteArray &frame)
+void SpeakController::onFrame(const QByteArray &input)
 {
+    VoiceBlockReport report;
+    const QByteArray frame = m_voice ? m_voice->process(input, &report) : input; // 20 ms: no added buffering
+    m_gainReduction = std::max(m_gainReduction, report.gainReductionDb);
+    m_clipped = m_clipped || report.inputClipped;
     // The frame's first sample was captured one frame ago (a microphone delivers a frame when it
     // is complete; the tone and file sources are paced the same way).
     const qint64 capturedAt = QDateTime::currentMSecsSinceEpoch() - kFrameSamples * 1000 / kSampleRate;
@@ -167,6 +237,9 @@ void SpeakController::onFrame(const QByteArray &frame)
         m_levelClock.restart();
         const AudioLevel l = measureS16(frame);
         Q_EMIT level(l.peakDb, l.rmsDb);
+        Q_EMIT dynamics(m_gainReduction, m_clipped);
+        m_gainReduction = 0;
+        m_clipped = false;
     }
 }
 
