@@ -2,6 +2,7 @@
 
 #include "auth/auth.h"
 #include "banners/bannerservice.h"
+#include "columnfit.h"
 #include "enginehost.h"
 #include "interpretationpanel.h"
 #include "levelmeter.h"
@@ -13,6 +14,7 @@
 #include "speakcontroller.h"
 #include "protocol/streamid.h"
 #include "streamsmodel.h"
+#include "windowgeometry.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -60,8 +62,9 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
 
     auto *central = new QWidget;
     auto *root = new QVBoxLayout(central);
-    root->addWidget(buildSpeakBar());
-    QWidget *top = buildOverview();
+    QWidget *speak = buildSpeakBar();
+    root->addWidget(speak);
+    auto *top = static_cast<QSplitter *>(buildOverview());
     buildTabs();
     m_vertical = new QSplitter(Qt::Vertical);
     m_vertical->addWidget(top);
@@ -86,6 +89,36 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     refreshDevices();
     restoreSettings();
     updateCounter();
+    describeControls();
+    // Speak, then what goes out to listeners (banner, share, health), then the streams and their
+    // listeners, then the log.
+    setTabOrderThroughPanels({speak, top->widget(1), top->widget(0), m_tabs});
+}
+
+// What a screen reader says for controls whose text alone does not say it.
+void MainWindow::describeControls()
+{
+    showOnAirState(false, QString());
+    m_mute->setAccessibleDescription(tr("Listeners hear silence while this is checked; you stay on air."));
+    m_monitorBox->setAccessibleDescription(tr("Play the selected stream on this computer's speakers."));
+    m_bannerType->setAccessibleName(tr("Banner type"));
+    m_bannerText->setTabChangesFocus(true); // a banner has no tabs; the keyboard must get out
+    m_kick->setAccessibleDescription(m_kick->toolTip());
+    m_tabs->setAccessibleName(tr("Log and interpretation"));
+}
+
+// Tab goes through the panels in the order given, and within each in the panel's own order.
+void MainWindow::setTabOrderThroughPanels(const QList<QWidget *> &panels)
+{
+    QList<QWidget *> order;
+    for (QWidget *panel : panels) {
+        for (QWidget *w = panel->nextInFocusChain(); w != panel; w = w->nextInFocusChain()) {
+            if (panel->isAncestorOf(w) && (w->focusPolicy() & Qt::TabFocus) && !order.contains(w))
+                order.append(w);
+        }
+    }
+    for (qsizetype i = 1; i < order.size(); ++i)
+        QWidget::setTabOrder(order[i - 1], order[i]);
 }
 
 // The speaker and the monitor run on their own thread: audio never waits for the window.
@@ -124,18 +157,19 @@ QWidget *MainWindow::buildStreams()
     m_streamsView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_streamsView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_streamsView->verticalHeader()->hide();
-    m_streamsView->horizontalHeader()->setStretchLastSection(true);
-    m_streamsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_streamsView->setWordWrap(false);
     m_streamsView->setAlternatingRowColors(true);
     m_streamsView->setAccessibleName(tr("Live streams"));
+    m_streamsView->setTabKeyNavigation(false); // Tab leaves the table; the arrows move in it
+    // No sideways scrolling on a laptop: the sparkline takes what the numbers leave.
+    new ColumnFit(m_streamsView, StreamsModel::History);
     m_listeners = new ListenersModel(this);
     m_listenersView = new QTableView;
     m_listenersView->setModel(m_listeners);
     m_listenersView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_listenersView->verticalHeader()->hide();
-    m_listenersView->horizontalHeader()->setStretchLastSection(true);
-    m_listenersView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_listenersView->setAccessibleName(tr("Listeners of the selected stream"));
+    m_listenersView->setTabKeyNavigation(false);
+    new ColumnFit(m_listenersView, ListenersModel::Via);
     m_kick = new QPushButton(tr("Kick"));
     m_kick->setToolTip(tr("Close the selected listener's connection"));
     m_kick->setEnabled(false);
@@ -249,12 +283,22 @@ void MainWindow::connectSpeaker()
     connect(m_speaker, &SpeakController::onAirChanged, this, [this](bool on, const QString &stream) {
         const QSignalBlocker block(m_onAir);
         m_onAir->setChecked(on);
-        m_onAir->setText(on ? tr("ON AIR") : tr("Go on air"));
+        showOnAirState(on, stream);
         m_streamName->setEnabled(!on);
         m_source->setEnabled(!on);
         showMessage(on ? tr("On air on stream %1.").arg(stream) : tr("Off air."), false);
         m_interpretation->setStreams(m_streamName->text().trimmed(), on, selectedStream(), on ? stream : QString());
     });
+}
+
+// On air or not, in words and a filled or hollow circle as well as in red: the button, what a
+// screen reader says of it, and the window title (the task bar shows it too).
+void MainWindow::showOnAirState(bool on, const QString &stream)
+{
+    m_onAir->setText(on ? tr("● ON AIR — %1").arg(stream) : tr("Go on air"));
+    m_onAir->setAccessibleName(on ? tr("On air on stream %1").arg(stream) : tr("Off air"));
+    m_onAir->setAccessibleDescription(on ? tr("Press to go off air (Ctrl+Space).") : tr("Press to go on air (Ctrl+Space)."));
+    setWindowTitle(on ? tr("● ON AIR — %1 — OnAir control room").arg(stream) : tr("OnAir control room"));
 }
 
 void MainWindow::connectPanels()
@@ -284,17 +328,53 @@ void MainWindow::buildMenuAndShortcuts()
     connect(sendKey, &QShortcut::activated, this, &MainWindow::sendBanner);
 }
 
+// The window on its screen: saved geometry that still fits comes back as it was; saved on a
+// larger screen or one since unplugged, it is brought within this one; the first start takes
+// 95 % of the screen, maximised on a laptop (every row counts at 768).
+void MainWindow::placeWindow(const QByteArray &saved)
+{
+    QScreen *s = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!s)
+        return;
+    const QRect available = s->availableGeometry();
+    if (!saved.isEmpty() && restoreGeometry(saved)) {
+        const QRect fitted = fitToScreen(normalGeometry(), available, expectedFrame());
+        if (fitted != normalGeometry())
+            setGeometry(fitted);
+        return;
+    }
+    setGeometry(firstStartGeometry(available, expectedFrame()));
+    if (available.width() < 1600 || available.height() < 900)
+        setWindowState(windowState() | Qt::WindowMaximized);
+}
+
+// The frame the window manager adds; before the first show only a title bar can be guessed.
+QMargins MainWindow::expectedFrame() const
+{
+    if (windowHandle() && isVisible())
+        return windowHandle()->frameMargins();
+    return QMargins(0, 32, 0, 0);
+}
+
+// Once shown, the frame is known: a window that still sticks out of the screen comes in.
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    QTimer::singleShot(0, this, [this] {
+        if (!screen() || isMaximized() || isFullScreen())
+            return;
+        const QRect available = screen()->availableGeometry();
+        if (!fitsOnScreen(frameGeometry(), available))
+            setGeometry(fitToScreen(geometry(), available, expectedFrame()));
+    });
+}
+
 // The window's size and place and the stream name of the last session (see closeEvent).
 void MainWindow::restoreSettings()
 {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    placeWindow(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    if (!settings.contains(QStringLiteral("window/geometry"))) {
-        // Within the screen (a 1366x768 laptop), leaving room for the title bar.
-        const QSize room = screen() ? screen()->availableGeometry().size() - QSize(0, 40) : QSize(1280, 800);
-        resize(QSize(1280, 1000).boundedTo(room));
-    }
     m_streamName->setText(settings.value(QStringLiteral("speak/stream"), QStringLiteral("main")).toString());
     m_share->setStream(m_streamName->text().trimmed());
 }
@@ -544,7 +624,9 @@ void MainWindow::onSnapshot(const EngineSnapshot &s)
     m_interpretation->setStreams(m_streamName->text().trimmed(), m_onAir->isChecked(), selectedStream(), QString());
 
     m_share->setStream(selectedStream().isEmpty() ? m_streamName->text().trimmed() : selectedStream());
-    m_urls->setText(m_share->listenerUrls(QStringLiteral("{stream}")).join(u'\n'));
+    // Never a loopback link that reads as the one to share: said to be this computer's only.
+    const QString urls = m_share->listenerUrls(QStringLiteral("{stream}")).join(u'\n');
+    m_urls->setText(m_share->openToNetwork() ? urls : tr("this computer only: %1").arg(urls));
 
     const qint64 secs = s.uptimeMs / 1000;
     m_uptime->setText(QStringLiteral("%1:%2:%3").arg(secs / 3600).arg(secs / 60 % 60, 2, 10, QLatin1Char('0'))

@@ -69,6 +69,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void startAudioThread();
@@ -85,6 +86,11 @@ private:
     void connectPanels();
     void buildMenuAndShortcuts();
     void restoreSettings();
+    void placeWindow(const QByteArray &saved);
+    QMargins expectedFrame() const;
+    void describeControls();
+    void setTabOrderThroughPanels(const QList<QWidget *> &panels);
+    void showOnAirState(bool on, const QString &stream);
     void refreshDevices();
     void makeRoomForInterpretation();
     void onSnapshot(const EngineSnapshot &s);
