@@ -284,6 +284,7 @@ NL = {
     "Play the selected stream on this computer's speakers.":
         'Speel de geselecteerde stream af op de luidsprekers van deze computer.',
     'Banner type': 'Soort mededeling',
+    'Banner and sharing': 'Mededeling en delen',
     'Log and interpretation': 'Logboek en tolken',
     'this computer only: %1': 'alleen deze computer: %1',
     "The stream's name: listeners open /listen/<name>": 'De naam van de stream: luisteraars openen /listen/<naam>',

@@ -760,6 +760,10 @@
         <source>this computer only: %1</source>
         <translation>alleen deze computer: %1</translation>
     </message>
+    <message>
+        <source>Banner and sharing</source>
+        <translation>Mededeling en delen</translation>
+    </message>
 </context>
 <context>
     <name>onair::MicSource</name>

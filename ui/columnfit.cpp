@@ -4,6 +4,7 @@
 #include <QEvent>
 #include <QHelpEvent>
 #include <QHeaderView>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QToolTip>
 
@@ -11,6 +12,21 @@
 #include <numeric>
 
 namespace onair {
+
+namespace {
+class StartEliding final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        option->textElideMode = Qt::ElideLeft;
+    }
+};
+} // namespace
 
 ColumnFit::ColumnFit(QTableView *view, int stretchColumn) : QObject(view), m_view(view), m_stretch(stretchColumn)
 {
@@ -34,6 +50,11 @@ ColumnFit::ColumnFit(QTableView *view, int stretchColumn) : QObject(view), m_vie
     connect(model, &QAbstractItemModel::dataChanged, this, schedule);
     connect(model, &QAbstractItemModel::headerDataChanged, this, schedule);
     m_later.start();
+}
+
+void ColumnFit::keepEnd(int column)
+{
+    m_view->setItemDelegateForColumn(column, new StartEliding(m_view));
 }
 
 bool ColumnFit::eventFilter(QObject *watched, QEvent *event)

@@ -17,6 +17,8 @@ class ColumnFit final : public QObject
     Q_DISABLE_COPY_MOVE(ColumnFit)
 public:
     ColumnFit(QTableView *view, int stretchColumn);
+    // A column whose end says the most (a sparkline, newest last) elides at its start.
+    void keepEnd(int column);
 
     // The widths for `wanted` (each column's need, 0 for a hidden one) in `room` pixels, none
     // narrower than `minimum`: pure, for tests.

@@ -46,6 +46,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QWindow>
 
 namespace onair {
 
@@ -161,7 +162,8 @@ QWidget *MainWindow::buildStreams()
     m_streamsView->setAccessibleName(tr("Live streams"));
     m_streamsView->setTabKeyNavigation(false); // Tab leaves the table; the arrows move in it
     // No sideways scrolling on a laptop: the sparkline takes what the numbers leave.
-    new ColumnFit(m_streamsView, StreamsModel::History);
+    auto *fit = new ColumnFit(m_streamsView, StreamsModel::History);
+    fit->keepEnd(StreamsModel::History); // the newest counts are at the sparkline's right end
     m_listeners = new ListenersModel(this);
     m_listenersView = new QTableView;
     m_listenersView->setModel(m_listeners);
@@ -185,9 +187,13 @@ QWidget *MainWindow::buildStreams()
     kickRow->addWidget(m_kick);
     ll->addLayout(kickRow);
 
+    // A room has a few streams and many listeners: the listeners get the larger share.
     auto *left = new QSplitter(Qt::Vertical);
     left->addWidget(streamsBox);
     left->addWidget(m_listenersBox);
+    left->setStretchFactor(0, 2);
+    left->setStretchFactor(1, 3);
+    left->setChildrenCollapsible(false);
     return left;
 }
 
@@ -199,15 +205,17 @@ QWidget *MainWindow::buildSideColumn()
     rl->addWidget(buildBanners());
     m_share = new SharePanel(m_host);
     rl->addWidget(m_share);
-    rl->addWidget(buildHealth());
+    m_health = buildHealth(); // here on a tall screen, else a tab beside the log (placeHealth)
+    rl->addWidget(m_health);
     rl->addStretch();
-    // On a 1366x768 laptop Banner, Share and Health are taller than the room left: the column
-    // scrolls instead of pushing the window past the screen, Health (to read, not to act on)
-    // last.
+    m_sideLayout = rl;
+    // Should Banner and Share still be taller than the room left, the column scrolls instead
+    // of pushing the window past the screen.
     auto *rightScroll = new QScrollArea;
     rightScroll->setWidget(right);
     rightScroll->setWidgetResizable(true);
     rightScroll->setFrameShape(QFrame::NoFrame);
+    rightScroll->setAccessibleName(tr("Banner and sharing"));
     return rightScroll;
 }
 
@@ -222,6 +230,7 @@ void MainWindow::buildTabs()
     m_interpretationPage->setWidget(m_interpretation);
     m_interpretationPage->setWidgetResizable(true);
     m_interpretationPage->setFrameShape(QFrame::NoFrame);
+    m_interpretationPage->setAccessibleName(tr("Interpretation"));
     m_tabs = new QTabWidget;
     m_tabs->addTab(logPage, tr("Log"));
     m_tabs->addTab(m_interpretationPage, tr("Interpretation"));
@@ -246,6 +255,7 @@ QWidget *MainWindow::buildLogPage()
     lpl->addWidget(logView);
     filter->setAccessibleName(tr("Log filter"));
     logView->setAccessibleName(tr("Log"));
+    logView->setObjectName(QStringLiteral("log"));
     return logPage;
 }
 
@@ -356,10 +366,42 @@ QMargins MainWindow::expectedFrame() const
     return QMargins(0, 32, 0, 0);
 }
 
+// Health is to read, not to act on: below Share when the window is tall enough for both, else
+// a tab beside the log, so that on a 1366x768 laptop Banner and Share show whole.
+void MainWindow::placeHealth()
+{
+    if (!m_tabs || !m_health)
+        return;
+    const bool tall = height() >= 900;
+    const int tab = m_tabs->indexOf(m_health);
+    if (tall && tab >= 0) {
+        m_tabs->removeTab(tab);
+        m_sideLayout->insertWidget(2, m_health);
+        m_health->show();
+    } else if (!tall && tab < 0) {
+        m_sideLayout->removeWidget(m_health);
+        m_tabs->insertTab(1, m_health, tr("Health"));
+    }
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    placeHealth();
+}
+
 // Once shown, the frame is known: a window that still sticks out of the screen comes in.
 void MainWindow::showEvent(QShowEvent *event)
 {
     QMainWindow::showEvent(event);
+    if (!m_proportioned) {
+        // The splitters' first proportions, whatever the screen: the log a fifth of the height
+        // (5 lines at 768, 10 at 1080), the listeners more than the streams.
+        m_proportioned = true;
+        const int total = m_vertical->height();
+        if (total > 0 && m_tabs->currentWidget() != m_interpretationPage)
+            m_vertical->setSizes({total - total / 5, total / 5});
+    }
     QTimer::singleShot(0, this, [this] {
         if (!screen() || isMaximized() || isFullScreen())
             return;

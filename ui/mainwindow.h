@@ -19,6 +19,7 @@ class QSortFilterProxyModel;
 class QSplitter;
 class QTabWidget;
 class QTableView;
+class QVBoxLayout;
 
 namespace onair {
 
@@ -70,6 +71,7 @@ public:
 protected:
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void startAudioThread();
@@ -87,6 +89,7 @@ private:
     void buildMenuAndShortcuts();
     void restoreSettings();
     void placeWindow(const QByteArray &saved);
+    void placeHealth();
     QMargins expectedFrame() const;
     void describeControls();
     void setTabOrderThroughPanels(const QList<QWidget *> &panels);
@@ -140,6 +143,8 @@ private:
     QLabel *m_components = nullptr;
 
     SharePanel *m_share = nullptr;
+    QWidget *m_health = nullptr;
+    QVBoxLayout *m_sideLayout = nullptr;
     QLabel *m_message = nullptr;
     QSortFilterProxyModel *m_logFilter = nullptr;
     QTabWidget *m_tabs = nullptr;
@@ -147,6 +152,7 @@ private:
     InterpretationPanel *m_interpretation = nullptr;
     QScrollArea *m_interpretationPage = nullptr; // the tab holding m_interpretation
 
+    bool m_proportioned = false; // the splitters' first proportions are set (showEvent)
     qint64 m_lastFramesOut = 0;
     qint64 m_lastUptime = 0;
 };

@@ -18,9 +18,11 @@
 #include <QAbstractButton>
 #include <QAccessible>
 #include <QApplication>
+#include <QCheckBox>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -292,14 +294,14 @@ void TestGeometry::firstStartFitsTheScreen()
     for (QWidget *panel : m_window->findChildren<QWidget *>()) {
         if (!qobject_cast<QGroupBox *>(panel) && !qobject_cast<QAbstractScrollArea *>(panel) && !qobject_cast<QTabWidget *>(panel))
             continue;
-        if (!panel->isVisible() || insideScrollArea(panel))
+        if (!panel->isVisible() || insideScrollArea(panel) || qobject_cast<QHeaderView *>(panel))
             continue;
         const QRect r(panel->mapTo(m_window.get(), QPoint(0, 0)), panel->size());
         QVERIFY2(inside.contains(r), qPrintable(describe(panel)));
         QVERIFY2(panel->height() >= panel->minimumSizeHint().height() && panel->width() >= panel->minimumSizeHint().width(),
                  qPrintable(describe(panel)));
     }
-    auto *log = m_window->findChild<QListView *>();
+    auto *log = m_window->findChild<QListView *>(QStringLiteral("log"));
     QVERIFY(log);
     QVERIFY2(log->isVisible() && log->height() >= 70, qPrintable(QString::number(log->height())));
     QVERIFY(m_window->streamsView()->viewport()->height() >= 2 * m_window->streamsView()->verticalHeader()->defaultSectionSize());
@@ -392,7 +394,8 @@ void TestGeometry::everyControlHasAnAccessibleName()
     QStringList unnamed;
     int checked = 0;
     for (QWidget *w : m_window->findChildren<QWidget *>()) {
-        if (w->focusPolicy() == Qt::NoFocus || !w->isEnabledTo(m_window.get()) || partOfAnother(w) || w->isWindow())
+        if (w->focusPolicy() == Qt::NoFocus || !w->isEnabledTo(m_window.get()) || partOfAnother(w)
+            || w->window() != m_window.get()) // a combo box's popup list: announced as the combo box
             continue;
         ++checked;
         if (spokenName(w).isEmpty())
@@ -411,17 +414,17 @@ void TestGeometry::tabOrderFollowsThePanels()
     QWidget *start = m_window->onAirButton();
     QWidget *w = start;
     do {
-        if ((w->focusPolicy() & Qt::TabFocus) && w->isVisibleTo(m_window.get()) && w->isEnabled())
+        if ((w->focusPolicy() & Qt::TabFocus) && w->isVisibleTo(m_window.get()) && w->isEnabled() && !w->focusProxy())
             chain.append(w);
         w = w->nextInFocusChain();
     } while (w != start && chain.size() < 500);
     QVERIFY(w == start);
-    auto *logView = m_window->findChild<QListView *>();
-    const QList<QWidget *> milestones = {m_window->onAirButton(), m_window->streamEdit(), m_window->bannerEdit(),
-                                         m_window->sharePanel()->localButton()->isVisible()
-                                             ? static_cast<QWidget *>(m_window->sharePanel()->localButton())
-                                             : m_window->sharePanel()->openButton(),
-                                         m_window->streamsView(), m_window->listenersView(), logView};
+    auto *logView = m_window->findChild<QListView *>(QStringLiteral("log"));
+    QWidget *share = m_window->sharePanel()->localButton()->isVisible() ? m_window->sharePanel()->localButton()
+                                                                          : m_window->sharePanel()->openButton();
+    QList<QWidget *> milestones;
+    milestones << m_window->onAirButton() << m_window->monitorBox() << m_window->bannerEdit() << share
+               << m_window->streamsView() << m_window->listenersView() << logView;
     qsizetype last = -1;
     for (QWidget *m : milestones) {
         const qsizetype at = chain.indexOf(m);
@@ -430,13 +433,15 @@ void TestGeometry::tabOrderFollowsThePanels()
     }
     // Tab really moves focus that way, and no control keeps it (a table moving between its
     // cells, a text field taking the Tab as a character).
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    // Keys go to the window's focus widget (active or not: Xvfb has no window manager to
+    // activate it).
+    m_window->activateWindow();
     chain.first()->setFocus(Qt::TabFocusReason);
-    QTRY_COMPARE(QApplication::focusWidget(), chain.first());
+    QCOMPARE(m_window->focusWidget(), chain.first());
     for (qsizetype i = 1; i < chain.size(); ++i) {
-        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
-        QVERIFY2(QApplication::focusWidget() == chain[i],
-                 qPrintable(QStringLiteral("step %1: %2, not %3").arg(i).arg(describe(QApplication::focusWidget()), describe(chain[i]))));
+        QTest::keyClick(m_window->focusWidget(), Qt::Key_Tab);
+        QVERIFY2(m_window->focusWidget() == chain[i],
+                 qPrintable(QStringLiteral("step %1: %2, not %3").arg(i).arg(describe(m_window->focusWidget()), describe(chain[i]))));
     }
 }
 
@@ -460,8 +465,8 @@ void TestGeometry::onAirSaidInWords()
     QVERIFY(spokenName(button) != offName);
     QVERIFY(m_window->windowTitle().contains(QStringLiteral("ON AIR")));
     button->click();
-    QTRY_VERIFY(!button->isChecked());
-    QCOMPARE(button->text(), offText);
+    QTRY_COMPARE(button->text(), offText); // once the audio thread says it is off air
+    QVERIFY(!button->isChecked());
     QCOMPARE(spokenName(button), offName);
     QVERIFY(!m_window->windowTitle().contains(QStringLiteral("ON AIR")));
 }
