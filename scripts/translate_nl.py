@@ -45,7 +45,7 @@ NL = {
     'Address': 'Adres',
     'Connected since': 'Verbonden sinds',
     'Backlog': 'Achterstand',
-    'Drops': 'Overgeslagen',
+    'Drops': 'Gemist', # a column header: short (the tooltip says it whole)
     'Connection': 'Verbinding',
     'OnAir control room': 'OnAir regiekamer',
     'Live streams': 'Live streams',

@@ -384,7 +384,7 @@
     </message>
     <message>
         <source>Drops</source>
-        <translation>Overgeslagen</translation>
+        <translation>Gemist</translation>
     </message>
     <message>
         <source>Connection</source>
@@ -1067,7 +1067,7 @@
     </message>
     <message>
         <source>Drops</source>
-        <translation>Overgeslagen</translation>
+        <translation>Gemist</translation>
     </message>
     <message>
         <source>none</source>

@@ -78,20 +78,27 @@ bool ColumnFit::eventFilter(QObject *watched, QEvent *event)
     return QObject::eventFilter(watched, event);
 }
 
-QList<int> ColumnFit::fit(QList<int> wanted, int room, int stretchColumn, int minimum)
+QList<int> ColumnFit::fit(QList<int> wanted, int room, int stretchColumn, int minimum, const QList<int> &floors)
 {
     for (int &w : wanted)
         w = w > 0 ? qMax(w, minimum) : 0;
-    const int total = std::accumulate(wanted.cbegin(), wanted.cend(), 0);
-    if (total > room) {
-        // The largest cap that fits: columns under it keep their width, the wider ones are cut to it.
+    // A column gives way down to its floor (its header's width) first; only when the floors
+    // alone do not fit does everything give way.
+    QList<int> floor(wanted.size(), minimum);
+    for (qsizetype i = 0; i < wanted.size(); ++i)
+        floor[i] = qMin(wanted[i], qMax(minimum, floors.value(i, minimum)));
+    if (std::accumulate(floor.cbegin(), floor.cend(), 0) > room)
+        floor = QList<int>(wanted.size(), minimum);
+    auto capped = [&](int cap) {
+        int sum = 0;
+        for (qsizetype i = 0; i < wanted.size(); ++i)
+            sum += wanted[i] ? qMax(qMin(wanted[i], floor[i]), qMin(wanted[i], cap)) : 0;
+        return sum;
+    };
+    if (std::accumulate(wanted.cbegin(), wanted.cend(), 0) > room) {
+        // The largest cap that fits: columns under it keep their width, the wider ones are cut to
+        // it (not under their floor).
         int lo = minimum, hi = *std::max_element(wanted.cbegin(), wanted.cend());
-        auto capped = [&wanted](int cap) {
-            int sum = 0;
-            for (int w : wanted)
-                sum += qMin(w, cap);
-            return sum;
-        };
         while (lo < hi) {
             const int mid = (lo + hi + 1) / 2;
             if (capped(mid) <= room)
@@ -99,8 +106,8 @@ QList<int> ColumnFit::fit(QList<int> wanted, int room, int stretchColumn, int mi
             else
                 hi = mid - 1;
         }
-        for (int &w : wanted)
-            w = qMin(w, lo);
+        for (qsizetype i = 0; i < wanted.size(); ++i)
+            wanted[i] = wanted[i] ? qMax(qMin(wanted[i], floor[i]), qMin(wanted[i], lo)) : 0;
     }
     const int left = room - std::accumulate(wanted.cbegin(), wanted.cend(), 0);
     if (left > 0 && stretchColumn >= 0 && stretchColumn < wanted.size() && wanted[stretchColumn] > 0)
@@ -114,11 +121,13 @@ void ColumnFit::refit()
     QHeaderView *header = m_view->horizontalHeader();
     if (!model || !m_view->isVisible())
         return;
-    QList<int> wanted;
+    QList<int> wanted, floors;
     const auto *view = static_cast<const QAbstractItemView *>(m_view); // sizeHintForColumn is public there
-    for (int c = 0; c < model->columnCount(); ++c)
-        wanted.append(header->isSectionHidden(c) ? 0 : qMax(view->sizeHintForColumn(c), header->sectionSizeHint(c)));
-    const QList<int> widths = fit(wanted, m_view->viewport()->width(), m_stretch, header->minimumSectionSize());
+    for (int c = 0; c < model->columnCount(); ++c) {
+        floors.append(header->sectionSizeHint(c));
+        wanted.append(header->isSectionHidden(c) ? 0 : qMax(view->sizeHintForColumn(c), floors.last()));
+    }
+    const QList<int> widths = fit(wanted, m_view->viewport()->width(), m_stretch, header->minimumSectionSize(), floors);
     for (int c = 0; c < widths.size(); ++c) {
         if (!header->isSectionHidden(c) && header->sectionSize(c) != widths[c])
             header->resizeSection(c, widths[c]);

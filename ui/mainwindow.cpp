@@ -231,9 +231,21 @@ void MainWindow::buildTabs()
     m_interpretationPage->setWidgetResizable(true);
     m_interpretationPage->setFrameShape(QFrame::NoFrame);
     m_interpretationPage->setAccessibleName(tr("Interpretation"));
+    m_healthPage = new QScrollArea;
+    m_healthPage->setWidgetResizable(true);
+    m_healthPage->setFrameShape(QFrame::NoFrame);
+    m_healthPage->setAccessibleName(tr("Health"));
     m_tabs = new QTabWidget;
     m_tabs->addTab(logPage, tr("Log"));
     m_tabs->addTab(m_interpretationPage, tr("Interpretation"));
+    // In a layout: a corner widget gets its size hint, the layout makes that the filter's width.
+    auto *corner = new QWidget;
+    auto *cl = new QHBoxLayout(corner);
+    cl->setContentsMargins(0, 0, 0, 2);
+    cl->addWidget(m_logFilterEdit);
+    m_tabs->setCornerWidget(corner, Qt::TopRightCorner);
+    connect(m_tabs, &QTabWidget::currentChanged, corner,
+            [this, corner, logPage] { corner->setVisible(m_tabs->currentWidget() == logPage); });
 }
 
 // The log, filterable.
@@ -249,10 +261,13 @@ QWidget *MainWindow::buildLogPage()
     filter->setPlaceholderText(tr("Filter the log (e.g. onair.ws, refused, main)"));
     connect(filter, &QLineEdit::textChanged, m_logFilter, &QSortFilterProxyModel::setFilterFixedString);
     connect(m_log, &QAbstractItemModel::rowsInserted, logView, [logView] { logView->scrollToBottom(); });
+    // The filter sits beside the tabs (buildTabs): the strip's height is the log's.
     auto *logPage = new QWidget;
     auto *lpl = new QVBoxLayout(logPage);
-    lpl->addWidget(filter);
+    lpl->setContentsMargins(0, 0, 0, 0);
     lpl->addWidget(logView);
+    m_logFilterEdit = filter;
+    filter->setFixedWidth(filter->fontMetrics().horizontalAdvance(filter->placeholderText()) + 24);
     filter->setAccessibleName(tr("Log filter"));
     logView->setAccessibleName(tr("Log"));
     logView->setObjectName(QStringLiteral("log"));
@@ -373,14 +388,15 @@ void MainWindow::placeHealth()
     if (!m_tabs || !m_health)
         return;
     const bool tall = height() >= 900;
-    const int tab = m_tabs->indexOf(m_health);
+    const int tab = m_tabs->indexOf(m_healthPage);
     if (tall && tab >= 0) {
         m_tabs->removeTab(tab);
-        m_sideLayout->insertWidget(2, m_health);
+        m_sideLayout->insertWidget(2, m_healthPage->takeWidget());
         m_health->show();
     } else if (!tall && tab < 0) {
         m_sideLayout->removeWidget(m_health);
-        m_tabs->insertTab(1, m_health, tr("Health"));
+        m_healthPage->setWidget(m_health); // scrolls: a tab page as tall as Health would squeeze the log's strip
+        m_tabs->insertTab(1, m_healthPage, tr("Health"));
     }
 }
 
@@ -390,19 +406,26 @@ void MainWindow::resizeEvent(QResizeEvent *event)
     placeHealth();
 }
 
+// The first proportions, once laid out: Banner and Share (and Health when beside them) whole
+// above, at least three quarters of the height; the log the rest (7 lines at 768, 12 at 1080).
+void MainWindow::proportionSplitters()
+{
+    if (m_proportioned || m_tabs->currentWidget() == m_interpretationPage)
+        return;
+    m_proportioned = true;
+    const int total = m_vertical->sizes().value(0) + m_vertical->sizes().value(1);
+    const int side = m_sideLayout->parentWidget()->sizeHint().height();
+    const int top = qMin(total - m_tabs->minimumSizeHint().height(), qMax(side, total * 3 / 4));
+    if (total > 0 && top > 0)
+        m_vertical->setSizes({top, total - top});
+}
+
 // Once shown, the frame is known: a window that still sticks out of the screen comes in.
 void MainWindow::showEvent(QShowEvent *event)
 {
     QMainWindow::showEvent(event);
-    if (!m_proportioned) {
-        // The splitters' first proportions, whatever the screen: the log a fifth of the height
-        // (5 lines at 768, 10 at 1080), the listeners more than the streams.
-        m_proportioned = true;
-        const int total = m_vertical->height();
-        if (total > 0 && m_tabs->currentWidget() != m_interpretationPage)
-            m_vertical->setSizes({total - total / 5, total / 5});
-    }
     QTimer::singleShot(0, this, [this] {
+        proportionSplitters();
         if (!screen() || isMaximized() || isFullScreen())
             return;
         const QRect available = screen()->availableGeometry();

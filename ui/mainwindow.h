@@ -90,6 +90,7 @@ private:
     void restoreSettings();
     void placeWindow(const QByteArray &saved);
     void placeHealth();
+    void proportionSplitters();
     QMargins expectedFrame() const;
     void describeControls();
     void setTabOrderThroughPanels(const QList<QWidget *> &panels);
@@ -144,9 +145,11 @@ private:
 
     SharePanel *m_share = nullptr;
     QWidget *m_health = nullptr;
+    QScrollArea *m_healthPage = nullptr; // the Health tab, when Health is not beside Share
     QVBoxLayout *m_sideLayout = nullptr;
     QLabel *m_message = nullptr;
     QSortFilterProxyModel *m_logFilter = nullptr;
+    QLineEdit *m_logFilterEdit = nullptr;
     QTabWidget *m_tabs = nullptr;
     QSplitter *m_vertical = nullptr;
     InterpretationPanel *m_interpretation = nullptr;

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void firstStartRules();
     void columnFitRules_data();
     void columnFitRules();
+    void columnFitFloors();
     void firstStartFitsTheScreen();
     void tablesNeverScrollSideways();
     void savedGeometryTooLargeIsCorrected();
@@ -258,6 +259,15 @@ void TestGeometry::columnFitRules_data()
     QTest::addRow("too narrow: the stretch column gives way too")
         << QList<int>{60, 480, 80} << 300 << 1 << QList<int>{60, 160, 80};
     QTest::addRow("nothing under the minimum") << QList<int>{10, 20} << 200 << 0 << QList<int>{168, 32};
+}
+
+// Floors (the headers' widths): a column is cut down to its floor, no further, while the floors fit.
+void TestGeometry::columnFitFloors()
+{
+    // 60 + 480 + 80 + 300 in 500: without floors 60/180/80/180; the last column's header needs 200.
+    QCOMPARE(ColumnFit::fit({60, 480, 80, 300}, 500, 1, 32, {50, 50, 50, 200}), (QList<int>{60, 160, 80, 200}));
+    // Floors that cannot all fit are dropped: no sideways scrolling still.
+    QCOMPARE(ColumnFit::fit({300, 300}, 200, 0, 32, {150, 150}), (QList<int>{100, 100}));
 }
 
 void TestGeometry::columnFitRules()
