@@ -51,7 +51,13 @@
 namespace onair {
 
 namespace {
-QString dot(const QString &color) { return QStringLiteral("<span style='color:%1'>\u25CF</span>").arg(color); }
+// A component's state in a shape as well as a colour (not everyone tells green from red):
+// a green disc when fine, an amber triangle when degraded, a red cross when failing.
+QString dot(const QString &color)
+{
+    const QChar shape = color == QLatin1String("#f1c40f") ? QChar(0x25B2) : color == QLatin1String("#e74c3c") ? QChar(0x2716) : QChar(0x25CF);
+    return QStringLiteral("<span style='color:%1'>%2</span>").arg(color, shape);
+}
 } // namespace
 
 MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
