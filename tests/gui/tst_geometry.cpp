@@ -56,6 +56,7 @@ private Q_SLOTS:
     void columnFitFloors();
     void firstStartFitsTheScreen();
     void tablesNeverScrollSideways();
+    void interpretationTablesFit();
     void savedGeometryTooLargeIsCorrected();
     void savedGeometryOffScreenIsBroughtBack();
     void savedGeometryThatFitsIsKept();
@@ -345,6 +346,23 @@ void TestGeometry::tablesNeverScrollSideways()
     m_window->resize(m_window->minimumSizeHint().width(), m_window->height());
     for (QTableView *view : {m_window->streamsView(), m_window->listenersView()})
         QTRY_COMPARE(view->horizontalScrollBar()->maximum(), 0);
+}
+
+// The Interpretation tab's tables (channels, stages) fit too, in English and Dutch widths.
+void TestGeometry::interpretationTablesFit()
+{
+    startWindow();
+    m_window->showInterpretation();
+    QTest::qWait(200);
+    int tables = 0;
+    for (QTableView *view : m_window->findChildren<QTableView *>()) {
+        if (!view->isVisible())
+            continue;
+        ++tables;
+        QTRY_VERIFY2(view->horizontalScrollBar()->maximum() == 0,
+                     qPrintable(view->accessibleName() + QStringLiteral(": %1").arg(view->horizontalScrollBar()->maximum())));
+    }
+    QVERIFY2(tables >= 3, qPrintable(QString::number(tables))); // streams, listeners and the panel's own
 }
 
 // Saved on a 2560x1440 monitor, started on this screen: the whole window comes back on it.
