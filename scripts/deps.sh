@@ -20,7 +20,7 @@ pkgs=(
   libwebrtc-audio-processing-dev
 )
 if [ "${1:-build}" = test ]; then
-  # curl: bench scripts; xvfb + xauth: screenshots; pulseaudio + espeak-ng: the virtual microphone test
+  # curl: bench scripts; xvfb + xauth: screenshots and the window tests (geometry_xvfb_*); pulseaudio + espeak-ng: the virtual microphone test
   # chromium: the web pages' end-to-end test (driven by playwright-core from npm)
   # redis-server + postgresql: the replica tests start their own on loopback ports
   pkgs+=(python3 curl procps xvfb xauth pulseaudio pulseaudio-utils espeak-ng chromium redis-server postgresql)

@@ -45,7 +45,7 @@ NL = {
     'Address': 'Adres',
     'Connected since': 'Verbonden sinds',
     'Backlog': 'Achterstand',
-    'Drops': 'Overgeslagen',
+    'Drops': 'Gemist', # a column header: short (the tooltip says it whole)
     'Connection': 'Verbinding',
     'OnAir control room': 'OnAir regiekamer',
     'Live streams': 'Live streams',
@@ -326,6 +326,42 @@ NL = {
         'Houdt elke piek op of onder -1 dBFS, zodat spraak in de uitzending nooit overstuurd raakt.',
     'For microphones, not for the test tone or files; applies at once, also on air.':
         'Voor microfoons, niet voor de testtoon of bestanden; geldt meteen, ook tijdens de uitzending.',
+    # issue 19: a window that fits, said in words
+    '● ON AIR — %1': '● IN DE LUCHT — %1',
+    '● ON AIR — %1 — OnAir control room': '● IN DE LUCHT — %1 — OnAir regiekamer',
+    'On air on stream %1': 'In de lucht op stream %1',
+    'Off air': 'Uit de lucht',
+    'Press to go off air (Ctrl+Space).': 'Druk om uit de lucht te gaan (Ctrl+Spatie).',
+    'Press to go on air (Ctrl+Space).': 'Druk om de lucht in te gaan (Ctrl+Spatie).',
+    'Listeners hear silence while this is checked; you stay on air.':
+        'Luisteraars horen stilte zolang dit aangevinkt is; je blijft in de lucht.',
+    "Play the selected stream on this computer's speakers.":
+        'Speel de geselecteerde stream af op de luidsprekers van deze computer.',
+    'Banner type': 'Soort mededeling',
+    'Banner and sharing': 'Mededeling en delen',
+    'Log and interpretation': 'Logboek en tolken',
+    'this computer only: %1': 'alleen deze computer: %1',
+    "The stream's name: listeners open /listen/<name>": 'De naam van de stream: luisteraars openen /listen/<naam>',
+    'Who speaks on the stream: their address, or this computer': 'Wie op de stream spreekt: het adres, of deze computer',
+    'Listeners connected now': 'Luisteraars die nu verbonden zijn',
+    'Audio frames a second from the speaker': 'Audioframes per seconde van de spreker',
+    'Bytes a second sent to all listeners together': 'Bytes per seconde naar alle luisteraars samen',
+    'Frames dropped for listeners that could not keep up': 'Frames overgeslagen voor luisteraars die het niet bijhielden',
+    "Time from a frame's arrival to its sending, for 99 % of frames":
+        'Tijd van de aankomst van een frame tot het versturen, voor 99 % van de frames',
+    'Listeners over the last minute': 'Luisteraars in de laatste minuut',
+    'Last minute': 'Laatste minuut',
+    "The listener's network address and port": 'Het netwerkadres en de poort van de luisteraar',
+    'The web page, or a standard player (MP3 or Ogg stream) and its app':
+        'De webpagina, of een gewone speler (MP3- of Ogg-stream) en de app',
+    "Who the listener's token names, else how they connected":
+        'Wie het token van de luisteraar noemt, anders hoe die verbonden is',
+    "Connected since (this computer's clock)": 'Verbonden sinds (klok van deze computer)',
+    'Since': 'Sinds',
+    'Audio waiting to be sent to this listener': 'Audio die nog naar deze luisteraar moet',
+    'Frames this listener missed because it could not keep up':
+        'Frames die deze luisteraar miste omdat die het niet bijhield',
+    "The connection's number, as in the log": 'Het nummer van de verbinding, zoals in het logboek',
 }
 PLURALS = {
     'Joined through Redis: %n replica(s) in the cluster': ['Verbonden via Redis: %n replica in het cluster', 'Verbonden via Redis: %n replica\'s in het cluster'],}

@@ -391,16 +391,12 @@
         <translation>Adres</translation>
     </message>
     <message>
-        <source>Connected since</source>
-        <translation>Verbonden sinds</translation>
-    </message>
-    <message>
         <source>Backlog</source>
         <translation>Achterstand</translation>
     </message>
     <message>
         <source>Drops</source>
-        <translation>Overgeslagen</translation>
+        <translation>Gemist</translation>
     </message>
     <message>
         <source>Connection</source>
@@ -429,6 +425,38 @@
     <message>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>The listener&apos;s network address and port</source>
+        <translation>Het netwerkadres en de poort van de luisteraar</translation>
+    </message>
+    <message>
+        <source>The web page, or a standard player (MP3 or Ogg stream) and its app</source>
+        <translation>De webpagina, of een gewone speler (MP3- of Ogg-stream) en de app</translation>
+    </message>
+    <message>
+        <source>Who the listener&apos;s token names, else how they connected</source>
+        <translation>Wie het token van de luisteraar noemt, anders hoe die verbonden is</translation>
+    </message>
+    <message>
+        <source>Connected since (this computer&apos;s clock)</source>
+        <translation>Verbonden sinds (klok van deze computer)</translation>
+    </message>
+    <message>
+        <source>Audio waiting to be sent to this listener</source>
+        <translation>Audio die nog naar deze luisteraar moet</translation>
+    </message>
+    <message>
+        <source>Frames this listener missed because it could not keep up</source>
+        <translation>Frames die deze luisteraar miste omdat die het niet bijhield</translation>
+    </message>
+    <message>
+        <source>The connection&apos;s number, as in the log</source>
+        <translation>Het nummer van de verbinding, zoals in het logboek</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Sinds</translation>
     </message>
     <message>
         <source>Hears</source>
@@ -532,10 +560,6 @@
     <message>
         <source>Listener %1 was disconnected.</source>
         <translation>Luisteraar %1 is losgekoppeld.</translation>
-    </message>
-    <message>
-        <source>ON AIR</source>
-        <translation>IN DE LUCHT</translation>
     </message>
     <message>
         <source>Go on air</source>
@@ -763,6 +787,54 @@
     <message>
         <source>Interpretation</source>
         <translation>Tolken</translation>
+    </message>
+    <message>
+        <source>Listeners hear silence while this is checked; you stay on air.</source>
+        <translation>Luisteraars horen stilte zolang dit aangevinkt is; je blijft in de lucht.</translation>
+    </message>
+    <message>
+        <source>Play the selected stream on this computer&apos;s speakers.</source>
+        <translation>Speel de geselecteerde stream af op de luidsprekers van deze computer.</translation>
+    </message>
+    <message>
+        <source>Banner type</source>
+        <translation>Soort mededeling</translation>
+    </message>
+    <message>
+        <source>Log and interpretation</source>
+        <translation>Logboek en tolken</translation>
+    </message>
+    <message>
+        <source>● ON AIR — %1</source>
+        <translation>● IN DE LUCHT — %1</translation>
+    </message>
+    <message>
+        <source>On air on stream %1</source>
+        <translation>In de lucht op stream %1</translation>
+    </message>
+    <message>
+        <source>Off air</source>
+        <translation>Uit de lucht</translation>
+    </message>
+    <message>
+        <source>Press to go off air (Ctrl+Space).</source>
+        <translation>Druk om uit de lucht te gaan (Ctrl+Spatie).</translation>
+    </message>
+    <message>
+        <source>Press to go on air (Ctrl+Space).</source>
+        <translation>Druk om de lucht in te gaan (Ctrl+Spatie).</translation>
+    </message>
+    <message>
+        <source>● ON AIR — %1 — OnAir control room</source>
+        <translation>● IN DE LUCHT — %1 — OnAir regiekamer</translation>
+    </message>
+    <message>
+        <source>this computer only: %1</source>
+        <translation>alleen deze computer: %1</translation>
+    </message>
+    <message>
+        <source>Banner and sharing</source>
+        <translation>Mededeling en delen</translation>
     </message>
     <message>
         <source>Stream warnings</source>
@@ -1115,11 +1187,7 @@
     </message>
     <message>
         <source>Drops</source>
-        <translation>Overgeslagen</translation>
-    </message>
-    <message>
-        <source>Listeners (last minute)</source>
-        <translation>Luisteraars (laatste minuut)</translation>
+        <translation>Gemist</translation>
     </message>
     <message>
         <source>none</source>
@@ -1140,6 +1208,42 @@
     <message>
         <source>interpreter (from %1)</source>
         <translation>tolk (van %1)</translation>
+    </message>
+    <message>
+        <source>The stream&apos;s name: listeners open /listen/&lt;name&gt;</source>
+        <translation>De naam van de stream: luisteraars openen /listen/&lt;naam&gt;</translation>
+    </message>
+    <message>
+        <source>Who speaks on the stream: their address, or this computer</source>
+        <translation>Wie op de stream spreekt: het adres, of deze computer</translation>
+    </message>
+    <message>
+        <source>Listeners connected now</source>
+        <translation>Luisteraars die nu verbonden zijn</translation>
+    </message>
+    <message>
+        <source>Audio frames a second from the speaker</source>
+        <translation>Audioframes per seconde van de spreker</translation>
+    </message>
+    <message>
+        <source>Bytes a second sent to all listeners together</source>
+        <translation>Bytes per seconde naar alle luisteraars samen</translation>
+    </message>
+    <message>
+        <source>Frames dropped for listeners that could not keep up</source>
+        <translation>Frames overgeslagen voor luisteraars die het niet bijhielden</translation>
+    </message>
+    <message>
+        <source>Time from a frame&apos;s arrival to its sending, for 99 % of frames</source>
+        <translation>Tijd van de aankomst van een frame tot het versturen, voor 99 % van de frames</translation>
+    </message>
+    <message>
+        <source>Listeners over the last minute</source>
+        <translation>Luisteraars in de laatste minuut</translation>
+    </message>
+    <message>
+        <source>Last minute</source>
+        <translation>Laatste minuut</translation>
     </message>
     <message>
         <source>Hearing</source>

@@ -1,5 +1,6 @@
 #include "interpretationpanel.h"
 
+#include "columnfit.h"
 #include "enginehost.h"
 #include "interpretation/interpretation.h"
 #include "protocol/streamid.h"
@@ -47,8 +48,7 @@ QTableWidget *makeTable(const QStringList &headers, const QString &accessibleNam
     t->setHorizontalHeaderLabels(headers);
     t->verticalHeader()->hide();
     t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 8); // compact rows
-    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    t->horizontalHeader()->setStretchLastSection(true);
+    new ColumnFit(t, int(headers.size()) - 1); // no sideways scrolling on a laptop; the last column stretches
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->setSelectionMode(QAbstractItemView::SingleSelection);

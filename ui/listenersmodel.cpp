@@ -8,9 +8,24 @@ namespace onair {
 int ListenersModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
 int ListenersModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
+// check-functions: table
 QVariant ListenersModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case Address: return tr("The listener's network address and port");
+        case Via: return tr("The web page, or a standard player (MP3 or Ogg stream) and its app");
+        case Identity: return tr("Who the listener's token names, else how they connected");
+        case Since: return tr("Connected since (this computer's clock)");
+        case Backlog: return tr("Audio waiting to be sent to this listener");
+        case Drops: return tr("Frames this listener missed because it could not keep up");
+        case Id: return tr("The connection's number, as in the log");
+        }
+        return {};
+    }
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case Address: return tr("Address");
@@ -19,7 +34,7 @@ QVariant ListenersModel::headerData(int section, Qt::Orientation orientation, in
     case Delay: return tr("Delay");
     case Device: return tr("Device");
     case Identity: return tr("Identity");
-    case Since: return tr("Connected since");
+    case Since: return tr("Since");
     case Backlog: return tr("Backlog");
     case Drops: return tr("Drops");
     case Id: return tr("Connection");

@@ -2,6 +2,7 @@
 
 #include "auth/auth.h"
 #include "banners/bannerservice.h"
+#include "columnfit.h"
 #include "enginehost.h"
 #include "interpretationpanel.h"
 #include "levelmeter.h"
@@ -13,6 +14,7 @@
 #include "speakcontroller.h"
 #include "protocol/streamid.h"
 #include "streamsmodel.h"
+#include "windowgeometry.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -44,11 +46,18 @@
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QWindow>
 
 namespace onair {
 
 namespace {
-QString dot(const QString &color) { return QStringLiteral("<span style='color:%1'>\u25CF</span>").arg(color); }
+// A component's state in a shape as well as a colour (not everyone tells green from red):
+// a green disc when fine, an amber triangle when degraded, a red cross when failing.
+QString dot(const QString &color)
+{
+    const QChar shape = color == QLatin1String("#f1c40f") ? QChar(0x25B2) : color == QLatin1String("#e74c3c") ? QChar(0x2716) : QChar(0x25CF);
+    return QStringLiteral("<span style='color:%1'>%2</span>").arg(color, shape);
+}
 } // namespace
 
 MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
@@ -60,8 +69,9 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
 
     auto *central = new QWidget;
     auto *root = new QVBoxLayout(central);
-    root->addWidget(buildSpeakBar());
-    QWidget *top = buildOverview();
+    QWidget *speak = buildSpeakBar();
+    root->addWidget(speak);
+    auto *top = static_cast<QSplitter *>(buildOverview());
     buildTabs();
     m_vertical = new QSplitter(Qt::Vertical);
     m_vertical->addWidget(top);
@@ -86,6 +96,36 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     refreshDevices();
     restoreSettings();
     updateCounter();
+    describeControls();
+    // Speak, then what goes out to listeners (banner, share, health), then the streams and their
+    // listeners, then the log.
+    setTabOrderThroughPanels({speak, top->widget(1), top->widget(0), m_tabs});
+}
+
+// What a screen reader says for controls whose text alone does not say it.
+void MainWindow::describeControls()
+{
+    showOnAirState(false, QString());
+    m_mute->setAccessibleDescription(tr("Listeners hear silence while this is checked; you stay on air."));
+    m_monitorBox->setAccessibleDescription(tr("Play the selected stream on this computer's speakers."));
+    m_bannerType->setAccessibleName(tr("Banner type"));
+    m_bannerText->setTabChangesFocus(true); // a banner has no tabs; the keyboard must get out
+    m_kick->setAccessibleDescription(m_kick->toolTip());
+    m_tabs->setAccessibleName(tr("Log and interpretation"));
+}
+
+// Tab goes through the panels in the order given, and within each in the panel's own order.
+void MainWindow::setTabOrderThroughPanels(const QList<QWidget *> &panels)
+{
+    QList<QWidget *> order;
+    for (QWidget *panel : panels) {
+        for (QWidget *w = panel->nextInFocusChain(); w != panel; w = w->nextInFocusChain()) {
+            if (panel->isAncestorOf(w) && (w->focusPolicy() & Qt::TabFocus) && !order.contains(w))
+                order.append(w);
+        }
+    }
+    for (qsizetype i = 1; i < order.size(); ++i)
+        QWidget::setTabOrder(order[i - 1], order[i]);
 }
 
 // The speaker and the monitor run on their own thread: audio never waits for the window.
@@ -124,18 +164,20 @@ QWidget *MainWindow::buildStreams()
     m_streamsView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_streamsView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_streamsView->verticalHeader()->hide();
-    m_streamsView->horizontalHeader()->setStretchLastSection(true);
-    m_streamsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_streamsView->setWordWrap(false);
     m_streamsView->setAlternatingRowColors(true);
     m_streamsView->setAccessibleName(tr("Live streams"));
+    m_streamsView->setTabKeyNavigation(false); // Tab leaves the table; the arrows move in it
+    // No sideways scrolling on a laptop: the sparkline takes what the numbers leave.
+    auto *fit = new ColumnFit(m_streamsView, StreamsModel::History);
+    fit->keepEnd(StreamsModel::History); // the newest counts are at the sparkline's right end
     m_listeners = new ListenersModel(this);
     m_listenersView = new QTableView;
     m_listenersView->setModel(m_listeners);
     m_listenersView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_listenersView->verticalHeader()->hide();
-    m_listenersView->horizontalHeader()->setStretchLastSection(true);
-    m_listenersView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_listenersView->setAccessibleName(tr("Listeners of the selected stream"));
+    m_listenersView->setTabKeyNavigation(false);
+    new ColumnFit(m_listenersView, ListenersModel::Via);
     m_kick = new QPushButton(tr("Kick"));
     m_kick->setToolTip(tr("Close the selected listener's connection"));
     m_kick->setEnabled(false);
@@ -159,9 +201,13 @@ QWidget *MainWindow::buildStreams()
     kickRow->addWidget(m_kick);
     ll->addLayout(kickRow);
 
+    // A room has a few streams and many listeners: the listeners get the larger share.
     auto *left = new QSplitter(Qt::Vertical);
     left->addWidget(streamsBox);
     left->addWidget(m_listenersBox);
+    left->setStretchFactor(0, 2);
+    left->setStretchFactor(1, 3);
+    left->setChildrenCollapsible(false);
     return left;
 }
 
@@ -173,15 +219,17 @@ QWidget *MainWindow::buildSideColumn()
     rl->addWidget(buildBanners());
     m_share = new SharePanel(m_host);
     rl->addWidget(m_share);
-    rl->addWidget(buildHealth());
+    m_health = buildHealth(); // here on a tall screen, else a tab beside the log (placeHealth)
+    rl->addWidget(m_health);
     rl->addStretch();
-    // On a 1366x768 laptop Banner, Share and Health are taller than the room left: the column
-    // scrolls instead of pushing the window past the screen, Health (to read, not to act on)
-    // last.
+    m_sideLayout = rl;
+    // Should Banner and Share still be taller than the room left, the column scrolls instead
+    // of pushing the window past the screen.
     auto *rightScroll = new QScrollArea;
     rightScroll->setWidget(right);
     rightScroll->setWidgetResizable(true);
     rightScroll->setFrameShape(QFrame::NoFrame);
+    rightScroll->setAccessibleName(tr("Banner and sharing"));
     return rightScroll;
 }
 
@@ -196,9 +244,22 @@ void MainWindow::buildTabs()
     m_interpretationPage->setWidget(m_interpretation);
     m_interpretationPage->setWidgetResizable(true);
     m_interpretationPage->setFrameShape(QFrame::NoFrame);
+    m_interpretationPage->setAccessibleName(tr("Interpretation"));
+    m_healthPage = new QScrollArea;
+    m_healthPage->setWidgetResizable(true);
+    m_healthPage->setFrameShape(QFrame::NoFrame);
+    m_healthPage->setAccessibleName(tr("Health"));
     m_tabs = new QTabWidget;
     m_tabs->addTab(logPage, tr("Log"));
     m_tabs->addTab(m_interpretationPage, tr("Interpretation"));
+    // In a layout: a corner widget gets its size hint, the layout makes that the filter's width.
+    auto *corner = new QWidget;
+    auto *cl = new QHBoxLayout(corner);
+    cl->setContentsMargins(0, 0, 0, 2);
+    cl->addWidget(m_logFilterEdit);
+    m_tabs->setCornerWidget(corner, Qt::TopRightCorner);
+    connect(m_tabs, &QTabWidget::currentChanged, corner,
+            [this, corner, logPage] { corner->setVisible(m_tabs->currentWidget() == logPage); });
 }
 
 // The log, filterable.
@@ -214,12 +275,16 @@ QWidget *MainWindow::buildLogPage()
     filter->setPlaceholderText(tr("Filter the log (e.g. onair.ws, refused, main)"));
     connect(filter, &QLineEdit::textChanged, m_logFilter, &QSortFilterProxyModel::setFilterFixedString);
     connect(m_log, &QAbstractItemModel::rowsInserted, logView, [logView] { logView->scrollToBottom(); });
+    // The filter sits beside the tabs (buildTabs): the strip's height is the log's.
     auto *logPage = new QWidget;
     auto *lpl = new QVBoxLayout(logPage);
-    lpl->addWidget(filter);
+    lpl->setContentsMargins(0, 0, 0, 0);
     lpl->addWidget(logView);
+    m_logFilterEdit = filter;
+    filter->setFixedWidth(filter->fontMetrics().horizontalAdvance(filter->placeholderText()) + 24);
     filter->setAccessibleName(tr("Log filter"));
     logView->setAccessibleName(tr("Log"));
+    logView->setObjectName(QStringLiteral("log"));
     return logPage;
 }
 
@@ -258,12 +323,22 @@ void MainWindow::connectSpeaker()
     connect(m_speaker, &SpeakController::onAirChanged, this, [this](bool on, const QString &stream) {
         const QSignalBlocker block(m_onAir);
         m_onAir->setChecked(on);
-        m_onAir->setText(on ? tr("ON AIR") : tr("Go on air"));
+        showOnAirState(on, stream);
         m_streamName->setEnabled(!on);
         m_source->setEnabled(!on);
         showMessage(on ? tr("On air on stream %1.").arg(stream) : tr("Off air."), false);
         m_interpretation->setStreams(m_streamName->text().trimmed(), on, selectedStream(), on ? stream : QString());
     });
+}
+
+// On air or not, in words and a filled or hollow circle as well as in red: the button, what a
+// screen reader says of it, and the window title (the task bar shows it too).
+void MainWindow::showOnAirState(bool on, const QString &stream)
+{
+    m_onAir->setText(on ? tr("● ON AIR — %1").arg(stream) : tr("Go on air"));
+    m_onAir->setAccessibleName(on ? tr("On air on stream %1").arg(stream) : tr("Off air"));
+    m_onAir->setAccessibleDescription(on ? tr("Press to go off air (Ctrl+Space).") : tr("Press to go on air (Ctrl+Space)."));
+    setWindowTitle(on ? tr("● ON AIR — %1 — OnAir control room").arg(stream) : tr("OnAir control room"));
 }
 
 void MainWindow::connectPanels()
@@ -296,17 +371,93 @@ void MainWindow::buildMenuAndShortcuts()
     connect(sendKey, &QShortcut::activated, this, &MainWindow::sendBanner);
 }
 
+// The window on its screen: saved geometry that still fits comes back as it was; saved on a
+// larger screen or one since unplugged, it is brought within this one; the first start takes
+// 95 % of the screen, maximised on a laptop (every row counts at 768).
+void MainWindow::placeWindow(const QByteArray &saved)
+{
+    QScreen *s = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!s)
+        return;
+    const QRect available = s->availableGeometry();
+    if (!saved.isEmpty() && restoreGeometry(saved)) {
+        const QRect fitted = fitToScreen(normalGeometry(), available, expectedFrame());
+        if (fitted != normalGeometry())
+            setGeometry(fitted);
+        return;
+    }
+    setGeometry(firstStartGeometry(available, expectedFrame()));
+    if (available.width() < 1600 || available.height() < 900)
+        setWindowState(windowState() | Qt::WindowMaximized);
+}
+
+// The frame the window manager adds; before the first show only a title bar can be guessed.
+QMargins MainWindow::expectedFrame() const
+{
+    if (windowHandle() && isVisible())
+        return windowHandle()->frameMargins();
+    return QMargins(0, 32, 0, 0);
+}
+
+// Health is to read, not to act on: below Share when the window is tall enough for both, else
+// a tab beside the log, so that on a 1366x768 laptop Banner and Share show whole.
+void MainWindow::placeHealth()
+{
+    if (!m_tabs || !m_health)
+        return;
+    const bool tall = height() >= 900;
+    const int tab = m_tabs->indexOf(m_healthPage);
+    if (tall && tab >= 0) {
+        m_tabs->removeTab(tab);
+        m_sideLayout->insertWidget(2, m_healthPage->takeWidget());
+        m_health->show();
+    } else if (!tall && tab < 0) {
+        m_sideLayout->removeWidget(m_health);
+        m_healthPage->setWidget(m_health); // scrolls: a tab page as tall as Health would squeeze the log's strip
+        m_tabs->insertTab(1, m_healthPage, tr("Health"));
+    }
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    placeHealth();
+}
+
+// The first proportions, once laid out: Banner and Share (and Health when beside them) whole
+// above, at least three quarters of the height; the log the rest (7 lines at 768, 12 at 1080).
+void MainWindow::proportionSplitters()
+{
+    if (m_proportioned || m_tabs->currentWidget() == m_interpretationPage)
+        return;
+    m_proportioned = true;
+    const int total = m_vertical->sizes().value(0) + m_vertical->sizes().value(1);
+    const int side = m_sideLayout->parentWidget()->sizeHint().height();
+    const int top = qMin(total - m_tabs->minimumSizeHint().height(), qMax(side, total * 3 / 4));
+    if (total > 0 && top > 0)
+        m_vertical->setSizes({top, total - top});
+}
+
+// Once shown, the frame is known: a window that still sticks out of the screen comes in.
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    QTimer::singleShot(0, this, [this] {
+        proportionSplitters();
+        if (!screen() || isMaximized() || isFullScreen())
+            return;
+        const QRect available = screen()->availableGeometry();
+        if (!fitsOnScreen(frameGeometry(), available))
+            setGeometry(fitToScreen(geometry(), available, expectedFrame()));
+    });
+}
+
 // The window's size and place and the stream name of the last session (see closeEvent).
 void MainWindow::restoreSettings()
 {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    placeWindow(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    if (!settings.contains(QStringLiteral("window/geometry"))) {
-        // Within the screen (a 1366x768 laptop), leaving room for the title bar.
-        const QSize room = screen() ? screen()->availableGeometry().size() - QSize(0, 40) : QSize(1280, 800);
-        resize(QSize(1280, 1000).boundedTo(room));
-    }
     m_streamName->setText(settings.value(QStringLiteral("speak/stream"), QStringLiteral("main")).toString());
     m_share->setStream(m_streamName->text().trimmed());
 }
@@ -559,7 +710,9 @@ void MainWindow::onSnapshot(const EngineSnapshot &s)
     m_interpretation->setStreams(m_streamName->text().trimmed(), m_onAir->isChecked(), selectedStream(), QString());
 
     m_share->setStream(selectedStream().isEmpty() ? m_streamName->text().trimmed() : selectedStream());
-    m_urls->setText(m_share->listenerUrls(QStringLiteral("{stream}")).join(u'\n'));
+    // Never a loopback link that reads as the one to share: said to be this computer's only.
+    const QString urls = m_share->listenerUrls(QStringLiteral("{stream}")).join(u'\n');
+    m_urls->setText(m_share->openToNetwork() ? urls : tr("this computer only: %1").arg(urls));
 
     const qint64 secs = s.uptimeMs / 1000;
     m_uptime->setText(QStringLiteral("%1:%2:%3").arg(secs / 3600).arg(secs / 60 % 60, 2, 10, QLatin1Char('0'))

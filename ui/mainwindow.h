@@ -19,6 +19,7 @@ class QSortFilterProxyModel;
 class QSplitter;
 class QTabWidget;
 class QTableView;
+class QVBoxLayout;
 
 namespace onair {
 
@@ -70,6 +71,8 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void startAudioThread();
@@ -86,6 +89,13 @@ private:
     void connectPanels();
     void buildMenuAndShortcuts();
     void restoreSettings();
+    void placeWindow(const QByteArray &saved);
+    void placeHealth();
+    void proportionSplitters();
+    QMargins expectedFrame() const;
+    void describeControls();
+    void setTabOrderThroughPanels(const QList<QWidget *> &panels);
+    void showOnAirState(bool on, const QString &stream);
     void refreshDevices();
     void makeRoomForInterpretation();
     void onSnapshot(const EngineSnapshot &s);
@@ -136,13 +146,18 @@ private:
     QLabel *m_components = nullptr;
 
     SharePanel *m_share = nullptr;
+    QWidget *m_health = nullptr;
+    QScrollArea *m_healthPage = nullptr; // the Health tab, when Health is not beside Share
+    QVBoxLayout *m_sideLayout = nullptr;
     QLabel *m_message = nullptr;
     QSortFilterProxyModel *m_logFilter = nullptr;
+    QLineEdit *m_logFilterEdit = nullptr;
     QTabWidget *m_tabs = nullptr;
     QSplitter *m_vertical = nullptr;
     InterpretationPanel *m_interpretation = nullptr;
     QScrollArea *m_interpretationPage = nullptr; // the tab holding m_interpretation
 
+    bool m_proportioned = false; // the splitters' first proportions are set (showEvent)
     qint64 m_lastFramesOut = 0;
     qint64 m_lastUptime = 0;
 };

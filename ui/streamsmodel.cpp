@@ -30,9 +30,25 @@ StreamsModel::StreamsModel(QObject *parent) : QAbstractTableModel(parent)
 int StreamsModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
 int StreamsModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
+// check-functions: table
 QVariant StreamsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case Stream: return tr("The stream's name: listeners open /listen/<name>");
+        case Speaker: return tr("Who speaks on the stream: their address, or this computer");
+        case Listeners: return tr("Listeners connected now");
+        case FramesIn: return tr("Audio frames a second from the speaker");
+        case BytesOut: return tr("Bytes a second sent to all listeners together");
+        case Drops: return tr("Frames dropped for listeners that could not keep up");
+        case LatencyP99: return tr("Time from a frame's arrival to its sending, for 99 % of frames");
+        case History: return tr("Listeners over the last minute");
+        }
+        return {};
+    }
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case Stream: return tr("Stream");
@@ -44,7 +60,7 @@ QVariant StreamsModel::headerData(int section, Qt::Orientation orientation, int 
     case BytesOut: return tr("Out");
     case Drops: return tr("Drops");
     case LatencyP99: return tr("Fan-out p99");
-    case History: return tr("Listeners (last minute)");
+    case History: return tr("Last minute");
     }
     return {};
 }

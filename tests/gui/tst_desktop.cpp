@@ -617,7 +617,7 @@ void TestDesktop::clusterDotAmberWhileRedisIsDown()
     startWindow(c);
     auto *components = m_window->findChild<QLabel *>(QStringLiteral("healthComponents"));
     QVERIFY(components);
-    QTRY_VERIFY_WITH_TIMEOUT(components->text().contains(QStringLiteral("#f1c40f'>\u25CF</span> cluster")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(components->text().contains(QStringLiteral("#f1c40f'>\u25B2</span> cluster")) /* amber and a triangle */, 5000);
     QVERIFY2(components->toolTip().contains(QLatin1String("Redis unreachable")), qPrintable(components->toolTip()));
     QCOMPARE(m_host->snapshot().clusterState, QStringLiteral("degraded"));
 
