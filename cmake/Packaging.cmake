@@ -13,7 +13,6 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "live audio broadcast control room and ser
 set(CPACK_PACKAGE_HOMEPAGE_URL "${ONAIR_PACKAGE_HOMEPAGE}")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
-set(CPACK_OUTPUT_FILE_PREFIX packages)
 # One package from two components: the default one and "system" (the service, /etc, the
 # package's documents), which a plain `cmake --install` leaves out.
 set(CPACK_DEB_COMPONENT_INSTALL ON)
@@ -27,14 +26,15 @@ set(CPACK_DEBIAN_PACKAGE_SECTION sound)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${ONAIR_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${ONAIR_PACKAGE_HOMEPAGE}")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "live audio broadcast control room and server
- Speak into a microphone; everyone who joined the stream hears it live.
- Listeners open a web page on a phone or computer and need nothing installed.
- .
- This package holds onair, the desktop control room, and onair-server, the
- broadcast engine without a window, with a systemd service (user onair, data
- in /var/lib/onair, settings in /etc/default/onair-server). Replicas join
- through Redis and share PostgreSQL behind a load balancer.")
+# The synopsis is CPACK_PACKAGE_DESCRIPTION_SUMMARY; CPack indents these lines (an empty one
+# becomes " .").
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "Speak into a microphone; everyone who joined the stream hears it live.
+Listeners open a web page on a phone or computer and need nothing installed.
+
+This package holds onair, the desktop control room, and onair-server, the
+broadcast engine without a window, with a systemd service (user onair, data
+in /var/lib/onair, settings in /etc/default/onair-server). Replicas join
+through Redis and share PostgreSQL behind a load balancer.")
 # Depends from the binaries' shared libraries (dpkg-shlibdeps), plus what is loaded at run
 # time and so invisible to it: the SQLite driver (the default store), the maintainer
 # scripts' adduser, the desktop's X11/Wayland platform plugins.
@@ -50,6 +50,7 @@ if(TARGET onair_stages)
   string(APPEND CPACK_DEBIAN_PACKAGE_RECOMMENDS ", pocketsphinx-en-us, apertium, apertium-eng-spa")
 endif()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+  "${PROJECT_SOURCE_DIR}/packaging/debian/conffiles"
   "${PROJECT_SOURCE_DIR}/packaging/debian/postinst"
   "${PROJECT_SOURCE_DIR}/packaging/debian/prerm"
   "${PROJECT_SOURCE_DIR}/packaging/debian/postrm")

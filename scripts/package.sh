@@ -57,7 +57,7 @@ cleanup() {
 }
 trap cleanup EXIT
 # apt resolves Depends (adduser, the Qt plugins) from the archive if the machine lacks them.
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "$deb" >/dev/null
 dpkg-query -W -f='${Status}' onair | grep -q 'install ok installed' || fail "onair is not installed"
 got=$(/usr/bin/onair-server --version)
 [ "$got" = "onair $version" ] || fail "/usr/bin/onair-server --version: '$got'"

@@ -127,24 +127,28 @@ grep -q 'deb-systemd-helper' "$tmp/control/postinst" || fail "postinst does not 
 root="$tmp/root"
 dpkg-deb -x "$deb" "$root"
 bin="$root/usr/bin/onair-server"
-run() { LD_LIBRARY_PATH="$root/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)" "$@"; }
+multiarch=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+export LD_LIBRARY_PATH="$root/usr/lib/$multiarch${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 for b in "$root"/usr/bin/*; do
   file -b "$b" | grep -q 'ELF.*, stripped' || fail "$(basename "$b") is not stripped: $(file -b "$b")"
   if readelf -d "$b" | grep -Eq 'RPATH|RUNPATH'; then
     fail "$(basename "$b") has an RPATH/RUNPATH (into the build tree?): $(readelf -d "$b" | grep -E 'RPATH|RUNPATH')"
   fi
 done
-got=$(run "$bin" --version 2>&1 || true)
+got=$("$bin" --version 2>&1 || true)
 if [ "$got" = "onair $version" ]; then ok "onair-server --version: $got"; else fail "onair-server --version: '$got', want 'onair $version'"; fi
 if [ "$desktop" = 1 ]; then
-  got=$(QT_QPA_PLATFORM=offscreen run "$root/usr/bin/onair" --version 2>/dev/null || true)
+  got=$(QT_QPA_PLATFORM=offscreen "$root/usr/bin/onair" --version 2>/dev/null || true)
   if [ "$got" = "onair $version" ]; then ok "onair --version: $got"; else fail "onair --version: '$got', want 'onair $version'"; fi
 fi
 
 # Every library the binaries need comes from a package the package depends on (or is in it).
 needed=$(for b in "$root"/usr/bin/*; do readelf -d "$b" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; done | sort -u)
+# One dpkg -S for all: "*/NAME" (a pattern starting with / is taken as a whole path).
+# shellcheck disable=SC2086
+dpkg -S $(printf '*/%s ' $needed) >"$tmp/owners" 2>/dev/null || true
 for lib in $needed; do
-  pkg=$(dpkg -S "/$lib" 2>/dev/null | head -1 | cut -d: -f1 || true)
+  pkg=$(awk -v want="/$multiarch/$lib" '{ p = $NF; if (substr(p, length(p) - length(want) + 1) == want) { sub(/:.*/, "", $1); print $1; exit } }' "$tmp/owners")
   if [ -z "$pkg" ]; then
     fail "no package owns $lib"
   elif ! has_dep "$pkg"; then
@@ -157,7 +161,7 @@ ok "checked the $(echo "$needed" | wc -l) libraries the binaries need against De
 man_check() { # man_check NAME OPTION: a man page of NAME made from its --help, naming OPTION
   local page="$root/usr/share/man/man1/$1.1.gz"
   gzip -t "$page" || { fail "$1.1.gz is not gzip"; return; }
-  zcat "$page" | grep -q "^\.TH $(echo "$1" | tr '[:lower:]' '[:upper:]' | sed 's/-/\\\\-/g') \"1\"" \
+  zcat "$page" | grep -qF ".TH $(echo "$1" | tr '[:lower:]' '[:upper:]') \"1\"" \
     || fail "$1.1: no .TH $1 1 header"
   zcat "$page" | grep -q "$version" || fail "$1.1 does not name version $version"
   zcat "$page" | grep -q -- "$2" || fail "$1.1 does not document $2"
@@ -200,9 +204,12 @@ for line in 'User=onair' 'StateDirectory=onair' 'Restart=on-failure' 'NoNewPrivi
   grep -qx "$line" "$unit" || fail "unit lacks $line"
 done
 if command -v systemd-analyze >/dev/null; then
-  # --root: ExecStart's binary is looked up in the unpacked tree; the man page too.
-  if systemd-analyze verify --root="$root" --man=no --generators=no /lib/systemd/system/onair-server.service \
-      >"$tmp/verify.log" 2>&1 && [ ! -s "$tmp/verify.log" ]; then
+  # The unpacked unit, its command pointed at the unpacked binary (systemd-analyze checks that
+  # it exists); the man page is checked above.
+  mkdir -p "$tmp/unit"
+  sed "s|/usr/bin/onair-server|$root/usr/bin/onair-server|" "$unit" >"$tmp/unit/onair-server.service"
+  if systemd-analyze verify --man=no "$tmp/unit/onair-server.service" >"$tmp/verify.log" 2>&1 \
+      && [ ! -s "$tmp/verify.log" ]; then
     ok "systemd-analyze verify"
   else
     cat "$tmp/verify.log"
@@ -212,26 +219,34 @@ else
   echo "note: systemd-analyze absent: the unit is not verified (scripts/deps.sh test installs systemd)"
 fi
 # The unit's command line, with the data directory moved here and a free port, starts a server
-# that makes its secret in that directory and stops cleanly on SIGTERM.
+# that makes its secret in that directory, answers /health, and stops cleanly on SIGTERM.
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
-read -r -a argv <<<"$(echo "$exec_start" | sed 's/\$ONAIR_SERVER_ARGS//')"
+read -r -a argv <<<"${exec_start//\$ONAIR_SERVER_ARGS/}"
 [ "${argv[0]}" = /usr/bin/onair-server ] || fail "ExecStart runs ${argv[0]}"
 argv[0]="$bin"
 for i in "${!argv[@]}"; do
-  [ "${argv[$i]}" = /var/lib/onair ] && argv[$i]="$tmp/data"
+  [ "${argv[$i]}" = /var/lib/onair ] && argv[i]="$tmp/data"
 done
 mkdir -p "$tmp/data"
-run "${argv[@]}" --port 0 >"$tmp/server.log" 2>&1 &
+"${argv[@]}" --port 0 >"$tmp/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 50); do
-  [ -s "$tmp/data/secret.key" ] && break
+port=""
+for _ in $(seq 100); do
+  port=$(sed -n 's|^OnAir listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$tmp/server.log")
+  [ -n "$port" ] && break
   sleep 0.1
 done
-if [ -s "$tmp/data/secret.key" ] && kill -0 "$server_pid" 2>/dev/null; then
-  ok "the unit's ExecStart runs: secret.key made in the data directory"
+health=""
+if [ -n "$port" ] && exec 3<>"/dev/tcp/127.0.0.1/$port"; then
+  printf 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
+  health=$(head -1 <&3 | tr -d '\r')
+  exec 3<&-
+fi
+if [ "$health" = "HTTP/1.1 200 OK" ] && [ -s "$tmp/data/secret.key" ]; then
+  ok "the unit's ExecStart runs: /health $health, secret.key made in the data directory"
 else
   cat "$tmp/server.log"
-  fail "the unit's ExecStart did not start a server"
+  fail "the unit's ExecStart: port '${port}', /health '${health}', secret.key $(ls "$tmp/data")"
 fi
 kill -TERM "$server_pid" 2>/dev/null || true
 rc=0
@@ -242,7 +257,7 @@ server_pid=""
 # --- lintian ----------------------------------------------------------------------------
 t1=$(date +%s)
 lrc=0
-lintian --fail-on error --no-tag-display-limit "$deb" >"$tmp/lintian.log" 2>&1 || lrc=$?
+lintian --fail-on error --tag-display-limit 0 "$deb" >"$tmp/lintian.log" 2>&1 || lrc=$?
 sed 's/^/lintian: /' "$tmp/lintian.log"
 if [ "$lrc" = 0 ] && ! grep -q '^E: ' "$tmp/lintian.log"; then
   ok "lintian: no errors ($(grep -c '^W: ' "$tmp/lintian.log" || true) warnings, $(($(date +%s) - t1)) s)"
