@@ -37,12 +37,13 @@ in /var/lib/onair, settings in /etc/default/onair-server). Replicas join
 through Redis and share PostgreSQL behind a load balancer.")
 # Depends from the binaries' shared libraries (dpkg-shlibdeps), plus what is loaded at run
 # time and so invisible to it: the SQLite driver (the default store), the maintainer
-# scripts' adduser, the desktop's X11/Wayland platform plugins.
+# scripts' adduser, the desktop's X11/Wayland platform plugins and the SVG icon engine (its
+# window icon is an SVG).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, libqt6sql6-sqlite")
 if(ONAIR_BUILD_DESKTOP)
-  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", qt6-qpa-plugins")
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", qt6-qpa-plugins, libqt6svg6")
 endif()
 # PostgreSQL for replicas (--database); the models and voices of live interpretation.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libqt6sql6-psql")

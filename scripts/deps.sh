@@ -12,6 +12,8 @@ pkgs=(
   # standard players: Ogg Opus (libogg) and MP3 (LAME) streams
   libogg-dev libmp3lame-dev
   qt6-qpa-plugins libgl-dev
+  # the SVG icon engine: the window icon (and the package's Depends) is resources/icons/onair.svg
+  libqt6svg6
   # live interpretation (docs/interpretation.md): resampling, speech to text, translation
   # (apertium-eng-spa is what Debian's apertium-en-es now installs), text to speech
   libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us

@@ -79,7 +79,9 @@ for p in "${want[@]}"; do
   has_dep "$p" versioned && ok "Depends: $p (>= …)" || fail "Depends lacks a versioned $p"
 done
 # Loaded at run time, so invisible to dpkg-shlibdeps: named by cmake/Packaging.cmake.
-for p in adduser libqt6sql6-sqlite; do
+plugins=(adduser libqt6sql6-sqlite)
+[ "$desktop" = 1 ] && plugins+=(qt6-qpa-plugins libqt6svg6)
+for p in "${plugins[@]}"; do
   has_dep "$p" || fail "Depends lacks $p"
 done
 
