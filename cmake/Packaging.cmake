@@ -1,6 +1,7 @@
-# The Debian package (scripts/package.sh: `cpack -G DEB` in a Release build tree): both
-# binaries, the desktop entry, icons, AppStream metainfo, man pages, the onair-server system
-# service with its user and data directory (packaging/). Install rules are in app/CMakeLists.txt.
+# The Debian package (scripts/package.sh: `cpack -G DEB` in the RelWithDebInfo build tree,
+# stripped): both binaries, the desktop entry, icons, AppStream metainfo, man pages, the
+# onair-server system service with its user and data directory (packaging/). Install rules
+# are in app/CMakeLists.txt.
 set(ONAIR_PACKAGE_MAINTAINER "OnAir maintainers <maintainers@users.noreply.b-seed-7e7bc9a1.example>"
   CACHE STRING "Maintainer field of the Debian package")
 set(ONAIR_PACKAGE_HOMEPAGE "https://onair.example.org/" CACHE STRING "Homepage field of the Debian package")
