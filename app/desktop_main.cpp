@@ -27,7 +27,7 @@ void describeApplication()
     QApplication::setApplicationName(QStringLiteral("onair"));
     QApplication::setOrganizationName(QStringLiteral("OnAir"));
     QApplication::setApplicationVersion(QStringLiteral(ONAIR_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("onair"));
+    QApplication::setDesktopFileName(QStringLiteral("org.onair.OnAir"));
 }
 
 // The engine's options and the control room's own; exits on --help, --version or a bad option.

@@ -12,12 +12,17 @@ pkgs=(
   # standard players: Ogg Opus (libogg) and MP3 (LAME) streams
   libogg-dev libmp3lame-dev
   qt6-qpa-plugins libgl-dev
+  # the SVG icon engine: the window icon (and the package's Depends) is resources/icons/onair.svg
+  libqt6svg6
   # live interpretation (docs/interpretation.md): resampling, speech to text, translation
   # (apertium-eng-spa is what Debian's apertium-en-es now installs), text to speech
   libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
   apertium apertium-eng-spa libespeak-ng-dev
   # the microphone's speech processing (high-pass, noise suppression, gain control, limiter)
   libwebrtc-audio-processing-dev
+  # the Debian package (scripts/package.sh, cpack -G DEB from the build tree): man pages from
+  # --help, PNG icons from the SVG, Depends from dpkg-shlibdeps (dpkg-dev, file)
+  help2man librsvg2-bin dpkg-dev file
 )
 if [ "${1:-build}" = test ]; then
   # curl: bench scripts; xvfb + xauth: screenshots and the window tests (geometry_xvfb_*); pulseaudio + espeak-ng: the virtual microphone test
@@ -29,6 +34,9 @@ if [ "${1:-build}" = test ]; then
   # nginx: the load balancer in front of three replicas (tests/system/tst_failover.cpp); the test
   # runs its own (nginx -p DIR) on a loopback port, never the system service (see below)
   pkgs+=(nginx)
+  # the package test (tests/package): lintian, the desktop entry's and metainfo's validators,
+  # systemd-analyze for the unit (the package only; nothing here starts systemd)
+  pkgs+=(lintian desktop-file-utils appstream systemd)
   # Node.js and npm for playwright-core: the machine's own when it has them, else Debian's.
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
   command -v npm >/dev/null 2>&1 || pkgs+=(npm)
