@@ -118,7 +118,8 @@ private:
     void handleMark(Connection *c, const QJsonObject &msg);
     void sendActiveBanner(Connection *c);
     void acknowledgeBanner(Connection *c, const QString &id);
-    void deliverAll(const QByteArray &frame);
+    void deliverAll(const QByteArray &frame, const QString &banner = {}, bool repeat = false);
+    void noteBannerSeen(Connection *c, const QString &id);
     void maybeFinishShutdown();
     void onPlayerDisconnected(Connection *c);
     void closePlayer(Connection *c, const QString &reason);
@@ -158,6 +159,8 @@ private:
         qint64 offset = 0;                   // postTopic: the event's offset (0: not kept)
         int player = -1;                     // postPlayerChunk: the PlayerFormat
         quint64 seq = 0;
+        QString banner;                      // postAll of new_broadcast: its id (receipts)
+        bool repeat = false;                 // … "repeat":true: only to wantsRepeat() clients
     };
     void enqueue(Posted p);
     Postbox<Posted> m_posted;
