@@ -16,7 +16,7 @@ constexpr int kReceiptsTickMs = 250;      // a change is reported within this
 constexpr int kReceiptsHeartbeatMs = 3000; // unchanged receipts are reported again (TTL 10 s)
 constexpr qint64 kMaxTimerMs = 3600 * 1000;
 
-QJsonObject event(const char *kind) { return {{QStringLiteral("event"), QString::fromLatin1(kind)}}; }
+QJsonObject bannerEvent(const char *kind) { return {{QStringLiteral("event"), QString::fromLatin1(kind)}}; }
 } // namespace
 
 BannerService::BannerService(Store *store, Hub *hub, QObject *parent)
@@ -97,7 +97,7 @@ std::optional<Banner> BannerService::create(const Input &in, const QString &crea
             std::sort(m_scheduled.begin(), m_scheduled.end(),
                       [](const Banner &x, const Banner &y) { return x.startsAt < y.startsAt; });
         }
-        QJsonObject e = event("scheduled");
+        QJsonObject e = bannerEvent("scheduled");
         e.insert(QStringLiteral("broadcast"), b.toRest());
         publishToReplicas(e);
         arm();
@@ -105,7 +105,7 @@ std::optional<Banner> BannerService::create(const Input &in, const QString &crea
         return b;
     }
     showLocally(b);
-    QJsonObject e = event("new");
+    QJsonObject e = bannerEvent("new");
     e.insert(QStringLiteral("broadcast"), b.toRest());
     publishToReplicas(e);
     // The banners topic keeps them in the history (every replica's subscribers get it from here).
@@ -155,12 +155,12 @@ bool BannerService::clear(const QString &actor, bool *cleared, QString *error)
     m_store->audit(actor, QStringLiteral("banner.clear"), QString(), &auditError);
     if (!clearLocally(QString()))
         m_hub->publishToAllClients(clearedMessage()); // as before: clients hear it even when nothing was active
-    QJsonObject e = event("cleared");
+    QJsonObject e = bannerEvent("cleared");
     if (!id.isEmpty())
         e.insert(QStringLiteral("broadcast_id"), id);
     publishToReplicas(e);
     if (*cleared)
-        m_hub->publishTopic(QStringLiteral("banners"), event("cleared"));
+        m_hub->publishTopic(QStringLiteral("banners"), bannerEvent("cleared"));
     return true;
 }
 
@@ -199,7 +199,7 @@ BannerService::Outcome BannerService::cancelScheduled(const QString &id, const Q
         return Outcome::NotFound;
     QString auditError;
     m_store->audit(actor, QStringLiteral("banner.cancel"), id, &auditError);
-    QJsonObject e = event("cancelled");
+    QJsonObject e = bannerEvent("cancelled");
     e.insert(QStringLiteral("broadcast_id"), id);
     publishToReplicas(e);
     arm();
@@ -217,7 +217,7 @@ BannerService::Outcome BannerService::repeat(const QString &id, const QString &a
     QJsonObject message = newBroadcastMessage(*b);
     message.insert(QStringLiteral("repeat"), true);
     m_hub->publishToAllClients(message); // the workers send it to wantsRepeat() connections only
-    QJsonObject e = event("repeat");
+    QJsonObject e = bannerEvent("repeat");
     e.insert(QStringLiteral("broadcast_id"), id);
     publishToReplicas(e);
     return Outcome::Done;
@@ -336,7 +336,7 @@ void BannerService::activateDue(const Banner &b, const QDateTime &now)
     shown.active = true;
     shown.state = QStringLiteral("active");
     showLocally(shown);
-    QJsonObject e = event("new");
+    QJsonObject e = bannerEvent("new");
     e.insert(QStringLiteral("broadcast"), shown.toRest());
     publishToReplicas(e);
     m_hub->publishTopic(QStringLiteral("banners"), e);
@@ -357,10 +357,10 @@ void BannerService::expireActive(const Banner &b)
     }
     qCInfo(lcHub).noquote() << "banner" << b.id << "expired";
     clearLocally(b.id);
-    QJsonObject e = event("cleared");
+    QJsonObject e = bannerEvent("cleared");
     e.insert(QStringLiteral("broadcast_id"), b.id);
     publishToReplicas(e);
-    m_hub->publishTopic(QStringLiteral("banners"), event("cleared"));
+    m_hub->publishTopic(QStringLiteral("banners"), bannerEvent("cleared"));
 }
 
 std::optional<QJsonObject> BannerService::activeMessageFor(const QString &identity) const

@@ -159,7 +159,7 @@ private:
         qint64 offset = 0;                   // postTopic: the event's offset (0: not kept)
         int player = -1;                     // postPlayerChunk: the PlayerFormat
         quint64 seq = 0;
-        QString banner;                      // postAll of new_broadcast: its id (receipts)
+        QString banner{};                    // postAll of new_broadcast: its id (receipts)
         bool repeat = false;                 // … "repeat":true: only to wantsRepeat() clients
     };
     void enqueue(Posted p);
