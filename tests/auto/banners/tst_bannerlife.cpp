@@ -56,6 +56,7 @@ private Q_SLOTS:
     void scheduling();
     void cancelScheduled();
     void acrossRestart();
+    void storeTransitionsHappenOnce();
 
 private:
     HttpReply post(const QString &path, const QByteArray &body)
@@ -299,6 +300,36 @@ void TestBannerLife::acrossRestart()
                  .value(QLatin1String("id")).toString(), scheduledId);
     QCOMPARE(historyEntry(second.port(), expiringId).value(QLatin1String("state")).toString(), QStringLiteral("expired"));
     QCOMPARE(historyEntry(second.port(), scheduledId).value(QLatin1String("state")).toString(), QStringLiteral("active"));
+}
+
+void TestBannerLife::storeTransitionsHappenOnce()
+{
+    // What lets exactly one replica publish a start or an expiry: the second caller sees false.
+    Store *store = m_server->engine().store();
+    QString e;
+    Banner b = makeBanner(QStringLiteral("later"));
+    b.startsAt = QDateTime::currentDateTimeUtc().addSecs(3600);
+    b.expiresAt = b.startsAt.addSecs(60);
+    QVERIFY2(store->insertScheduledBanner(b, &e), qPrintable(e));
+    QCOMPARE(store->scheduledBanners(&e)->size(), 1);
+    QCOMPARE(store->activeBanner(&e)->isValid(), false);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    bool won = false;
+    QVERIFY(store->activateScheduled(b.id, now, &won, &e));
+    QVERIFY(won);
+    QVERIFY(store->activateScheduled(b.id, now, &won, &e));
+    QVERIFY(!won);
+    const Banner active = *store->activeBanner(&e);
+    QCOMPARE(active.id, b.id);
+    QCOMPARE(active.state, QStringLiteral("active"));
+    QCOMPARE(active.expiresAt, b.expiresAt);
+    QVERIFY(store->finishBanner(b.id, QStringLiteral("active"), QStringLiteral("expired"), now, &won, &e));
+    QVERIFY(won);
+    QVERIFY(store->finishBanner(b.id, QStringLiteral("active"), QStringLiteral("expired"), now, &won, &e));
+    QVERIFY(!won);
+    QCOMPARE(store->activeBanner(&e)->isValid(), false);
+    QCOMPARE(store->banner(b.id, &e)->state, QStringLiteral("expired"));
+    QCOMPARE(store->scheduledBanners(&e)->size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestBannerLife)
