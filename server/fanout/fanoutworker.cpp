@@ -272,8 +272,6 @@ void FanoutWorker::onPlayerDisconnected(Connection *c)
     m_connectionCount.fetch_sub(1, std::memory_order_relaxed);
     m_hub->releaseConnection();
     m_hub->metrics()->connectionsClosed.fetch_add(1, std::memory_order_relaxed);
-    if (m_context.banners)
-        m_context.banners->noteGone(c->id);
     stopFeeding(c);
     disconnect(c->tcp, nullptr, this, nullptr);
     if (m_context.players)
@@ -625,6 +623,8 @@ void FanoutWorker::onDisconnected(Connection *c)
 {
     if (!m_byWs.remove(c->ws))
         return;
+    if (m_context.banners)
+        m_context.banners->noteGone(c->id);
     m_connectionCount.fetch_sub(1, std::memory_order_relaxed);
     m_hub->releaseConnection();
     m_hub->metrics()->connectionsClosed.fetch_add(1, std::memory_order_relaxed);
