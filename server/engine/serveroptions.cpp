@@ -351,6 +351,10 @@ QString checkCombinations(const EngineConfig &config)
         return QStringLiteral("--player-burst-ms: at most 5000 (players should start near live)");
     if (config.playerChunkMs > 1000)
         return QStringLiteral("--player-chunk-ms: at most 1000");
+    if (config.bannerMinExpiryS > config.bannerMaxExpiryS)
+        return QStringLiteral("--banner-min-expiry: %1 is above --banner-max-expiry (%2)")
+            .arg(config.bannerMinExpiryS)
+            .arg(config.bannerMaxExpiryS);
     return {};
 }
 } // namespace

@@ -89,6 +89,9 @@ QHttpServerResponse broadcastLimits(ServerContext *ctx)
         {QStringLiteral("max_characters"), BannerService::kMaxCharacters},
         {QStringLiteral("recommended_length"), BannerService::kRecommendedLength},
         {QStringLiteral("current_active_broadcasts"), ctx->banners()->active() ? 1 : 0},
+        {QStringLiteral("min_expires_in"), ctx->banners()->limits().minExpiryS},
+        {QStringLiteral("max_expires_in"), ctx->banners()->limits().maxExpiryS},
+        {QStringLiteral("max_schedule_ahead"), ctx->banners()->limits().maxScheduleAheadS},
         {QStringLiteral("types"), QJsonArray{QStringLiteral("info"), QStringLiteral("warning"), QStringLiteral("alert")}}});
 }
 

@@ -146,6 +146,10 @@ void TestBannerLife::messageTypeAlias()
     QVERIFY(listener.waitJsonType(QStringLiteral("new_broadcast")));
     QCOMPARE(listener.lastJsonOfType(QStringLiteral("new_broadcast")).value(QLatin1String("broadcast")).toObject()
                  .value(QLatin1String("message_type")).toString(), QStringLiteral("warning"));
+    const QJsonObject limits = httpGet(m_server->port(), QStringLiteral("/api/broadcasts/limits")).json();
+    QCOMPARE(limits.value(QLatin1String("min_expires_in")).toInt(), 1);
+    QCOMPARE(limits.value(QLatin1String("max_expires_in")).toInt(), 86400);
+    QCOMPARE(limits.value(QLatin1String("max_schedule_ahead")).toInt(), 604800);
     r = post(QStringLiteral("/api/broadcasts"), R"({"message":"y","type":"alert","message_type":"alert","expires_in":null})");
     QCOMPARE(r.status, 201);
     QCOMPARE(r.json().value(QLatin1String("type")).toString(), QStringLiteral("alert"));
