@@ -36,10 +36,209 @@
     </message>
 </context>
 <context>
+    <name>onair::BannerPanel</name>
+    <message>
+        <source>Banner</source>
+        <translation>Mededeling</translation>
+    </message>
+    <message>
+        <source>Listeners who have not dismissed the banner</source>
+        <translation>Luisteraars die de mededeling niet hebben weggeklikt</translation>
+    </message>
+    <message>
+        <source>Not dismissed:</source>
+        <translation>Niet weggeklikt:</translation>
+    </message>
+    <message>
+        <source>Text every listener sees, e.g. &quot;Session B starts in 5 minutes&quot;</source>
+        <translation>Tekst die elke luisteraar ziet, bijv. &quot;Sessie B begint over 5 minuten&quot;</translation>
+    </message>
+    <message>
+        <source>Banner text</source>
+        <translation>Tekst van de mededeling</translation>
+    </message>
+    <message>
+        <source>Banner type</source>
+        <translation>Soort mededeling</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Waarschuwing</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <source>Banner expiry</source>
+        <translation>Verloop van de mededeling</translation>
+    </message>
+    <message>
+        <source>No expiry</source>
+        <translation>Verloopt niet</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>Schedule for</source>
+        <translation>Inplannen voor</translation>
+    </message>
+    <message>
+        <source>Schedule the banner</source>
+        <translation>De mededeling inplannen</translation>
+    </message>
+    <message>
+        <source>Banner start time</source>
+        <translation>Begintijd van de mededeling</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Versturen</translation>
+    </message>
+    <message>
+        <source>Send the banner to every listener (Ctrl+Return)</source>
+        <translation>Verstuur de mededeling naar elke luisteraar (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Wissen</translation>
+    </message>
+    <message>
+        <source>Clear the banner</source>
+        <translation>De mededeling wissen</translation>
+    </message>
+    <message>
+        <source>The banner could not be cleared: %1</source>
+        <translation>De mededeling kon niet worden gewist: %1</translation>
+    </message>
+    <message>
+        <source>Banner templates</source>
+        <translation>Sjablonen voor mededelingen</translation>
+    </message>
+    <message>
+        <source>Save as template</source>
+        <translation>Opslaan als sjabloon</translation>
+    </message>
+    <message>
+        <source>Delete template</source>
+        <translation>Sjabloon verwijderen</translation>
+    </message>
+    <message>
+        <source>Templates</source>
+        <translation>Sjablonen</translation>
+    </message>
+    <message>
+        <source>No banner is showing.</source>
+        <translation>Er wordt geen mededeling getoond.</translation>
+    </message>
+    <message>
+        <source>Banner receipts</source>
+        <translation>Ontvangst van de mededeling</translation>
+    </message>
+    <message>
+        <source>Alert again</source>
+        <translation>Opnieuw waarschuwen</translation>
+    </message>
+    <message>
+        <source>Show the banner again, prominently, to the listeners who have not dismissed it</source>
+        <translation>Toon de mededeling opnieuw, opvallend, aan de luisteraars die haar niet hebben weggeklikt</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Show who has not dismissed it and the scheduled banners</source>
+        <translation>Toon wie haar niet heeft weggeklikt en de ingeplande mededelingen</translation>
+    </message>
+    <message>
+        <source>Banner sent again to the listeners who have not dismissed it.</source>
+        <translation>Mededeling opnieuw verstuurd naar de luisteraars die haar niet hebben weggeklikt.</translation>
+    </message>
+    <message>
+        <source>This banner is no longer showing.</source>
+        <translation>Deze mededeling wordt niet meer getoond.</translation>
+    </message>
+    <message>
+        <source>Scheduled banners</source>
+        <translation>Ingeplande mededelingen</translation>
+    </message>
+    <message>
+        <source>Cancel scheduled banner</source>
+        <translation>Ingeplande mededeling annuleren</translation>
+    </message>
+    <message>
+        <source>Scheduled:</source>
+        <translation>Ingepland:</translation>
+    </message>
+    <message>
+        <source>%1 (until %2)</source>
+        <translation>%1 (tot %2)</translation>
+    </message>
+    <message>
+        <source>Delivered %1 · seen %2 · dismissed %3</source>
+        <translation>Afgeleverd %1 · gezien %2 · weggeklikt %3</translation>
+    </message>
+    <message>
+        <source>+%1 more</source>
+        <translation>+%1 meer</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Scheduled banner cancelled.</source>
+        <translation>Ingeplande mededeling geannuleerd.</translation>
+    </message>
+    <message>
+        <source>The banner could not be cancelled: %1</source>
+        <translation>De mededeling kon niet worden geannuleerd: %1</translation>
+    </message>
+    <message>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <source>The banner was not sent: %1</source>
+        <translation>De mededeling is niet verstuurd: %1</translation>
+    </message>
+    <message>
+        <source>Banner scheduled for %1.</source>
+        <translation>Mededeling ingepland voor %1.</translation>
+    </message>
+    <message>
+        <source>Banner sent.</source>
+        <translation>Mededeling verstuurd.</translation>
+    </message>
+    <message>
+        <source>Template name:</source>
+        <translation>Naam van het sjabloon:</translation>
+    </message>
+    <message>
+        <source>Template &quot;%1&quot; saved.</source>
+        <translation>Sjabloon &quot;%1&quot; opgeslagen.</translation>
+    </message>
+    <message>
+        <source>Template &quot;%1&quot; deleted.</source>
+        <translation>Sjabloon &quot;%1&quot; verwijderd.</translation>
+    </message>
+</context>
+<context>
     <name>onair::EngineHost</name>
     <message>
         <source>the broadcast server is not running</source>
         <translation>de uitzendserver draait niet</translation>
+    </message>
+    <message>
+        <source>it is no longer scheduled</source>
+        <translation>ze is niet meer ingepland</translation>
     </message>
 </context>
 <context>
@@ -622,50 +821,6 @@
         <translation>WAV-bestanden (*.wav)</translation>
     </message>
     <message>
-        <source>Banner</source>
-        <translation>Mededeling</translation>
-    </message>
-    <message>
-        <source>Text every listener sees, e.g. &quot;Session B starts in 5 minutes&quot;</source>
-        <translation>Tekst die elke luisteraar ziet, bijv. &quot;Sessie B begint over 5 minuten&quot;</translation>
-    </message>
-    <message>
-        <source>Banner text</source>
-        <translation>Tekst van de mededeling</translation>
-    </message>
-    <message>
-        <source>Info</source>
-        <translation>Info</translation>
-    </message>
-    <message>
-        <source>Warning</source>
-        <translation>Waarschuwing</translation>
-    </message>
-    <message>
-        <source>Alert</source>
-        <translation>Alarm</translation>
-    </message>
-    <message>
-        <source>Send</source>
-        <translation>Versturen</translation>
-    </message>
-    <message>
-        <source>Send the banner to every listener (Ctrl+Return)</source>
-        <translation>Verstuur de mededeling naar elke luisteraar (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>Wissen</translation>
-    </message>
-    <message>
-        <source>No banner is showing.</source>
-        <translation>Er wordt geen mededeling getoond.</translation>
-    </message>
-    <message>
-        <source>The banner could not be cleared: %1</source>
-        <translation>De mededeling kon niet worden gewist: %1</translation>
-    </message>
-    <message>
         <source>Health</source>
         <translation>Status</translation>
     </message>
@@ -734,22 +889,6 @@
         <translation>%1 server &amp;nbsp; %2 opslag &amp;nbsp; %3 capaciteit</translation>
     </message>
     <message>
-        <source>%1/%2</source>
-        <translation>%1/%2</translation>
-    </message>
-    <message>
-        <source>The banner was not sent: %1</source>
-        <translation>De mededeling is niet verstuurd: %1</translation>
-    </message>
-    <message>
-        <source>Banner sent.</source>
-        <translation>Mededeling verstuurd.</translation>
-    </message>
-    <message>
-        <source>Dismissed by: %1</source>
-        <translation>Weggeklikt door: %1</translation>
-    </message>
-    <message>
         <source>&amp;OnAir</source>
         <translation>&amp;OnAir</translation>
     </message>
@@ -795,10 +934,6 @@
     <message>
         <source>Play the selected stream on this computer&apos;s speakers.</source>
         <translation>Speel de geselecteerde stream af op de luidsprekers van deze computer.</translation>
-    </message>
-    <message>
-        <source>Banner type</source>
-        <translation>Soort mededeling</translation>
     </message>
     <message>
         <source>Log and interpretation</source>

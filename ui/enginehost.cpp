@@ -84,6 +84,9 @@ EngineSnapshot EngineHost::snapshot() const
     s.fanoutP99Ms = m_engine->metrics()->fanoutQuantileMs(0.99);
     s.activeBanner = m_engine->banners()->active();
     s.acknowledged = m_engine->banners()->acknowledgedCount();
+    if (s.activeBanner)
+        s.bannerReceipts = m_engine->banners()->receipts(s.activeBanner->id).value_or(QJsonObject());
+    s.scheduledBanners = m_engine->banners()->scheduled();
     // A real read through the store (this thread's own connection), at most every 2 s.
     if (!m_storeChecked.isValid() || m_storeChecked.elapsed() > 2000) {
         QString error;
@@ -105,12 +108,22 @@ EngineSnapshot EngineHost::snapshot() const
 
 std::optional<Banner> EngineHost::sendBanner(const QString &text, const QString &type, QString *error)
 {
+    return sendBanner(text, type, 0, QDateTime(), error);
+}
+
+std::optional<Banner> EngineHost::sendBanner(const QString &text, const QString &type, int expiresInS,
+                                             const QDateTime &startsAt, QString *error)
+{
+    QJsonObject body{{QStringLiteral("message"), text}, {QStringLiteral("type"), type}};
+    if (expiresInS > 0)
+        body.insert(QStringLiteral("expires_in"), expiresInS);
+    if (startsAt.isValid())
+        body.insert(QStringLiteral("starts_at"), startsAt.toUTC().toString(Qt::ISODateWithMs));
     std::optional<Banner> out;
     QMetaObject::invokeMethod(m_engine, [&] {
         BannerService::Input in;
         QString message;
-        const QString code = BannerService::validate(
-            QJsonObject{{QStringLiteral("message"), text}, {QStringLiteral("type"), type}}, &in, &message);
+        const QString code = m_engine->banners()->validate(body, &in, &message);
         if (!code.isEmpty()) {
             *error = message;
             return;
@@ -118,6 +131,25 @@ std::optional<Banner> EngineHost::sendBanner(const QString &text, const QString 
         out = m_engine->banners()->create(in, QStringLiteral("operator"), error);
     }, Qt::BlockingQueuedConnection);
     return out;
+}
+
+bool EngineHost::repeatBanner(const QString &id)
+{
+    bool ok = false;
+    QMetaObject::invokeMethod(m_engine, [&] {
+        ok = m_engine->banners()->repeat(id, QStringLiteral("operator")) == BannerService::Outcome::Done;
+    }, Qt::BlockingQueuedConnection);
+    return ok;
+}
+
+bool EngineHost::cancelScheduledBanner(const QString &id, QString *error)
+{
+    BannerService::Outcome r = BannerService::Outcome::Failed;
+    QMetaObject::invokeMethod(m_engine, [&] { r = m_engine->banners()->cancelScheduled(id, QStringLiteral("operator"), error); },
+                              Qt::BlockingQueuedConnection);
+    if (r == BannerService::Outcome::NotFound)
+        *error = tr("it is no longer scheduled");
+    return r == BannerService::Outcome::Done;
 }
 
 bool EngineHost::clearBanner(QString *error)

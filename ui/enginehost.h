@@ -28,6 +28,10 @@ struct EngineSnapshot
     double fanoutP99Ms = 0;
     std::optional<Banner> activeBanner;
     int acknowledged = 0;
+    // The active banner's receipts across the replicas (BannerService::receipts) and the
+    // banners waiting for their start.
+    QJsonObject bannerReceipts;
+    QList<Banner> scheduledBanners;
     QString storeState;
     // "off" (single replica), "ok" (joined through Redis) or "degraded" (Redis unreachable).
     QString clusterState = QStringLiteral("off");
@@ -54,6 +58,12 @@ public:
     EngineSnapshot snapshot() const;
 
     std::optional<Banner> sendBanner(const QString &text, const QString &type, QString *error);
+    // A banner with an expiry (0: none) and, when `startsAt` is valid, scheduled for then.
+    std::optional<Banner> sendBanner(const QString &text, const QString &type, int expiresInS, const QDateTime &startsAt,
+                                     QString *error);
+    // "Alert again" of the active banner `id`; false when it is no longer the active one.
+    bool repeatBanner(const QString &id);
+    bool cancelScheduledBanner(const QString &id, QString *error);
     bool clearBanner(QString *error);
     bool kick(quint64 connectionId, const QString &reason);
     // Listens on `address` (same port) from now on, keeping every connection; addressChanged()

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "auth/auth.h"
+#include "bannerpanel.h"
 #include "banners/bannerservice.h"
 #include "columnfit.h"
 #include "enginehost.h"
@@ -95,7 +96,6 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     connect(new QMediaDevices(this), &QMediaDevices::audioInputsChanged, this, &MainWindow::refreshDevices);
     refreshDevices();
     restoreSettings();
-    updateCounter();
     describeControls();
     // Speak, then what goes out to listeners (banner, share, health), then the streams and their
     // listeners, then the log.
@@ -108,8 +108,6 @@ void MainWindow::describeControls()
     showOnAirState(false, QString());
     m_mute->setAccessibleDescription(tr("Listeners hear silence while this is checked; you stay on air."));
     m_monitorBox->setAccessibleDescription(tr("Play the selected stream on this computer's speakers."));
-    m_bannerType->setAccessibleName(tr("Banner type"));
-    m_bannerText->setTabChangesFocus(true); // a banner has no tabs; the keyboard must get out
     m_kick->setAccessibleDescription(m_kick->toolTip());
     m_tabs->setAccessibleName(tr("Log and interpretation"));
 }
@@ -368,7 +366,7 @@ void MainWindow::buildMenuAndShortcuts()
     auto *onAirKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Space), this);
     connect(onAirKey, &QShortcut::activated, m_onAir, &QPushButton::click);
     auto *sendKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
-    connect(sendKey, &QShortcut::activated, this, &MainWindow::sendBanner);
+    connect(sendKey, &QShortcut::activated, m_bannerPanel, &BannerPanel::send);
 }
 
 // The window on its screen: saved geometry that still fits comes back as it was; saved on a
@@ -566,45 +564,14 @@ QWidget *MainWindow::buildSpeakBar()
 
 QWidget *MainWindow::buildBanners()
 {
-    auto *box = new QGroupBox(tr("Banner"));
-    auto *l = new QVBoxLayout(box);
-    m_bannerText = new QPlainTextEdit;
-    m_bannerText->setPlaceholderText(tr("Text every listener sees, e.g. \"Session B starts in 5 minutes\""));
-    m_bannerText->setMaximumHeight(70);
-    m_bannerText->setAccessibleName(tr("Banner text"));
-    m_counter = new QLabel;
-    m_counter->setObjectName(QStringLiteral("counter"));
-    m_bannerType = new QComboBox;
-    m_bannerType->addItem(tr("Info"), QStringLiteral("info"));
-    m_bannerType->addItem(tr("Warning"), QStringLiteral("warning"));
-    m_bannerType->addItem(tr("Alert"), QStringLiteral("alert"));
-    m_send = new QPushButton(tr("Send"));
-    m_send->setToolTip(tr("Send the banner to every listener (Ctrl+Return)"));
-    m_clear = new QPushButton(tr("Clear"));
-    m_bannerPreview = new QLabel(tr("No banner is showing."));
-    m_bannerPreview->setObjectName(QStringLiteral("bannerPreview"));
-    m_bannerPreview->setWordWrap(true);
-    m_bannerPreview->setTextFormat(Qt::PlainText); // banner text is data, never markup
-    m_acks = new QLabel;
-    auto *row = new QHBoxLayout;
-    row->addWidget(m_counter);
-    row->addStretch();
-    row->addWidget(m_bannerType);
-    row->addWidget(m_send);
-    row->addWidget(m_clear);
-    l->addWidget(m_bannerText);
-    l->addLayout(row);
-    l->addWidget(m_bannerPreview);
-    l->addWidget(m_acks);
-    connect(m_bannerText, &QPlainTextEdit::textChanged, this, &MainWindow::updateCounter);
-    connect(m_send, &QPushButton::clicked, this, &MainWindow::sendBanner);
-    connect(m_clear, &QPushButton::clicked, this, [this] {
-        QString error;
-        if (!m_host->clearBanner(&error))
-            showMessage(tr("The banner could not be cleared: %1").arg(error), true);
-    });
-    return box;
+    m_bannerPanel = new BannerPanel(m_host);
+    connect(m_bannerPanel, &BannerPanel::message, this, &MainWindow::showMessage);
+    return m_bannerPanel;
 }
+
+QPlainTextEdit *MainWindow::bannerEdit() const { return m_bannerPanel->textEdit(); }
+QPushButton *MainWindow::sendBannerButton() const { return m_bannerPanel->sendButton(); }
+QLabel *MainWindow::bannerCounter() const { return m_bannerPanel->counter(); }
 
 QWidget *MainWindow::buildHealth()
 {
@@ -742,20 +709,7 @@ void MainWindow::onSnapshot(const EngineSnapshot &s)
     }
     m_components->setText(components);
 
-    if (s.activeBanner) {
-        const QString type = s.activeBanner->type;
-        const QString bg = type == QLatin1String("alert") ? QStringLiteral("#8e1b2b")
-                         : type == QLatin1String("warning") ? QStringLiteral("#8a6200") : QStringLiteral("#1d4f7a");
-        m_bannerPreview->setStyleSheet(QStringLiteral("background:%1; color:white;").arg(bg));
-        m_bannerPreview->setText(s.activeBanner->message);
-        m_acks->setText(tr("Dismissed by: %1").arg(s.acknowledged));
-        m_clear->setEnabled(true);
-    } else {
-        m_bannerPreview->setStyleSheet(QString());
-        m_bannerPreview->setText(tr("No banner is showing."));
-        m_acks->clear();
-        m_clear->setEnabled(false);
-    }
+    m_bannerPanel->setSnapshot(s);
 }
 
 void MainWindow::refreshListeners()
@@ -779,31 +733,6 @@ void MainWindow::onListeners(const QString &stream, const QList<ListenerInfo> &l
     m_listenersBox->setTitle(total > listeners.size()
                                  ? tr("Listeners of %1 (first %2 of %3)").arg(stream).arg(listeners.size()).arg(total)
                                  : tr("Listeners of the selected stream"));
-}
-
-void MainWindow::updateCounter()
-{
-    const qsizetype n = m_bannerText->toPlainText().toUcs4().size();
-    const bool over = n > BannerService::kMaxCharacters;
-    m_counter->setText(tr("%1/%2").arg(n).arg(BannerService::kMaxCharacters));
-    m_counter->setProperty("over", over);
-    m_counter->style()->unpolish(m_counter);
-    m_counter->style()->polish(m_counter);
-    m_send->setEnabled(!over && !m_bannerText->toPlainText().trimmed().isEmpty());
-}
-
-void MainWindow::sendBanner()
-{
-    if (!m_send->isEnabled())
-        return;
-    QString error;
-    const auto b = m_host->sendBanner(m_bannerText->toPlainText(), m_bannerType->currentData().toString(), &error);
-    if (!b) {
-        showMessage(tr("The banner was not sent: %1").arg(error), true);
-        return;
-    }
-    m_bannerText->clear();
-    showMessage(tr("Banner sent."), false);
 }
 
 void MainWindow::showMessage(const QString &text, bool error)

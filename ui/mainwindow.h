@@ -23,6 +23,7 @@ class QVBoxLayout;
 
 namespace onair {
 
+class BannerPanel;
 class EngineHost;
 class InterpretationPanel;
 class LevelMeter;
@@ -50,9 +51,10 @@ public:
     // For tests and scripting.
     QPushButton *onAirButton() const { return m_onAir; }
     QLineEdit *streamEdit() const { return m_streamName; }
-    QPlainTextEdit *bannerEdit() const { return m_bannerText; }
-    QPushButton *sendBannerButton() const { return m_send; }
-    QLabel *bannerCounter() const { return m_counter; }
+    QPlainTextEdit *bannerEdit() const;
+    QPushButton *sendBannerButton() const;
+    QLabel *bannerCounter() const;
+    BannerPanel *bannerPanel() const { return m_bannerPanel; }
     LevelMeter *levelMeter() const { return m_meter; }
     StreamsModel *streamsModel() const { return m_streams; }
     ListenersModel *listenersModel() const { return m_listeners; }
@@ -101,8 +103,6 @@ private:
     void onSnapshot(const EngineSnapshot &s);
     void refreshListeners();
     void onListeners(const QString &stream, const QList<ListenerInfo> &listeners, int total);
-    void updateCounter();
-    void sendBanner();
     void showMessage(const QString &text, bool error);
     QString currentSourceSpec() const;
     QString selectedStream() const;
@@ -130,13 +130,7 @@ private:
     QCheckBox *m_monitorBox = nullptr;
     QSlider *m_volume = nullptr;
 
-    QPlainTextEdit *m_bannerText = nullptr;
-    QLabel *m_counter = nullptr;
-    QComboBox *m_bannerType = nullptr;
-    QPushButton *m_send = nullptr;
-    QPushButton *m_clear = nullptr;
-    QLabel *m_bannerPreview = nullptr;
-    QLabel *m_acks = nullptr;
+    BannerPanel *m_bannerPanel = nullptr;
 
     QLabel *m_urls = nullptr;
     QLabel *m_uptime = nullptr;

@@ -21,6 +21,18 @@ public:
     virtual bool insertActiveBanner(const Banner &banner, QString *error) = 0;
     // Deactivates the active banner; `cleared` is false when there was none.
     virtual bool clearActive(const QDateTime &at, bool *cleared, QString *error) = 0;
+    // Stores a banner to be shown at banner.startsAt (state scheduled, not active).
+    virtual bool insertScheduledBanner(const Banner &banner, QString *error) = 0;
+    // Atomically: when `id` is still scheduled, it becomes the active banner and the previous
+    // active one is cleared at `at`. `activated` is false when another replica (or a cancel)
+    // got there first: exactly one caller sees true.
+    virtual bool activateScheduled(const QString &id, const QDateTime &at, bool *activated, QString *error) = 0;
+    // Atomically: when `id` is in state `from` (scheduled or active), it goes to state `to`
+    // (expired, cancelled), inactive, cleared at `at`. `changed` is true for exactly one caller.
+    virtual bool finishBanner(const QString &id, const QString &from, const QString &to, const QDateTime &at,
+                              bool *changed, QString *error) = 0;
+    // The banners waiting for their start, soonest first.
+    virtual std::optional<QList<Banner>> scheduledBanners(QString *error) = 0;
     virtual std::optional<Banner> activeBanner(QString *error) = 0;
     virtual std::optional<Banner> banner(const QString &id, QString *error) = 0;
     virtual std::optional<QList<Banner>> history(int limit, QString *error) = 0;

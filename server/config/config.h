@@ -59,6 +59,12 @@ struct EngineConfig
     int historyMaxEvents = 10000;    // per topic
     int historyMaxRecover = 1000;    // missed events of one topic a resume may replay
     QStringList watchDirs;           // --watch: file changes become file_events
+    // Banners (issue 19): bounds of a create request's expires_in and starts_at, and the
+    // longest not-dismissed list of the receipts.
+    int bannerMinExpiryS = 10;
+    int bannerMaxExpiryS = 86400;
+    int bannerMaxScheduleS = 7 * 86400;
+    int bannerReceiptList = 200;
 
     // Replicas. databaseUrl: empty = SQLite in dataDir, or postgresql://user:pass@host:port/db.
     // redisUrl: empty = single replica, or redis://host:port[/db] joins the cluster bus.

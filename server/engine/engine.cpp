@@ -128,6 +128,8 @@ bool Engine::openStore(QString *error)
         return false;
     }
     m_banners = new BannerService(m_store.get(), m_hub.get(), this);
+    m_banners->setLimits({m_config.bannerMinExpiryS, m_config.bannerMaxExpiryS, m_config.bannerMaxScheduleS});
+    m_banners->setReceiptListLimit(m_config.bannerReceiptList);
     if (!m_banners->load(&err)) {
         *error = QStringLiteral("cannot read banners: %1").arg(err);
         return false;
@@ -256,7 +258,7 @@ void Engine::startBus()
     m_bus->moveToThread(m_busThread);
     m_busThread->start();
     m_hub->setCluster(m_bus);
-    m_banners->setBus(m_bus);
+    m_banners->setBus(m_bus, o.replicaId);
     connect(m_bus, &RedisBus::bannerEvent, m_banners, &BannerService::applyRemote);
     connect(m_bus, &RedisBus::connectedChanged, m_banners, [this](bool up) {
         if (up)

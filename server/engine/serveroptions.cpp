@@ -39,6 +39,10 @@ const IntOption kIntOptions[] = {
     {"history-max-age", "Topic history: events older than this many seconds are pruned.", &EngineConfig::historyMaxAgeS, 1},
     {"history-max-events", "Topic history: events kept per topic.", &EngineConfig::historyMaxEvents, 1},
     {"history-max-recover", "Topic history: missed events of one topic a resume replays (more: recovered:false).", &EngineConfig::historyMaxRecover, 1},
+    {"banner-min-expiry", "Banners: shortest expires_in a create request may ask, seconds.", &EngineConfig::bannerMinExpiryS, 1},
+    {"banner-max-expiry", "Banners: longest expires_in a create request may ask, seconds.", &EngineConfig::bannerMaxExpiryS, 1},
+    {"banner-max-schedule", "Banners: how far ahead starts_at may be, seconds.", &EngineConfig::bannerMaxScheduleS, 1},
+    {"banner-receipt-list", "Banners: identities listed as not dismissed in the receipts (per replica and in total).", &EngineConfig::bannerReceiptList, 0},
     {"ping-interval", "WebSocket ping interval in ms.", &EngineConfig::pingIntervalMs, 10},
     {"ping-timeout", "Close a client that has not answered a ping within this many ms.", &EngineConfig::pingTimeoutMs, 10},
     {"handshake-timeout", "Time allowed for a request head or WebSocket handshake, ms.", &EngineConfig::handshakeTimeoutMs, 10},
@@ -352,6 +356,10 @@ QString checkCombinations(const EngineConfig &config)
         return QStringLiteral("--player-burst-ms: at most 5000 (players should start near live)");
     if (config.playerChunkMs > 1000)
         return QStringLiteral("--player-chunk-ms: at most 1000");
+    if (config.bannerMinExpiryS > config.bannerMaxExpiryS)
+        return QStringLiteral("--banner-min-expiry: %1 is above --banner-max-expiry (%2)")
+            .arg(config.bannerMinExpiryS)
+            .arg(config.bannerMaxExpiryS);
     return {};
 }
 } // namespace

@@ -24,6 +24,16 @@ public:
     // Thread-safe: stores an acknowledgement; `done` runs on the desk's thread once it is
     // durable (Acknowledged) or refused.
     virtual void acknowledgeLater(const QString &bannerId, const QString &identity, std::function<void(Ack)> done) = 0;
+
+    // Receipts (issue 19), thread-safe. A connection was sent banner `bannerId`
+    // (new_broadcast or active_broadcast); a page reported it on screen (broadcast_seen);
+    // a connection went away.
+    virtual void noteDelivered(const QString &bannerId, quint64 connection, const QString &identity) = 0;
+    virtual void noteSeen(const QString &bannerId, const QString &identity) = 0;
+    virtual void noteGone(quint64 connection) = 0;
+    // "Alert again": whether this connection gets the repeated banner (it has it and its
+    // identity has not acknowledged it).
+    virtual bool wantsRepeat(const QString &bannerId, quint64 connection) const = 0;
 };
 
 } // namespace onair

@@ -625,6 +625,8 @@ void FanoutWorker::onDisconnected(Connection *c)
 {
     if (!m_byWs.remove(c->ws))
         return;
+    if (m_context.banners)
+        m_context.banners->noteGone(c->id);
     m_connectionCount.fetch_sub(1, std::memory_order_relaxed);
     m_hub->releaseConnection();
     m_hub->metrics()->connectionsClosed.fetch_add(1, std::memory_order_relaxed);
@@ -764,6 +766,10 @@ void FanoutWorker::onText(Connection *c, const QString &text)
         sendActiveBanner(c);
         return;
     }
+    if (m.type == QLatin1String("broadcast_seen")) {
+        noteBannerSeen(c, m.object.value(QLatin1String("broadcast_id")).toString());
+        return;
+    }
     if (m.type == QLatin1String("acknowledge_broadcast")) {
         acknowledgeBanner(c, m.object.value(QLatin1String("broadcast_id")).toString());
         return;
@@ -787,8 +793,18 @@ void FanoutWorker::sendActiveBanner(Connection *c)
 {
     if (!m_context.banners)
         return;
-    if (const std::optional<QJsonObject> message = m_context.banners->activeMessageFor(c->identity))
+    if (const std::optional<QJsonObject> message = m_context.banners->activeMessageFor(c->identity)) {
         sendJson(c, *message);
+        m_context.banners->noteDelivered(message->value(QLatin1String("broadcast")).toObject().value(QLatin1String("id")).toString(),
+                                         c->id, c->identity);
+    }
+}
+
+void FanoutWorker::noteBannerSeen(Connection *c, const QString &id)
+{
+    // Receipts only: the page had the banner on screen. Nothing is answered.
+    if (m_context.banners && !id.isEmpty())
+        m_context.banners->noteSeen(id, c->identity);
 }
 
 void FanoutWorker::acknowledgeBanner(Connection *c, const QString &id)
@@ -905,7 +921,15 @@ void FanoutWorker::post(const std::shared_ptr<StreamState> &stream, bool audio, 
 
 void FanoutWorker::postAll(const QByteArray &json)
 {
-    enqueue({nullptr, buildServerFrame(WsOpcode::Text, json), false, 0, QString()});
+    Posted p{nullptr, buildServerFrame(WsOpcode::Text, json), false, 0, QString()};
+    // Banners are the only all-client messages: a new_broadcast is tracked (receipts), a
+    // repeat goes to the clients that still have it only.
+    const QJsonObject o = QJsonDocument::fromJson(json).object();
+    if (o.value(QLatin1String("type")).toString() == QLatin1String("new_broadcast")) {
+        p.banner = o.value(QLatin1String("broadcast")).toObject().value(QLatin1String("id")).toString();
+        p.repeat = o.value(QLatin1String("repeat")).toBool();
+    }
+    enqueue(std::move(p));
 }
 
 void FanoutWorker::postTopic(const QString &topic, qint64 offset, const QByteArray &json)
@@ -939,7 +963,7 @@ void FanoutWorker::drain()
         }
         if (!first.stream) {
             if (first.topic.isEmpty())
-                deliverAll(first.frame);
+                deliverAll(first.frame, first.banner, first.repeat);
             else
                 m_eventsClients->deliver(first.topic, first.offset, first.frame);
             continue;
@@ -964,12 +988,18 @@ void FanoutWorker::drain()
     }
 }
 
-void FanoutWorker::deliverAll(const QByteArray &frame)
+void FanoutWorker::deliverAll(const QByteArray &frame, const QString &banner, bool repeat)
 {
+    BannerDesk *desk = banner.isEmpty() ? nullptr : m_context.banners;
     for (Connection *c : std::as_const(m_byWs)) {
         if ((c->kind == ConnectionKind::Listener || c->kind == ConnectionKind::Events) && !c->closing
-            && backlogOf(c) < m_config.slowHardBytes)
+            && backlogOf(c) < m_config.slowHardBytes) {
+            if (repeat && (!desk || !desk->wantsRepeat(banner, c->id)))
+                continue;
             writeFrame(c, frame);
+            if (desk && !repeat)
+                desk->noteDelivered(banner, c->id, c->identity);
+        }
     }
 }
 

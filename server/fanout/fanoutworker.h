@@ -126,7 +126,8 @@ private:
     // HTTP player plays while it reads).
     HearingState hearingOf(const Connection *c, qint64 nowMs) const;
     void describeHearing(const Connection *c, qint64 nowMs, ListenerInfo *info) const;
-    void deliverAll(const QByteArray &frame);
+    void deliverAll(const QByteArray &frame, const QString &banner = {}, bool repeat = false);
+    void noteBannerSeen(Connection *c, const QString &id);
     void maybeFinishShutdown();
     void onPlayerDisconnected(Connection *c);
     void closePlayer(Connection *c, const QString &reason);
@@ -166,6 +167,8 @@ private:
         qint64 offset = 0;                   // postTopic: the event's offset (0: not kept)
         int player = -1;                     // postPlayerChunk: the PlayerFormat
         quint64 seq = 0;
+        QString banner{};                    // postAll of new_broadcast: its id (receipts)
+        bool repeat = false;                 // … "repeat":true: only to wantsRepeat() clients
     };
     void enqueue(Posted p);
     Postbox<Posted> m_posted;

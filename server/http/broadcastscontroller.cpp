@@ -25,11 +25,13 @@ QHttpServerResponse createBroadcast(const QHttpServerRequest &req, ServerContext
         return std::move(*refused);
     BannerService::Input in;
     QString message;
-    const QString code = BannerService::validate(body, &in, &message);
+    const QString code = ctx->banners()->validate(body, &in, &message);
     if (!code.isEmpty()) {
         QJsonObject extra;
         if (code == QLatin1String("message_too_long") || code == QLatin1String("empty_message"))
             extra.insert(QStringLiteral("max_characters"), BannerService::kMaxCharacters);
+        if (code == QLatin1String("unknown_field"))
+            extra.insert(QStringLiteral("accepted"), QJsonArray::fromStringList(bannerRequestFields()));
         return restError(HttpStatus::BadRequest, code, message, extra);
     }
     QString err;
@@ -87,6 +89,9 @@ QHttpServerResponse broadcastLimits(ServerContext *ctx)
         {QStringLiteral("max_characters"), BannerService::kMaxCharacters},
         {QStringLiteral("recommended_length"), BannerService::kRecommendedLength},
         {QStringLiteral("current_active_broadcasts"), ctx->banners()->active() ? 1 : 0},
+        {QStringLiteral("min_expires_in"), ctx->banners()->limits().minExpiryS},
+        {QStringLiteral("max_expires_in"), ctx->banners()->limits().maxExpiryS},
+        {QStringLiteral("max_schedule_ahead"), ctx->banners()->limits().maxScheduleAheadS},
         {QStringLiteral("types"), QJsonArray{QStringLiteral("info"), QStringLiteral("warning"), QStringLiteral("alert")}}});
 }
 
@@ -135,6 +140,66 @@ QHttpServerResponse acknowledgeBroadcast(const QString &id, const QHttpServerReq
     }
     return QHttpServerResponse(QJsonObject{{QStringLiteral("acknowledged"), true}, {QStringLiteral("broadcast_id"), id}});
 }
+
+QHttpServerResponse notFoundBroadcast(const QString &what)
+{
+    return restError(HttpStatus::NotFound, QStringLiteral("not_found"), what);
+}
+
+QHttpServerResponse scheduledBroadcasts(const QHttpServerRequest &req, ServerContext *ctx, const RestGuard &guard)
+{
+    if (auto denied = guard.requireAdmin(req, guard.callerOf(req)))
+        return std::move(*denied);
+    QString err;
+    const auto list = ctx->store()->scheduledBanners(&err); // the store: every replica's
+    if (!list)
+        return storeFailure(QStringLiteral("reading the scheduled broadcasts"), err);
+    QJsonArray out;
+    for (const Banner &b : *list)
+        out.append(b.toRest());
+    return QHttpServerResponse(QJsonObject{{QStringLiteral("broadcasts"), out}});
+}
+
+QHttpServerResponse cancelScheduled(const QString &id, const QHttpServerRequest &req, ServerContext *ctx, const RestGuard &guard)
+{
+    const Caller caller = guard.callerOf(req);
+    if (auto denied = guard.requireAdmin(req, caller))
+        return std::move(*denied);
+    if (QUuid::fromString(id).isNull())
+        return notFoundBroadcast(QStringLiteral("no scheduled broadcast with that id"));
+    QString err;
+    switch (ctx->banners()->cancelScheduled(id, caller.identity, &err)) {
+    case BannerService::Outcome::Done:
+        break;
+    case BannerService::Outcome::Failed:
+        return storeFailure(QStringLiteral("cancelling the broadcast"), err);
+    default:
+        return notFoundBroadcast(QStringLiteral("no scheduled broadcast with that id (already shown, cancelled or unknown)"));
+    }
+    return QHttpServerResponse(QJsonObject{{QStringLiteral("cancelled"), true}, {QStringLiteral("broadcast_id"), id}});
+}
+
+QHttpServerResponse broadcastReceipts(const QString &id, const QHttpServerRequest &req, ServerContext *ctx,
+                                      const RestGuard &guard)
+{
+    if (auto denied = guard.requireAdmin(req, guard.callerOf(req)))
+        return std::move(*denied);
+    const std::optional<QJsonObject> r = ctx->banners()->receipts(id);
+    if (!r)
+        return notFoundBroadcast(QStringLiteral("receipts are kept for the active broadcast only"));
+    return QHttpServerResponse(*r);
+}
+
+QHttpServerResponse repeatBroadcast(const QString &id, const QHttpServerRequest &req, ServerContext *ctx, const RestGuard &guard)
+{
+    const Caller caller = guard.callerOf(req);
+    if (auto denied = guard.requireAdmin(req, caller))
+        return std::move(*denied);
+    if (ctx->banners()->repeat(id, caller.identity) != BannerService::Outcome::Done)
+        return restError(HttpStatus::Conflict, QStringLiteral("not_active"),
+                         QStringLiteral("only the active broadcast can be sent again"));
+    return QHttpServerResponse(QJsonObject{{QStringLiteral("repeated"), true}, {QStringLiteral("broadcast_id"), id}});
+}
 } // namespace
 
 void installBroadcastRoutes(QHttpServer *http, ServerContext *ctx, const Guard &guard)
@@ -150,6 +215,14 @@ void installBroadcastRoutes(QHttpServer *http, ServerContext *ctx, const Guard &
     http->route(QStringLiteral("/api/broadcasts/limits"), Method::Get, [=] { return broadcastLimits(ctx); });
     http->route(QStringLiteral("/api/broadcasts/stats"), Method::Get,
                 [=](const QHttpServerRequest &req) { return broadcastStats(req, ctx, *guard); });
+    http->route(QStringLiteral("/api/broadcasts/scheduled"), Method::Get,
+                [=](const QHttpServerRequest &req) { return scheduledBroadcasts(req, ctx, *guard); });
+    http->route(QStringLiteral("/api/broadcasts/scheduled/<arg>"), Method::Delete,
+                [=](const QString &id, const QHttpServerRequest &req) { return cancelScheduled(id, req, ctx, *guard); });
+    http->route(QStringLiteral("/api/broadcasts/<arg>/receipts"), Method::Get,
+                [=](const QString &id, const QHttpServerRequest &req) { return broadcastReceipts(id, req, ctx, *guard); });
+    http->route(QStringLiteral("/api/broadcasts/<arg>/repeat"), Method::Post,
+                [=](const QString &id, const QHttpServerRequest &req) { return repeatBroadcast(id, req, ctx, *guard); });
     http->route(QStringLiteral("/api/broadcasts/<arg>/ack"), Method::Post,
                 [=](const QString &id, const QHttpServerRequest &req) { return acknowledgeBroadcast(id, req, ctx, *guard); });
 }

@@ -63,10 +63,15 @@ Banner readBanner(const QSqlQuery &q)
     b.createdAt = fromIso(q.value(4));
     b.active = q.value(5).toInt() != 0;
     b.clearedAt = fromIso(q.value(6));
+    b.state = q.value(7).toString();
+    b.startsAt = fromIso(q.value(8));
+    b.expiresAt = fromIso(q.value(9));
     return b;
 }
 
-const char *kBannerColumns = "id, message, type, created_by, created_at, active, cleared_at";
+const char *kBannerColumns = "id, message, type, created_by, created_at, active, cleared_at, state, starts_at, expires_at";
+
+QVariant isoOrNull(const QDateTime &t) { return t.isValid() ? QVariant(iso(t)) : QVariant(QMetaType::fromType<QString>()); }
 
 // PostgreSQL advisory lock keys: one migration at a time across replicas, one banner writer
 // at a time across replicas.
@@ -124,6 +129,14 @@ const char *const kMigrations[] = {
     "CREATE INDEX topic_events_stored ON topic_events (stored_ms);"
     "CREATE TABLE history_epoch (epoch TEXT NOT NULL);"
     "INSERT INTO history_epoch (epoch) VALUES ('%EPOCH%');",
+    // 4: banners' life (issue 19): scheduled ones wait for starts_at, expires_at clears them.
+    // `active` stays the one-active guard; `state` says why a banner is not active.
+    "ALTER TABLE broadcasts ADD COLUMN state TEXT NOT NULL DEFAULT 'cleared'"
+    " CHECK (state IN ('scheduled','active','cleared','expired','cancelled'));"
+    "UPDATE broadcasts SET state = 'active' WHERE active = 1;"
+    "ALTER TABLE broadcasts ADD COLUMN starts_at TEXT;"
+    "ALTER TABLE broadcasts ADD COLUMN expires_at TEXT;"
+    "CREATE INDEX broadcasts_state ON broadcasts (state, starts_at);",
 };
 static_assert(std::size(kMigrations) == SqlStore::kSchemaVersion);
 
@@ -513,22 +526,23 @@ std::optional<int> SqlStore::schemaVersion(QString *error)
 bool SqlStore::insertActiveBanner(const Banner &b, QString *error)
 {
     const auto body = [&](QSqlQuery &q, QSqlError *e) {
-        if (m_dialect == Dialect::Postgres
-            && !exec(q, QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kBannerLock), e))
+        if (!lockBanners(q, e))
             return false;
-        if (!prepare(q, QStringLiteral("UPDATE broadcasts SET active = 0, cleared_at = ? WHERE active = 1"), e))
+        if (!prepare(q, QStringLiteral("UPDATE broadcasts SET active = 0, state = 'cleared', cleared_at = ? WHERE active = 1"), e))
             return false;
         q.addBindValue(iso(b.createdAt));
         if (!exec(q, e))
             return false;
-        if (!prepare(q, QStringLiteral("INSERT INTO broadcasts (id, message, type, created_by, created_at, active) "
-                                       "VALUES (?, ?, ?, ?, ?, 1)"), e))
+        if (!prepare(q, QStringLiteral("INSERT INTO broadcasts (id, message, type, created_by, created_at, active, state,"
+                                       " starts_at, expires_at) VALUES (?, ?, ?, ?, ?, 1, 'active', ?, ?)"), e))
             return false;
         q.addBindValue(b.id);
         q.addBindValue(b.message);
         q.addBindValue(b.type);
         q.addBindValue(b.createdBy);
         q.addBindValue(iso(b.createdAt));
+        q.addBindValue(iso(b.startsAt.isValid() ? b.startsAt : b.createdAt));
+        q.addBindValue(isoOrNull(b.expiresAt));
         return exec(q, e);
     };
     const auto stored = [&](QSqlQuery &q) {
@@ -539,13 +553,17 @@ bool SqlStore::insertActiveBanner(const Banner &b, QString *error)
     return write(body, error, stored);
 }
 
+bool SqlStore::lockBanners(QSqlQuery &q, QSqlError *e) const
+{
+    return m_dialect != Dialect::Postgres || exec(q, QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kBannerLock), e);
+}
+
 bool SqlStore::clearActive(const QDateTime &at, bool *cleared, QString *error)
 {
     return write([&](QSqlQuery &q, QSqlError *e) {
-        if (m_dialect == Dialect::Postgres
-            && !exec(q, QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kBannerLock), e))
+        if (!lockBanners(q, e))
             return false;
-        if (!prepare(q, QStringLiteral("UPDATE broadcasts SET active = 0, cleared_at = ? WHERE active = 1"), e))
+        if (!prepare(q, QStringLiteral("UPDATE broadcasts SET active = 0, state = 'cleared', cleared_at = ? WHERE active = 1"), e))
             return false;
         q.addBindValue(iso(at));
         if (!exec(q, e))
@@ -553,6 +571,90 @@ bool SqlStore::clearActive(const QDateTime &at, bool *cleared, QString *error)
         *cleared = q.numRowsAffected() > 0;
         return true;
     }, error);
+}
+
+bool SqlStore::insertScheduledBanner(const Banner &b, QString *error)
+{
+    const auto body = [&](QSqlQuery &q, QSqlError *e) {
+        if (!prepare(q, QStringLiteral("INSERT INTO broadcasts (id, message, type, created_by, created_at, active, state,"
+                                       " starts_at, expires_at) VALUES (?, ?, ?, ?, ?, 0, 'scheduled', ?, ?)"), e))
+            return false;
+        q.addBindValue(b.id);
+        q.addBindValue(b.message);
+        q.addBindValue(b.type);
+        q.addBindValue(b.createdBy);
+        q.addBindValue(iso(b.createdAt));
+        q.addBindValue(iso(b.startsAt));
+        q.addBindValue(isoOrNull(b.expiresAt));
+        return exec(q, e);
+    };
+    const auto stored = [&](QSqlQuery &q) {
+        q.prepare(QStringLiteral("SELECT 1 FROM broadcasts WHERE id = ?"));
+        q.addBindValue(b.id);
+        return q.exec() && q.next();
+    };
+    return write(body, error, stored);
+}
+
+bool SqlStore::activateScheduled(const QString &id, const QDateTime &at, bool *activated, QString *error)
+{
+    return write([&](QSqlQuery &q, QSqlError *e) {
+        *activated = false;
+        if (!lockBanners(q, e))
+            return false;
+        // The claim first: it takes SQLite's write lock, and PostgreSQL's row lock makes a second
+        // replica wait for this commit and then match nothing.
+        if (!prepare(q, QStringLiteral("UPDATE broadcasts SET state = 'active' WHERE id = ? AND state = 'scheduled'"), e))
+            return false;
+        q.addBindValue(id);
+        if (!exec(q, e))
+            return false;
+        if (q.numRowsAffected() != 1)
+            return true;
+        if (!prepare(q, QStringLiteral("UPDATE broadcasts SET active = 0, state = 'cleared', cleared_at = ? WHERE active = 1"), e))
+            return false;
+        q.addBindValue(iso(at));
+        if (!exec(q, e) || !prepare(q, QStringLiteral("UPDATE broadcasts SET active = 1 WHERE id = ?"), e))
+            return false;
+        q.addBindValue(id);
+        *activated = exec(q, e);
+        return *activated;
+    }, error);
+}
+
+bool SqlStore::finishBanner(const QString &id, const QString &from, const QString &to, const QDateTime &at, bool *changed,
+                            QString *error)
+{
+    return write([&](QSqlQuery &q, QSqlError *e) {
+        if (!lockBanners(q, e))
+            return false;
+        if (!prepare(q, QStringLiteral("UPDATE broadcasts SET active = 0, state = ?, cleared_at = ? WHERE id = ? AND state = ?"), e))
+            return false;
+        q.addBindValue(to);
+        q.addBindValue(iso(at));
+        q.addBindValue(id);
+        q.addBindValue(from);
+        if (!exec(q, e))
+            return false;
+        *changed = q.numRowsAffected() == 1;
+        return true;
+    }, error);
+}
+
+std::optional<QList<Banner>> SqlStore::scheduledBanners(QString *error)
+{
+    QList<Banner> out;
+    const bool ok = read([&](QSqlQuery &q, QSqlError *e) {
+        if (!prepare(q, QStringLiteral("SELECT %1 FROM broadcasts WHERE state = 'scheduled' ORDER BY starts_at, id")
+                            .arg(QLatin1String(kBannerColumns)), e)
+            || !exec(q, e))
+            return false;
+        out.clear();
+        while (q.next())
+            out.append(readBanner(q));
+        return true;
+    }, error);
+    return ok ? std::optional<QList<Banner>>(out) : std::nullopt;
 }
 
 std::optional<Banner> SqlStore::activeBanner(QString *error)

@@ -41,6 +41,11 @@ public:
     QString describe() const override;
     bool insertActiveBanner(const Banner &banner, QString *error) override;
     bool clearActive(const QDateTime &at, bool *cleared, QString *error) override;
+    bool insertScheduledBanner(const Banner &banner, QString *error) override;
+    bool activateScheduled(const QString &id, const QDateTime &at, bool *activated, QString *error) override;
+    bool finishBanner(const QString &id, const QString &from, const QString &to, const QDateTime &at, bool *changed,
+                      QString *error) override;
+    std::optional<QList<Banner>> scheduledBanners(QString *error) override;
     std::optional<Banner> activeBanner(QString *error) override;
     std::optional<Banner> banner(const QString &id, QString *error) override;
     std::optional<QList<Banner>> history(int limit, QString *error) override;
@@ -58,7 +63,7 @@ public:
 
     bool isPostgres() const { return m_dialect == Dialect::Postgres; }
 
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
 private:
     enum class Dialect { Sqlite, Postgres };
@@ -78,6 +83,8 @@ private:
     QString errorText(const QSqlError &e) const;
     // The statement in this store's SQL dialect.
     QString sql(QString statement) const;
+    // Within a banner write: takes the cross-replica banner lock (PostgreSQL).
+    bool lockBanners(QSqlQuery &q, QSqlError *e) const;
 
     const Dialect m_dialect;
     const QString m_path; // SQLite file

@@ -168,6 +168,37 @@ await check('dismissing (keyboard) acknowledges, and it stays dismissed after re
   await api('POST', '/api/broadcasts/clear', {}, { Authorization: `Bearer ${args.admin}` });
 });
 
+// Issue 19: the page reports a banner it shows (broadcast_seen), and "Alert again" brings a banner
+// it had hidden back, prominently — on a phone loading the page over plain http (not a secure context).
+await check('a phone reports the banner as seen; Alert again makes it prominent', async () => {
+  const auth = { Authorization: `Bearer ${args.admin}` };
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await phone.newPage();
+  await page.goto(`${lanBase}/listen/tone`);
+  const r = await api('POST', '/api/broadcasts', { message: 'Buses leave at 17:00', message_type: 'alert' }, auth);
+  assert(r.status === 201 && r.body.type === 'alert', `created as an alert (${r.status} ${r.body && r.body.type})`);
+  await page.locator('#banner').waitFor({ state: 'visible', timeout: 5000 });
+  const who = 'client:' + await page.evaluate(() => localStorage.getItem('onair.client_id'));
+  let receipts = null;
+  for (let i = 0; i < 50; i++) {
+    receipts = (await api('GET', `/api/broadcasts/${r.body.id}/receipts`, null, auth)).body;
+    if (receipts.seen >= 1 && receipts.not_dismissed.includes(who)) break;
+    await sleep(100);
+  }
+  console.log(`  receipts: delivered ${receipts.delivered}, seen ${receipts.seen}, dismissed ${receipts.dismissed}`);
+  assert(receipts.seen >= 1 && receipts.not_dismissed.includes(who), `seen reported, ${who} not dismissed`);
+  // Hidden on the page (scrolled away, or a page that lost it) but never acknowledged.
+  await page.evaluate(() => { document.getElementById('banner').hidden = true; });
+  const again = await api('POST', `/api/broadcasts/${r.body.id}/repeat`, {}, auth);
+  assert(again.status === 200, `repeat ${again.status}`);
+  await page.locator('#banner.again').waitFor({ state: 'visible', timeout: 5000 });
+  assert(await page.locator('#banner').getAttribute('role') === 'alert', 'announced as an alert');
+  await page.screenshot({ path: `${args.shots}/banner-again.png` });
+  await phone.close();
+  await api('POST', '/api/broadcasts/clear', {}, auth);
+  assert((await api('POST', `/api/broadcasts/${r.body.id}/repeat`, {}, auth)).status === 409, 'no repeat once cleared');
+});
+
 await check('the stream list updates without reload; a browser speaker goes on air', async () => {
   const index = await context.newPage();
   await index.goto(`${base}/`);

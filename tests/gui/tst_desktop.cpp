@@ -526,7 +526,8 @@ void TestDesktop::dutchTranslationLoads()
     const QString qm = qEnvironmentVariable("ONAIR_NL_QM");
     QVERIFY2(t.load(qm), qPrintable(qm));
     QCOMPARE(t.translate("onair::MainWindow", "Go on air"), QStringLiteral("Ga de lucht in"));
-    QCOMPARE(t.translate("onair::MainWindow", "Banner"), QStringLiteral("Mededeling"));
+    QCOMPARE(t.translate("onair::BannerPanel", "Banner"), QStringLiteral("Mededeling"));
+    QCOMPARE(t.translate("onair::BannerPanel", "Alert again"), QStringLiteral("Opnieuw waarschuwen"));
     QCOMPARE(t.translate("onair::StreamsModel", "Listeners"), QStringLiteral("Luisteraars"));
     QCOMPARE(t.translate("onair::MainWindow", "Interpretation"), QStringLiteral("Tolken"));
     QCOMPARE(t.translate("onair::InterpretationPanel", "Spanish"), QStringLiteral("Spaans"));

@@ -124,7 +124,10 @@ export class BannerBox {
     this.current = null;
     this.settling = false; // between `connected` and the message after it
     this.settleTimer = 0;
+    this.seenSent = new Set(); // ids reported as on screen (broadcast_seen), once each
     $('banner-dismiss').addEventListener('click', () => this.dismiss());
+    // A banner shown while the page was in the background counts as seen once it is looked at.
+    document.addEventListener('visibilitychange', () => this.reportSeen());
   }
   dismissed() {
     try { return JSON.parse(localStorage.getItem('onair.dismissed') || '[]'); } catch (_) { return []; }
@@ -142,6 +145,12 @@ export class BannerBox {
     else this.activity();
     if (msg.type === 'new_broadcast' || msg.type === 'active_broadcast') {
       const b = msg.broadcast || {};
+      if (msg.repeat === true) { // "Alert again": the server knows it was not acknowledged
+        this.forget(b.id);
+        this.show(b);
+        this.alertAgain();
+        return true;
+      }
       if (this.dismissed().includes(b.id)) { // dismissed here before: make sure the server knows
         this.send({ type: 'acknowledge_broadcast', broadcast_id: b.id });
         this.hide(); // the server's banner is one this page dismissed: none to show
@@ -170,9 +179,32 @@ export class BannerBox {
     this.box.setAttribute('role', type === 'alert' ? 'alert' : 'status');
     this.box.dataset.id = b.id || '';
     this.text.textContent = b.message || '';
+    this.box.classList.remove('again');
     this.box.hidden = false;
+    this.reportSeen();
   }
-  hide() { this.current = null; this.box.hidden = true; this.box.dataset.id = ''; }
+  // broadcast_seen: the banner is rendered and the page is in front of someone.
+  reportSeen() {
+    const id = this.current && this.current.id;
+    if (!id || this.box.hidden || document.visibilityState !== 'visible' || this.seenSent.has(id)) return;
+    if (this.send({ type: 'broadcast_seen', broadcast_id: id }) === false) return;
+    this.seenSent.add(id);
+  }
+  // Prominent again: a pulse, announced by screen readers, a buzz where phones can.
+  alertAgain() {
+    this.box.setAttribute('role', 'alert');
+    void this.box.offsetWidth; // restart the animation when it repeats twice
+    this.box.classList.add('again');
+    try { this.box.scrollIntoView({ block: 'nearest' }); } catch (_) { /* old browsers */ }
+    if (typeof navigator.vibrate === 'function') {
+      try { navigator.vibrate([200, 100, 200]); } catch (_) { /* not allowed here */ }
+    }
+  }
+  forget(id) {
+    const list = this.dismissed().filter((x) => x !== id);
+    try { localStorage.setItem('onair.dismissed', JSON.stringify(list)); } catch (_) { /* private mode */ }
+  }
+  hide() { this.current = null; this.box.hidden = true; this.box.dataset.id = ''; this.box.classList.remove('again'); }
   dismiss() {
     if (!this.current) return;
     const id = this.current.id;

@@ -9,7 +9,11 @@ let ws = null;
 let refreshTimer = 0;
 let fetchSeq = 0;   // only the latest request's answer is drawn (an older one may arrive later)
 const backoff = new Backoff();
-const banner = new BannerBox((m) => { if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m)); });
+const banner = new BannerBox((m) => {
+  if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+  ws.send(JSON.stringify(m));
+  return true;
+});
 
 function showConn() {
   const open = ws && ws.readyState === WebSocket.OPEN;

@@ -363,7 +363,11 @@ let closedFor = null;        // a refusal we should not retry
 let reconnectText = '';
 let retryTimer = 0;
 const backoff = new Backoff();
-const banner = new BannerBox((m) => { if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m)); });
+const banner = new BannerBox((m) => {
+  if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+  ws.send(JSON.stringify(m));
+  return true;
+});
 
 const PILLS = { live: 'Live', waiting: 'Off air', ended: 'Ended', buffering: 'Buffering…', blocked: 'Tap to listen',
   connecting: 'Connecting…', reconnecting: 'Reconnecting…', error: 'Problem' };
