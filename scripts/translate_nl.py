@@ -273,6 +273,13 @@ NL = {
     'interpreter (from %1)': 'tolk (van %1)',
     'Log filter': 'Logboekfilter',
     # issue 19: are they hearing me?
+    'this computer': 'deze computer',
+    'Mouth-to-ear delay the playing listeners report: median / worst': 'Vertraging van mond tot oor die de spelende luisteraars melden: mediaan / slechtste',
+    "What the listener's page reports: playing, buffering, waiting for a tap, reconnecting; a player plays while it reads":
+        'Wat de pagina van de luisteraar meldt: speelt af, buffert, wacht op een tik, verbindt opnieuw; een speler speelt zolang hij leest',
+    "Mouth-to-ear delay the listener's page reports": 'Vertraging van mond tot oor die de pagina van de luisteraar meldt',
+    'Phone, tablet, computer or media player, from its User-Agent': 'Telefoon, tablet, computer of mediaspeler, volgens de User-Agent',
+    'Save…': 'Opslaan…',
     'Stream warnings': 'Waarschuwingen bij streams',
     'Hearing': 'Hoort het',
     'Delay (median / worst)': 'Vertraging (mediaan / slechtste)',
@@ -283,7 +290,7 @@ NL = {
     '1 hears you': '1 hoort je',
     '%1 hear you': '%1 horen je',
     '%1 buffering': '%1 bufferen',
-    '%1 tap-to-play': '%1 moeten nog tikken',
+    '%1 tap-to-play': '%1 tik nodig',
     '%1 reconnecting': '%1 verbinden opnieuw',
     '%1 not reporting': '%1 melden niets',
     '%1: on air, but nobody has heard it for %2 s': '%1: in de lucht, maar al %2 s hoort niemand het',

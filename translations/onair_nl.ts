@@ -229,6 +229,10 @@
         <source>Template &quot;%1&quot; deleted.</source>
         <translation>Sjabloon &quot;%1&quot; verwijderd.</translation>
     </message>
+    <message>
+        <source>Save…</source>
+        <translation>Opslaan…</translation>
+    </message>
 </context>
 <context>
     <name>onair::EngineHost</name>
@@ -716,6 +720,18 @@
     <message>
         <source>Media player</source>
         <translation>Mediaspeler</translation>
+    </message>
+    <message>
+        <source>What the listener&apos;s page reports: playing, buffering, waiting for a tap, reconnecting; a player plays while it reads</source>
+        <translation>Wat de pagina van de luisteraar meldt: speelt af, buffert, wacht op een tik, verbindt opnieuw; een speler speelt zolang hij leest</translation>
+    </message>
+    <message>
+        <source>Mouth-to-ear delay the listener&apos;s page reports</source>
+        <translation>Vertraging van mond tot oor die de pagina van de luisteraar meldt</translation>
+    </message>
+    <message>
+        <source>Phone, tablet, computer or media player, from its User-Agent</source>
+        <translation>Telefoon, tablet, computer of mediaspeler, volgens de User-Agent</translation>
     </message>
 </context>
 <context>
@@ -1385,10 +1401,6 @@
         <translation>Hoort het</translation>
     </message>
     <message>
-        <source>Delay (median / worst)</source>
-        <translation>Vertraging (mediaan / slechtste)</translation>
-    </message>
-    <message>
         <source>nobody</source>
         <translation>niemand</translation>
     </message>
@@ -1414,7 +1426,7 @@
     </message>
     <message>
         <source>%1 tap-to-play</source>
-        <translation>%1 moeten nog tikken</translation>
+        <translation>%1 tik nodig</translation>
     </message>
     <message>
         <source>%1 reconnecting</source>
@@ -1431,6 +1443,18 @@
     <message>
         <source>%1: on air, but the input has been silent for %2 s</source>
         <translation>%1: in de lucht, maar de invoer is al %2 s stil</translation>
+    </message>
+    <message>
+        <source>Mouth-to-ear delay the playing listeners report: median / worst</source>
+        <translation>Vertraging van mond tot oor die de spelende luisteraars melden: mediaan / slechtste</translation>
+    </message>
+    <message>
+        <source>Delay</source>
+        <translation>Vertraging</translation>
+    </message>
+    <message>
+        <source>this computer</source>
+        <translation>deze computer</translation>
     </message>
 </context>
 <context>

@@ -35,7 +35,6 @@ BannerPanel::BannerPanel(EngineHost *host, QWidget *parent)
     auto *box = new QGroupBox(tr("Banner"));
     auto *l = new QVBoxLayout(box);
     l->addWidget(buildComposer());
-    l->addWidget(buildTemplates());
     l->addWidget(buildActive());
     m_detailsBox = new QWidget;
     auto *dl = new QVBoxLayout(m_detailsBox);
@@ -48,6 +47,7 @@ BannerPanel::BannerPanel(EngineHost *host, QWidget *parent)
     dl->addWidget(m_notDismissed);
     dl->addWidget(m_more);
     dl->addWidget(buildScheduled());
+    dl->addWidget(m_deleteTemplate, 0, Qt::AlignRight);
     m_detailsBox->setVisible(false);
     l->addWidget(m_detailsBox);
     outer->addWidget(box);
@@ -62,7 +62,7 @@ QWidget *BannerPanel::buildComposer()
     l->setContentsMargins(0, 0, 0, 0);
     m_text = new QPlainTextEdit;
     m_text->setPlaceholderText(tr("Text every listener sees, e.g. \"Session B starts in 5 minutes\""));
-    m_text->setMaximumHeight(70);
+    m_text->setMaximumHeight(m_text->fontMetrics().lineSpacing() * 2 + 16); // two lines: 280 characters fit
     m_text->setAccessibleName(tr("Banner text"));
     m_text->setTabChangesFocus(true); // a banner has no tabs; the keyboard must get out
     m_counter = new QLabel;
@@ -88,9 +88,11 @@ QWidget *BannerPanel::buildComposer()
     m_send->setToolTip(tr("Send the banner to every listener (Ctrl+Return)"));
     m_clear = new QPushButton(tr("Clear"));
     m_clear->setAccessibleName(tr("Clear the banner"));
+    buildTemplates();
     auto *row = new QHBoxLayout;
     row->addWidget(m_counter);
-    row->addStretch();
+    row->addWidget(m_templates, 1);
+    row->addWidget(m_saveTemplate);
     row->addWidget(m_type);
     row->addWidget(m_expiry);
     auto *row2 = new QHBoxLayout;
@@ -113,19 +115,16 @@ QWidget *BannerPanel::buildComposer()
     return w;
 }
 
-QWidget *BannerPanel::buildTemplates()
+// Saved banners: picked in the composer's first row; saved from it; deleted under Details.
+void BannerPanel::buildTemplates()
 {
-    auto *w = new QWidget;
-    auto *l = new QHBoxLayout(w);
-    l->setContentsMargins(0, 0, 0, 0);
     m_templates = new QComboBox;
     m_templates->setAccessibleName(tr("Banner templates"));
-    m_templates->setMinimumContentsLength(12);
-    m_saveTemplate = new QPushButton(tr("Save as template"));
+    m_templates->setMinimumContentsLength(8);
+    m_saveTemplate = new QPushButton(tr("Save…"));
+    m_saveTemplate->setAccessibleName(tr("Save as template"));
+    m_saveTemplate->setToolTip(tr("Save as template"));
     m_deleteTemplate = new QPushButton(tr("Delete template"));
-    l->addWidget(m_templates, 1);
-    l->addWidget(m_saveTemplate);
-    l->addWidget(m_deleteTemplate);
     refillTemplates();
     connect(m_templates, &QComboBox::activated, this, [this](int i) {
         const QString name = m_templates->itemData(i).toString();
@@ -135,7 +134,6 @@ QWidget *BannerPanel::buildTemplates()
     });
     connect(m_saveTemplate, &QPushButton::clicked, this, &BannerPanel::saveTemplateAsked);
     connect(m_deleteTemplate, &QPushButton::clicked, this, [this] { deleteTemplate(m_templates->currentData().toString()); });
-    return w;
 }
 
 void BannerPanel::refillTemplates()
@@ -165,11 +163,13 @@ QWidget *BannerPanel::buildActive()
     m_details->setText(tr("Details"));
     m_details->setAccessibleName(tr("Show who has not dismissed it and the scheduled banners"));
     m_details->setCheckable(true);
+    auto *text = new QVBoxLayout;
+    text->addWidget(m_preview);
+    text->addWidget(m_counts);
     auto *row = new QHBoxLayout;
-    row->addWidget(m_counts, 1);
-    row->addWidget(m_details);
-    row->addWidget(m_alertAgain);
-    l->addWidget(m_preview);
+    row->addLayout(text, 1);
+    row->addWidget(m_details, 0, Qt::AlignBottom);
+    row->addWidget(m_alertAgain, 0, Qt::AlignBottom);
     l->addLayout(row);
     connect(m_details, &QToolButton::toggled, this, [this](bool on) { m_detailsBox->setVisible(on); });
     connect(m_alertAgain, &QPushButton::clicked, this, [this] {
@@ -226,6 +226,7 @@ void BannerPanel::showReceipts(const QJsonObject &r)
 {
     const int open = r.value(QLatin1String("not_dismissed_total")).toInt();
     m_alertAgain->setEnabled(!m_activeId.isEmpty() && open > 0);
+    m_counts->setVisible(!m_activeId.isEmpty() && !r.isEmpty()); // no empty line on a short screen
     if (m_activeId.isEmpty() || r.isEmpty()) {
         m_counts->clear();
         m_notDismissed->clear();

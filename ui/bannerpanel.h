@@ -57,7 +57,7 @@ Q_SIGNALS:
 
 private:
     QWidget *buildComposer();
-    QWidget *buildTemplates();
+    void buildTemplates();
     QWidget *buildActive();
     QWidget *buildScheduled();
     void updateCounter();

@@ -52,6 +52,12 @@ ColumnFit::ColumnFit(QTableView *view, int stretchColumn) : QObject(view), m_vie
     m_later.start();
 }
 
+void ColumnFit::dropWhenNarrow(const QList<int> &columns)
+{
+    m_droppable = columns;
+    m_later.start();
+}
+
 void ColumnFit::keepEnd(int column)
 {
     m_view->setItemDelegateForColumn(column, new StartEliding(m_view));
@@ -125,7 +131,19 @@ void ColumnFit::refit()
     const auto *view = static_cast<const QAbstractItemView *>(m_view); // sizeHintForColumn is public there
     for (int c = 0; c < model->columnCount(); ++c) {
         floors.append(header->sectionSizeHint(c));
-        wanted.append(header->isSectionHidden(c) ? 0 : qMax(view->sizeHintForColumn(c), floors.last()));
+        const bool hidden = header->isSectionHidden(c) && !m_droppable.contains(c);
+        wanted.append(hidden ? 0 : qMax(view->sizeHintForColumn(c), floors.last()));
+    }
+    // Too narrow for every column whole: the droppable ones go, in order, until the rest fit.
+    const int room = m_view->viewport()->width();
+    for (int c : std::as_const(m_droppable)) {
+        if (c >= wanted.size())
+            continue;
+        const bool drop = std::accumulate(wanted.cbegin(), wanted.cend(), 0) > room;
+        if (drop)
+            wanted[c] = 0;
+        if (header->isSectionHidden(c) != drop)
+            header->setSectionHidden(c, drop);
     }
     const QList<int> widths = fit(wanted, m_view->viewport()->width(), m_stretch, header->minimumSectionSize(), floors);
     for (int c = 0; c < widths.size(); ++c) {

@@ -19,6 +19,8 @@ public:
     ColumnFit(QTableView *view, int stretchColumn);
     // A column whose end says the most (a sparkline, newest last) elides at its start.
     void keepEnd(int column);
+    // Columns that may go (hidden, in this order) while the others do not fit whole.
+    void dropWhenNarrow(const QList<int> &columns);
 
     // The widths for `wanted` (each column's need, 0 for a hidden one) in `room` pixels, none
     // narrower than `minimum`, nor than its floor (its header) while the floors fit: pure, for tests.
@@ -32,6 +34,7 @@ private:
 
     QTableView *m_view;
     int m_stretch;
+    QList<int> m_droppable;
     QTimer m_later; // many changes in one event loop turn: one fit
 };
 

@@ -17,6 +17,9 @@ QVariant ListenersModel::headerData(int section, Qt::Orientation orientation, in
         switch (section) {
         case Address: return tr("The listener's network address and port");
         case Via: return tr("The web page, or a standard player (MP3 or Ogg stream) and its app");
+        case State: return tr("What the listener's page reports: playing, buffering, waiting for a tap, reconnecting; a player plays while it reads");
+        case Delay: return tr("Mouth-to-ear delay the listener's page reports");
+        case Device: return tr("Phone, tablet, computer or media player, from its User-Agent");
         case Identity: return tr("Who the listener's token names, else how they connected");
         case Since: return tr("Connected since (this computer's clock)");
         case Backlog: return tr("Audio waiting to be sent to this listener");

@@ -168,6 +168,8 @@ QWidget *MainWindow::buildStreams()
     // No sideways scrolling on a laptop: the sparkline takes what the numbers leave.
     auto *fit = new ColumnFit(m_streamsView, StreamsModel::History);
     fit->keepEnd(StreamsModel::History); // the newest counts are at the sparkline's right end
+    // On a laptop the engineering columns give way to who hears what (their figures are in Health).
+    fit->dropWhenNarrow({StreamsModel::LatencyP99, StreamsModel::BytesOut, StreamsModel::FramesIn, StreamsModel::Drops});
     m_listeners = new ListenersModel(this);
     m_listenersView = new QTableView;
     m_listenersView->setModel(m_listeners);

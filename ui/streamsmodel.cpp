@@ -40,6 +40,8 @@ QVariant StreamsModel::headerData(int section, Qt::Orientation orientation, int 
         case Stream: return tr("The stream's name: listeners open /listen/<name>");
         case Speaker: return tr("Who speaks on the stream: their address, or this computer");
         case Listeners: return tr("Listeners connected now");
+        case Hearing: return tr("What the listeners' pages report playing; players such as VLC count as hearing while they read.");
+        case Delay: return tr("Mouth-to-ear delay the playing listeners report: median / worst");
         case FramesIn: return tr("Audio frames a second from the speaker");
         case BytesOut: return tr("Bytes a second sent to all listeners together");
         case Drops: return tr("Frames dropped for listeners that could not keep up");
@@ -55,7 +57,7 @@ QVariant StreamsModel::headerData(int section, Qt::Orientation orientation, int 
     case Speaker: return tr("Speaker");
     case Listeners: return tr("Listeners");
     case Hearing: return tr("Hearing");
-    case Delay: return tr("Delay (median / worst)");
+    case Delay: return tr("Delay");
     case FramesIn: return tr("Frames/s in");
     case BytesOut: return tr("Out");
     case Drops: return tr("Drops");
@@ -78,6 +80,8 @@ QVariant StreamsModel::data(const QModelIndex &index, int role) const
             QString base, lang;
             if (r.snap.speakerLive && parseTranslatedStreamId(r.snap.id, &base, &lang))
                 return tr("interpreter (from %1)").arg(base); // this machine's live interpretation
+            if (r.snap.speakerLive && r.snap.speakerAddress == QLatin1String("local microphone"))
+                return tr("this computer"); // the engine's name for the control room's own speaker
             return r.snap.speakerLive ? r.snap.speakerAddress : tr("none");
         }
         case Listeners: return r.snap.listeners;

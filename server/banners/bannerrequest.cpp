@@ -3,6 +3,8 @@
 #include <QJsonValue>
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace onair {
 
 QString validateBannerBody(const QJsonObject &body, QString *text, QString *type, QString *message)
@@ -69,7 +71,8 @@ QString checkExpiry(const QJsonValue &v, const BannerLimits &limits, int *second
     if (v.isUndefined() || v.isNull())
         return {};
     const double d = v.toDouble(-1);
-    if (!v.isDouble() || d != double(qint64(d)) || d < limits.minExpiryS || d > limits.maxExpiryS) {
+    // The range before the whole-number test: casting a huge double is undefined (found by fuzz_report).
+    if (!v.isDouble() || !(d >= limits.minExpiryS && d <= limits.maxExpiryS) || d != std::floor(d)) {
         *message = QStringLiteral("\"expires_in\" must be null or whole seconds from %1 to %2")
                        .arg(limits.minExpiryS)
                        .arg(limits.maxExpiryS);

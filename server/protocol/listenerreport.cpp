@@ -3,6 +3,8 @@
 #include <QJsonValue>
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace onair {
 
 namespace {
@@ -15,7 +17,8 @@ bool intIn(const QJsonValue &v, int lo, int hi, int *out)
     if (!v.isDouble())
         return false;
     const double d = v.toDouble();
-    if (d != double(qint64(d)) || d < lo || d > hi)
+    // The range first: casting a huge double to an integer is undefined (found by fuzz_report).
+    if (!(d >= lo && d <= hi) || d != std::floor(d))
         return false;
     *out = int(d);
     return true;

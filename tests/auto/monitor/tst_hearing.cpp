@@ -105,6 +105,8 @@ void TestHearing::parseReports_data()
     QTest::newRow("bad state") << QByteArray(R"({"type":"listener_report","state":"dancing"})") << QStringLiteral("state");
     QTest::newRow("negative delay") << QByteArray(R"({"type":"listener_report","state":"playing","delay_ms":-5})") << QStringLiteral("delay_ms");
     QTest::newRow("huge delay") << QByteArray(R"({"type":"listener_report","state":"playing","delay_ms":1e9})") << QStringLiteral("delay_ms");
+    QTest::newRow("enormous delay") << QByteArray(R"({"type":"listener_report","state":"playing","delay_ms":1e300})") << QStringLiteral("delay_ms");
+    QTest::newRow("enormous underruns") << QByteArray(R"({"type":"listener_report","state":"playing","underruns":-1e300})") << QStringLiteral("underruns");
     QTest::newRow("fraction") << QByteArray(R"({"type":"listener_report","state":"playing","underruns":1.5})") << QStringLiteral("underruns");
     QTest::newRow("decoder shout") << QByteArray(R"({"type":"listener_report","state":"playing","decoder":"<script>"})") << QStringLiteral("decoder");
     QTest::newRow("hidden string") << QByteArray(R"({"type":"listener_report","state":"playing","hidden":"yes"})") << QStringLiteral("hidden");
