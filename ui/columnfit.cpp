@@ -40,7 +40,8 @@ ColumnFit::ColumnFit(QTableView *view, int stretchColumn) : QObject(view), m_vie
     m_later.setSingleShot(true);
     m_later.setInterval(0);
     connect(&m_later, &QTimer::timeout, this, &ColumnFit::refit);
-    view->viewport()->installEventFilter(this);
+    m_viewport = view->viewport();
+    m_viewport->installEventFilter(this);
     QAbstractItemModel *model = view->model();
     auto schedule = [this] { m_later.start(); };
     connect(model, &QAbstractItemModel::modelReset, this, schedule);
@@ -65,7 +66,9 @@ void ColumnFit::keepEnd(int column)
 
 bool ColumnFit::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched != m_view->viewport())
+    // While the table is being destroyed its viewport still gets events, and the table is no
+    // longer a QTableView (calling into it then is undefined): the filter steps aside.
+    if (watched != m_viewport || !qobject_cast<QTableView *>(static_cast<QObject *>(m_view)))
         return QObject::eventFilter(watched, event);
     if (event->type() == QEvent::Resize || event->type() == QEvent::Show)
         refit(); // at once: no frame drawn with the old widths

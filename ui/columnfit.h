@@ -33,6 +33,7 @@ private:
     void refit();
 
     QTableView *m_view;
+    QObject *m_viewport = nullptr; // compared, never called: it may outlive the table's own part
     int m_stretch;
     QList<int> m_droppable;
     QTimer m_later; // many changes in one event loop turn: one fit
