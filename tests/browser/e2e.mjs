@@ -266,7 +266,9 @@ await check('autoplay blocked: an explicit tap-to-start, then audio', async () =
   const strict = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
     args: [...flags, '--autoplay-policy=document-user-activation-required'] });
   const p = await (await strict.newContext()).newPage();
-  await p.goto(`${base}/listen/tone`);
+  // As a phone on the LAN opens it: plain http to a name, not a secure context.
+  await p.goto(`${lanBase}/listen/tone`);
+  assert(!(await p.evaluate(() => window.isSecureContext)), 'not a secure context');
   await p.locator('#start').waitFor({ state: 'visible', timeout: 5000 });
   await sleep(1000);
   const before = await stats(p);
