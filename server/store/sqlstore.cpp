@@ -533,24 +533,35 @@ bool SqlStore::insertActiveBanner(const Banner &b, QString *error)
         q.addBindValue(iso(b.createdAt));
         if (!exec(q, e))
             return false;
-        if (!prepare(q, QStringLiteral("INSERT INTO broadcasts (id, message, type, created_by, created_at, active, state,"
-                                       " starts_at, expires_at) VALUES (?, ?, ?, ?, ?, 1, 'active', ?, ?)"), e))
-            return false;
-        q.addBindValue(b.id);
-        q.addBindValue(b.message);
-        q.addBindValue(b.type);
-        q.addBindValue(b.createdBy);
-        q.addBindValue(iso(b.createdAt));
-        q.addBindValue(iso(b.startsAt.isValid() ? b.startsAt : b.createdAt));
-        q.addBindValue(isoOrNull(b.expiresAt));
-        return exec(q, e);
+        return insertBanner(q, b, true, e);
     };
-    const auto stored = [&](QSqlQuery &q) {
-        q.prepare(QStringLiteral("SELECT 1 FROM broadcasts WHERE id = ?"));
-        q.addBindValue(b.id);
-        return q.exec() && q.next();
-    };
-    return write(body, error, stored);
+    return write(body, error, [&](QSqlQuery &q) { return bannerStored(q, b.id); });
+}
+
+// One banner row: active now, or scheduled for its starts_at.
+bool SqlStore::insertBanner(QSqlQuery &q, const Banner &b, bool active, QSqlError *e) const
+{
+    if (!prepare(q, active ? QStringLiteral("INSERT INTO broadcasts (id, message, type, created_by, created_at, active, state,"
+                                            " starts_at, expires_at) VALUES (?, ?, ?, ?, ?, 1, 'active', ?, ?)")
+                           : QStringLiteral("INSERT INTO broadcasts (id, message, type, created_by, created_at, active, state,"
+                                            " starts_at, expires_at) VALUES (?, ?, ?, ?, ?, 0, 'scheduled', ?, ?)"), e))
+        return false;
+    q.addBindValue(b.id);
+    q.addBindValue(b.message);
+    q.addBindValue(b.type);
+    q.addBindValue(b.createdBy);
+    q.addBindValue(iso(b.createdAt));
+    q.addBindValue(iso(b.startsAt.isValid() ? b.startsAt : b.createdAt));
+    q.addBindValue(isoOrNull(b.expiresAt));
+    return exec(q, e);
+}
+
+// After a lost commit acknowledgement: is the row there?
+bool SqlStore::bannerStored(QSqlQuery &q, const QString &id)
+{
+    q.prepare(QStringLiteral("SELECT 1 FROM broadcasts WHERE id = ?"));
+    q.addBindValue(id);
+    return q.exec() && q.next();
 }
 
 bool SqlStore::lockBanners(QSqlQuery &q, QSqlError *e) const
@@ -575,25 +586,8 @@ bool SqlStore::clearActive(const QDateTime &at, bool *cleared, QString *error)
 
 bool SqlStore::insertScheduledBanner(const Banner &b, QString *error)
 {
-    const auto body = [&](QSqlQuery &q, QSqlError *e) {
-        if (!prepare(q, QStringLiteral("INSERT INTO broadcasts (id, message, type, created_by, created_at, active, state,"
-                                       " starts_at, expires_at) VALUES (?, ?, ?, ?, ?, 0, 'scheduled', ?, ?)"), e))
-            return false;
-        q.addBindValue(b.id);
-        q.addBindValue(b.message);
-        q.addBindValue(b.type);
-        q.addBindValue(b.createdBy);
-        q.addBindValue(iso(b.createdAt));
-        q.addBindValue(iso(b.startsAt));
-        q.addBindValue(isoOrNull(b.expiresAt));
-        return exec(q, e);
-    };
-    const auto stored = [&](QSqlQuery &q) {
-        q.prepare(QStringLiteral("SELECT 1 FROM broadcasts WHERE id = ?"));
-        q.addBindValue(b.id);
-        return q.exec() && q.next();
-    };
-    return write(body, error, stored);
+    return write([&](QSqlQuery &q, QSqlError *e) { return insertBanner(q, b, false, e); }, error,
+                 [&](QSqlQuery &q) { return bannerStored(q, b.id); });
 }
 
 bool SqlStore::activateScheduled(const QString &id, const QDateTime &at, bool *activated, QString *error)

@@ -85,6 +85,8 @@ private:
     QString sql(QString statement) const;
     // Within a banner write: takes the cross-replica banner lock (PostgreSQL).
     bool lockBanners(QSqlQuery &q, QSqlError *e) const;
+    bool insertBanner(QSqlQuery &q, const Banner &b, bool active, QSqlError *e) const;
+    static bool bannerStored(QSqlQuery &q, const QString &id);
 
     const Dialect m_dialect;
     const QString m_path; // SQLite file
