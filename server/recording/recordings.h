@@ -1,0 +1,111 @@
+#pragma once
+
+#include "recording/recordinginfo.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QMutex>
+#include <QObject>
+#include <QSet>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+class QThread;
+class QTimer;
+
+namespace onair {
+
+class Hub;
+class Metrics;
+class RecordingStore;
+class Recorder;
+struct EngineConfig;
+struct TopicEvent;
+
+struct RecordingOptions
+{
+    QString directory;               // <data-dir>/recordings
+    QString replica;                 // this replica's id, kept with each recording
+    QStringList record;              // --record: streams recorded whenever they are on air here
+    bool recordAll = false;          // --record-all
+    qint64 maxBytes = 512LL << 20;   // --recording-max-bytes: one file; then a new one (rotation)
+    int keepDays = 0;                // --recordings-keep-days: 0 = keep
+    qint64 maxTotalBytes = 0;        // --recordings-max-total-bytes: 0 = no cap
+    int flushMs = 500;               // Ogg pages and timeline lines reach the file this often
+    int opusBitrate = 32000;         // a PCM speaker's audio, encoded once
+    int maxQueue = 2000;             // payloads waiting for the disk beyond this: oldest dropped
+};
+
+// Every recording of this replica (docs/recording.md). Streams are recorded while wanted and
+// their speaker is on air here: each on its own Recorder, all of them on one "recorder" thread
+// that owns the files — the fan-out threads only queue payloads, so a slow or full disk never
+// holds up a frame. A gap (speaker left) is bridged with Opus silence in the same file: the
+// audio's time is the timeline's time. Lives on the engine's thread; thread-safe readers.
+class Recordings final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Recordings)
+public:
+    Recordings(Hub *hub, RecordingStore *store, Metrics *metrics, RecordingOptions options,
+               QObject *parent = nullptr);
+    ~Recordings() override;
+
+    // Marks what the last run left `recording` in this directory as interrupted (with the
+    // duration and size the files really have), starts the thread and the retention.
+    bool start(QString *error);
+    void stop(); // finishes every recording (state finished), joins the thread
+
+    // Asks for (or stops) a stream's recording, cluster-wide (the store's wish list). Starts
+    // it here at once when the speaker is here or nowhere; `id` gets the recording's id when
+    // it runs here. False with `error` for a bad stream id or a database failure.
+    bool setWanted(const QString &stream, bool wanted, QString *id, QString *error);
+    // An operator's mark on the running recording's timeline ("chapter: sermon").
+    bool mark(const QString &stream, const QString &text, QString *error);
+
+    RecordingStatus status(const QString &stream) const;
+    QList<RecordingStatus> statuses() const; // every stream wanted or recording here
+    // {"status":"ok"|"degraded","recording":n,"reasons":[…]} — /health's recording component
+    QJsonObject healthJson() const;
+    QStringList degradedReasons() const;
+
+    std::optional<QList<RecordingInfo>> list(const RecordingFilter &filter, QString *error) const;
+    std::optional<RecordingInfo> find(const QString &id, QString *error) const;
+    // The timeline's lines, parsed (a torn last line is left out).
+    static QJsonArray readTimeline(const QString &path);
+    // Deletes the files and the row; refuses one still recording (`busy`).
+    bool remove(const QString &id, bool *busy, QString *error);
+    const RecordingOptions &options() const { return m_options; }
+
+Q_SIGNALS:
+    // A stream's status changed (started, stopped, failed); on the engine's thread. The control
+    // room polls status() for elapsed time and size.
+    void changed(const QString &stream);
+
+private:
+    // all below: see recordings.cpp
+    void onTick();
+    void observeTopic(const TopicEvent &event);
+    void reconcile();
+    void startRecorder(const QString &stream);
+    void stopRecorder(const QString &stream, const QString &state, const QString &reason);
+    void enforceRetention();
+    void markInterrupted();
+    bool wantedHere(const QString &stream) const;
+
+    Hub *m_hub;
+    RecordingStore *m_store;
+    Metrics *m_metrics;
+    const RecordingOptions m_options;
+    QThread *m_thread = nullptr;
+    QObject *m_worker = nullptr; // lives on m_thread: the recorders' context
+    QTimer *m_timer = nullptr;
+    mutable QMutex m_mutex;
+    QSet<QString> m_wanted;      // the store's wish list, refreshed every tick, plus local wishes
+    QHash<QString, std::shared_ptr<Recorder>> m_recorders;
+    QHash<QString, RecordingStatus> m_last; // finished/failed recordings' status, by stream
+    qint64 m_lastRetentionMs = 0;
+};
+
+} // namespace onair
