@@ -117,6 +117,15 @@ struct EngineConfig
     int warnSilenceS = 10;
     int silenceThresholdDbfs = -55;
 
+    // Recording and the archive (docs/recording.md).
+    QStringList recordStreams;       // --record: recorded whenever on air on this replica
+    bool recordAll = false;          // --record-all
+    qint64 recordingMaxBytes = 512LL << 20;  // one file; then the next one (rotation)
+    int recordingsKeepDays = 0;      // 0 = keep
+    qint64 recordingsMaxTotalBytes = 0;      // 0 = no cap; oldest deleted first
+    int recordingIdleStopS = 300;    // a --record/--record-all recording ends after this long without a speaker
+    bool publicRecordings = false;   // listing and playback without an admin token
+
     // Live interpretation (docs/interpretation.md): targets for every stream whose speaker is
     // on this replica (empty = off unless set per stream).
     QStringList translateTargets;

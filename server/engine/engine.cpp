@@ -1,5 +1,8 @@
 #include "engine/engine.h"
 
+#include "recording/recordings.h"
+#include "recording/recordingstore.h"
+
 #include "history/journal.h"
 
 #include "interpretation/interpreter.h"
@@ -99,6 +102,12 @@ bool Engine::start(QString *error)
         startBus();
     m_watch = std::make_unique<StreamWatch>(m_hub.get(), m_config);
     m_watch->start();
+    if (!startRecordings(&err)) {
+        if (error)
+            *error = err;
+        stopThreads();
+        return false;
+    }
     m_interpreters = new Interpreters(interpreterHost(this), this);
     m_uptime.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
@@ -311,6 +320,8 @@ QStringList Engine::degradedReasons() const
     }
     if (m_interpreters)
         out += m_interpreters->degradedReasons();
+    if (m_recordings)
+        out += m_recordings->degradedReasons();
     return out;
 }
 
@@ -395,8 +406,40 @@ void Engine::shutdown()
     QTimer::singleShot(m_config.shutdownGraceMs, this, finish);
 }
 
+bool Engine::startRecordings(QString *error)
+{
+    auto *store = dynamic_cast<RecordingStore *>(m_store.get());
+    if (!store) {
+        *error = QStringLiteral("the store keeps no recordings");
+        return false;
+    }
+    RecordingOptions o;
+    o.directory = QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("recordings"));
+    o.replica = m_replicaId.isEmpty() ? QSysInfo::machineHostName() : m_replicaId;
+    o.record = m_config.recordStreams;
+    o.recordAll = m_config.recordAll;
+    o.maxBytes = m_config.recordingMaxBytes;
+    o.keepDays = m_config.recordingsKeepDays;
+    o.maxTotalBytes = m_config.recordingsMaxTotalBytes;
+    o.idleStopS = m_config.recordingIdleStopS;
+    o.opusBitrate = m_config.playerOpusBitrate;
+    m_recordings = std::make_unique<Recordings>(m_hub.get(), store, o);
+    if (!m_recordings->start(error)) {
+        m_recordings.reset();
+        return false;
+    }
+    Recordings *r = m_recordings.get();
+    m_hub->setTopicObserver([r](const TopicEvent &event) { r->observeTopic(event); });
+    return true;
+}
+
 void Engine::stopThreads()
 {
+    // Recordings end first (state finished), while everything they read still runs.
+    if (m_recordings) {
+        m_hub->setTopicObserver(nullptr);
+        m_recordings->stop();
+    }
     // The watch asks the workers what their listeners hear: it goes first.
     if (m_watch)
         m_watch->stop();

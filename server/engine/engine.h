@@ -31,6 +31,7 @@ class RedisBus;
 class FileWatcher;
 class Interpreters;
 class PlayerStreams;
+class Recordings;
 class StreamWatch;
 class Store;
 class Journal;
@@ -88,6 +89,7 @@ public:
     int workerCount() const { return int(m_hub->workers().size()); } // fan-out shards
     PlayerStreams *players() const { return m_players.get(); }
     StreamWatch *watch() const { return m_watch.get(); } // who hears each stream; warnings
+    Recordings *recordings() const { return m_recordings.get(); } // null before start()
 
     // In-process speaker (the desktop's microphone): no network hop. Thread-safe.
     bool startLocalSpeaker(const QString &stream, const QJsonObject &format, QString *error);
@@ -197,6 +199,8 @@ private:
     InterpretationBackends m_backends;
     Interpreters *m_interpreters = nullptr;
     std::unique_ptr<StreamWatch> m_watch;
+    std::unique_ptr<Recordings> m_recordings;
+    bool startRecordings(QString *error);
     std::unique_ptr<PlayerStreams> m_players; // /stream/{id}.ogg|.mp3 renditions
 
     QMutex m_probeMutex;

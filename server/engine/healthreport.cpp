@@ -5,10 +5,13 @@
 #include "cluster/redisbus.h"
 #include "engine/engine.h"
 #include "monitor/streamwatch.h"
+#include "recording/recordings.h"
 #include "streaming/playerstreams.h"
 
 #include <QJsonArray>
 #include <QMap>
+
+#include <algorithm>
 
 namespace onair {
 
@@ -28,6 +31,9 @@ QJsonObject healthReport(const Engine &e)
         out.insert(QStringLiteral("cluster"), e.bus()->connected() ? QStringLiteral("connected") : QStringLiteral("disconnected"));
     }
     out.insert(QStringLiteral("interpretation"), e.interpretationJson());
+    if (e.recordings())
+        out.insert(QStringLiteral("components"),
+                   QJsonObject{{QStringLiteral("recording"), e.recordings()->healthJson()}});
     return out;
 }
 
@@ -264,6 +270,8 @@ QJsonObject fullHealthReport(Engine &e)
     }
     if (e.journal())
         components.insert(QStringLiteral("history"), historyComponent(*e.journal()));
+    if (e.recordings())
+        components.insert(QStringLiteral("recording"), e.recordings()->healthJson());
     QJsonObject out = healthReport(e);
     out.insert(QStringLiteral("status"), status);
     out.insert(QStringLiteral("components"), components);
@@ -363,6 +371,15 @@ QByteArray prometheusReport(const Engine &e)
                qint64(e.bus()->remoteReplicas().size()) + 1);
     }
     out += hearingMetrics(e);
+    if (const Recordings *r = e.recordings()) {
+        const QList<RecordingStatus> statuses = r->statuses();
+        metric("onair_recordings_active", "gauge", "Streams being recorded on this replica.",
+               std::count_if(statuses.cbegin(), statuses.cend(), [](const RecordingStatus &s) { return s.recording; }));
+        metric("onair_recording_failures_total", "counter", "Recordings stopped by the disk (full, not writable).",
+               r->failures());
+        metric("onair_recording_dropped_total", "counter", "Payloads dropped before the disk (the recorder fell behind).",
+               r->droppedPayloads());
+    }
     if (e.journal())
         out += historyMetrics(*e.journal());
     out += prometheusHistogram(m);

@@ -79,6 +79,8 @@ const IntOption kIntOptions[] = {
     {"warn-unheard", "Warn when a stream on air has had nobody hearing it for this many s (0 = off).", &EngineConfig::warnUnheardS, 0},
     {"warn-silence", "Warn when a stream on air has had a silent input for this many s (0 = off).", &EngineConfig::warnSilenceS, 0},
     {"silence-threshold", "Input below this RMS level in dBFS counts as silent (--warn-silence).", &EngineConfig::silenceThresholdDbfs, -120},
+    {"recordings-keep-days", "Recordings: delete those older than this many days (0 = keep).", &EngineConfig::recordingsKeepDays, 0},
+    {"recording-idle-stop", "Recordings: a --record/--record-all recording ends after this many s without a speaker.", &EngineConfig::recordingIdleStopS, 1},
     {"mp3-bitrate", "Players: MP3 bit rate of /stream/{id}.mp3, kb/s (32-320, an MPEG-1 rate).", &EngineConfig::mp3Kbps, 32},
     {"player-burst-ms", "Players: audio a player gets at once when it joins, ms (near live).", &EngineConfig::playerBurstMs, 0},
     {"player-chunk-ms", "Players: audio per chunk of Ogg pages / MP3 frames sent to players, ms.", &EngineConfig::playerChunkMs, 20},
@@ -90,6 +92,8 @@ const BytesOption kBytesOptions[] = {
     {"slow-soft-bytes", "Unsent backlog past which a listener skips audio frames.", &EngineConfig::slowSoftBytes, 0},
     {"max-header-bytes", "Largest HTTP request head (431 above).", &EngineConfig::maxHeaderBytes, 256},
     {"slow-hard-bytes", "Unsent backlog past which a listener is closed at once.", &EngineConfig::slowHardBytes, 1},
+    {"recording-max-bytes", "Recordings: largest file; then the recording goes on in a new one.", &EngineConfig::recordingMaxBytes, 4096},
+    {"recordings-max-total-bytes", "Recordings: all of this replica's files together (0 = no cap); oldest deleted first, never one recording.", &EngineConfig::recordingsMaxTotalBytes, 0},
 };
 
 QString envName(const char *flag)
@@ -152,6 +156,12 @@ void addEngineOptions(QCommandLineParser &parser)
     add("apertium-modes", QStringLiteral("Interpretation: Apertium modes directory."), QStringLiteral("dir"), d.apertiumModesDir);
     parser.addOption(QCommandLineOption(QStringLiteral("open-speakers"),
                                         QStringLiteral("Let anyone speak without a token (benchmarks, closed networks). [env ONAIR_OPEN_SPEAKERS=1]")));
+    add("record", QStringLiteral("Recordings: record these streams whenever they are on air here (comma-separated)."),
+        QStringLiteral("streams"), QStringLiteral("none"));
+    parser.addOption(QCommandLineOption(QStringLiteral("record-all"),
+                                        QStringLiteral("Recordings: record every stream on air here. [env ONAIR_RECORD_ALL=1]")));
+    parser.addOption(QCommandLineOption(QStringLiteral("public-recordings"),
+                                        QStringLiteral("Recordings: listing and playback without an admin token (deleting still needs one). [env ONAIR_PUBLIC_RECORDINGS=1]")));
     parser.addOption(QCommandLineOption(QStringLiteral("no-history"),
                                         QStringLiteral("Keep no topic history: events carry no offsets, resumes answer recovered:false. [env ONAIR_NO_HISTORY=1]")));
     parser.addOption(QCommandLineOption(QStringLiteral("require-listener-token"),
@@ -288,6 +298,19 @@ QString applyTranslateSource(const QString &v, EngineConfig *config)
     return {};
 }
 
+QString applyRecord(const QString &v, EngineConfig *config)
+{
+    config->recordStreams.clear();
+    for (const QString &part : v.split(u',', Qt::SkipEmptyParts)) {
+        const QString id = part.trimmed();
+        if (const QString why = listenableStreamIdError(id); !why.isEmpty())
+            return QStringLiteral("--record: '%1': %2").arg(id.left(70), why);
+        if (!config->recordStreams.contains(id))
+            config->recordStreams.append(id);
+    }
+    return {};
+}
+
 QString applyPlainHttp(const QString &v, EngineConfig *config)
 {
     if (v != QLatin1String("on") && v != QLatin1String("off"))
@@ -312,6 +335,7 @@ const TextOption kTextOptions[] = {
     {"allowed-origins", applyAllowedOrigins},
     {"rate-limit-exempt", applyRateLimitExempt},
     {"translate", applyTranslate},
+    {"record", applyRecord},
     {"translate-source", applyTranslateSource},
     {"stt-model", [](const QString &v, EngineConfig *c) { c->sttModelDir = v; return QString(); }},
     {"apertium-modes", [](const QString &v, EngineConfig *c) { c->apertiumModesDir = v; return QString(); }},
@@ -394,6 +418,8 @@ QString applyEngineOptions(const QCommandLineParser &parser, EngineConfig *confi
     config->openSpeakers = flag("open-speakers");
     config->requireListenerToken = flag("require-listener-token");
     config->history = !flag("no-history");
+    config->recordAll = flag("record-all");
+    config->publicRecordings = flag("public-recordings");
     if (config->slowHardBytes < config->slowSoftBytes)
         return QStringLiteral("--slow-hard-bytes must not be below --slow-soft-bytes");
     return {};

@@ -262,8 +262,21 @@ void Hub::deliverTopic(const TopicEvent &event)
     postTopicEvents({event});
 }
 
+void Hub::setTopicObserver(TopicObserver observer)
+{
+    QMutexLocker lock(&m_observerMutex);
+    m_topicObserver = std::move(observer);
+}
+
 void Hub::postTopicEvents(const QList<TopicEvent> &events)
 {
+    {
+        QMutexLocker lock(&m_observerMutex);
+        if (m_topicObserver) {
+            for (const TopicEvent &e : events)
+                m_topicObserver(e);
+        }
+    }
     for (const TopicEvent &e : events) {
         const QByteArray json = eventMessage(e);
         for (FanoutWorker *w : std::as_const(m_workers))

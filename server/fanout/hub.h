@@ -14,6 +14,7 @@
 #include <QSet>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -94,6 +95,11 @@ public:
     std::optional<TopicEvent> publishTopicStored(const QString &topic, const QJsonValue &data, int timeoutMs);
     // Events ready for this replica's clients (in order, once) / for the other replicas.
     void postTopicEvents(const QList<TopicEvent> &events);
+    // An in-process reader of every topic event this replica's clients get (the recordings'
+    // timelines): called on the posting thread, in order; it must return at once. Set it
+    // before the engine starts publishing; null removes it.
+    using TopicObserver = std::function<void(const TopicEvent &)>;
+    void setTopicObserver(TopicObserver observer);
     void forwardTopicEvents(const QList<TopicEvent> &events);
     // Publishes the listener counts of streams whose count changed since the last call on
     // their stream:<id> topic (called a few times a second: counts are throttled, not per join).
@@ -138,6 +144,8 @@ private:
     const EngineConfig m_config;
     Metrics *m_metrics;
     QList<FanoutWorker *> m_workers;
+    mutable QMutex m_observerMutex;
+    TopicObserver m_topicObserver;
     FanoutWorker *m_ingest = nullptr;
     ClusterLink *m_cluster = nullptr;
     Journal *m_journal = nullptr;

@@ -7,8 +7,10 @@
 #include <QMutex>
 #include <QObject>
 #include <QSet>
+#include <QWaitCondition>
 #include <QStringList>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -18,7 +20,6 @@ class QTimer;
 namespace onair {
 
 class Hub;
-class Metrics;
 class RecordingStore;
 class Recorder;
 struct EngineConfig;
@@ -36,6 +37,9 @@ struct RecordingOptions
     int flushMs = 500;               // Ogg pages and timeline lines reach the file this often
     int opusBitrate = 32000;         // a PCM speaker's audio, encoded once
     int maxQueue = 2000;             // payloads waiting for the disk beyond this: oldest dropped
+    int idleStopS = 300;             // --recording-idle-stop: a --record/--record-all recording
+                                     // ends after this long without a speaker (one asked for
+                                     // explicitly goes on until it is turned off)
 };
 
 // Every recording of this replica (docs/recording.md). Streams are recorded while wanted and
@@ -48,8 +52,7 @@ class Recordings final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Recordings)
 public:
-    Recordings(Hub *hub, RecordingStore *store, Metrics *metrics, RecordingOptions options,
-               QObject *parent = nullptr);
+    Recordings(Hub *hub, RecordingStore *store, RecordingOptions options, QObject *parent = nullptr);
     ~Recordings() override;
 
     // Marks what the last run left `recording` in this directory as interrupted (with the
@@ -83,29 +86,42 @@ Q_SIGNALS:
     // room polls status() for elapsed time and size.
     void changed(const QString &stream);
 
-private:
-    // all below: see recordings.cpp
-    void onTick();
+public:
+    // Any thread: a topic event (banners, captions) for the timelines of the recordings.
     void observeTopic(const TopicEvent &event);
-    void reconcile();
-    void startRecorder(const QString &stream);
+    // Counters for /metrics: recordings running, payloads dropped before the disk, failures.
+    qint64 droppedPayloads() const;
+    qint64 failures() const { return m_failures.load(); }
+
+private:
+    // Recorder thread
+    void onTick();
+    void reconcile(qint64 nowNs);
+    bool shouldRecord(const QString &stream, qint64 nowNs) const;
+    bool startRecorder(const QString &stream);
     void stopRecorder(const QString &stream, const QString &state, const QString &reason);
     void enforceRetention();
     void markInterrupted();
-    bool wantedHere(const QString &stream) const;
+    void finishAll();
+    QString newPath(const QString &stream, const QDateTime &start) const;
 
     Hub *m_hub;
     RecordingStore *m_store;
-    Metrics *m_metrics;
     const RecordingOptions m_options;
     QThread *m_thread = nullptr;
-    QObject *m_worker = nullptr; // lives on m_thread: the recorders' context
-    QTimer *m_timer = nullptr;
-    mutable QMutex m_mutex;
-    QSet<QString> m_wanted;      // the store's wish list, refreshed every tick, plus local wishes
+    QObject *m_worker = nullptr; // lives on m_thread: the recorders' context and timer
+    mutable QMutex m_mutex;      // guards everything below
+    QWaitCondition m_changed;    // a recorder started or stopped
+    QSet<QString> m_storeWanted; // the cluster's wish list (the store's), refreshed every reconcile
+    QSet<QString> m_requestedHere; // asked for on this replica, nobody speaking: start here
+    QHash<QString, QString> m_failed; // stream -> why its recording stopped (until asked again)
     QHash<QString, std::shared_ptr<Recorder>> m_recorders;
-    QHash<QString, RecordingStatus> m_last; // finished/failed recordings' status, by stream
-    qint64 m_lastRetentionMs = 0;
+    QHash<QString, qint64> m_speakerSeenNs; // last time each recorded stream had a speaker
+    QHash<QString, RecordingStatus> m_last; // each stream's last recording here, once it ended
+    qint64 m_lastReconcileNs = 0;
+    qint64 m_lastRetentionNs = 0;
+    qint64 m_droppedBefore = 0; // payloads dropped by recorders already finished
+    std::atomic<qint64> m_failures{0};
 };
 
 } // namespace onair

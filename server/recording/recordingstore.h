@@ -19,6 +19,7 @@ public:
     virtual bool insertRecording(const RecordingInfo &r, QString *error) = 0;
     // end, duration, bytes, state, reason of r.id.
     virtual bool updateRecording(const RecordingInfo &r, QString *error) = 0;
+    // An empty id when there is none.
     virtual std::optional<RecordingInfo> recording(const QString &id, QString *error) = 0;
     // Newest first.
     virtual std::optional<QList<RecordingInfo>> recordings(const RecordingFilter &filter, QString *error) = 0;

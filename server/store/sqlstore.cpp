@@ -1,4 +1,5 @@
 #include "store/sqlstore.h"
+#include "store/sqlsupport.h"
 
 #include "core/logging.h"
 
@@ -23,35 +24,7 @@
 namespace onair {
 
 namespace {
-QString iso(const QDateTime &t) { return t.toUTC().toString(Qt::ISODateWithMs); }
-QDateTime fromIso(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromString(v.toString(), Qt::ISODateWithMs).toUTC();
-}
-
-bool exec(QSqlQuery &q, QSqlError *error)
-{
-    if (q.exec())
-        return true;
-    *error = q.lastError();
-    return false;
-}
-
-bool exec(QSqlQuery &q, const QString &statement, QSqlError *error)
-{
-    if (q.exec(statement))
-        return true;
-    *error = q.lastError();
-    return false;
-}
-
-bool prepare(QSqlQuery &q, const QString &statement, QSqlError *error)
-{
-    if (q.prepare(statement))
-        return true;
-    *error = q.lastError();
-    return false;
-}
+using namespace sqlsupport;
 
 Banner readBanner(const QSqlQuery &q)
 {
@@ -71,7 +44,6 @@ Banner readBanner(const QSqlQuery &q)
 
 const char *kBannerColumns = "id, message, type, created_by, created_at, active, cleared_at, state, starts_at, expires_at";
 
-QVariant isoOrNull(const QDateTime &t) { return t.isValid() ? QVariant(iso(t)) : QVariant(QMetaType::fromType<QString>()); }
 
 // PostgreSQL advisory lock keys: one migration at a time across replicas, one banner writer
 // at a time across replicas.
@@ -137,6 +109,23 @@ const char *const kMigrations[] = {
     "ALTER TABLE broadcasts ADD COLUMN starts_at TEXT;"
     "ALTER TABLE broadcasts ADD COLUMN expires_at TEXT;"
     "CREATE INDEX broadcasts_state ON broadcasts (state, starts_at);",
+    // 5: recordings (issue 20): one row per file, and the streams someone asked to record.
+    "CREATE TABLE recordings ("
+    " id TEXT PRIMARY KEY,"
+    " stream TEXT NOT NULL,"
+    " replica TEXT NOT NULL,"
+    " started_at TEXT NOT NULL,"
+    " ended_at TEXT,"
+    " duration_ms BIGINT NOT NULL DEFAULT 0,"
+    " bytes BIGINT NOT NULL DEFAULT 0,"
+    " state TEXT NOT NULL CHECK (state IN ('recording','finished','interrupted','failed')),"
+    " reason TEXT,"
+    " path TEXT NOT NULL);"
+    "CREATE INDEX recordings_stream ON recordings (stream, started_at);"
+    "CREATE INDEX recordings_started ON recordings (started_at);"
+    "CREATE TABLE recording_wishes ("
+    " stream TEXT PRIMARY KEY,"
+    " since TEXT NOT NULL);",
 };
 static_assert(std::size(kMigrations) == SqlStore::kSchemaVersion);
 

@@ -2,6 +2,7 @@
 
 #include "banners/store.h"
 #include "history/eventlog.h"
+#include "recording/recordingstore.h"
 
 #include <QMutex>
 #include <QSqlDatabase>
@@ -24,7 +25,7 @@ namespace onair {
 // failing statement and reopened: a read is retried once on the new connection; a write
 // transaction is retried once only when it failed before its COMMIT was sent. Anything else
 // fails with an error, never with half a write.
-class SqlStore final : public Store, public EventLog
+class SqlStore final : public Store, public EventLog, public RecordingStore
 {
 public:
     // `sqlitePath` for the embedded default.
@@ -61,9 +62,18 @@ public:
     std::optional<QList<TopicEvent>> eventsSince(qint64 sinceMs, int limit, QString *error) override;
     bool pruneEvents(qint64 olderThanMs, const QStringList *topics, int keepPerTopic, QString *error) override;
 
+    // RecordingStore (sqlrecordings.cpp)
+    bool insertRecording(const RecordingInfo &r, QString *error) override;
+    bool updateRecording(const RecordingInfo &r, QString *error) override;
+    std::optional<RecordingInfo> recording(const QString &id, QString *error) override;
+    std::optional<QList<RecordingInfo>> recordings(const RecordingFilter &filter, QString *error) override;
+    bool deleteRecording(const QString &id, QString *error) override;
+    bool setRecordingWanted(const QString &stream, bool wanted, QString *error) override;
+    std::optional<QStringList> recordingsWanted(QString *error) override;
+
     bool isPostgres() const { return m_dialect == Dialect::Postgres; }
 
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
 private:
     enum class Dialect { Sqlite, Postgres };
