@@ -81,9 +81,9 @@ bool Recordings::start(QString *error)
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("recorder"));
     m_worker = new QObject;
-    m_worker->moveToThread(m_thread);
-    auto *timer = new QTimer(m_worker);
+    auto *timer = new QTimer(m_worker); // before the move: children move with their parent
     timer->setInterval(kTickMs);
+    m_worker->moveToThread(m_thread);
     connect(timer, &QTimer::timeout, m_worker, [this] { onTick(); });
     connect(m_thread, &QThread::started, timer, qOverload<>(&QTimer::start));
     m_thread->start();
