@@ -87,7 +87,7 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     root->addWidget(m_vertical, 1);
     // The log reads fine in a strip; captions and the stage table need room: the tab takes
     // it when shown.
-    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::makeRoomForInterpretation);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::makeRoomForTab);
     setCentralWidget(central);
 
     m_message = new QLabel;
@@ -245,7 +245,7 @@ void MainWindow::buildTabs()
     QWidget *logPage = buildLogPage();
     m_interpretation = new InterpretationPanel(m_host);
     // A tab widget is as tall as its tallest page, shown or not: the panel scrolls when the
-    // log's strip is all there is (it takes room when shown, see makeRoomForInterpretation).
+    // log's strip is all there is (it takes room when shown, see makeRoomForTab).
     m_interpretationPage = new QScrollArea;
     m_interpretationPage->setWidget(m_interpretation);
     m_interpretationPage->setWidgetResizable(true);
@@ -259,7 +259,12 @@ void MainWindow::buildTabs()
     m_tabs->addTab(logPage, tr("Log"));
     m_tabs->addTab(m_interpretationPage, tr("Interpretation"));
     m_archive = new ArchivePanel(m_host);
-    m_tabs->addTab(m_archive, tr("Archive"));
+    m_archivePage = new QScrollArea; // as the Interpretation tab: the log's strip keeps its height
+    m_archivePage->setWidget(m_archive);
+    m_archivePage->setWidgetResizable(true);
+    m_archivePage->setFrameShape(QFrame::NoFrame);
+    m_archivePage->setAccessibleName(tr("Archive"));
+    m_tabs->addTab(m_archivePage, tr("Archive"));
     // In a layout: a corner widget gets its size hint, the layout makes that the filter's width.
     auto *corner = new QWidget;
     auto *cl = new QHBoxLayout(corner);
@@ -478,17 +483,22 @@ void MainWindow::restoreSettings()
 void MainWindow::showInterpretation()
 {
     m_tabs->setCurrentWidget(m_interpretationPage);
-    QTimer::singleShot(0, this, &MainWindow::makeRoomForInterpretation); // once the window is laid out
+    QTimer::singleShot(0, this, &MainWindow::makeRoomForTab); // once the window is laid out
 }
 
-void MainWindow::showArchive() { m_tabs->setCurrentWidget(m_archive); }
-
-void MainWindow::makeRoomForInterpretation()
+void MainWindow::showArchive()
 {
-    if (m_tabs->currentWidget() != m_interpretationPage)
+    m_tabs->setCurrentWidget(m_archivePage);
+    QTimer::singleShot(0, this, &MainWindow::makeRoomForTab);
+}
+
+// Captions and the stage table, or the archive's list, need more than the log's strip.
+void MainWindow::makeRoomForTab()
+{
+    const int want = m_tabs->currentWidget() == m_interpretationPage ? 340 : m_tabs->currentWidget() == m_archivePage ? 240 : 0;
+    if (want == 0)
         return;
     QList<int> sizes = m_vertical->sizes();
-    const int want = 340;
     if (sizes.size() == 2 && sizes[1] < want && sizes[0] + sizes[1] > 2 * want) {
         sizes[0] -= want - sizes[1];
         sizes[1] = want;

@@ -116,7 +116,7 @@ private:
     void showRecordingState();
     void askMark();
     void refreshDevices();
-    void makeRoomForInterpretation();
+    void makeRoomForTab();
     void onSnapshot(const EngineSnapshot &s);
     void refreshListeners();
     void onListeners(const QString &stream, const QList<ListenerInfo> &listeners, int total);
@@ -150,6 +150,7 @@ private:
     QTimer m_recPoll;      // the REC button's elapsed time and size, twice a second
     int m_recPending = 0;  // REC presses whose answer has not come yet
     ArchivePanel *m_archive = nullptr;
+    QScrollArea *m_archivePage = nullptr; // the tab holding m_archive
 
     BannerPanel *m_bannerPanel = nullptr;
 

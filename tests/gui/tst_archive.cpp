@@ -47,8 +47,9 @@ private Q_SLOTS:
 private:
     Recordings *recordings() const { return m_host->recordings(); }
     QString dataDir() const { return m_dir->filePath(QStringLiteral("data")); }
-    // Answers the next QInputDialog with `text`, noting what it offered first.
-    void answerNextDialog(const QString &text, QString *offered);
+    // Answers the next QInputDialog with `text`, noting what it offered first (delete the
+    // timer returned once the dialog is over).
+    QTimer *answerNextDialog(const QString &text, QString *offered);
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<LogModel> m_log;
     std::unique_ptr<EngineHost> m_host;
@@ -81,7 +82,7 @@ void TestArchive::cleanup()
     QSettings().remove(QStringLiteral("speak"));
 }
 
-void TestArchive::answerNextDialog(const QString &text, QString *offered)
+QTimer *TestArchive::answerNextDialog(const QString &text, QString *offered)
 {
     auto *poll = new QTimer(this);
     poll->setInterval(20);
@@ -92,9 +93,10 @@ void TestArchive::answerNextDialog(const QString &text, QString *offered)
         *offered = dialog->textValue();
         dialog->setTextValue(text);
         dialog->accept();
-        poll->deleteLater();
+        poll->stop();
     });
     poll->start();
+    return poll;
 }
 
 void TestArchive::recordMarkStopListDelete()
@@ -121,7 +123,7 @@ void TestArchive::recordMarkStopListDelete()
 
     // Ctrl+M: a dialog offering "chapter"; the mark goes on the timeline.
     QString offered;
-    answerNextDialog(QStringLiteral("chapter: sermon"), &offered);
+    const std::unique_ptr<QTimer> answer(answerNextDialog(QStringLiteral("chapter: sermon"), &offered));
     QTest::keyClick(m_window.get(), Qt::Key_M, Qt::ControlModifier);
     QCOMPARE(offered, QStringLiteral("chapter"));
     QVERIFY2(m_window->statusMessage()->text().contains(QLatin1String("chapter: sermon")), qPrintable(m_window->statusMessage()->text()));
