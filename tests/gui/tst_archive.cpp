@@ -137,7 +137,10 @@ void TestArchive::recordMarkStopListDelete()
     QVERIFY2(m_window->statusMessage()->text().contains(QLatin1String("still running")), qPrintable(m_window->statusMessage()->text()));
 
     // Ctrl+R: REC off.
+    m_window->activateWindow(); // offscreen has no window manager to give it back after the dialog
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
     QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
+    QTRY_VERIFY2(!rec->isChecked(), qPrintable(m_window->statusMessage()->text()));
     QTRY_VERIFY_WITH_TIMEOUT(!recordings()->status(QStringLiteral("desk")).recording, 5000);
     QTRY_COMPARE(rec->text(), QStringLiteral("REC"));
     QVERIFY(!rec->isChecked());
@@ -197,7 +200,7 @@ void TestArchive::recordingThatCannotStartTurnsRecRed()
     QTest::mouseClick(rec, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(rec->property("failed").toBool(), 5000);
     QVERIFY(rec->isChecked());
-    QVERIFY2(rec->text().startsWith(QLatin1String("⚠ REC failed: ")), qPrintable(rec->text()));
+    QVERIFY2(rec->text().startsWith(QStringLiteral("⚠ REC failed: ")), qPrintable(rec->text()));
     QVERIFY2(rec->toolTip().contains(QLatin1String("cannot create the directory")), qPrintable(rec->toolTip()));
     QCOMPARE(rec->accessibleDescription(), rec->toolTip());
     QCOMPARE(rec->accessibleName(), QStringLiteral("Recording failed"));
