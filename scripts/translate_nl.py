@@ -468,6 +468,8 @@ NL = {
     'chapter': 'hoofdstuk',
     'Mark “%1” added to the recording of %2.': 'Markering “%1” toegevoegd aan de opname van %2.',
     'No mark: %1': 'Geen markering: %1',
+    '%1 is recorded whenever it is on air (--record): REC cannot turn that off.':
+        '%1 wordt altijd opgenomen als de stream in de lucht is (--record): REC kan dat niet uitzetten.',
 }
 PLURALS = {
     'Joined through Redis: %n replica(s) in the cluster': ['Verbonden via Redis: %n replica in het cluster', 'Verbonden via Redis: %n replica\'s in het cluster'],}

@@ -1233,6 +1233,10 @@
         <source>No mark: %1</source>
         <translation>Geen markering: %1</translation>
     </message>
+    <message>
+        <source>%1 is recorded whenever it is on air (--record): REC cannot turn that off.</source>
+        <translation>%1 wordt altijd opgenomen als de stream in de lucht is (--record): REC kan dat niet uitzetten.</translation>
+    </message>
 </context>
 <context>
     <name>onair::MicSource</name>

@@ -797,6 +797,8 @@ void MainWindow::connectRecording()
                     showMessage(wanted ? tr("The recording of %1 could not start: %2").arg(stream, error)
                                        : tr("The recording of %1 could not be stopped: %2").arg(stream, error),
                                 true);
+                else if (!wanted && m_host->recordings()->status(stream).wanted) // --record, --record-all
+                    showMessage(tr("%1 is recorded whenever it is on air (--record): REC cannot turn that off.").arg(stream), true);
                 else
                     showMessage(wanted ? tr("Recording %1 (%2).").arg(stream, id) : tr("Recording of %1 stopped.").arg(stream), false);
                 showRecordingState();
