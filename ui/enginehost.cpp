@@ -18,6 +18,7 @@ EngineHost::EngineHost(EngineConfig config, QObject *parent) : QObject(parent), 
     m_poll.setInterval(250); // 4 Hz: aggregated snapshots, never per network event
     connect(&m_poll, &QTimer::timeout, this, [this] { Q_EMIT snapshotReady(snapshot()); });
     m_workers.setMaxThreadCount(1); // the operator's requests in the order given
+    m_workers.setExpiryTimeout(-1); // one thread, kept: the store opens a connection per thread
 }
 
 EngineHost::~EngineHost()
