@@ -104,7 +104,7 @@ QByteArray decodeWithFfmpeg(const QString &path)
 }
 
 // Zero crossings over the middle of the PCM (away from the encoders' ramps): the dominant
-// frequency of a pure tone; and its RMS (full scale 1).
+// frequency of a pure tone; and its RMS (full scale 1; ffmpeg's sine source is at about 0.06).
 std::pair<double, double> frequencyAndRms(const QByteArray &pcm)
 {
     const auto *s = reinterpret_cast<const qint16 *>(pcm.constData());
@@ -164,7 +164,7 @@ void TestMp3Export::checkExport(const QString &ogg, double expectSeconds)
              qPrintable(QStringLiteral("ffmpeg decoded %1 s, expected %2 s ± 0.1").arg(decoded).arg(expectSeconds)));
     const auto [hz, rms] = frequencyAndRms(pcm);
     QVERIFY2(std::abs(hz - 1000) <= 20, qPrintable(QStringLiteral("dominant frequency %1 Hz").arg(hz)));
-    QVERIFY2(rms > 0.1, qPrintable(QStringLiteral("RMS %1: the tone, not silence").arg(rms)));
+    QVERIFY2(rms > 0.03, qPrintable(QStringLiteral("RMS %1: the tone, not silence").arg(rms)));
     // Again, over the existing file: replaced whole.
     QVERIFY2(exportOggOpusToMp3(ogg, mp3, 128, &error), qPrintable(error));
     QVERIFY(std::abs(probedSeconds(mp3) - expectSeconds) <= 0.1);
