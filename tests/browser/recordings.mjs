@@ -1,6 +1,6 @@
 // The archive page (/recordings) in the system's headless Chromium with playwright-core, against
 // a real onair-server run with --record-all --public-recordings (recordings_test.sh).
-// A speaker (a WebSocket in a blank page: 48 kHz PCM, a 440 Hz tone) talks on "main" for ~8 s;
+// A speaker (a WebSocket in a page of the server's origin: 48 kHz PCM, a 440 Hz tone) talks on "main" for ~8 s;
 // captions are published and a banner is posted in the middle; once the recording is finished,
 // the page is opened as a phone over plain http to a LAN-like name (not a secure context).
 // Each check prints "ok - …" or "not ok - …"; the exit status is 0 only when all passed.
@@ -60,7 +60,8 @@ let timeline = [];
 await check('a spoken tone with captions and a banner is recorded', async () => {
   const speakerContext = await browser.newContext();
   const speaker = await speakerContext.newPage();
-  await speaker.goto('about:blank');
+  // On the server's own origin: WebSocket upgrades from another origin are refused (CSWSH).
+  await speaker.goto(`${base}/api/streams`);
   const wsUrl = `${base.replace('http:', 'ws:')}/ws/speak/main?token=${encodeURIComponent(args.admin)}`;
   // 20 ms frames of 48 kHz mono s16le, paced by the clock.
   await speaker.evaluate((url) => new Promise((resolve, reject) => {
