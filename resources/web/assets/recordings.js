@@ -400,7 +400,9 @@ function updateTime() {
   const dur = durationMs();
   const now = audio.currentTime * 1000;
   $('clock').textContent = `${clock(now)} / ${clock(dur)}`;
-  $('seek-fill').style.width = `${Math.min(100, (now / dur) * 100)}%`;
+  const pct = `${Math.min(100, (now / dur) * 100)}%`;
+  $('seek-fill').style.width = pct;
+  $('seek-thumb').style.left = pct;
   const seek = $('seek');
   seek.setAttribute('aria-valuemax', String(Math.round(dur / 1000)));
   seek.setAttribute('aria-valuenow', String(Math.round(now / 1000)));
