@@ -40,7 +40,7 @@ const lang = pickLanguage();
 const t = TEXT[lang];
 const audio = $('audio');
 const state = {
-  lang, recordings: [], selected: null, source: null, markers: [], captions: [], captionLang: null,
+  lang, recordings: [], selected: null, source: null, blob: false, attempts: [], attempt: 0, markers: [], captions: [], captionLang: null,
   vttCues: 0, caption: '', errors: [],
 };
 window.onair = { state };
@@ -226,21 +226,61 @@ async function open(id) {
   $('play-error').hidden = true;
   $('player-title').textContent = rec.stream_id || id;
   $('player-meta').textContent = `${when(rec.start)} · ${clock(rec.duration_ms)} · ${size(rec.bytes)}`;
-  const ogg = audio.canPlayType('audio/ogg; codecs=opus') !== '';
-  const mp3 = audio.canPlayType('audio/mpeg') !== '';
-  state.source = ogg || !mp3 ? 'ogg' : 'mp3';
-  if (!ogg && !mp3) showError(t.noAudio);
   $('dl-ogg').href = mediaUrl(id, 'ogg');
   $('dl-mp3').href = mediaUrl(id, 'mp3');
   for (const tr of audio.querySelectorAll('track')) { URL.revokeObjectURL(tr.src); tr.remove(); }
-  audio.src = mediaUrl(id, state.source);
+  state.attempts = sourcesFor();
+  state.attempt = 0;
+  if (!state.attempts.length) showError(t.noAudio);
+  else loadSource();
   state.markers = markersOf(timeline);
   setupCaptions(timeline, rec.stream_id || '');
   drawMarkers();
-  audio.load();
   render();
   $('player-box').scrollIntoView({ block: 'start' });
   updateTime();
+}
+
+// The ways to play the selected recording, in order: Ogg Opus where the browser plays it, else
+// MP3 (made on the server for browsers without Opus; also the fallback when the Ogg fails, as on
+// an old Safari that says it plays Ogg and then cannot). With a token, each is first asked with
+// ?token= (an <audio> element cannot send headers), then fetched whole with the header into a
+// blob: URL, for a server that takes tokens in headers only.
+function sourcesFor() {
+  const out = [];
+  const ogg = audio.canPlayType('audio/ogg; codecs=opus') !== '';
+  const mp3 = audio.canPlayType('audio/mpeg') !== '';
+  for (const ext of [ogg ? 'ogg' : null, mp3 ? 'mp3' : null].filter(Boolean)) {
+    out.push({ ext, blob: false });
+    if (token()) out.push({ ext, blob: true });
+  }
+  return out;
+}
+
+async function loadSource() {
+  const rec = state.selected;
+  const { ext, blob } = state.attempts[state.attempt];
+  state.source = ext;
+  state.blob = blob;
+  if (audio.src.startsWith('blob:')) URL.revokeObjectURL(audio.src);
+  if (!blob) {
+    audio.src = mediaUrl(rec.id, ext);
+    audio.load();
+    return;
+  }
+  try {
+    const res = await fetch(`/api/recordings/${encodeURIComponent(rec.id)}.${ext}`, { headers: authHeaders() });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const url = URL.createObjectURL(await res.blob());
+    if (state.selected !== rec) { URL.revokeObjectURL(url); return; }
+    audio.src = url;
+    audio.load();
+  } catch (e) {
+    state.errors.push(`${ext}: ${e.message || e}`);
+    if (state.selected !== rec) return;
+    if (++state.attempt < state.attempts.length) loadSource();
+    else showError(t.playError);
+  }
 }
 
 function markersOf(timeline) {
@@ -426,14 +466,10 @@ function wireTransport() {
   audio.addEventListener('durationchange', () => { drawMarkers(); updateTime(); });
   audio.addEventListener('error', () => {
     const code = audio.error ? audio.error.code : 0;
-    // Ogg refused (an old Safari says it plays it, then cannot): the MP3 rendition.
-    if (state.source === 'ogg' && state.selected && audio.canPlayType('audio/mpeg') !== '') {
-      state.source = 'mp3';
-      audio.src = mediaUrl(state.selected.id, 'mp3');
-      audio.load();
-      return;
-    }
-    showError(`${t.playError} (${code})`);
+    if (!state.selected || !audio.getAttribute('src')) return;
+    // The next way to play it (see sourcesFor), else say so.
+    if (++state.attempt < state.attempts.length) loadSource();
+    else showError(`${t.playError} (${code})`);
   });
   $('rate').addEventListener('change', () => { audio.playbackRate = Number($('rate').value) || 1; });
   $('cc').addEventListener('click', () => {
