@@ -198,6 +198,10 @@ private:
 int main(int argc, char *argv[])
 {
     qputenv("QT_NO_GLIB", "1"); // see app/server_main.cpp: the fan-out workers need the UNIX dispatcher
+    // The Archive tab plays Ogg Opus recordings with QMediaPlayer: the FFmpeg backend plays them
+    // with nothing else installed, where Qt 6.4's GStreamer one crashes without its plugins.
+    if (!qEnvironmentVariableIsSet("QT_MEDIA_BACKEND"))
+        qputenv("QT_MEDIA_BACKEND", "ffmpeg");
     QApplication app(argc, argv);
     describeApplication();
     QCommandLineParser parser;

@@ -21,6 +21,152 @@
     </message>
 </context>
 <context>
+    <name>onair::ArchiveModel</name>
+    <message>
+        <source>The stream recorded</source>
+        <translation>De opgenomen stream</translation>
+    </message>
+    <message>
+        <source>When the recording started (this computer&apos;s clock)</source>
+        <translation>Wanneer de opname begon (klok van deze computer)</translation>
+    </message>
+    <message>
+        <source>How long the recording is</source>
+        <translation>Hoe lang de opname is</translation>
+    </message>
+    <message>
+        <source>The size of the audio file</source>
+        <translation>De grootte van het audiobestand</translation>
+    </message>
+    <message>
+        <source>Recording, finished, interrupted (the program stopped) or failed, and why</source>
+        <translation>Neemt op, klaar, onderbroken (het programma stopte) of mislukt, en waarom</translation>
+    </message>
+    <message>
+        <source>Stream</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Begin</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Duur</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Grootte</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>recording</source>
+        <translation>neemt op</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>klaar</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>onderbroken</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>mislukt</translation>
+    </message>
+    <message>
+        <source>%1 (continued in the next file)</source>
+        <translation>%1 (vervolgd in het volgende bestand)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>onair::ArchivePanel</name>
+    <message>
+        <source>Recordings</source>
+        <translation>Opnamen</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Afspelen</translation>
+    </message>
+    <message>
+        <source>Play the selected recording on this computer&apos;s speakers</source>
+        <translation>Speel de geselecteerde opname af op de luidsprekers van deze computer</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>Stop playing</source>
+        <translation>Stop met afspelen</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Map openen</translation>
+    </message>
+    <message>
+        <source>Show the selected recording&apos;s files (audio and timeline) in the file manager</source>
+        <translation>Toon de bestanden van de geselecteerde opname (audio en tijdlijn) in de bestandsbeheerder</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Verwijderen…</translation>
+    </message>
+    <message>
+        <source>Delete the selected recording&apos;s files and its entry</source>
+        <translation>Verwijder de bestanden en de vermelding van de geselecteerde opname</translation>
+    </message>
+    <message>
+        <source>The recordings could not be listed: %1</source>
+        <translation>De opnamen konden niet worden opgesomd: %1</translation>
+    </message>
+    <message>
+        <source>The file of this recording is not on this computer (recorded by %1).</source>
+        <translation>Het bestand van deze opname staat niet op deze computer (opgenomen door %1).</translation>
+    </message>
+    <message>
+        <source>The recording could not be played: %1</source>
+        <translation>De opname kon niet worden afgespeeld: %1</translation>
+    </message>
+    <message>
+        <source>Playing the recording of %1 from %2.</source>
+        <translation>De opname van %1 van %2 wordt afgespeeld.</translation>
+    </message>
+    <message>
+        <source>The folder %1 could not be opened.</source>
+        <translation>De map %1 kon niet worden geopend.</translation>
+    </message>
+    <message>
+        <source>Delete recording</source>
+        <translation>Opname verwijderen</translation>
+    </message>
+    <message>
+        <source>Delete the recording of %1 (%2, %3) and its timeline? This cannot be undone.</source>
+        <translation>De opname van %1 (%2, %3) en de tijdlijn ervan verwijderen? Dit kan niet ongedaan worden gemaakt.</translation>
+    </message>
+    <message>
+        <source>The recording of %1 is still running: stop it (REC) first.</source>
+        <translation>De opname van %1 loopt nog: stop die eerst (REC).</translation>
+    </message>
+    <message>
+        <source>The recording could not be deleted: %1</source>
+        <translation>De opname kon niet worden verwijderd: %1</translation>
+    </message>
+    <message>
+        <source>The recording of %1 was deleted.</source>
+        <translation>De opname van %1 is verwijderd.</translation>
+    </message>
+</context>
+<context>
     <name>onair::AudioFrameSource</name>
     <message>
         <source>tone frequency must be 20-20000 Hz</source>
@@ -990,6 +1136,106 @@
     <message>
         <source>Stream warnings</source>
         <translation>Waarschuwingen bij streams</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>Archief</translation>
+    </message>
+    <message>
+        <source>REC</source>
+        <translation>REC</translation>
+    </message>
+    <message>
+        <source>The recording of %1 could not start: %2</source>
+        <translation>De opname van %1 kon niet starten: %2</translation>
+    </message>
+    <message>
+        <source>The recording of %1 could not be stopped: %2</source>
+        <translation>De opname van %1 kon niet worden gestopt: %2</translation>
+    </message>
+    <message>
+        <source>Recording %1 (%2).</source>
+        <translation>Opname van %1 loopt (%2).</translation>
+    </message>
+    <message>
+        <source>Recording of %1 stopped.</source>
+        <translation>Opname van %1 gestopt.</translation>
+    </message>
+    <message>
+        <source>⚠ REC failed: %1</source>
+        <translation>⚠ REC mislukt: %1</translation>
+    </message>
+    <message>
+        <source>REC failed: %1. Press to turn recording of %2 off, then again to retry.</source>
+        <translation>REC mislukt: %1. Druk om de opname van %2 uit te zetten, en nog eens om het opnieuw te proberen.</translation>
+    </message>
+    <message>
+        <source>● REC %1 · %2</source>
+        <translation>● REC %1 · %2</translation>
+    </message>
+    <message>
+        <source>Recording %1 (Ctrl+R stops; Ctrl+M drops a mark).</source>
+        <translation>Neemt %1 op (Ctrl+R stopt; Ctrl+M plaatst een markering).</translation>
+    </message>
+    <message>
+        <source>● REC waiting</source>
+        <translation>● REC wacht</translation>
+    </message>
+    <message>
+        <source>Recording of %1 is on: it starts when the stream&apos;s speaker is on air here.</source>
+        <translation>Opname van %1 staat aan: ze begint wanneer de spreker van de stream hier in de lucht is.</translation>
+    </message>
+    <message>
+        <source>Record the stream named in the stream field (Ctrl+R).</source>
+        <translation>Neem de stream op die in het streamveld staat (Ctrl+R).</translation>
+    </message>
+    <message>
+        <source>Record stream %1 (Ctrl+R).</source>
+        <translation>Neem stream %1 op (Ctrl+R).</translation>
+    </message>
+    <message>
+        <source>Recording failed</source>
+        <translation>Opname mislukt</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>Neemt op</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Opnemen</translation>
+    </message>
+    <message>
+        <source>No mark: %1 is not being recorded (REC, Ctrl+R).</source>
+        <translation>Geen markering: %1 wordt niet opgenomen (REC, Ctrl+R).</translation>
+    </message>
+    <message>
+        <source>Mark</source>
+        <translation>Markering</translation>
+    </message>
+    <message>
+        <source>A mark on the timeline of the recording of %1:</source>
+        <translation>Een markering op de tijdlijn van de opname van %1:</translation>
+    </message>
+    <message>
+        <source>chapter</source>
+        <translation>hoofdstuk</translation>
+    </message>
+    <message>
+        <source>the broadcast server is not running</source>
+        <translation>de uitzendserver draait niet</translation>
+    </message>
+    <message>
+        <source>Mark “%1” added to the recording of %2.</source>
+        <translation>Markering “%1” toegevoegd aan de opname van %2.</translation>
+    </message>
+    <message>
+        <source>No mark: %1</source>
+        <translation>Geen markering: %1</translation>
+    </message>
+    <message>
+        <source>%1 is recorded whenever it is on air (--record): REC cannot turn that off.</source>
+        <translation>%1 wordt altijd opgenomen als de stream in de lucht is (--record): REC kan dat niet uitzetten.</translation>
     </message>
 </context>
 <context>

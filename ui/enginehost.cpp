@@ -3,6 +3,7 @@
 #include "banners/bannerservice.h"
 #include "cluster/redisbus.h"
 #include "banners/store.h"
+#include "recording/recordings.h"
 
 #ifdef ONAIR_HAS_INTERPRETATION
 #include "interpretation/stages/stages.h"
@@ -16,11 +17,14 @@ EngineHost::EngineHost(EngineConfig config, QObject *parent) : QObject(parent), 
     m_thread.setObjectName(QStringLiteral("onair-engine"));
     m_poll.setInterval(250); // 4 Hz: aggregated snapshots, never per network event
     connect(&m_poll, &QTimer::timeout, this, [this] { Q_EMIT snapshotReady(snapshot()); });
+    m_workers.setMaxThreadCount(1); // the operator's requests in the order given
+    m_workers.setExpiryTimeout(-1); // one thread, kept: the store opens a connection per thread
 }
 
 EngineHost::~EngineHost()
 {
     m_poll.stop();
+    m_workers.waitForDone();
     if (m_engine) {
         QMetaObject::invokeMethod(m_engine, [this] { delete m_engine; }, Qt::BlockingQueuedConnection);
         m_engine = nullptr;
@@ -247,6 +251,22 @@ bool EngineHost::requestInterpretation(const QString &stream, quint64 tag)
         });
     });
     return true;
+}
+
+void EngineHost::requestRecording(const QString &stream, bool wanted)
+{
+    Recordings *r = recordings();
+    if (!r) {
+        Q_EMIT recordingSet(stream, wanted, false, QString(), tr("the broadcast server is not running"));
+        return;
+    }
+    m_workers.start([this, r, stream, wanted] {
+        QString id, error;
+        const bool ok = r->setWanted(stream, wanted, &id, &error);
+        QMetaObject::invokeMethod(this, [this, stream, wanted, ok, id, error] {
+            Q_EMIT recordingSet(stream, wanted, ok, id, error);
+        });
+    });
 }
 
 } // namespace onair

@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QThread>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <optional>
@@ -86,6 +87,13 @@ public:
     // not sent.
     bool requestInterpretation(const QString &stream, quint64 tag = 0);
 
+    // Recording (docs/recording.md). The engine's Recordings: its readers (status, list, mark,
+    // remove) are thread-safe; null when the engine did not start.
+    Recordings *recordings() const { return m_engine ? m_engine->recordings() : nullptr; }
+    // Asynchronous (Recordings::setWanted waits up to 2 s for the recorder): recordingSet()
+    // follows. Runs on a worker of its own, so neither the window nor the engine waits.
+    void requestRecording(const QString &stream, bool wanted);
+
 Q_SIGNALS:
     void snapshotReady(const onair::EngineSnapshot &snapshot);
     void listenersReady(const QString &stream, const QList<onair::ListenerInfo> &listeners, int total);
@@ -95,12 +103,15 @@ Q_SIGNALS:
     void interpretationEvent(const QJsonObject &event);
     // The engine listens on another address (rebind(), from the Share panel or Settings).
     void addressChanged(const QHostAddress &address);
+    // requestRecording()'s answer: `id` the recording's, `error` why it could not start.
+    void recordingSet(const QString &stream, bool wanted, bool ok, const QString &id, const QString &error);
 
 private:
     EngineConfig m_config;
     QThread m_thread;
     Engine *m_engine = nullptr;
     QTimer m_poll;
+    QThreadPool m_workers; // requestRecording(); drained before the engine goes
     bool m_listenersPending = false;
     bool m_interpretationPending = false;
     std::optional<InterpretationBackends> m_backends;

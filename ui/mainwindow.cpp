@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "archivemodel.h"
+#include "archivepanel.h"
 #include "auth/auth.h"
 #include "bannerpanel.h"
 #include "banners/bannerservice.h"
@@ -14,6 +16,7 @@
 #include "sharepanel.h"
 #include "speakcontroller.h"
 #include "protocol/streamid.h"
+#include "recording/recordings.h"
 #include "streamsmodel.h"
 #include "windowgeometry.h"
 
@@ -27,6 +30,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -43,6 +47,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -82,7 +87,7 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     root->addWidget(m_vertical, 1);
     // The log reads fine in a strip; captions and the stage table need room: the tab takes
     // it when shown.
-    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::makeRoomForInterpretation);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::makeRoomForTab);
     setCentralWidget(central);
 
     m_message = new QLabel;
@@ -91,6 +96,7 @@ MainWindow::MainWindow(EngineHost *host, LogModel *log, QWidget *parent)
     connectStreams();
     connectSpeaker();
     connectPanels();
+    connectRecording();
     buildMenuAndShortcuts();
 
     connect(new QMediaDevices(this), &QMediaDevices::audioInputsChanged, this, &MainWindow::refreshDevices);
@@ -239,7 +245,7 @@ void MainWindow::buildTabs()
     QWidget *logPage = buildLogPage();
     m_interpretation = new InterpretationPanel(m_host);
     // A tab widget is as tall as its tallest page, shown or not: the panel scrolls when the
-    // log's strip is all there is (it takes room when shown, see makeRoomForInterpretation).
+    // log's strip is all there is (it takes room when shown, see makeRoomForTab).
     m_interpretationPage = new QScrollArea;
     m_interpretationPage->setWidget(m_interpretation);
     m_interpretationPage->setWidgetResizable(true);
@@ -252,6 +258,13 @@ void MainWindow::buildTabs()
     m_tabs = new QTabWidget;
     m_tabs->addTab(logPage, tr("Log"));
     m_tabs->addTab(m_interpretationPage, tr("Interpretation"));
+    m_archive = new ArchivePanel(m_host);
+    m_archivePage = new QScrollArea; // as the Interpretation tab: the log's strip keeps its height
+    m_archivePage->setWidget(m_archive);
+    m_archivePage->setWidgetResizable(true);
+    m_archivePage->setFrameShape(QFrame::NoFrame);
+    m_archivePage->setAccessibleName(tr("Archive"));
+    m_tabs->addTab(m_archivePage, tr("Archive"));
     // In a layout: a corner widget gets its size hint, the layout makes that the filter's width.
     auto *corner = new QWidget;
     auto *cl = new QHBoxLayout(corner);
@@ -344,6 +357,7 @@ void MainWindow::showOnAirState(bool on, const QString &stream)
 void MainWindow::connectPanels()
 {
     connect(m_share, &SharePanel::message, this, &MainWindow::showMessage);
+    connect(m_archive, &ArchivePanel::message, this, &MainWindow::showMessage);
     connect(m_interpretation, &InterpretationPanel::applied, this,
             [this](bool ok, const QString &message) { showMessage(message, !ok); });
     connect(m_streamName, &QLineEdit::textChanged, this, [this] {
@@ -369,6 +383,10 @@ void MainWindow::buildMenuAndShortcuts()
     connect(onAirKey, &QShortcut::activated, m_onAir, &QPushButton::click);
     auto *sendKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     connect(sendKey, &QShortcut::activated, m_bannerPanel, &BannerPanel::send);
+    auto *recKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_R), this);
+    connect(recKey, &QShortcut::activated, m_rec, &QPushButton::click);
+    auto *markKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_M), this);
+    connect(markKey, &QShortcut::activated, this, &MainWindow::askMark);
 }
 
 // The window on its screen: saved geometry that still fits comes back as it was; saved on a
@@ -465,15 +483,22 @@ void MainWindow::restoreSettings()
 void MainWindow::showInterpretation()
 {
     m_tabs->setCurrentWidget(m_interpretationPage);
-    QTimer::singleShot(0, this, &MainWindow::makeRoomForInterpretation); // once the window is laid out
+    QTimer::singleShot(0, this, &MainWindow::makeRoomForTab); // once the window is laid out
 }
 
-void MainWindow::makeRoomForInterpretation()
+void MainWindow::showArchive()
 {
-    if (m_tabs->currentWidget() != m_interpretationPage)
+    m_tabs->setCurrentWidget(m_archivePage);
+    QTimer::singleShot(0, this, &MainWindow::makeRoomForTab);
+}
+
+// Captions and the stage table, or the archive's list, need more than the log's strip.
+void MainWindow::makeRoomForTab()
+{
+    const int want = m_tabs->currentWidget() == m_interpretationPage ? 340 : m_tabs->currentWidget() == m_archivePage ? 240 : 0;
+    if (want == 0)
         return;
     QList<int> sizes = m_vertical->sizes();
-    const int want = 340;
     if (sizes.size() == 2 && sizes[1] < want && sizes[0] + sizes[1] > 2 * want) {
         sizes[0] -= want - sizes[1];
         sizes[1] = want;
@@ -526,6 +551,7 @@ QWidget *MainWindow::buildSpeakBar()
     m_volume->setAccessibleName(tr("Monitor volume"));
 
     l->addWidget(m_onAir);
+    l->addWidget(buildRecordButton());
     auto *form = new QFormLayout;
     form->addRow(tr("Stream"), m_streamName);
     form->addRow(tr("Source"), m_source);
@@ -741,6 +767,119 @@ void MainWindow::showMessage(const QString &text, bool error)
 {
     m_message->setStyleSheet(error ? QStringLiteral("color:#ff6b6b;") : QString());
     m_message->setText(text);
+}
+
+// ---- Recording ----
+
+QPushButton *MainWindow::buildRecordButton()
+{
+    m_rec = new QPushButton(tr("REC"));
+    m_rec->setObjectName(QStringLiteral("recordButton"));
+    m_rec->setCheckable(true);
+    m_rec->setProperty("failed", false);
+    return m_rec;
+}
+
+QString MainWindow::recordStream() const { return m_streamName->text().trimmed(); }
+
+// REC asks the engine (off this thread: the recorder may take a moment to start); the button
+// shows what status() says, twice a second and whenever a recording starts, stops or fails.
+void MainWindow::connectRecording()
+{
+    connect(m_rec, &QPushButton::toggled, this, [this](bool on) {
+        ++m_recPending;
+        m_host->requestRecording(recordStream(), on);
+    });
+    connect(m_host, &EngineHost::recordingSet, this,
+            [this](const QString &stream, bool wanted, bool ok, const QString &id, const QString &error) {
+                m_recPending = qMax(0, m_recPending - 1);
+                if (!ok)
+                    showMessage(wanted ? tr("The recording of %1 could not start: %2").arg(stream, error)
+                                       : tr("The recording of %1 could not be stopped: %2").arg(stream, error),
+                                true);
+                else if (!wanted && m_host->recordings()->status(stream).wanted) // --record, --record-all
+                    showMessage(tr("%1 is recorded whenever it is on air (--record): REC cannot turn that off.").arg(stream), true);
+                else
+                    showMessage(wanted ? tr("Recording %1 (%2).").arg(stream, id) : tr("Recording of %1 stopped.").arg(stream), false);
+                showRecordingState();
+            });
+    if (Recordings *r = m_host->recordings())
+        connect(r, &Recordings::changed, this, &MainWindow::showRecordingState); // queued: the engine's thread
+    connect(m_streamName, &QLineEdit::textChanged, this, &MainWindow::showRecordingState);
+    m_recPoll.setInterval(500);
+    connect(&m_recPoll, &QTimer::timeout, this, &MainWindow::showRecordingState);
+    m_recPoll.start();
+    showRecordingState();
+}
+
+// Recording in red text and a filled circle with its length and size; failed in a red button
+// with the reason (and a warning sign: not only a colour); a screen reader hears the same.
+void MainWindow::showRecordingState()
+{
+    Recordings *recordings = m_host->recordings();
+    const QString stream = recordStream();
+    RecordingStatus s;
+    if (recordings && !stream.isEmpty())
+        s = recordings->status(stream);
+    const bool failed = s.wanted && !s.error.isEmpty();
+    if (m_recPending == 0 && m_rec->isChecked() != s.wanted) {
+        const QSignalBlocker block(m_rec);
+        m_rec->setChecked(s.wanted);
+    }
+    QString text, tip;
+    if (failed) {
+        text = tr("⚠ REC failed: %1").arg(s.error);
+        tip = tr("REC failed: %1. Press to turn recording of %2 off, then again to retry.").arg(s.error, stream);
+    } else if (s.recording) {
+        text = tr("● REC %1 · %2").arg(ArchiveModel::durationText(s.elapsedMs), ArchiveModel::sizeText(s.bytes));
+        tip = tr("Recording %1 (Ctrl+R stops; Ctrl+M drops a mark).").arg(stream);
+    } else if (s.wanted) {
+        text = tr("● REC waiting");
+        tip = tr("Recording of %1 is on: it starts when the stream's speaker is on air here.").arg(stream);
+    } else {
+        text = tr("REC");
+        tip = stream.isEmpty() ? tr("Record the stream named in the stream field (Ctrl+R).") : tr("Record stream %1 (Ctrl+R).").arg(stream);
+    }
+    const QFontMetrics fm = m_rec->fontMetrics();
+    const int room = fm.horizontalAdvance(tr("● REC %1 · %2").arg(QStringLiteral("00:00:00"), QStringLiteral("999.9 MB")));
+    m_rec->setMinimumWidth(room + 36); // the time ticking does not push the layout about
+    m_rec->setText(fm.elidedText(text, Qt::ElideRight, room + (failed ? room / 2 : 0)));
+    m_rec->setToolTip(tip);
+    m_rec->setAccessibleName(failed ? tr("Recording failed") : s.recording ? tr("Recording") : tr("Record"));
+    m_rec->setAccessibleDescription(tip);
+    if (m_rec->property("failed").toBool() != failed) {
+        m_rec->setProperty("failed", failed);
+        m_rec->style()->unpolish(m_rec);
+        m_rec->style()->polish(m_rec);
+    }
+}
+
+void MainWindow::askMark()
+{
+    Recordings *recordings = m_host->recordings();
+    const QString stream = recordStream();
+    if (!recordings || stream.isEmpty() || !recordings->status(stream).recording) {
+        showMessage(tr("No mark: %1 is not being recorded (REC, Ctrl+R).").arg(stream), true);
+        return;
+    }
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, tr("Mark"), tr("A mark on the timeline of the recording of %1:").arg(stream),
+                                               QLineEdit::Normal, tr("chapter"), &ok);
+    if (ok)
+        markRecording(text);
+}
+
+bool MainWindow::markRecording(const QString &text)
+{
+    Recordings *recordings = m_host->recordings();
+    const QString stream = recordStream();
+    QString error = tr("the broadcast server is not running");
+    if (recordings && recordings->mark(stream, text, &error)) {
+        showMessage(tr("Mark “%1” added to the recording of %2.").arg(text.trimmed(), stream), false);
+        return true;
+    }
+    showMessage(tr("No mark: %1").arg(error), true);
+    return false;
 }
 
 } // namespace onair

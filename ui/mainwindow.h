@@ -4,6 +4,7 @@
 
 #include <QMainWindow>
 #include <QThread>
+#include <QTimer>
 
 class QComboBox;
 class QGroupBox;
@@ -23,6 +24,7 @@ class QVBoxLayout;
 
 namespace onair {
 
+class ArchivePanel;
 class BannerPanel;
 class EngineHost;
 class InterpretationPanel;
@@ -71,6 +73,17 @@ public:
     // Brings the Interpretation tab to the front (e.g. when launched with --translate).
     void showInterpretation();
 
+    // Recording (docs/recording.md): REC beside ON AIR (Ctrl+R) records the stream named in the
+    // stream field; Ctrl+M asks for a mark's text and drops it on the recording's timeline.
+    QPushButton *recordButton() const { return m_rec; }
+    ArchivePanel *archivePanel() const { return m_archive; }
+    void showArchive();
+    // The mark `text` on the running recording of the stream field's stream; the status line
+    // says whether it was added.
+    bool markRecording(const QString &text);
+    // The stream REC and marks are for: the stream field's (the one on air while on air).
+    QString recordStream() const;
+
 protected:
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
@@ -98,8 +111,12 @@ private:
     void describeControls();
     void setTabOrderThroughPanels(const QList<QWidget *> &panels);
     void showOnAirState(bool on, const QString &stream);
+    QPushButton *buildRecordButton();
+    void connectRecording();
+    void showRecordingState();
+    void askMark();
     void refreshDevices();
-    void makeRoomForInterpretation();
+    void makeRoomForTab();
     void onSnapshot(const EngineSnapshot &s);
     void refreshListeners();
     void onListeners(const QString &stream, const QList<ListenerInfo> &listeners, int total);
@@ -129,6 +146,11 @@ private:
     LevelMeter *m_meter = nullptr;
     QCheckBox *m_monitorBox = nullptr;
     QSlider *m_volume = nullptr;
+    QPushButton *m_rec = nullptr;
+    QTimer m_recPoll;      // the REC button's elapsed time and size, twice a second
+    int m_recPending = 0;  // REC presses whose answer has not come yet
+    ArchivePanel *m_archive = nullptr;
+    QScrollArea *m_archivePage = nullptr; // the tab holding m_archive
 
     BannerPanel *m_bannerPanel = nullptr;
 

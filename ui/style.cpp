@@ -33,6 +33,12 @@ void applyControlRoomStyle(QApplication &app)
         "QPushButton#onAir { font-size: 20px; font-weight: bold; padding: 10px 26px; border-radius: 8px;"
         "  background: #3a424c; color: #c9d1d9; border: 2px solid #59636e; }"
         "QPushButton#onAir:checked { background: #d7263d; color: white; border: 2px solid #ff6b6b; }"
+        // REC beside it: recording in red letters on dark (ON AIR keeps the red field); failed
+        // in a red field with an amber border, the reason in its text.
+        "QPushButton#recordButton { font-size: 15px; font-weight: bold; padding: 10px 12px; border-radius: 8px;"
+        "  background: #3a424c; color: #c9d1d9; border: 2px solid #59636e; }"
+        "QPushButton#recordButton:checked { background: #2d1c20; color: #ff6b6b; border: 2px solid #d7263d; }"
+        "QPushButton#recordButton[failed=\"true\"] { background: #d7263d; color: white; border: 2px solid #ffd166; }"
         "QLabel#bannerPreview { border-radius: 6px; padding: 8px; }"
         "QLabel#counter[over=\"true\"] { color: #ff5c5c; font-weight: bold; }"
         "QHeaderView::section { background: #2b323a; color: #c9d1d9; padding: 4px; border: none; }"

@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include "http/recordingfiles.h"
 #include "recording/recordings.h"
 #include "recording/recordingstore.h"
 
@@ -69,6 +70,8 @@ static InterpreterHost interpreterHost(Engine *e)
 
 Engine::~Engine()
 {
+    if (m_acceptor)
+        m_acceptor->setFileRoutes(nullptr); // m_recordingFiles goes before the acceptor (a child)
     if (m_interpreters)
         m_interpreters->stopAll();
     stopThreads();
@@ -232,6 +235,7 @@ bool Engine::startServing(QString *error)
                                    << "SHA-256" << m_tlsFingerprint;
     }
     m_acceptor = new Acceptor(m_hub.get(), m_secret, tls, this);
+    m_acceptor->setFileRoutes(m_recordingFiles.get());
     if (!m_acceptor->listen(m_config.bindAddress, m_config.port)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3")
                      .arg(m_config.bindAddress.toString())
@@ -718,6 +722,7 @@ void Engine::setupRoutes()
     installEndpointRefusals(m_http, m_context.get());
     installRestApi(m_http, m_context.get());
     installWebPages(m_http);
+    m_recordingFiles = std::make_unique<RecordingFiles>(m_context.get());
 }
 
 } // namespace onair

@@ -31,6 +31,7 @@ class RedisBus;
 class FileWatcher;
 class Interpreters;
 class PlayerStreams;
+class RecordingFiles;
 class Recordings;
 class StreamWatch;
 class Store;
@@ -200,6 +201,7 @@ private:
     Interpreters *m_interpreters = nullptr;
     std::unique_ptr<StreamWatch> m_watch;
     std::unique_ptr<Recordings> m_recordings;
+    std::unique_ptr<RecordingFiles> m_recordingFiles; // the acceptor serves recordings' audio through it
     bool startRecordings(QString *error);
     std::unique_ptr<PlayerStreams> m_players; // /stream/{id}.ogg|.mp3 renditions
 

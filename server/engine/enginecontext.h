@@ -18,6 +18,7 @@ public:
     Journal *journal() const override { return m_engine->journal(); }
     BannerService *banners() const override { return m_engine->banners(); }
     RedisBus *bus() const override { return m_engine->bus(); }
+    Recordings *recordings() const override { return m_engine->recordings(); }
     QString replicaId() const override { return m_engine->replicaId(); }
     const QByteArray &secret() const override { return m_engine->secret(); }
     QList<ListenerInfo> listenersOf(const QString &stream) const override { return m_engine->listenersOf(stream); }

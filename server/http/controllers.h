@@ -17,6 +17,8 @@ void installBroadcastRoutes(QHttpServer *http, ServerContext *ctx, const std::sh
 void installStreamRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
 // /api/topics/{topic}/history: the topics' kept events, for pages and scripts.
 void installHistoryRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
+// /api/streams/{id}/recording(/marks), /api/recordings…: recording and the archive (docs/recording.md).
+void installRecordingRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
 // /api/connections/{id}/kick, /api/publish: the operator's actions.
 void installAdminRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
 

@@ -12,6 +12,7 @@ void installRestApi(QHttpServer *http, ServerContext *ctx)
     installStreamRoutes(http, ctx, guard);
     installAdminRoutes(http, ctx, guard);
     installHistoryRoutes(http, ctx, guard);
+    installRecordingRoutes(http, ctx, guard);
 }
 
 } // namespace onair

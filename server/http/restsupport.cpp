@@ -43,8 +43,18 @@ RestGuard::~RestGuard() = default;
 
 Caller RestGuard::callerOf(const QHttpServerRequest &req) const
 {
+    Caller c = callerOf(req.value("authorization"));
+    if (c.claims || !c.tokenError.isEmpty())
+        return c;
+    const QString clientId = QString::fromUtf8(req.value("x-client-id"));
+    if (isValidStreamId(clientId))
+        c.identity = QStringLiteral("client:") + clientId;
+    return c;
+}
+
+Caller RestGuard::callerOf(const QByteArray &auth) const
+{
     Caller c;
-    const QByteArray auth = req.value("authorization");
     if (!auth.isEmpty()) {
         if (!auth.startsWith("Bearer ")) {
             c.tokenError = QStringLiteral("expected 'Authorization: Bearer <token>'");
@@ -53,11 +63,7 @@ Caller RestGuard::callerOf(const QHttpServerRequest &req) const
         c.claims = verifyToken(auth.mid(7).trimmed(), m_secret, &c.tokenError);
         if (c.claims)
             c.identity = c.claims->sub;
-        return c;
     }
-    const QString clientId = QString::fromUtf8(req.value("x-client-id"));
-    if (isValidStreamId(clientId))
-        c.identity = QStringLiteral("client:") + clientId;
     return c;
 }
 
@@ -83,7 +89,12 @@ std::optional<QHttpServerResponse> RestGuard::requireRole(const Caller &c, Role 
 
 std::optional<QHttpServerResponse> RestGuard::requireAdmin(const QHttpServerRequest &req, const Caller &c) const
 {
-    if (const int retryAfter = m_admin->take(req.remoteAddress(), monotonicMs())) {
+    return requireAdmin(req.remoteAddress(), c);
+}
+
+std::optional<QHttpServerResponse> RestGuard::requireAdmin(const QHostAddress &peer, const Caller &c) const
+{
+    if (const int retryAfter = m_admin->take(peer, monotonicMs())) {
         m_context->metrics()->refuse(Refusal::RateLimited);
         QHttpServerResponse r = restError(HttpStatus::TooManyRequests, QStringLiteral("rate_limited"),
                                           QStringLiteral("too many admin calls from this address; retry in %1 s").arg(retryAfter),

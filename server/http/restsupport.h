@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+class QHostAddress;
 class QHttpServerRequest;
 
 namespace onair {
@@ -42,8 +43,11 @@ public:
     Q_DISABLE_COPY_MOVE(RestGuard)
 
     Caller callerOf(const QHttpServerRequest &req) const;
+    // The caller of an `Authorization` header (empty: anonymous).
+    Caller callerOf(const QByteArray &authorization) const;
     // Admin calls: first the per-address rate limit (so guessing tokens is slow too), then the role.
     std::optional<QHttpServerResponse> requireAdmin(const QHttpServerRequest &req, const Caller &c) const;
+    std::optional<QHttpServerResponse> requireAdmin(const QHostAddress &peer, const Caller &c) const;
     // Reads open to anyone unless the server runs with --require-listener-token; a token that
     // is given must be valid either way.
     std::optional<QHttpServerResponse> requireListenerAccess(const Caller &c) const;

@@ -15,6 +15,7 @@ class BannerService;
 class Hub;
 class Journal;
 class Metrics;
+class Recordings;
 class RedisBus;
 class Store;
 
@@ -33,6 +34,7 @@ public:
     virtual BannerService *banners() const = 0;
     virtual Journal *journal() const = 0; // null: --no-history
     virtual RedisBus *bus() const = 0; // null without --redis (or before it started)
+    virtual Recordings *recordings() const = 0; // null when the store keeps no recordings
     virtual QString replicaId() const = 0;
     // Signs and verifies tokens.
     virtual const QByteArray &secret() const = 0;

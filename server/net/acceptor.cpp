@@ -1,5 +1,9 @@
 #include "net/acceptor.h"
 
+#include "net/byterange.h"
+#include "net/fileroutes.h"
+#include "net/filesender.h"
+
 #include "protocol/streamid.h"
 
 #include "core/clock.h"
@@ -14,6 +18,7 @@
 #include "protocol/refusals.h"
 #include "protocol/wsroute.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
@@ -200,16 +205,21 @@ void Acceptor::refuse(QTcpSocket *socket, const RefusalAnswer &answer)
     refuse(socket, answer.status, answer.code, answer.message, answer.retryAfter, answer.counted);
 }
 
-void Acceptor::finish(QTcpSocket *socket, const QByteArray &response)
+void Acceptor::handOver(QTcpSocket *socket)
 {
     forget(socket);
-    // Nobody else reads this socket any more (QHttpServer included): what the client still
-    // sends is read and dropped, so closing does not reset the connection under the answer.
+    // What the client still sends is read and dropped, so closing does not reset the
+    // connection under the answer.
     disconnect(socket, nullptr, this, nullptr);
     QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
     socket->readAll();
     connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater, Qt::UniqueConnection);
+}
+
+void Acceptor::finish(QTcpSocket *socket, const QByteArray &response)
+{
+    handOver(socket);
     socket->write(response);
     if (auto *ssl = qobject_cast<QSslSocket *>(socket); ssl && ssl->isEncrypted()) {
         ssl->disconnectFromHost();
@@ -294,6 +304,11 @@ void Acceptor::classify(QTcpSocket *socket)
     }
     if (!verdict.upgrade && verdict.target.startsWith("/stream/")) {
         answerPlayer(socket, verdict);
+        return;
+    }
+    if (!verdict.upgrade && m_files && isStreamedFileTarget(verdict.target)
+        && (verdict.method == "GET" || verdict.method == "HEAD")) {
+        answerFile(socket, verdict);
         return;
     }
     if (!verdict.upgrade || !head.startsWith("GET ")) {
@@ -447,7 +462,7 @@ void Acceptor::guard(QTcpSocket *socket)
             v = listeningVerdict(v);
         // A player's stream on a keep-alive connection: QHttpServer answers with a redirect
         // to the same URL, and the connection closes so the player comes back on a new one.
-        if (!v.status && v.target.startsWith("/stream/") && !v.target.contains(".m3u"))
+        if (!v.status && ((v.target.startsWith("/stream/") && !v.target.contains(".m3u")) || isStreamedFileTarget(v.target)))
             v.close = true;
         if (v.status) {
             refuse(socket, v.status, v.code, v.message);
@@ -461,6 +476,45 @@ void Acceptor::guard(QTcpSocket *socket)
         if (g.bodyLeft == 0)
             g.requestStartMs = 0;
     }
+}
+
+void Acceptor::answerFile(QTcpSocket *socket, const HeadVerdict &verdict)
+{
+    m_hub->metrics()->httpRequests.fetch_add(1, std::memory_order_relaxed);
+    const FileAnswer answer = m_files->resolve(verdict, socket->peerAddress());
+    QByteArray head;
+    auto file = std::make_unique<QFile>(answer.path);
+    if (answer.status != 200 || !file->open(QIODevice::ReadOnly)) {
+        const int status = answer.status != 200 ? answer.status : 404;
+        const QByteArray body = answer.status != 200 ? answer.body
+            : QJsonDocument(jsonError(QStringLiteral("not_found"), QStringLiteral("the file is gone"))).toJson(QJsonDocument::Compact);
+        head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+               + "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nConnection: close\r\n";
+        for (const auto &h : answer.headers)
+            head += h.first + ": " + h.second + "\r\n";
+        finish(socket, head + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        return;
+    }
+    const qint64 size = file->size();
+    const ByteRange range = parseByteRange(verdict.range, size);
+    if (range.kind == ByteRange::Unsatisfiable) {
+        const QByteArray body = QJsonDocument(jsonError(QStringLiteral("range_not_satisfiable"),
+                                                        QStringLiteral("the file has %1 bytes").arg(size)))
+                                    .toJson(QJsonDocument::Compact);
+        finish(socket, "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                       "Content-Range: bytes */" + QByteArray::number(size) + "\r\nContent-Length: "
+                           + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        return;
+    }
+    const bool partial = range.kind == ByteRange::Partial;
+    head = partial ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n";
+    head += "Content-Type: " + answer.mime + "\r\nAccept-Ranges: bytes\r\nCache-Control: no-cache\r\nConnection: close\r\n"
+            "Content-Length: " + QByteArray::number(range.length()) + "\r\n";
+    if (partial)
+        head += "Content-Range: bytes " + QByteArray::number(range.first) + '-' + QByteArray::number(range.last) + '/'
+                + QByteArray::number(size) + "\r\n";
+    handOver(socket);
+    FileSender::start(socket, head + "\r\n", std::move(file), range.first, verdict.method == "HEAD" ? 0 : range.length());
 }
 
 void Acceptor::answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict)

@@ -21,6 +21,7 @@ namespace onair {
 
 class Hub;
 class FanoutWorker;
+class FileRoutes;
 struct PlayerRequest;
 struct PlayerRoute;
 
@@ -44,6 +45,8 @@ public:
     ~Acceptor() override;
 
     bool secure() const { return m_tls.has_value(); }
+    // Who answers the file requests (a recording's audio); null: they go to QHttpServer.
+    void setFileRoutes(FileRoutes *files) { m_files = files; }
     qint64 rateLimited() const { return m_connectLimiter.refused(); }
 
 protected:
@@ -55,6 +58,8 @@ private:
     // Plain HTTP on a server that has TLS: listening only.
     bool listeningOnly(const QTcpSocket *socket) const;
     void answerPlayer(QTcpSocket *socket, const HeadVerdict &verdict);
+    // A recording's audio (isStreamedFileTarget): m_files decides, FileSender sends, with Range.
+    void answerFile(QTcpSocket *socket, const HeadVerdict &verdict);
     // What admit() decides a player's request on (route, token, limits); fills *claims.
     Admission playerAdmission(const HeadVerdict &verdict, const PlayerRoute &route, const QByteArray &token,
                               std::optional<TokenClaims> *claims) const;
@@ -63,6 +68,9 @@ private:
     void toPlayerWorker(QTcpSocket *socket, const PlayerRequest &request);
     // Writes a complete answer, half-closes, and drops the connection once it is read.
     void finish(QTcpSocket *socket, const QByteArray &response);
+    // From now on nobody else (QHttpServer included) reads or writes `socket`: what the client
+    // still sends is read and dropped; the socket goes when the connection does.
+    void handOver(QTcpSocket *socket);
 
 private:
     struct Sniffing
@@ -96,6 +104,7 @@ private:
     void sweep();
 
     Hub *m_hub;
+    FileRoutes *m_files = nullptr;
     const QByteArray m_secret;
     std::optional<QSslConfiguration> m_tls;
     RateLimiter m_connectLimiter;

@@ -114,6 +114,8 @@ HeadVerdict readHeader(const QByteArray &line, HeadVerdict *v, HeaderState *stat
         v->userAgent = value;
     } else if (name == "authorization") {
         v->authorization = value;
+    } else if (name == "range") {
+        v->range = value;
     } else if (name == "connection") {
         const QByteArray tokens = value.toLower();
         v->close = v->close || tokens.contains("close");
@@ -177,6 +179,13 @@ bool originAllowed(const QByteArray &origin, const QByteArray &host, const QStri
     // Same host and port as the request: a page this server served. The scheme is not compared,
     // so a TLS-terminating proxy in front (https origin, plain request) is still "our own".
     return h.host() == u.host() && h.port(defaultPort) == u.port(defaultPort);
+}
+
+bool isStreamedFileTarget(const QByteArray &target)
+{
+    const qsizetype q = target.indexOf('?');
+    const QByteArray path = q < 0 ? target : target.left(q);
+    return path.startsWith("/api/recordings/") && (path.endsWith(".ogg") || path.endsWith(".mp3"));
 }
 
 } // namespace onair

@@ -24,10 +24,15 @@ struct HeadVerdict
     QByteArray target;       // the request target as sent ("/stream/main.mp3?token=…")
     QByteArray userAgent;    // User-Agent, if any
     QByteArray authorization; // Authorization, if any
+    QByteArray range;        // Range, if any (a recording's audio: net/byterange.h)
 };
 
 // A refusal: status, JSON error code and message.
 HeadVerdict refusedHead(int status, const char *code, const QString &message);
+
+// A request whose answer's body is streamed from a file after the handler returned: a
+// recording's audio, GET /api/recordings/{id}.ogg or .mp3 (docs/recording.md).
+bool isStreamedFileTarget(const QByteArray &target);
 
 // Checks a complete request head (request line + headers, up to the blank line): syntax,
 // Content-Length against maxBody, no Transfer-Encoding. Pure; fuzzed.

@@ -13,6 +13,10 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
 namespace onair {
 
 namespace {
@@ -49,6 +53,26 @@ QByteArray opusSilence()
 QString isoUtc(const QDateTime &t)
 {
     return t.toUTC().toString(Qt::ISODateWithMs);
+}
+
+// Writes all of `data` to `f` (opened Unbuffered) with write(2), so that a refusal comes with
+// the system's reason ("No space left on device"), which QFile reports as "Unknown error".
+bool writeAll(QFile &f, const QByteArray &data, QString *why)
+{
+    const char *p = data.constData();
+    qint64 left = data.size();
+    while (left > 0) {
+        const ssize_t n = ::write(f.handle(), p, size_t(left));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            *why = QString::fromLocal8Bit(std::strerror(n < 0 ? errno : ENOSPC));
+            return false;
+        }
+        p += n;
+        left -= n;
+    }
+    return true;
 }
 } // namespace
 
@@ -108,12 +132,16 @@ bool Recorder::open(QString *error)
                {QStringLiteral("speaker_live"), m_speakerLive}},
               m_startNs);
     setFormat(format);
-    if (m_ogg.write(m_writer->headers()) != m_writer->headers().size() || !flush()) {
-        *error = failure().isEmpty() ? QStringLiteral("cannot write %1: %2").arg(m_info.path, m_ogg.errorString())
-                                     : failure();
+    QString why;
+    if (!writeAll(m_ogg, m_writer->headers(), &why)) {
+        *error = QStringLiteral("cannot write %1: %2").arg(m_info.path, why);
         return false;
     }
-    m_bytes.store(m_ogg.size());
+    m_bytes.store(m_writer->headers().size());
+    if (!flush()) {
+        *error = failure();
+        return false;
+    }
     return true;
 }
 
@@ -275,19 +303,20 @@ bool Recorder::flush()
     if (m_failed)
         return false;
     const QByteArray pages = m_writer->flush();
-    if (!pages.isEmpty() && m_ogg.write(pages) != pages.size()) {
-        fail(QStringLiteral("writing %1 failed: %2").arg(m_info.path, m_ogg.errorString()));
+    QString why;
+    if (!pages.isEmpty() && !writeAll(m_ogg, pages, &why)) {
+        fail(QStringLiteral("writing %1 failed: %2").arg(m_info.path, why));
         return false;
     }
+    m_bytes.fetch_add(pages.size(), std::memory_order_relaxed);
     if (!m_pendingLines.isEmpty()) {
         // Whole lines in one write: after a crash the timeline is valid up to its last line.
-        if (m_timeline.write(m_pendingLines) != m_pendingLines.size()) {
-            fail(QStringLiteral("writing %1 failed: %2").arg(m_timeline.fileName(), m_timeline.errorString()));
+        if (!writeAll(m_timeline, m_pendingLines, &why)) {
+            fail(QStringLiteral("writing %1 failed: %2").arg(m_timeline.fileName(), why));
             return false;
         }
         m_pendingLines.clear();
     }
-    m_bytes.store(m_ogg.pos(), std::memory_order_relaxed);
     return true;
 }
 
@@ -318,7 +347,7 @@ RecordingInfo Recorder::finish(const QString &state, const QString &reason)
     m_timeline.close();
     info.end = QDateTime::currentDateTimeUtc();
     info.durationMs = durationMs();
-    info.bytes = bytes();
+    info.bytes = QFileInfo(m_info.path).size(); // with what a failed write left behind
     info.state = m_failed ? QStringLiteral("failed") : state;
     info.reason = m_failed ? failure() : reason;
     return info;

@@ -81,10 +81,12 @@ bool Recordings::start(QString *error)
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("recorder"));
     m_worker = new QObject;
-    m_worker->moveToThread(m_thread);
+    // The timer is made before the move, which takes it along: made after, it could not be the
+    // worker's child (another thread's) and would tick on the engine's thread, never deleted.
     auto *timer = new QTimer(m_worker);
     timer->setInterval(kTickMs);
     connect(timer, &QTimer::timeout, m_worker, [this] { onTick(); });
+    m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::started, timer, qOverload<>(&QTimer::start));
     m_thread->start();
     return true;

@@ -139,6 +139,7 @@ public:
     ToneSpeaker(const QUrl &speakUrl, double hz, bool opus = true, double amplitude = 0.25);
     bool ok() const { return m_ok; }
     void stop();
+    qint64 framesSent() const { return m_sent; } // 20 ms frames sent so far
     QSet<QByteArray> sentPackets; // Opus packets as sent
 
 private:

@@ -2,6 +2,7 @@
 // and sharing a real PostgreSQL (both started and stopped by this test): a scheduled banner
 // and its expiry reach the clients of both replicas exactly once, the receipts of one replica
 // include the other's clients, and "Alert again" reaches the not-dismissed client over there.
+// And recording (issue 20): asked for on one replica, the speaker's replica records; both list it.
 
 #include "banners/bannerservice.h"
 #include "cluster/redisbus.h"
@@ -30,6 +31,10 @@ int countOfType(const WsClient &c, const QString &type)
 }
 
 QString isoIn(qint64 ms) { return QDateTime::currentDateTimeUtc().addMSecs(ms).toString(Qt::ISODateWithMs); }
+QJsonObject recordingStatus(quint16 port, const QByteArray &admin)
+{
+    return httpGet(port, QStringLiteral("/api/streams/main/recording"), admin).json();
+}
 } // namespace
 
 class TestBannerReplicas : public QObject
@@ -40,6 +45,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void scheduledAndExpiredOnce();
     void receiptsAndAlertAgainAcrossReplicas();
+    void recordingOnTheSpeakersReplica();
 
 private:
     EngineConfig replicaConfig(const QString &id) const
@@ -166,6 +172,45 @@ void TestBannerReplicas::receiptsAndAlertAgainAcrossReplicas()
     QCOMPARE(countOfType(c, QStringLiteral("new_broadcast")), 1); // it dismissed it: nothing again
     QCOMPARE(countOfType(a, QStringLiteral("new_broadcast")), 2); // once per repeat, not once per replica
     QCOMPARE(countOfType(b, QStringLiteral("new_broadcast")), 2);
+}
+
+// The wish to record is the cluster's (the shared database); the replica holding the speaker
+// records, the other one does not; both list the recording; its file is served where it is.
+void TestBannerReplicas::recordingOnTheSpeakersReplica()
+{
+    ToneSpeaker speaker(r(1).ws(QStringLiteral("/ws/speak/main")), 440);
+    QVERIFY(speaker.ok());
+    QTRY_VERIFY_WITH_TIMEOUT(!r(0).engine().bus()->remoteReplicas().isEmpty()
+                                 && r(0).engine().bus()->remoteReplicas().first().streams.value(QStringLiteral("main")).speaker,
+                             5000);
+    const HttpReply on = httpSend(r(0).port(), "POST", QStringLiteral("/api/streams/main/recording"), R"({"record":true})", admin());
+    QCOMPARE(on.status, 200);
+    QVERIFY(on.json().value(QLatin1String("wanted")).toBool());
+    QVERIFY(!on.json().value(QLatin1String("recording")).toBool()); // not here: r2 holds the speaker
+    QTRY_VERIFY_WITH_TIMEOUT(recordingStatus(r(1).port(), admin()).value(QLatin1String("recording")).toBool(), 3000);
+    QTest::qWait(1500);
+    QVERIFY(!recordingStatus(r(0).port(), admin()).value(QLatin1String("recording")).toBool());
+    const QString id = recordingStatus(r(1).port(), admin()).value(QLatin1String("id")).toString();
+    // Both replicas list it (one database), written by r2.
+    for (int i = 0; i < 2; ++i) {
+        const QJsonArray rows = httpGet(r(i).port(), QStringLiteral("/api/recordings"), admin()).json()
+                                    .value(QLatin1String("recordings")).toArray();
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().toObject().value(QLatin1String("id")).toString(), id);
+        QCOMPARE(rows.first().toObject().value(QLatin1String("replica")).toString(), QStringLiteral("r2"));
+    }
+    const HttpReply elsewhere = httpGet(r(0).port(), QStringLiteral("/api/recordings/%1.ogg").arg(id), admin());
+    QCOMPARE(elsewhere.status, 404);
+    QCOMPARE(elsewhere.json().value(QLatin1String("replica")).toString(), QStringLiteral("r2"));
+    // Turned off on r1: r2 stops and the shared row says finished.
+    QCOMPARE(httpSend(r(0).port(), "POST", QStringLiteral("/api/streams/main/recording"), R"({"record":false})", admin()).status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(!recordingStatus(r(1).port(), admin()).value(QLatin1String("recording")).toBool(), 3000);
+    const QJsonObject row = httpGet(r(0).port(), QStringLiteral("/api/recordings/") + id, admin()).json()
+                                .value(QLatin1String("recording")).toObject();
+    QCOMPARE(row.value(QLatin1String("state")).toString(), QStringLiteral("finished"));
+    QVERIFY(row.value(QLatin1String("duration_ms")).toInteger() >= 1500);
+    QCOMPARE(httpGet(r(1).port(), QStringLiteral("/api/recordings/%1.ogg").arg(id), admin()).status, 200);
+    speaker.stop();
 }
 
 QTEST_GUILESS_MAIN(TestBannerReplicas)

@@ -1,0 +1,377 @@
+// Recording and the archive (docs/recording.md, issue 20), in-process over real loopback
+// sockets: a tone speaker on /ws/speak/main, the REST calls an operator makes, and the file
+// read back by ffprobe and ffmpeg (Debian's: players no one here wrote). Faults that need the
+// real binary (kill -9, a full disk) are in tests/system/tst_recordingfaults.cpp.
+#include "testsupport.h"
+
+#include "net/byterange.h"
+#include "recording/recordings.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace onair;
+using namespace onair::test;
+
+namespace {
+constexpr int kRate = 48000;
+
+QByteArray runTool(const QString &program, const QStringList &args, QByteArray *err = nullptr)
+{
+    QProcess p;
+    p.start(program, args);
+    // The event loop runs meanwhile: the engine under test answers on this thread.
+    if (!QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, 60000))
+        p.kill();
+    p.waitForFinished(1000);
+    if (err)
+        *err = p.readAllStandardError();
+    return p.readAllStandardOutput();
+}
+
+// ffprobe's view of a file: {"streams":[{codec_name, sample_rate, channels}], "format":{duration}}.
+QJsonObject ffprobe(const QString &path)
+{
+    return QJsonDocument::fromJson(runTool(QStringLiteral("ffprobe"),
+                                           {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-show_entries"),
+                                            QStringLiteral("stream=codec_name,sample_rate,channels:format=duration"),
+                                            QStringLiteral("-of"), QStringLiteral("json"), path}))
+        .object();
+}
+
+// The audio as ffmpeg decodes it: mono s16le at 48 kHz.
+QByteArray decode(const QString &path)
+{
+    return runTool(QStringLiteral("ffmpeg"), {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-i"), path,
+                                              QStringLiteral("-f"), QStringLiteral("s16le"), QStringLiteral("-ac"),
+                                              QStringLiteral("1"), QStringLiteral("-ar"), QStringLiteral("48000"),
+                                              QStringLiteral("-")});
+}
+
+// Frequency from zero crossings of [fromS, toS).
+double pitchHz(const QByteArray &pcm, double fromS, double toS)
+{
+    const auto *s = reinterpret_cast<const qint16 *>(pcm.constData());
+    const qsizetype n = pcm.size() / 2;
+    const qsizetype a = qMin(n, qsizetype(fromS * kRate)), b = qMin(n, qsizetype(toS * kRate));
+    if (b - a < 1000)
+        return 0;
+    int crossings = 0;
+    for (qsizetype i = a + 1; i < b; ++i)
+        if ((s[i - 1] < 0) != (s[i] < 0))
+            ++crossings;
+    return crossings / 2.0 / (double(b - a) / kRate);
+}
+
+QJsonArray timelineOf(const QString &oggPath)
+{
+    QString p = oggPath;
+    p.chop(4);
+    return Recordings::readTimeline(p + QStringLiteral(".jsonl"));
+}
+
+QList<QJsonObject> linesOfType(const QJsonArray &timeline, const QString &type)
+{
+    QList<QJsonObject> out;
+    for (const QJsonValue &v : timeline)
+        if (v.toObject().value(QLatin1String("type")).toString() == type)
+            out.append(v.toObject());
+    return out;
+}
+} // namespace
+
+class TestRecording : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void byteRanges();
+    void toneRecording();
+    void archiveAccess();
+    void badRequests();
+    void unwritableDirectory();
+};
+
+void TestRecording::byteRanges()
+{
+    const auto r = [](const char *h, qint64 size) { return parseByteRange(QByteArray(h), size); };
+    QCOMPARE(r("", 100).kind, ByteRange::Whole);
+    QCOMPARE(r("bytes=0-", 100).kind, ByteRange::Partial);
+    QCOMPARE(r("bytes=0-", 100).last, 99);
+    QCOMPARE(r("bytes=10-19", 100).first, 10);
+    QCOMPARE(r("bytes=10-19", 100).length(), 10);
+    QCOMPARE(r("bytes=90-500", 100).last, 99); // clamped to the end
+    QCOMPARE(r("bytes=-30", 100).first, 70);
+    QCOMPARE(r("bytes=-300", 100).first, 0);
+    QCOMPARE(r("bytes=100-", 100).kind, ByteRange::Unsatisfiable);
+    QCOMPARE(r("bytes=-0", 100).kind, ByteRange::Unsatisfiable);
+    QCOMPARE(r("bytes=0-", 0).kind, ByteRange::Unsatisfiable);
+    // Malformed or several ranges: ignored (the whole file), as RFC 9110 allows.
+    for (const char *h : {"bytes=5-1", "bytes=a-b", "bytes=1-2,4-5", "items=0-1", "bytes=", "bytes=-", "bytes=+1-2",
+                          "bytes=99999999999999999999-"})
+        QCOMPARE(r(h, 100).kind, ByteRange::Whole);
+}
+
+// A 10 s recording of a 440 Hz tone, started and stopped through REST with a banner, a
+// caption and a mark in it: ffprobe and ffmpeg read the file; the timeline's lines fall where
+// they happened; Range requests answer 206; the archive lists and deletes it.
+void TestRecording::toneRecording()
+{
+    ONAIR_SKIP_WITHOUT("ffmpeg");
+    ONAIR_SKIP_WITHOUT("ffprobe");
+    TestServer server;
+    const QByteArray admin = bearer(server.token(Role::Admin));
+    ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/main")), 440);
+    QVERIFY(speaker.ok());
+    QTest::qWait(300);
+
+    QElapsedTimer wall;
+    HttpReply on = httpSend(server.port(), "POST", QStringLiteral("/api/streams/main/recording"), R"({"record":true})", admin);
+    wall.start();
+    QCOMPARE(on.status, 200);
+    const QString id = on.json().value(QLatin1String("id")).toString();
+    QVERIFY2(id.startsWith(QLatin1String("rec-")), on.body.constData());
+    QVERIFY(on.json().value(QLatin1String("recording")).toBool());
+
+    // Where the recording's clock started, from its own elapsed time.
+    QTest::qWait(1000);
+    QElapsedTimer rtt;
+    rtt.start();
+    const HttpReply st = httpGet(server.port(), QStringLiteral("/api/streams/main/recording"), admin);
+    QCOMPARE(st.status, 200);
+    const qint64 startAt = wall.elapsed() - rtt.elapsed() / 2 - st.json().value(QLatin1String("elapsed_ms")).toInteger();
+
+    QTest::qWait(2000);
+    const qint64 bannerAt = wall.elapsed() - startAt;
+    QCOMPARE(httpSend(server.port(), "POST", QStringLiteral("/api/broadcasts"),
+                      R"({"message":"Service starts","type":"info"})", admin).status, 201);
+    QTest::qWait(2000);
+    const qint64 captionAt = wall.elapsed() - startAt;
+    QCOMPARE(httpSend(server.port(), "POST", QStringLiteral("/api/publish"),
+                      R"({"topic":"stream:main","data":{"event":"caption","lang":"en","text":"hello world","final":true}})",
+                      admin).status / 100, 2);
+    const HttpReply mark = httpSend(server.port(), "POST", QStringLiteral("/api/streams/main/recording/marks"),
+                                    R"({"text":"chapter: sermon"})", admin);
+    QCOMPARE(mark.status, 200);
+    const qint64 markAt = wall.elapsed() - startAt;
+    QTest::qWait(10000 - int(wall.elapsed()));
+    const HttpReply off = httpSend(server.port(), "POST", QStringLiteral("/api/streams/main/recording"), R"({"record":false})", admin);
+    const qint64 wallMs = wall.elapsed();
+    QCOMPARE(off.status, 200);
+    QCOMPARE(off.json().value(QLatin1String("id")).toString(), id);
+    QVERIFY(!off.json().value(QLatin1String("recording")).toBool());
+
+    // The archive lists it, finished.
+    const HttpReply list = httpGet(server.port(), QStringLiteral("/api/recordings?stream=main"), admin);
+    QCOMPARE(list.status, 200);
+    const QJsonArray rows = list.json().value(QLatin1String("recordings")).toArray();
+    QCOMPARE(rows.size(), 1);
+    const QJsonObject row = rows.first().toObject();
+    QCOMPARE(row.value(QLatin1String("id")).toString(), id);
+    QCOMPARE(row.value(QLatin1String("state")).toString(), QStringLiteral("finished"));
+    const qint64 durationMs = row.value(QLatin1String("duration_ms")).toInteger();
+    QVERIFY2(std::abs(durationMs - wallMs) < 400, qPrintable(QStringLiteral("%1 ms recorded in %2 ms").arg(durationMs).arg(wallMs)));
+    const QString path = QDir(server.dataDir()).filePath(QStringLiteral("recordings/main/"));
+    const QStringList files = QDir(path).entryList({QStringLiteral("*.ogg")});
+    QCOMPARE(files.size(), 1);
+    const QString ogg = path + files.first();
+    QCOMPARE(row.value(QLatin1String("bytes")).toInteger(), QFileInfo(ogg).size());
+
+    // ffprobe: Opus, 48 kHz, mono, the duration the recording says (± 50 ms).
+    const QJsonObject probe = ffprobe(ogg);
+    const QJsonObject stream = probe.value(QLatin1String("streams")).toArray().first().toObject();
+    QCOMPARE(stream.value(QLatin1String("codec_name")).toString(), QStringLiteral("opus"));
+    QCOMPARE(stream.value(QLatin1String("sample_rate")).toString(), QStringLiteral("48000"));
+    QCOMPARE(stream.value(QLatin1String("channels")).toInt(), 1);
+    const double probed = probe.value(QLatin1String("format")).toObject().value(QLatin1String("duration")).toString().toDouble();
+    qInfo("recorded %lld ms in %lld ms of wall time; ffprobe says %.3f s", durationMs, wallMs, probed);
+    QVERIFY2(std::abs(probed * 1000 - double(durationMs)) <= 50, qPrintable(QString::number(probed)));
+    // ffmpeg decodes the tone.
+    const QByteArray pcm = decode(ogg);
+    QVERIFY(std::abs(double(pcm.size()) / 2 / kRate * 1000 - double(durationMs)) <= 50);
+    const double hz = pitchHz(pcm, 1.0, double(durationMs) / 1000 - 0.5);
+    QVERIFY2(std::abs(hz - 440) < 3, qPrintable(QString::number(hz)));
+
+    // The timeline: banner, caption and mark where they happened (± 100 ms); an end line.
+    const QJsonArray timeline = timelineOf(ogg);
+    const auto banners = linesOfType(timeline, QStringLiteral("banner"));
+    QVERIFY(!banners.isEmpty());
+    QVERIFY2(std::abs(banners.first().value(QLatin1String("t")).toInteger() - bannerAt) <= 100,
+             qPrintable(QStringLiteral("banner at %1, expected %2").arg(banners.first().value(QLatin1String("t")).toInteger()).arg(bannerAt)));
+    const auto captions = linesOfType(timeline, QStringLiteral("caption"));
+    QCOMPARE(captions.size(), 1);
+    QCOMPARE(captions.first().value(QLatin1String("text")).toString(), QStringLiteral("hello world"));
+    QVERIFY2(std::abs(captions.first().value(QLatin1String("t")).toInteger() - captionAt) <= 100,
+             qPrintable(QStringLiteral("caption at %1, expected %2").arg(captions.first().value(QLatin1String("t")).toInteger()).arg(captionAt)));
+    const auto marks = linesOfType(timeline, QStringLiteral("mark"));
+    QCOMPARE(marks.size(), 1);
+    QVERIFY(std::abs(marks.first().value(QLatin1String("t")).toInteger() - markAt) <= 100);
+    QVERIFY(linesOfType(timeline, QStringLiteral("listeners")).size() >= 8);
+    const auto end = linesOfType(timeline, QStringLiteral("end"));
+    QCOMPARE(end.size(), 1);
+    QCOMPARE(end.first().value(QLatin1String("duration_ms")).toInteger(), durationMs);
+
+    // GET /api/recordings/{id}: metadata and the timeline.
+    const HttpReply detail = httpGet(server.port(), QStringLiteral("/api/recordings/") + id, admin);
+    QCOMPARE(detail.status, 200);
+    QCOMPARE(detail.json().value(QLatin1String("timeline")).toArray().size(), timeline.size());
+
+    // The file over HTTP: whole, one range, a range past the end.
+    QFile f(ogg);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    const HttpReply whole = httpGet(server.port(), QStringLiteral("/api/recordings/%1.ogg").arg(id), admin);
+    QCOMPARE(whole.status, 200);
+    QCOMPARE(whole.header("content-type"), QByteArray("audio/ogg"));
+    QCOMPARE(whole.header("accept-ranges"), QByteArray("bytes"));
+    QCOMPARE(whole.body.size(), bytes.size());
+    QCOMPARE(whole.body, bytes);
+    const qint64 mid = bytes.size() / 2;
+    const HttpReply part = httpGet(server.port(), QStringLiteral("/api/recordings/%1.ogg").arg(id),
+                                   admin + "Range: bytes=" + QByteArray::number(mid) + "-\r\n");
+    QCOMPARE(part.status, 206);
+    QCOMPARE(part.header("content-range"), "bytes " + QByteArray::number(mid) + '-' + QByteArray::number(bytes.size() - 1)
+                                               + '/' + QByteArray::number(bytes.size()));
+    QCOMPARE(part.body, bytes.mid(mid));
+    const HttpReply past = httpGet(server.port(), QStringLiteral("/api/recordings/%1.ogg").arg(id),
+                                   admin + "Range: bytes=" + QByteArray::number(bytes.size()) + "-\r\n");
+    QCOMPARE(past.status, 416);
+    QCOMPARE(past.header("content-range"), "bytes */" + QByteArray::number(bytes.size()));
+
+    // HEAD: the length, no body.
+    const HttpReply headOnly = rawHttp(server.port(), "HEAD /api/recordings/" + id.toLatin1() + ".ogg HTTP/1.1\r\nHost: x\r\n"
+                                                          + admin + "\r\n", 5000, true);
+    QCOMPARE(headOnly.status, 200);
+    QCOMPARE(headOnly.header("content-length"), QByteArray::number(bytes.size()));
+    QVERIFY(headOnly.body.isEmpty());
+    // Asked for on a keep-alive connection (after the page's JSON): sent to the same URL on a
+    // fresh connection, as players are.
+    {
+        RawConnection c;
+        QVERIFY(c.connectTo(server.port()));
+        QVERIFY(c.send("GET /api/recordings/" + id.toLatin1() + " HTTP/1.1\r\nHost: x\r\n" + admin + "\r\n"));
+        QVERIFY(c.readUntil([](const QByteArray &in) { return haveHttpAnswer(in); }, 5000));
+        QCOMPARE(parseHttp(c.in).status, 200);
+        c.in.clear();
+        QVERIFY(c.send("GET /api/recordings/" + id.toLatin1() + ".ogg HTTP/1.1\r\nHost: x\r\n" + admin + "\r\n"));
+        QVERIFY(c.readUntil([](const QByteArray &in) { return haveHttpAnswer(in); }, 5000));
+        QCOMPARE(parseHttp(c.in).status, 307);
+        QCOMPARE(parseHttp(c.in).header("location"), "/api/recordings/" + id.toLatin1() + ".ogg");
+        QVERIFY(c.waitEof(5000));
+    }
+    // A client that goes away mid-file (a browser seeking): the server carries on.
+    for (int i = 0; i < 5; ++i) {
+        RawConnection c;
+        QVERIFY(c.connectTo(server.port(), 4096));
+        QVERIFY(c.send("GET /api/recordings/" + id.toLatin1() + ".ogg HTTP/1.1\r\nHost: x\r\n" + admin + "\r\n"));
+        QVERIFY(c.readUntil([](const QByteArray &in) { return in.size() > 2000; }, 5000));
+        c.rst();
+    }
+    QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings/%1.ogg").arg(id), admin).body, bytes);
+
+    // A player no one here wrote reads it over HTTP (token in the query, as an <audio src>).
+    const QString url = QStringLiteral("http://127.0.0.1:%1/api/recordings/%2.ogg?token=%3")
+                            .arg(server.port()).arg(id, QString::fromLatin1(server.token(Role::Admin)));
+    const double overHttp = ffprobe(url).value(QLatin1String("format")).toObject().value(QLatin1String("duration")).toString().toDouble();
+    QVERIFY2(std::abs(overHttp - probed) < 0.001, qPrintable(QString::number(overHttp)));
+    QCOMPARE(decode(url), pcm);
+
+    // Deleting: files and row gone.
+    QCOMPARE(httpSend(server.port(), "DELETE", QStringLiteral("/api/recordings/") + id, {}, admin).status, 200);
+    QVERIFY(!QFile::exists(ogg));
+    QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings/") + id, admin).status, 404);
+    speaker.stop();
+}
+
+// Who may list and play: admin by default (a token in ?token= for <audio src>), listeners
+// with --public-recordings; deleting a running recording is refused.
+void TestRecording::archiveAccess()
+{
+    for (const bool open : {false, true}) {
+        EngineConfig config = testConfig();
+        config.publicRecordings = open;
+        TestServer server(config);
+        const QByteArray adminToken = server.token(Role::Admin);
+        ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/main")), 440);
+        QVERIFY(speaker.ok());
+        const HttpReply on = httpSend(server.port(), "POST", QStringLiteral("/api/streams/main/recording"),
+                                      R"({"record":true})", bearer(adminToken));
+        QCOMPARE(on.status, 200);
+        const QString id = on.json().value(QLatin1String("id")).toString();
+        QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings")).status, open ? 200 : 401);
+        QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings/%1.ogg").arg(id)).status, open ? 200 : 401);
+        QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings"), bearer(server.token(Role::Listener))).status,
+                 open ? 200 : 403);
+        QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings/%1.ogg?token=%2").arg(id, QString::fromLatin1(adminToken))).status, 200);
+        QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings/%1.ogg?token=bad").arg(id)).status, 401);
+        // Changing things always needs admin.
+        QCOMPARE(httpSend(server.port(), "DELETE", QStringLiteral("/api/recordings/") + id, {}).status, 401);
+        QCOMPARE(httpSend(server.port(), "POST", QStringLiteral("/api/streams/main/recording"), R"({"record":false})").status, 401);
+        const HttpReply busy = httpSend(server.port(), "DELETE", QStringLiteral("/api/recordings/") + id, {}, bearer(adminToken));
+        QCOMPARE(busy.status, 409);
+        QCOMPARE(busy.json().value(QLatin1String("error")).toString(), QStringLiteral("recording_busy"));
+        speaker.stop();
+    }
+}
+
+void TestRecording::badRequests()
+{
+    TestServer server;
+    const QByteArray admin = bearer(server.token(Role::Admin));
+    const auto post = [&](const QString &path, const QByteArray &body) {
+        return httpSend(server.port(), "POST", path, body, admin);
+    };
+    QCOMPARE(post(QStringLiteral("/api/streams/main/recording"), R"({"record":"yes"})").json().value(QLatin1String("error")).toString(),
+             QStringLiteral("invalid_record"));
+    QCOMPARE(post(QStringLiteral("/api/streams/b%20ad/recording"), R"({"record":true})").status, 400);
+    QCOMPARE(post(QStringLiteral("/api/streams/main/recording"), "{").status, 400);
+    const HttpReply notRecording = post(QStringLiteral("/api/streams/main/recording/marks"), R"({"text":"chapter"})");
+    QCOMPARE(notRecording.status, 409);
+    QCOMPARE(notRecording.json().value(QLatin1String("error")).toString(), QStringLiteral("not_recording"));
+    QCOMPARE(post(QStringLiteral("/api/streams/main/recording/marks"), R"({"text":""})").status, 400);
+    QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings/rec-00000000000000000000"), admin).status, 404);
+    QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings/rec-00000000000000000000.ogg"), admin).status, 404);
+    QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings?from=yesterday"), admin).status, 400);
+    QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings?from=2026-01-01T00:00:00Z"), admin).status, 200);
+    QCOMPARE(httpSend(server.port(), "DELETE", QStringLiteral("/api/recordings/rec-nope"), {}, admin).status, 404);
+    QCOMPARE(httpGet(server.port(), QStringLiteral("/health")).status, 200); // still up
+}
+
+// A regular file where the stream's folder should be: the recording cannot start; the
+// operator gets the reason (REST 507, /health's recording component), the broadcast goes on.
+void TestRecording::unwritableDirectory()
+{
+    TestServer server;
+    const QByteArray admin = bearer(server.token(Role::Admin));
+    QVERIFY(QDir().mkpath(server.dataDir() + QStringLiteral("/recordings")));
+    QFile blocker(server.dataDir() + QStringLiteral("/recordings/main"));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    WsClient listener;
+    QVERIFY(listener.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/main"))));
+    ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/main")), 440);
+    QVERIFY(speaker.ok());
+    const HttpReply on = httpSend(server.port(), "POST", QStringLiteral("/api/streams/main/recording"), R"({"record":true})", admin);
+    QCOMPARE(on.status, 507);
+    QCOMPARE(on.json().value(QLatin1String("error")).toString(), QStringLiteral("recording_failed"));
+    QVERIFY2(on.json().value(QLatin1String("message")).toString().contains(QLatin1String("recordings/main")), on.body.constData());
+    const QJsonObject health = httpGet(server.port(), QStringLiteral("/health")).json();
+    const QJsonObject component = health.value(QLatin1String("components")).toObject().value(QLatin1String("recording")).toObject();
+    QCOMPARE(component.value(QLatin1String("status")).toString(), QStringLiteral("degraded"));
+    QVERIFY(QJsonDocument(component).toJson().contains("recordings/main"));
+    const HttpReply st = httpGet(server.port(), QStringLiteral("/api/streams/main/recording"), admin);
+    QVERIFY(!st.json().value(QLatin1String("error")).toString().isEmpty());
+    // The broadcast: every frame the speaker sent reached the listener.
+    QTest::qWait(1000);
+    speaker.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(qint64(listener.binary.size()), speaker.framesSent(), 3000);
+}
+
+QTEST_GUILESS_MAIN(TestRecording)
+#include "tst_recording.moc"
