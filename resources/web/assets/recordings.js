@@ -19,7 +19,7 @@ const TEXT = {
     needToken: 'The archive needs an admin token.', badToken: 'This token was refused: ',
     notAdmin: 'This token is not an admin\'s.', banner: 'Banner', mark: 'Mark', open: 'Open',
     states: { recording: 'recording', finished: 'finished', interrupted: 'interrupted', failed: 'failed' },
-    playError: 'This recording cannot be played here.', noAudio: 'Your browser plays neither Ogg Opus nor MP3.',
+    preparing: 'Preparing the MP3…', playError: 'This recording cannot be played here.', noAudio: 'Your browser plays neither Ogg Opus nor MP3.',
   },
   nl: {
     skip: 'Naar de opnames', loading: 'Laden…', title: 'Opnames', tokenLabel: 'Beheerderstoken',
@@ -30,7 +30,7 @@ const TEXT = {
     needToken: 'Het archief vraagt een beheerderstoken.', badToken: 'Dit token werd geweigerd: ',
     notAdmin: 'Dit token is niet van een beheerder.', banner: 'Banner', mark: 'Markering', open: 'Openen',
     states: { recording: 'neemt op', finished: 'klaar', interrupted: 'onderbroken', failed: 'mislukt' },
-    playError: 'Deze opname kan hier niet worden afgespeeld.', noAudio: 'Uw browser speelt Ogg Opus noch MP3.',
+    preparing: 'De MP3 wordt gemaakt…', playError: 'Deze opname kan hier niet worden afgespeeld.', noAudio: 'Uw browser speelt Ogg Opus noch MP3.',
   },
 };
 const CAPTION_MAX_MS = 4000; // a caption stays until the next one, or this long
@@ -263,12 +263,16 @@ async function loadSource() {
   state.source = ext;
   state.blob = blob;
   if (audio.src.startsWith('blob:')) URL.revokeObjectURL(audio.src);
-  if (!blob) {
-    audio.src = mediaUrl(rec.id, ext);
-    audio.load();
-    return;
-  }
   try {
+    // The MP3 is made on the first request: 503 `preparing` (Retry-After) until it is ready,
+    // which an <audio> element would take for an error.
+    if (ext === 'mp3' && !(await mp3Ready(rec))) throw new Error('MP3 not ready');
+    if (state.selected !== rec) return;
+    if (!blob) {
+      audio.src = mediaUrl(rec.id, ext);
+      audio.load();
+      return;
+    }
     const res = await fetch(`/api/recordings/${encodeURIComponent(rec.id)}.${ext}`, { headers: authHeaders() });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const url = URL.createObjectURL(await res.blob());
@@ -281,6 +285,22 @@ async function loadSource() {
     if (++state.attempt < state.attempts.length) loadSource();
     else showError(t.playError);
   }
+}
+
+async function mp3Ready(rec) {
+  const deadline = Date.now() + 120000;
+  while (Date.now() < deadline && state.selected === rec) {
+    const res = await fetch(mediaUrl(rec.id, 'mp3'), { headers: { ...authHeaders(), Range: 'bytes=0-0' }, cache: 'no-store' });
+    if (res.status !== 503) {
+      $('play-error').hidden = true;
+      return res.ok;
+    }
+    $('play-error').textContent = t.preparing;
+    $('play-error').hidden = false;
+    const wait = Math.min(10, Math.max(1, Number(res.headers.get('retry-after')) || 1));
+    await new Promise((r) => setTimeout(r, wait * 1000));
+  }
+  return false;
 }
 
 function markersOf(timeline) {
