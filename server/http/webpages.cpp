@@ -82,6 +82,8 @@ void installWebPages(QHttpServer *http)
 {
     initWebResources();
     http->route(QStringLiteral("/"), Method::Get, [] { return page(QStringLiteral("index.html")); });
+    // The archive (docs/recording.md): the page is open; its API calls carry the token.
+    http->route(QStringLiteral("/recordings"), Method::Get, [] { return page(QStringLiteral("recordings.html")); });
     http->route(QStringLiteral("/listen/<arg>"), Method::Get, [](const QString &id) {
         return streamPage(QStringLiteral("listen.html"), id);
     });

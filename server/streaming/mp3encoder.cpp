@@ -69,4 +69,16 @@ QByteArray Mp3Encoder::encode(const QByteArray &s16le)
     return out;
 }
 
+QByteArray Mp3Encoder::flush()
+{
+    if (!m_lame)
+        return {};
+    QByteArray out(7200, Qt::Uninitialized); // LAME asks for at least 7,200 bytes here
+    const int n = lame_encode_flush(m_lame, reinterpret_cast<unsigned char *>(out.data()), int(out.size()));
+    if (n <= 0)
+        return {};
+    out.resize(n);
+    return out;
+}
+
 } // namespace onair

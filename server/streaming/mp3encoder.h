@@ -27,6 +27,9 @@ public:
     // Encodes s16le mono 48 kHz; returns the frames completed so far (often empty: LAME
     // holds about one frame, 1,152 samples = 24 ms, plus its look-ahead).
     QByteArray encode(const QByteArray &s16le);
+    // The end of a finite stream (an exported recording): the frames LAME still holds, the
+    // last one padded with silence. A live stream never calls it.
+    QByteArray flush();
     int bitrateKbps() const { return m_kbps; }
 
 private:

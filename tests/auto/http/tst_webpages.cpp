@@ -28,6 +28,7 @@ private Q_SLOTS:
         QTest::newRow("listen") << QStringLiteral("/listen/main") << QStringLiteral("/assets/listen.js");
         QTest::newRow("speak") << QStringLiteral("/speak/main") << QStringLiteral("/assets/speak.js");
         QTest::newRow("listen odd id") << QStringLiteral("/listen/a.b-c_1") << QStringLiteral("/assets/listen.js");
+        QTest::newRow("recordings") << QStringLiteral("/recordings") << QStringLiteral("/assets/recordings.js");
     }
     void pagesAreServedWithSecurityHeaders()
     {

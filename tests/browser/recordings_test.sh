@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The archive page (/recordings, docs/recording.md) in real headless Chromium (Debian's), driven
+# by playwright-core from npm, against the real onair-server: a tone spoken on stream "main" is
+# recorded (--record-all) with a caption and a banner in the middle; the page, opened as a phone
+# on plain http, lists it, plays it, and its banner marker seeks.
+#   usage: recordings_test.sh ONAIR_SERVER_BIN
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+server="$1"; shift
+
+bash "$here/../../scripts/deps.sh" test || echo "recordings_test.sh: scripts/deps.sh test failed; using what is installed" >&2
+for tool in /usr/bin/chromium node npm; do
+  command -v "$tool" >/dev/null || { echo "SKIP: needs ${tool##*/}, which is not installed here (scripts/deps.sh test installs it)"; exit 77; }
+done
+if [ ! -d "$here/node_modules/playwright-core" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+work="$(mktemp -d)"
+pid=""
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+# --recording-idle-stop 2: the recording ends 2 s after the speaker leaves.
+"$server" --port "$port" --bind 127.0.0.1 --data-dir "$work/data" --record-all --public-recordings \
+  --recording-idle-stop 2 >"$work/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -q "OnAir listening on" "$work/server.log" && break; sleep 0.1; done
+grep -q "OnAir listening on" "$work/server.log" || { echo "onair-server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
+admin="$("$server" token --role admin --data-dir "$work/data")"
+
+set +e
+node "$here/recordings.mjs" --base "http://127.0.0.1:$port" --admin "$admin" --shots "${ONAIR_WEB_SHOTS:-$work}" "$@"
+status=$?
+set -e
+if [ $status -ne 0 ]; then
+  echo "--- server log (last 40 lines)" >&2
+  tail -n 40 "$work/server.log" >&2
+fi
+exit $status
