@@ -9,6 +9,7 @@
 #include "audio/wavfile.h"
 #include "interpretation/stages/stages.h"
 #include "protocol/streamid.h"
+#include "recording/recordings.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
@@ -422,7 +423,9 @@ private Q_SLOTS:
     // captions on stream:main.
     void speechToTranslatedSpeech()
     {
-        TestServer server(interpretingConfig(), {}, defaultInterpretationBackends(interpretingConfig()));
+        EngineConfig config = interpretingConfig();
+        config.recordStreams = {QStringLiteral("main~es")}; // --record main~es (issue 20)
+        TestServer server(config, {}, defaultInterpretationBackends(config));
         const Wav w = speech(QStringList(kWarmup) << kSentence);
         QVERIFY(w.rate > 0);
         WsClient events;
@@ -504,6 +507,24 @@ private Q_SLOTS:
         }
         QVERIFY(linked);
         QVERIFY(listed);
+
+        // --record main~es: the Spanish channel is recorded like any stream, in Ogg Opus, with
+        // the captions (original and translated) on its timeline.
+        const RecordingStatus rec = server.engine().recordings()->status(QStringLiteral("main~es"));
+        QVERIFY(rec.recording);
+        QVERIFY(rec.elapsedMs > 3000);
+        QTest::qWait(700); // the timeline reaches the file every 500 ms
+        QString recError;
+        const auto recInfo = server.engine().recordings()->find(rec.id, &recError);
+        QVERIFY2(recInfo && recInfo->stream == QLatin1String("main~es"), qPrintable(recError));
+        QFile recFile(recInfo->path);
+        QVERIFY(recFile.open(QIODevice::ReadOnly));
+        QVERIFY(recFile.read(4) == "OggS" && recFile.size() > 4000);
+        QSet<QString> captionLangs;
+        for (const QJsonValue &line : Recordings::readTimeline(recInfo->timelinePath()))
+            if (line.toObject().value(QLatin1String("type")).toString() == QLatin1String("caption"))
+                captionLangs.insert(line.toObject().value(QLatin1String("lang")).toString());
+        QCOMPARE(captionLangs, (QSet<QString>{QStringLiteral("en"), QStringLiteral("es")}));
 
         // Off air: the channel ends too.
         speaker.client.socket.close();
