@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The control room's screenshots in docs/ (README, issue 19): the desktop app under Xvfb at
 # 1366x768 and 1920x1080, in English and Dutch, on air with the tone, open to the network, with
-# five listeners — VLC, ffmpeg and Safari on an iPhone on the players' streams, two pages on
+# the recording running (REC), five listeners — VLC, ffmpeg and Safari on an iPhone on the players' streams, two pages on
 # phones reporting what they play (one waiting for a tap). Usage: scripts/screenshots.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ shot() { # SIZE LANG OUT
   cfg=$(mktemp -d); data=$(mktemp -d)
   mkdir -p "$cfg/OnAir"; printf '[server]\nnetwork=true\n' > "$cfg/OnAir/onair.conf"
   XDG_CONFIG_HOME=$cfg xvfb-run -a -s "-screen 0 ${size}x24 -nolisten tcp" "$bin" --port $port --data-dir "$data" \
-    --source tone --on-air main --lang "$lang" --screenshot "$out" --screenshot-delay 10000 > /dev/null 2>&1 &
+    --source tone --on-air main --record main --lang "$lang" --screenshot "$out" --screenshot-delay 10000 > /dev/null 2>&1 &
   app=$!
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.2; done
   curl -s -A "VLC/3.0.18 LibVLC/3.0.18" "http://127.0.0.1:$port/stream/main.mp3" -o /dev/null & pids+=($!)
