@@ -166,10 +166,10 @@ await check('opening it loads the audio, the banner marker and the captions', as
   assert(s.source === 'ogg', `Chromium plays Ogg Opus (${s.source})`);
   assert(Math.abs(s.duration * 1000 - recording.duration_ms) < 1500, `the element's duration ${s.duration} s`);
   assert(s.tracks === 1 && s.cues >= 2, `a WebVTT track with the captions (${s.tracks} tracks, ${s.cues} cues)`);
-  const pin = page.locator('.seek-markers .marker.banner');
+  const pin = page.locator('.seek-markers .marker.kind-banner');
   assert(await pin.count() === 1, 'one banner marker on the seek bar');
   assert(Number(await pin.getAttribute('data-t')) === bannerT, 'at the banner\'s offset');
-  const entry = page.locator('#markers .marker-entry.banner');
+  const entry = page.locator('#markers .marker-entry.kind-banner');
   assert((await entry.textContent()).includes(BANNER), 'the banner is in the list under the player');
   const cues = await page.evaluate(() => {
     const tr = document.getElementById('audio').textTracks[0];
@@ -180,7 +180,7 @@ await check('opening it loads the audio, the banner marker and the captions', as
 });
 
 await check('clicking the banner marker seeks there and plays', async () => {
-  await page.locator('.seek-markers .marker.banner').click();
+  await page.locator('.seek-markers .marker.kind-banner').click();
   await page.waitForFunction((t) => {
     const a = document.getElementById('audio');
     return !a.paused && a.currentTime >= t / 1000 - 0.3;
@@ -198,7 +198,7 @@ await check('captions show under the player at their time', async () => {
   await page.evaluate((t) => { const a = document.getElementById('audio'); a.pause(); a.currentTime = t / 1000 + 0.5; }, captionT);
   await page.waitForFunction((text) => document.getElementById('caption-now').textContent === text, CAPTION_1, { timeout: 5000 });
   // The list entry seeks too.
-  await page.locator('#markers .marker-entry.banner').click();
+  await page.locator('#markers .marker-entry.kind-banner').click();
   await page.waitForFunction((t) => Math.abs(document.getElementById('audio').currentTime - t / 1000) < 1.5, bannerT, { timeout: 5000 });
 });
 
@@ -234,7 +234,7 @@ await check('the MP3 rendition plays where Ogg Opus does not (?audio=mp3)', asyn
     duration: document.getElementById('audio').duration }));
   assert(s.source === 'mp3' && s.src.includes('.mp3'), `the MP3 (${JSON.stringify(s)})`);
   assert(Math.abs(s.duration * 1000 - recording.duration_ms) < 1500, `its duration ${s.duration} s`);
-  await p.locator('.seek-markers .marker.banner').click();
+  await p.locator('.seek-markers .marker.kind-banner').click();
   await p.waitForFunction((t) => { const a = document.getElementById('audio'); return !a.paused && a.currentTime >= t / 1000 - 0.3; },
     bannerT, { timeout: 10000 });
   await p.close();
@@ -250,7 +250,7 @@ await check('the filter, Dutch, 360 px and 1366×768', async () => {
   assert(await nl.locator('h1').textContent() === 'Opnames', 'Dutch title');
   assert(/klaar/.test(await nl.locator(`.rec[data-id="${recording.id}"]`).textContent()), 'Dutch state');
   await nl.locator(`.rec[data-id="${recording.id}"]`).click();
-  await nl.locator('.seek-markers .marker.banner').waitFor({ timeout: 10000 });
+  await nl.locator('.seek-markers .marker.kind-banner').waitFor({ timeout: 10000 });
   const overflow = await nl.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert(overflow <= 0, `no sideways scrolling at 360 px (${overflow} px)`);
   await nl.close();
@@ -258,7 +258,7 @@ await check('the filter, Dutch, 360 px and 1366×768', async () => {
   const d = await desk.newPage();
   await d.goto(`${base}/recordings`);
   await d.locator(`.rec[data-id="${recording.id}"]`).click();
-  await d.locator('.seek-markers .marker.banner').waitFor({ timeout: 10000 });
+  await d.locator('.seek-markers .marker.kind-banner').waitFor({ timeout: 10000 });
   await d.screenshot({ path: `${args.shots}/recordings-1366x768.png` });
   await desk.close();
 });
