@@ -4,8 +4,10 @@
 // captions are published and a banner is posted in the middle; once the recording is finished,
 // the page is opened as a phone over plain http to a LAN-like name (not a secure context).
 // Each check prints "ok - …" or "not ok - …"; the exit status is 0 only when all passed.
-//   node recordings.mjs --base URL --admin TOKEN --shots DIR
+//   node recordings.mjs --base URL --admin TOKEN --ctl SCRIPT --shots DIR
+// SCRIPT private: restarts the server without --public-recordings (same port, same recordings).
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -279,6 +281,31 @@ await check('a token in the URL fragment is kept for the tab and sent as Bearer'
   await sleep(300);
   const list = auth.find((a) => /\/api\/recordings$/.test(new URL(a.url).pathname));
   assert(list && list.authorization === `Bearer ${args.admin}`, `the list was asked with the token (${JSON.stringify(auth.slice(0, 2))})`);
+  await ctx.close();
+});
+
+await check('without --public-recordings the page asks for a token, then lists and plays with it', async () => {
+  execFileSync(args.ctl, ['private'], { stdio: 'inherit' });
+  const open = await fetch(`${base}/api/recordings/${encodeURIComponent(recording.id)}.ogg`);
+  assert(open.status === 401, `the audio needs a token now (${open.status})`);
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(`${lanBase}/recordings?lang=en`);
+  await p.locator('#token-form').waitFor({ state: 'visible', timeout: 10000 });
+  assert(/admin token/.test(await p.locator('#token-why').textContent()), 'it says why');
+  await p.locator('#token').fill('not-a-token');
+  await p.locator('#token-form button[type=submit]').click();
+  await p.waitForFunction(() => /refused/.test(document.getElementById('token-why').textContent), null, { timeout: 5000 });
+  await p.locator('#token').fill(args.admin);
+  await p.locator('#token-form button[type=submit]').click();
+  await p.locator(`.rec[data-id="${recording.id}"]`).click({ timeout: 10000 });
+  assert(await p.locator('#token-form').isHidden(), 'the form goes once the token works');
+  await p.waitForFunction(() => document.getElementById('audio').readyState >= 1, null, { timeout: 10000 });
+  const s = await p.evaluate(() => ({ src: document.getElementById('audio').src, blob: window.onair.state.blob }));
+  assert(s.src.includes('token=') && !s.blob, `played by URL with ?token= (${s.src.replace(/token=[^&]+/, 'token=…')}, blob ${s.blob})`);
+  await p.locator('.seek-markers .marker.kind-banner').click();
+  await p.waitForFunction(() => { const a = document.getElementById('audio'); return !a.paused && a.currentTime > 0; }, null, { timeout: 10000 });
   await ctx.close();
 });
 
