@@ -20,6 +20,8 @@ FileAnswer errorAnswer(const QHttpServerResponse &r)
     a.body = r.data();
     for (const QByteArray &v : r.headers(QByteArrayLiteral("Retry-After")))
         a.headers.append({QByteArrayLiteral("Retry-After"), v});
+    if (a.status == 503 && a.headers.isEmpty())
+        a.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
     return a;
 }
 } // namespace
@@ -74,8 +76,20 @@ FileAnswer RecordingFiles::resolve(const HeadVerdict &head, const QHostAddress &
         a.mime = QByteArrayLiteral("audio/ogg");
         return a;
     }
-    // TODO(mp3): the MP3 fallback lands with recording/mp3export.
-    return errorAnswer(restError(HttpStatus::NotFound, QStringLiteral("not_found"), QStringLiteral("no MP3 of %1 yet").arg(id)));
+    switch (recordings->mp3(*info, &a.path, &error)) {
+    case Recordings::Mp3State::Ready:
+        a.mime = QByteArrayLiteral("audio/mpeg");
+        return a;
+    case Recordings::Mp3State::Preparing:
+        return errorAnswer(restError(HttpStatus::ServiceUnavailable, QStringLiteral("preparing"),
+                                     QStringLiteral("the MP3 of %1 is being made; ask again in a second").arg(id),
+                                     {{QStringLiteral("retry_after"), 1}}));
+    case Recordings::Mp3State::Failed:
+        break;
+    }
+    if (info->isRecording())
+        return errorAnswer(restError(HttpStatus::Conflict, QStringLiteral("recording_busy"), error));
+    return errorAnswer(restError(HttpStatus::InternalServerError, QStringLiteral("mp3_failed"), error));
 }
 
 } // namespace onair

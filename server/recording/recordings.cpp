@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QThread>
+#include <QThreadPool>
 #include <QTimer>
 
 namespace onair {
@@ -62,6 +63,8 @@ Recordings::Recordings(Hub *hub, RecordingStore *store, RecordingOptions options
 
 Recordings::~Recordings()
 {
+    if (m_mp3Pool)
+        m_mp3Pool->waitForDone(); // an MP3 being made finishes (its job uses this object)
     stop();
 }
 
@@ -337,6 +340,7 @@ bool Recordings::remove(const QString &id, bool *busy, QString *error)
         return false;
     QFile::remove(r->path);
     QFile::remove(r->timelinePath());
+    QFile::remove(mp3PathOf(*r));
     qCInfo(lcRecording).noquote() << "deleted recording" << id << r->path;
     return true;
 }

@@ -15,6 +15,7 @@
 #include <optional>
 
 class QThread;
+class QThreadPool;
 class QTimer;
 
 namespace onair {
@@ -81,6 +82,13 @@ public:
     bool remove(const QString &id, bool *busy, QString *error);
     const RecordingOptions &options() const { return m_options; }
 
+    // The recording as MP3, for browsers that cannot play Ogg Opus: made once, on first
+    // request, off the engine's thread (one at a time), next to the .ogg. `path` is where it
+    // is (or will be). A recording still running has none yet (Failed, with why).
+    enum class Mp3State { Ready, Preparing, Failed };
+    Mp3State mp3(const RecordingInfo &info, QString *path, QString *error);
+    static QString mp3PathOf(const RecordingInfo &info);
+
 Q_SIGNALS:
     // A stream's status changed (started, stopped, failed); on the engine's thread. The control
     // room polls status() for elapsed time and size.
@@ -122,6 +130,10 @@ private:
     qint64 m_lastRetentionNs = 0;
     qint64 m_droppedBefore = 0; // payloads dropped by recorders already finished
     std::atomic<qint64> m_failures{0};
+    // The MP3 renditions being made (ids) and those that could not be (id -> why).
+    QSet<QString> m_mp3Making;
+    QHash<QString, QString> m_mp3Failed;
+    std::unique_ptr<QThreadPool> m_mp3Pool;
 };
 
 } // namespace onair

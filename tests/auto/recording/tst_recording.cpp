@@ -282,9 +282,30 @@ void TestRecording::toneRecording()
     QVERIFY2(std::abs(overHttp - probed) < 0.001, qPrintable(QString::number(overHttp)));
     QCOMPARE(decode(url), pcm);
 
-    // Deleting: files and row gone.
+    // The MP3 rendition (browsers without Ogg Opus): 503 preparing with Retry-After, then the
+    // file, the same length, the same tone.
+    const QString mp3Path = QStringLiteral("/api/recordings/%1.mp3").arg(id);
+    const HttpReply preparing = httpGet(server.port(), mp3Path, admin);
+    QCOMPARE(preparing.status, 503);
+    QCOMPARE(preparing.header("retry-after"), QByteArray("1"));
+    QCOMPARE(preparing.json().value(QLatin1String("error")).toString(), QStringLiteral("preparing"));
+    HttpReply mp3;
+    QTRY_VERIFY_WITH_TIMEOUT((mp3 = httpGet(server.port(), mp3Path, admin)).status == 200, 20000);
+    QCOMPARE(mp3.header("content-type"), QByteArray("audio/mpeg"));
+    const QString mp3File = ogg.chopped(4) + QStringLiteral(".mp3");
+    QVERIFY(QFile::exists(mp3File));
+    const QJsonObject mp3Probe = ffprobe(mp3File);
+    QCOMPARE(mp3Probe.value(QLatin1String("streams")).toArray().first().toObject().value(QLatin1String("codec_name")).toString(),
+             QStringLiteral("mp3"));
+    const double mp3Seconds = mp3Probe.value(QLatin1String("format")).toObject().value(QLatin1String("duration")).toString().toDouble();
+    QVERIFY2(std::abs(mp3Seconds - probed) < 0.1, qPrintable(QString::number(mp3Seconds)));
+    const double mp3Hz = pitchHz(decode(mp3File), 1.0, double(durationMs) / 1000 - 0.5);
+    QVERIFY2(std::abs(mp3Hz - 440) < 3, qPrintable(QString::number(mp3Hz)));
+
+    // Deleting: files (the MP3 too) and row gone.
     QCOMPARE(httpSend(server.port(), "DELETE", QStringLiteral("/api/recordings/") + id, {}, admin).status, 200);
     QVERIFY(!QFile::exists(ogg));
+    QVERIFY(!QFile::exists(mp3File));
     QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings/") + id, admin).status, 404);
     speaker.stop();
 }
@@ -313,6 +334,7 @@ void TestRecording::archiveAccess()
         // Changing things always needs admin.
         QCOMPARE(httpSend(server.port(), "DELETE", QStringLiteral("/api/recordings/") + id, {}).status, 401);
         QCOMPARE(httpSend(server.port(), "POST", QStringLiteral("/api/streams/main/recording"), R"({"record":false})").status, 401);
+        QCOMPARE(httpGet(server.port(), QStringLiteral("/api/recordings/%1.mp3").arg(id), bearer(adminToken)).status, 409);
         const HttpReply busy = httpSend(server.port(), "DELETE", QStringLiteral("/api/recordings/") + id, {}, bearer(adminToken));
         QCOMPARE(busy.status, 409);
         QCOMPARE(busy.json().value(QLatin1String("error")).toString(), QStringLiteral("recording_busy"));
