@@ -338,7 +338,7 @@ function drawMarkers() {
     const label = `${clock(m.t)} ${m.kind === 'banner' ? t.banner : t.mark}: ${m.text}`;
     const pin = document.createElement('button');
     pin.type = 'button';
-    pin.className = `marker ${m.kind} ${m.style || ''}`.trim();
+    pin.className = `marker kind-${m.kind}${m.style ? ` style-${m.style}` : ''}`;
     pin.style.left = `${Math.min(100, Math.max(0, (m.t / dur) * 100))}%`;
     pin.dataset.t = String(m.t);
     pin.title = label;
@@ -348,7 +348,7 @@ function drawMarkers() {
     const li = document.createElement('li');
     const b = document.createElement('button');
     b.type = 'button';
-    b.className = `marker-entry ${m.kind}`;
+    b.className = `marker-entry kind-${m.kind}`;
     b.dataset.t = String(m.t);
     const when_ = document.createElement('span');
     when_.className = 'at';
