@@ -237,6 +237,17 @@ std::optional<QJsonObject> BannerService::receipts(const QString &id) const
     return o;
 }
 
+QJsonObject BannerService::activeReceiptCounts() const
+{
+    const auto r = receipts(activeId());
+    if (!r)
+        return {};
+    QJsonObject counts;
+    for (const char *key : {"broadcast_id", "delivered", "seen", "dismissed"})
+        counts.insert(QLatin1String(key), r->value(QLatin1String(key)));
+    return counts;
+}
+
 QList<Banner> BannerService::scheduled() const
 {
     QMutexLocker lock(&m_mutex);

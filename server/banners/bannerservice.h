@@ -77,6 +77,7 @@ public:
     // BannerDesk
     std::optional<QJsonObject> activeMessageFor(const QString &identity) const override;
     QString activeId() const override;
+    QJsonObject activeReceiptCounts() const override;
     int acknowledgedCount() const;
     // Thread-safe: an acknowledgement received over WebSocket, stored on the engine thread;
     // `done` runs there once the store has answered (after the commit when Acknowledged), so

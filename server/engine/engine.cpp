@@ -427,6 +427,7 @@ bool Engine::startRecordings(QString *error)
     o.maxTotalBytes = m_config.recordingsMaxTotalBytes;
     o.idleStopS = m_config.recordingIdleStopS;
     o.opusBitrate = m_config.playerOpusBitrate;
+    o.banners = m_banners;
     m_recordings = std::make_unique<Recordings>(m_hub.get(), store, o);
     if (!m_recordings->start(error)) {
         m_recordings.reset();

@@ -21,6 +21,9 @@ public:
     virtual std::optional<QJsonObject> activeMessageFor(const QString &identity) const = 0;
     // Thread-safe: the active banner's id, empty when there is none.
     virtual QString activeId() const = 0;
+    // The active banner's receipts across the replicas, {"broadcast_id","delivered","seen",
+    // "dismissed"} (a recording's timeline samples them); empty when none is active. Any thread.
+    virtual QJsonObject activeReceiptCounts() const = 0;
     // Thread-safe: stores an acknowledgement; `done` runs on the desk's thread once it is
     // durable (Acknowledged) or refused.
     virtual void acknowledgeLater(const QString &bannerId, const QString &identity, std::function<void(Ack)> done) = 0;

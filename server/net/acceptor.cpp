@@ -468,6 +468,15 @@ void Acceptor::guard(QTcpSocket *socket)
             refuse(socket, v.status, v.code, v.message);
             return;
         }
+        // A recording's audio asked for on a kept-alive connection (a browser's pooled one):
+        // the acceptor takes the connection from QHttpServer and answers it, when the request
+        // is the whole of this read (QHttpServer is owed none of its bytes). Otherwise
+        // QHttpServer sends the client to a fresh connection (307).
+        if (m_files && before == 0 && pos == 0 && isStreamedFileTarget(v.target)
+            && (v.method == "GET" || v.method == "HEAD")) {
+            answerFile(socket, v);
+            return; // `g` is gone with the connection's entry
+        }
         ++g.requests;
         g.closeAfterAnswer = v.close;
         pos += headLen - before;

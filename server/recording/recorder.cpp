@@ -3,6 +3,7 @@
 #include "audio/opuscodec.h"
 #include "audio/streamdecoder.h"
 #include "core/clock.h"
+#include "fanout/bannerdesk.h"
 #include "fanout/cluster.h"
 #include "fanout/hub.h"
 #include "fanout/streamfeed.h"
@@ -207,12 +208,25 @@ bool Recorder::tick(qint64 nowNs)
         const int count = m_hub->listenersOf(m_info.stream) + (cluster ? cluster->remoteListeners(m_info.stream) : 0);
         writeLine({{QStringLiteral("type"), QStringLiteral("listeners")}, {QStringLiteral("count"), count}},
                   m_lastCountNs);
+        sampleReceipts();
     }
     if (nowNs - m_lastFlushNs >= qint64(m_options.flushMs) * kMsNs) {
         m_lastFlushNs = nowNs;
         flush();
     }
     return !m_failed;
+}
+
+void Recorder::sampleReceipts()
+{
+    const QJsonObject counts = m_options.banners ? m_options.banners->activeReceiptCounts() : QJsonObject();
+    if (counts.isEmpty() || counts == m_lastReceipts)
+        return;
+    m_lastReceipts = counts;
+    QJsonObject line{{QStringLiteral("type"), QStringLiteral("banner")}, {QStringLiteral("event"), QStringLiteral("receipts")}};
+    for (auto it = counts.constBegin(); it != counts.constEnd(); ++it)
+        line.insert(it.key(), it.value());
+    writeLine(line, m_lastCountNs);
 }
 
 void Recorder::process(const Item &item)

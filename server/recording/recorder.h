@@ -13,6 +13,7 @@
 
 namespace onair {
 
+class BannerDesk;
 class Hub;
 class OggOpusWriter;
 class OpusFrameEncoder;
@@ -34,6 +35,7 @@ public:
         int flushMs = 500;
         int opusBitrate = 32000;
         int maxQueue = 2000;
+        BannerDesk *banners = nullptr; // the active banner's receipt counts, sampled once a second
     };
     Recorder(Hub *hub, RecordingInfo info, const Options &options);
     ~Recorder();
@@ -73,6 +75,7 @@ private:
         qint64 atNs = 0;
     };
     void process(const Item &item);
+    void sampleReceipts(); // the active banner's receipt counts, when they changed
     void message(const QJsonObject &msg, qint64 atNs);
     void audio(const QByteArray &payload, qint64 atNs);
     void addPacket(const QByteArray &packet);
@@ -99,6 +102,7 @@ private:
     QFile m_ogg;
     QFile m_timeline;
     QByteArray m_pendingLines;
+    QJsonObject m_lastReceipts; // the last banner receipts line's counts (a new line when they change)
     bool m_opus = false;
     bool m_speakerLive = false;
     qint64 m_lastAudioNs = 0;

@@ -460,6 +460,7 @@ bool Recordings::startRecorder(const QString &stream)
     o.flushMs = m_options.flushMs;
     o.opusBitrate = m_options.opusBitrate;
     o.maxQueue = m_options.maxQueue;
+    o.banners = m_options.banners;
     auto recorder = std::make_shared<Recorder>(m_hub, info, o);
     QString error;
     if (!recorder->open(&error) || !m_store->insertRecording(info, &error)) {

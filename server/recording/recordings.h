@@ -20,6 +20,7 @@ class QTimer;
 
 namespace onair {
 
+class BannerDesk;
 class Hub;
 class RecordingStore;
 class Recorder;
@@ -38,6 +39,7 @@ struct RecordingOptions
     int flushMs = 500;               // Ogg pages and timeline lines reach the file this often
     int opusBitrate = 32000;         // a PCM speaker's audio, encoded once
     int maxQueue = 2000;             // payloads waiting for the disk beyond this: oldest dropped
+    BannerDesk *banners = nullptr;   // the active banner's receipts on the timelines (may be null)
     int idleStopS = 300;             // --recording-idle-stop: a --record/--record-all recording
                                      // ends after this long without a speaker (one asked for
                                      // explicitly goes on until it is turned off)

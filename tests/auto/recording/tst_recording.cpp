@@ -148,9 +148,15 @@ void TestRecording::toneRecording()
     const qint64 startAt = wall.elapsed() - rtt.elapsed() / 2 - st.json().value(QLatin1String("elapsed_ms")).toInteger();
 
     QTest::qWait(2000);
+    WsClient listener;
+    QVERIFY(listener.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/main?client_id=pew-3"))));
     const qint64 bannerAt = wall.elapsed() - startAt;
-    QCOMPARE(httpSend(server.port(), "POST", QStringLiteral("/api/broadcasts"),
-                      R"({"message":"Service starts","type":"info"})", admin).status, 201);
+    const HttpReply banner = httpSend(server.port(), "POST", QStringLiteral("/api/broadcasts"),
+                                      R"({"message":"Service starts","type":"info"})", admin);
+    QCOMPARE(banner.status, 201);
+    const QString bannerId = banner.json().value(QLatin1String("id")).toString();
+    QVERIFY(listener.waitJsonType(QStringLiteral("new_broadcast")));
+    listener.socket.sendTextMessage(QStringLiteral(R"({"type":"acknowledge_broadcast","broadcast_id":"%1"})").arg(bannerId));
     QTest::qWait(2000);
     const qint64 captionAt = wall.elapsed() - startAt;
     QCOMPARE(httpSend(server.port(), "POST", QStringLiteral("/api/publish"),
@@ -204,6 +210,16 @@ void TestRecording::toneRecording()
     QVERIFY(!banners.isEmpty());
     QVERIFY2(std::abs(banners.first().value(QLatin1String("t")).toInteger() - bannerAt) <= 100,
              qPrintable(QStringLiteral("banner at %1, expected %2").arg(banners.first().value(QLatin1String("t")).toInteger()).arg(bannerAt)));
+    QCOMPARE(banners.first().value(QLatin1String("event")).toString(), QStringLiteral("new"));
+    QCOMPARE(banners.first().value(QLatin1String("broadcast")).toObject().value(QLatin1String("message")).toString(),
+             QStringLiteral("Service starts"));
+    // The receipts, sampled once a second: the listener's acknowledgement is counted.
+    bool acknowledged = false;
+    for (const QJsonObject &b : banners)
+        acknowledged = acknowledged || (b.value(QLatin1String("event")).toString() == QLatin1String("receipts")
+                                        && b.value(QLatin1String("broadcast_id")).toString() == bannerId
+                                        && b.value(QLatin1String("dismissed")).toInt() == 1);
+    QVERIFY2(acknowledged, "no receipts line counts the acknowledgement");
     const auto captions = linesOfType(timeline, QStringLiteral("caption"));
     QCOMPARE(captions.size(), 1);
     QCOMPARE(captions.first().value(QLatin1String("text")).toString(), QStringLiteral("hello world"));
@@ -250,19 +266,31 @@ void TestRecording::toneRecording()
     QCOMPARE(headOnly.status, 200);
     QCOMPARE(headOnly.header("content-length"), QByteArray::number(bytes.size()));
     QVERIFY(headOnly.body.isEmpty());
-    // Asked for on a keep-alive connection (after the page's JSON): sent to the same URL on a
-    // fresh connection, as players are.
-    {
+    // Asked for on a keep-alive connection (after the page's JSON): answered there; a head that
+    // came in pieces is sent to the same URL on a fresh connection instead (307), as players are.
+    for (const bool pieces : {false, true}) {
         RawConnection c;
         QVERIFY(c.connectTo(server.port()));
         QVERIFY(c.send("GET /api/recordings/" + id.toLatin1() + " HTTP/1.1\r\nHost: x\r\n" + admin + "\r\n"));
         QVERIFY(c.readUntil([](const QByteArray &in) { return haveHttpAnswer(in); }, 5000));
         QCOMPARE(parseHttp(c.in).status, 200);
         c.in.clear();
-        QVERIFY(c.send("GET /api/recordings/" + id.toLatin1() + ".ogg HTTP/1.1\r\nHost: x\r\n" + admin + "\r\n"));
+        const QByteArray request = "GET /api/recordings/" + id.toLatin1() + ".ogg HTTP/1.1\r\nHost: x\r\n" + admin
+                                   + "Range: bytes=100-199\r\n\r\n";
+        if (pieces) {
+            QVERIFY(c.send(request.left(20)));
+            QTest::qWait(100);
+            QVERIFY(c.send(request.mid(20)));
+        } else {
+            QVERIFY(c.send(request));
+        }
         QVERIFY(c.readUntil([](const QByteArray &in) { return haveHttpAnswer(in); }, 5000));
-        QCOMPARE(parseHttp(c.in).status, 307);
-        QCOMPARE(parseHttp(c.in).header("location"), "/api/recordings/" + id.toLatin1() + ".ogg");
+        const HttpReply r = parseHttp(c.in);
+        QCOMPARE(r.status, pieces ? 307 : 206);
+        if (pieces)
+            QCOMPARE(r.header("location"), "/api/recordings/" + id.toLatin1() + ".ogg");
+        else
+            QCOMPARE(r.body, bytes.mid(100, 100));
         QVERIFY(c.waitEof(5000));
     }
     // A client that goes away mid-file (a browser seeking): the server carries on.
