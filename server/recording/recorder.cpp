@@ -31,6 +31,8 @@ constexpr qint64 kFillAfterLiveNs = 1000 * kMsNs;
 // Audio arriving this far behind the clock (the first packet after a gap): silence first, so
 // the packet lands where the timeline says it happened.
 constexpr qint64 kCatchUpSamples = 300 * kRate / 1000;
+// No audio for this long before a packet: it is the first after a gap.
+constexpr qint64 kGapNs = 100 * kMsNs;
 
 QByteArray opusSilence()
 {
@@ -191,7 +193,12 @@ bool Recorder::tick(qint64 nowNs)
         return !m_failed;
     if (m_feed->refresh() && m_feed->state()) {
         // The stream came (back): its speaker's format now; later changes arrive as messages.
+        // A speaker who made it come back joined before the feed was attached: said here.
         setFormat(m_hub->format(m_feed->state()));
+        if (!m_speakerLive && m_hub->speakerLive(m_feed->state())) {
+            m_speakerLive = true;
+            writeLine({{QStringLiteral("type"), QStringLiteral("speaker_joined")}}, nowNs);
+        }
     }
     QList<Item> batch;
     {
@@ -249,10 +256,8 @@ void Recorder::message(const QJsonObject &msg, qint64 atNs)
         writeLine({{QStringLiteral("type"), type}, {QStringLiteral("format"), format}}, atNs);
     } else if (type == QLatin1String("speaker_joined") || type == QLatin1String("speaker_left")) {
         m_speakerLive = type == QLatin1String("speaker_joined");
-        if (m_speakerLive) {
+        if (m_speakerLive)
             setFormat({}); // until its hello says otherwise
-            m_lastAudioNs = atNs;
-        }
         writeLine({{QStringLiteral("type"), type}}, atNs);
     }
 }
@@ -265,9 +270,12 @@ void Recorder::setFormat(const QJsonObject &format)
 
 void Recorder::audio(const QByteArray &payload, qint64 atNs)
 {
+    // The first packet after a gap lands where it arrived; within speech, arrival jitter up to
+    // kCatchUpSamples is not mistaken for a gap.
+    const bool afterGap = atNs - m_lastAudioNs > kGapNs;
     m_lastAudioNs = atNs;
     const qint64 behind = (atNs - m_startNs) * kRate / 1000000000 - m_writer->granule();
-    if (behind > kCatchUpSamples)
+    if (behind > (afterGap ? kSilenceSamples : kCatchUpSamples))
         fillSilenceUntil(m_writer->granule() + behind - kSilenceSamples);
     if (m_opus) {
         addPacket(payload);

@@ -362,6 +362,7 @@ void Recordings::onTick()
         } else if (recorder->bytes() >= m_options.maxBytes) {
             stopRecorder(stream, QStringLiteral("finished"), QStringLiteral("rotated"));
             startRecorder(stream);
+            m_lastRetentionNs = 0; // the total grew by a file: the caps are checked now
         }
     }
     bool due = false;

@@ -6,6 +6,8 @@
 
 #include "net/byterange.h"
 #include "recording/recordings.h"
+#include "recording/recordingstore.h"
+#include "banners/store.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -13,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -70,6 +73,18 @@ double pitchHz(const QByteArray &pcm, double fromS, double toS)
     return crossings / 2.0 / (double(b - a) / kRate);
 }
 
+// RMS of [fromS, toS), full scale 1.
+double rms(const QByteArray &pcm, double fromS, double toS)
+{
+    const auto *s = reinterpret_cast<const qint16 *>(pcm.constData());
+    const qsizetype n = pcm.size() / 2;
+    const qsizetype a = qMin(n, qsizetype(fromS * kRate)), b = qMin(n, qsizetype(toS * kRate));
+    double sum = 0;
+    for (qsizetype i = a; i < b; ++i)
+        sum += double(s[i]) * s[i];
+    return b > a ? std::sqrt(sum / double(b - a)) / 32768.0 : 0;
+}
+
 QJsonArray timelineOf(const QString &oggPath)
 {
     QString p = oggPath;
@@ -96,6 +111,9 @@ private Q_SLOTS:
     void archiveAccess();
     void badRequests();
     void unwritableDirectory();
+    void gapIsSilence();
+    void rotationAndTotalCap();
+    void keepDays();
 };
 
 void TestRecording::byteRanges()
@@ -421,6 +439,127 @@ void TestRecording::unwritableDirectory()
     QTest::qWait(1000);
     speaker.stop();
     QTRY_COMPARE_WITH_TIMEOUT(qint64(listener.binary.size()), speaker.framesSent(), 3000);
+}
+
+// The speaker leaves for two seconds and comes back: the same file goes on with silence, so the
+// tone comes back exactly where the timeline says it did.
+void TestRecording::gapIsSilence()
+{
+    ONAIR_SKIP_WITHOUT("ffmpeg");
+    TestServer server;
+    const QByteArray admin = bearer(server.token(Role::Admin));
+    auto speaker = std::make_unique<ToneSpeaker>(server.ws(QStringLiteral("/ws/speak/main")), 440);
+    QVERIFY(speaker->ok());
+    QTest::qWait(200);
+    const HttpReply on = httpSend(server.port(), "POST", QStringLiteral("/api/streams/main/recording"), R"({"record":true})", admin);
+    QCOMPARE(on.status, 200);
+    QTest::qWait(2000);
+    speaker.reset(); // leaves
+    QTest::qWait(2000);
+    speaker = std::make_unique<ToneSpeaker>(server.ws(QStringLiteral("/ws/speak/main")), 440);
+    QVERIFY(speaker->ok());
+    QTest::qWait(2000);
+    QCOMPARE(httpSend(server.port(), "POST", QStringLiteral("/api/streams/main/recording"), R"({"record":false})", admin).status, 200);
+    QString error;
+    const auto info = server.engine().recordings()->find(on.json().value(QLatin1String("id")).toString(), &error);
+    QVERIFY2(info && !info->id.isEmpty(), qPrintable(error));
+    const QJsonArray timeline = timelineOf(info->path);
+    const auto left = linesOfType(timeline, QStringLiteral("speaker_left"));
+    const auto joined = linesOfType(timeline, QStringLiteral("speaker_joined"));
+    QCOMPARE(left.size(), 1);
+    QCOMPARE(joined.size(), 1);
+    const double leftS = double(left.first().value(QLatin1String("t")).toInteger()) / 1000;
+    const double joinedS = double(joined.first().value(QLatin1String("t")).toInteger()) / 1000;
+    qInfo("speaker left at %.3f s, back at %.3f s, recording %lld ms", leftS, joinedS, info->durationMs);
+    QVERIFY(joinedS - leftS > 1.8 && joinedS - leftS < 2.5);
+    const QByteArray pcm = decode(info->path);
+    QVERIFY(std::abs(double(pcm.size()) / 2 / kRate * 1000 - double(info->durationMs)) <= 50);
+    // Tone before, silence between, tone after — each where the timeline puts it (the join line
+    // is written when the recorder learns of it: up to ~0.2 s after the first audio).
+    QVERIFY(rms(pcm, 0.5, leftS - 0.1) > 0.1);
+    QVERIFY2(rms(pcm, leftS + 0.1, joinedS - 0.25) < 0.001, qPrintable(QString::number(rms(pcm, leftS + 0.1, joinedS - 0.25))));
+    QVERIFY(rms(pcm, joinedS + 0.1, joinedS + 1.0) > 0.1);
+    QVERIFY(std::abs(pitchHz(pcm, joinedS + 0.1, joinedS + 1.0) - 440) < 5);
+}
+
+// --recording-max-bytes rotates to a new file (reason "rotated"); --recordings-max-total-bytes
+// deletes the oldest, never the one recording.
+void TestRecording::rotationAndTotalCap()
+{
+    ONAIR_SKIP_WITHOUT("ffprobe");
+    EngineConfig config = testConfig();
+    config.recordStreams = {QStringLiteral("main")};
+    config.recordingMaxBytes = 8192;         // ~2 s of 32 kb/s Opus
+    config.recordingsMaxTotalBytes = 20000;  // ~2 of those
+    TestServer server(config);
+    ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/main")), 440);
+    QVERIFY(speaker.ok());
+    QTest::qWait(9000);
+    Recordings *recordings = server.engine().recordings();
+    QString error;
+    const auto rows = recordings->list({}, &error);
+    QVERIFY2(rows, qPrintable(error));
+    qInfo("%lld recordings kept after 9 s", qint64(rows->size()));
+    QVERIFY(rows->size() >= 2 && rows->size() <= 4);
+    QVERIFY(rows->first().isRecording()); // newest first: the running one is kept
+    qint64 total = 0;
+    for (const RecordingInfo &r : *rows) {
+        total += r.bytes;
+        if (r.isRecording())
+            continue;
+        QCOMPARE(r.state, QStringLiteral("finished"));
+        QCOMPARE(r.reason, QStringLiteral("rotated"));
+        QVERIFY(r.bytes >= 8192 && r.bytes < 8192 + 4096);
+        QByteArray err;
+        const double seconds = ffprobe(r.path).value(QLatin1String("format")).toObject().value(QLatin1String("duration"))
+                                   .toString().toDouble();
+        QVERIFY2(std::abs(seconds * 1000 - double(r.durationMs)) <= 50, qPrintable(r.path));
+    }
+    QVERIFY2(total <= 20000 + 8192 + 4096, qPrintable(QString::number(total)));
+    // The oldest ones went, files and rows: only the kept files are on disk.
+    const QStringList files = QDir(server.dataDir() + QStringLiteral("/recordings/main")).entryList({QStringLiteral("*.ogg")});
+    QCOMPARE(files.size(), rows->size());
+    speaker.stop();
+}
+
+// --recordings-keep-days: what is older goes at the start (and every minute); the rest stays.
+void TestRecording::keepDays()
+{
+    QTemporaryDir data;
+    const QString folder = data.path() + QStringLiteral("/recordings/main/");
+    QVERIFY(QDir().mkpath(folder));
+    {
+        EngineConfig config = testConfig();
+        config.dataDir = data.path();
+        TestServer first(config);
+        auto *store = dynamic_cast<RecordingStore *>(first.engine().store());
+        QVERIFY(store);
+        for (const int daysAgo : {10, 2, 0}) {
+            RecordingInfo r;
+            r.id = QStringLiteral("rec-") + QString::number(daysAgo).rightJustified(20, u'0');
+            r.stream = QStringLiteral("main");
+            r.replica = QStringLiteral("here");
+            r.start = QDateTime::currentDateTimeUtc().addDays(-daysAgo).addSecs(-60);
+            r.end = r.start.addSecs(30);
+            r.state = QStringLiteral("finished");
+            r.path = folder + QStringLiteral("%1.ogg").arg(daysAgo);
+            QFile f(r.path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            r.bytes = f.write(QByteArray(1000, 'x'));
+            f.close();
+            QString error;
+            QVERIFY2(store->insertRecording(r, &error) && store->updateRecording(r, &error), qPrintable(error));
+        }
+    }
+    EngineConfig config = testConfig();
+    config.dataDir = data.path();
+    config.recordingsKeepDays = 7;
+    TestServer server(config);
+    QString error;
+    QTRY_COMPARE_WITH_TIMEOUT(server.engine().recordings()->list({}, &error)->size(), qsizetype(2), 3000);
+    QVERIFY(!QFile::exists(folder + QStringLiteral("10.ogg")));
+    QVERIFY(QFile::exists(folder + QStringLiteral("2.ogg")));
+    QVERIFY(QFile::exists(folder + QStringLiteral("0.ogg")));
 }
 
 QTEST_GUILESS_MAIN(TestRecording)
