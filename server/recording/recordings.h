@@ -7,7 +7,6 @@
 #include <QMutex>
 #include <QObject>
 #include <QSet>
-#include <QWaitCondition>
 #include <QStringList>
 
 #include <atomic>
@@ -121,7 +120,6 @@ private:
     QThread *m_thread = nullptr;
     QObject *m_worker = nullptr; // lives on m_thread: the recorders' context and timer
     mutable QMutex m_mutex;      // guards everything below
-    QWaitCondition m_changed;    // a recorder started or stopped
     QSet<QString> m_storeWanted; // the cluster's wish list (the store's), refreshed every reconcile
     QSet<QString> m_requestedHere; // asked for on this replica, nobody speaking: start here
     QHash<QString, QString> m_failed; // stream -> why its recording stopped (until asked again)
