@@ -137,13 +137,14 @@ bool Recordings::setWanted(const QString &stream, bool wanted, QString *id, QStr
         m_requestedHere.remove(stream);
     }
     m_lastReconcileNs = 0; // at the next tick
-    // Wait (briefly) for the recorder thread to act, so the caller gets the recording's id.
+    const auto running = m_recorders.value(stream);
+    const QString runningId = running ? running->info().id : QString();
+    // Wait (briefly) for the recorder thread to act, so the caller gets the recording's id (and,
+    // when stopping, the row already says how it ended).
     const qint64 deadline = monotonicMs() + 2000;
     while (monotonicMs() < deadline) {
-        const bool running = m_recorders.contains(stream);
-        if (running == wanted && (wanted || m_last.contains(stream) || !m_recorders.contains(stream)))
-            break;
-        if (wanted && m_failed.contains(stream))
+        if (wanted ? m_recorders.contains(stream) || m_failed.contains(stream)
+                   : !m_recorders.contains(stream) && (runningId.isEmpty() || m_last.value(stream).id == runningId))
             break;
         // Polled, not a QWaitCondition: Qt 6.4's wait unlocks inside the (uninstrumented)
         // library, which ThreadSanitizer then reports as a double lock on the recorder thread.
