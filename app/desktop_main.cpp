@@ -52,6 +52,10 @@ void parseOptions(QCommandLineParser &parser, const QApplication &app)
     parser.addOption({QStringLiteral("on-air"), QStringLiteral("Go on air on this stream at launch."), QStringLiteral("stream")});
     parser.addOption({QStringLiteral("lang"), QStringLiteral("User interface language (en, nl) [default: the system's]."),
                       QStringLiteral("lang")});
+    parser.addOption({QStringLiteral("tab"),
+                      QStringLiteral("The tab shown below at launch: log, channels (Interpretation: language channels), "
+                                     "interpretation (Interpretation: the machine's), or archive [log]."),
+                      QStringLiteral("name")});
     parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window after --screenshot-delay ms and quit."),
                       QStringLiteral("path")});
     parser.addOption({QStringLiteral("screenshot-delay"), QStringLiteral("Delay before --screenshot [3000]."),
@@ -233,6 +237,14 @@ int main(int argc, char *argv[])
         window.setSource(parser.value(QStringLiteral("source")));
     if (!config.translateTargets.isEmpty())
         showInterpretation(window, host, config);
+    if (const QString tab = parser.value(QStringLiteral("tab")); tab == QLatin1String("channels"))
+        window.showLanguageChannels();
+    else if (tab == QLatin1String("interpretation"))
+        window.showInterpretation();
+    else if (tab == QLatin1String("archive"))
+        window.showArchive();
+    else if (!tab.isEmpty() && tab != QLatin1String("log"))
+        std::fprintf(stderr, "onair: --tab: use log, channels, interpretation or archive\n");
     window.show();
     if (parser.isSet(QStringLiteral("on-air")))
         window.goOnAir(parser.value(QStringLiteral("on-air")));

@@ -27,8 +27,8 @@ int mintTokenCommand(QCoreApplication &app)
     p.setApplicationDescription(QStringLiteral("Prints a token signed with the data directory's secret."));
     p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("token"), QStringLiteral("the subcommand"));
-    p.addOption({QStringLiteral("role"), QStringLiteral("admin, speaker or listener."), QStringLiteral("role")});
-    p.addOption({QStringLiteral("stream"), QStringLiteral("Limit a speaker to this stream (repeatable)."), QStringLiteral("id")});
+    p.addOption({QStringLiteral("role"), QStringLiteral("admin, speaker, interpreter or listener."), QStringLiteral("role")});
+    p.addOption({QStringLiteral("stream"), QStringLiteral("Limit a speaker to this stream or language channel (main~nl), an interpreter to the channels of this stream (repeatable)."), QStringLiteral("id")});
     p.addOption({QStringLiteral("ttl"), QStringLiteral("Lifetime: 30m, 8h, 7d or seconds [default 8h]."), QStringLiteral("ttl"),
                  QStringLiteral("8h")});
     p.addOption({QStringLiteral("sub"), QStringLiteral("Who the token names [default: the role]."), QStringLiteral("name")});
@@ -37,7 +37,7 @@ int mintTokenCommand(QCoreApplication &app)
     p.process(app);
     const onair::Role role = onair::roleFromName(p.value(QStringLiteral("role")));
     if (role == onair::Role::None) {
-        std::fprintf(stderr, "onair-server token: --role must be admin, speaker or listener\n");
+        std::fprintf(stderr, "onair-server token: --role must be admin, speaker, interpreter or listener\n");
         return 2;
     }
     const qint64 ttl = onair::parseDurationSecs(p.value(QStringLiteral("ttl")));
@@ -46,8 +46,9 @@ int mintTokenCommand(QCoreApplication &app)
         return 2;
     }
     for (const QString &s : p.values(QStringLiteral("stream"))) {
-        if (!onair::isValidStreamId(s)) {
-            std::fprintf(stderr, "onair-server token: --stream '%s': %s\n", qPrintable(s), qPrintable(onair::streamIdError(s)));
+        const QString e = role == onair::Role::Interpreter ? onair::streamIdError(s) : onair::listenableStreamIdError(s);
+        if (!e.isEmpty()) {
+            std::fprintf(stderr, "onair-server token: --stream '%s': %s\n", qPrintable(s), qPrintable(e));
             return 2;
         }
     }

@@ -29,16 +29,17 @@ ALLOWED = {
     'cluster': {'core', 'config', 'protocol', 'fanout', 'history'},
     'banners': {'core', 'protocol', 'fanout', 'cluster'},  # cluster: banners reach the other replicas on their own channel
     'recording': {'core', 'config', 'protocol', 'audio', 'fanout', 'streaming', 'history'},  # files on the recorder thread; Ogg Opus from streaming
-    'store': {'core', 'banners', 'history', 'recording'},
+    'channels': {'core', 'protocol', 'fanout'},  # language channels: a person on air, else the fallback
+    'store': {'core', 'banners', 'history', 'recording', 'channels'},
     'events': {'core', 'protocol', 'fanout'},
     'monitor': {'core', 'config', 'protocol', 'audio', 'fanout'},  # who hears each stream, its input level, warnings
     'net': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming'},
     'interpretation': {'core', 'config', 'protocol', 'audio', 'fanout'},
     'http': {'core', 'config', 'protocol', 'auth', 'fanout', 'streaming', 'banners', 'cluster', 'events', 'history',
-             'net', 'recording'},  # net: the admin calls' rate limit (net/ratelimit.h)
+             'net', 'recording', 'channels'},  # net: the admin calls' rate limit (net/ratelimit.h)
     'engine': {'core', 'config', 'protocol', 'auth', 'audio', 'fanout', 'streaming', 'cluster',
                'banners', 'store', 'events', 'net', 'interpretation', 'http', 'history', 'monitor',
-               'recording'},
+               'recording', 'channels'},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -470,6 +470,91 @@ NL = {
     'No mark: %1': 'Geen markering: %1',
     '%1 is recorded whenever it is on air (--record): REC cannot turn that off.':
         '%1 wordt altijd opgenomen als de stream in de lucht is (--record): REC kan dat niet uitzetten.',
+    # Language channels and the booth (ui/languagechannelspanel.cpp, issue 21)
+    'Machine interpretation': 'Machinaal tolken',
+    'Interpretation pages': 'Tolkpagina\'s',
+    'Language channels': 'Taalkanalen',
+    'Booth status': 'Status van de cabine',
+    'This computer as a booth': 'Deze computer als tolkcabine',
+    'Speak into a channel with the source chosen in the Speak bar.':
+        'Spreek in een kanaal met de bron die bij Spreken is gekozen.',
+    'On air': 'In de lucht',
+    'Level': 'Niveau',
+    'Fallback': 'Terugval',
+    'Who the listeners of the channel hear now': 'Wie de luisteraars van het kanaal nu horen',
+    "The channel's level over the last second (RMS), when it is spoken on this server":
+        'Het niveau van het kanaal over de laatste seconde (RMS), als er op deze server in wordt gesproken',
+    'What the channel carries while no person speaks on it. Machine: the machine interpreter where one serves the language, else the original audio.':
+        'Wat het kanaal uitzendt zolang er geen mens in spreekt. Machine: de machinale tolk als die de taal bedient, anders het originele geluid.',
+    'Every language channel: who is on it, its level, its listeners and its fallback':
+        'Elk taalkanaal: wie erop zit, het niveau, de luisteraars en de terugval',
+    'Stream of the new channel': 'Stream van het nieuwe kanaal',
+    'The stream (the floor) the channel interprets; empty: %1': 'De stream (de zaal) die het kanaal tolkt; leeg: %1',
+    'e.g. nl': 'bijv. nl',
+    'Language of the new channel': 'Taal van het nieuwe kanaal',
+    'A 2- or 3-letter language code: nl, en, de, fr, es, …': 'Een taalcode van 2 of 3 letters: nl, en, de, fr, es, …',
+    'Add channel': 'Kanaal toevoegen',
+    'Offer the channel to listeners from now on (kept across restarts)':
+        'Bied het kanaal vanaf nu aan luisteraars aan (blijft bewaard na een herstart)',
+    'Remove': 'Verwijderen',
+    'Remove the selected channel': 'Het geselecteerde kanaal verwijderen',
+    'Stop offering the selected channel (a person on air on it stays on air)':
+        'Bied het geselecteerde kanaal niet meer aan (wie erop in de lucht is, blijft in de lucht)',
+    '&Language': '&Taal',
+    'Channel to speak into': 'Kanaal om in te spreken',
+    'Speak into it': 'Spreek erin',
+    "Be the interpreter on this channel from this computer (the Speak bar's source)":
+        'Wees vanaf deze computer de tolk op dit kanaal (met de bron van Spreken)',
+    'Hand over': 'Overdragen',
+    'Let your booth partner take the channel: the next interpreter to connect takes it at once':
+        'Laat je cabinepartner het kanaal overnemen: de volgende tolk die verbindt, neemt het meteen over',
+    'Booth level': 'Niveau van de cabine',
+    'Spea&k into': 'Spree&k in',
+    '%1: offered to listeners': '%1: aangeboden aan luisteraars',
+    '%1: listed while someone speaks on it, not declared': '%1: getoond zolang iemand erin spreekt, niet aangemeld',
+    'No person on air: the machine interpreter speaks': 'Geen mens in de lucht: de machinale tolk spreekt',
+    'No person on air and no machine interpreter for this language': 'Geen mens in de lucht en geen machinale tolk voor deze taal',
+    'No person on air, and the floor is not spoken on this server': 'Geen mens in de lucht, en in de zaal wordt niet op deze server gesproken',
+    'Fallback of %1': 'Terugval van %1',
+    'Measured for channels spoken on this server only': 'Alleen gemeten voor kanalen waarin op deze server wordt gesproken',
+    'RMS over the last second: %1': 'RMS over de laatste seconde: %1',
+    'Person (this computer)': 'Mens (deze computer)',
+    'Person': 'Mens',
+    'Person (%1)': 'Mens (%1)',
+    'Machine': 'Machine',
+    'Original audio': 'Origineel geluid',
+    'Silence': 'Stilte',
+    "'%1' is not a stream name: 1 to 64 of A-Z a-z 0-9 . _ - (a channel of a channel is not possible).":
+        "'%1' is geen streamnaam: 1 tot 64 tekens uit A-Z a-z 0-9 . _ - (een kanaal van een kanaal kan niet).",
+    "Type the channel's language, e.g. nl.": 'Typ de taal van het kanaal, bijv. nl.',
+    "'%1' is not a language code: use a 2- or 3-letter code such as nl, en, de or fr.":
+        "'%1' is geen taalcode: gebruik een code van 2 of 3 letters, zoals nl, en, de of fr.",
+    '%1 cannot be a channel: %2': '%1 kan geen kanaal zijn: %2',
+    '%1 is a channel already.': '%1 is al een kanaal.',
+    '%1 was not removed: %2': '%1 is niet verwijderd: %2',
+    '%1 was not changed: %2': '%1 is niet gewijzigd: %2',
+    '%1 is no longer offered to listeners.': '%1 wordt niet meer aan luisteraars aangeboden.',
+    '%1 added: while no person speaks on it, it carries: %2.': '%1 toegevoegd: zolang er geen mens in spreekt, zendt het uit: %2.',
+    '%1: while no person speaks on it, it carries: %2.': '%1: zolang er geen mens in spreekt, zendt het uit: %2.',
+    'This window has no booth speaker.': 'Dit venster heeft geen cabine om mee te spreken.',
+    'Add a channel first, then speak into it.': 'Voeg eerst een kanaal toe en spreek er dan in.',
+    'Choose an audio source in the Speak bar first.': 'Kies eerst een geluidsbron bij Spreken.',
+    'Going on air…': 'De lucht in…',
+    'Going on air on %1…': 'De lucht in op %1…',
+    'Interpreting on %1: press to go off air': 'Tolkt op %1: druk om uit de lucht te gaan',
+    'Speak into the channel': 'Spreek in het kanaal',
+    'You are on air on %1: its listeners hear this computer.': 'Je bent in de lucht op %1: de luisteraars horen deze computer.',
+    'Off air on %1.': 'Uit de lucht op %1.',
+    'Handed over: your booth partner speaks on %1 now. You are off air.':
+        'Overgedragen: je cabinepartner spreekt nu op %1. Je bent uit de lucht.',
+    'Refused: a person is on air on %1 already. Ask them to hand over, then try again.':
+        'Geweigerd: er is al iemand in de lucht op %1. Vraag om over te dragen en probeer het dan opnieuw.',
+    'Could not speak into %1: %2': 'Kon niet in %1 spreken: %2',
+    'Nothing to hand over: this computer is not on air on a channel.': 'Niets over te dragen: deze computer is niet in de lucht op een kanaal.',
+    'Handing over: the next interpreter to connect to %1 takes it; you stay on air until then.':
+        'Bezig met overdragen: de volgende tolk die met %1 verbindt, neemt het over; tot dan blijf je in de lucht.',
+    'Hand-over withdrawn: you stay on air on %1.': 'Overdracht ingetrokken: je blijft in de lucht op %1.',
+    'original audio (from %1)': 'origineel geluid (van %1)',
 }
 PLURALS = {
     'Joined through Redis: %n replica(s) in the cluster': ['Verbonden via Redis: %n replica in het cluster', 'Verbonden via Redis: %n replica\'s in het cluster'],}

@@ -701,6 +701,325 @@
         <source>Circuit breaker open: calls are skipped until the pause ends.</source>
         <translation>Zekering open: aanroepen worden overgeslagen tot de pauze voorbij is.</translation>
     </message>
+    <message>
+        <source>Interpretation pages</source>
+        <translation>Tolkpagina&apos;s</translation>
+    </message>
+    <message>
+        <source>Language channels</source>
+        <translation>Taalkanalen</translation>
+    </message>
+    <message>
+        <source>Machine interpretation</source>
+        <translation>Machinaal tolken</translation>
+    </message>
+</context>
+<context>
+    <name>onair::LanguageChannelsPanel</name>
+    <message>
+        <source>Language channels</source>
+        <translation>Taalkanalen</translation>
+    </message>
+    <message>
+        <source>Booth status</source>
+        <translation>Status van de cabine</translation>
+    </message>
+    <message>
+        <source>This computer as a booth</source>
+        <translation>Deze computer als tolkcabine</translation>
+    </message>
+    <message>
+        <source>Speak into a channel with the source chosen in the Speak bar.</source>
+        <translation>Spreek in een kanaal met de bron die bij Spreken is gekozen.</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanaal</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Taal</translation>
+    </message>
+    <message>
+        <source>On air</source>
+        <translation>In de lucht</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Niveau</translation>
+    </message>
+    <message>
+        <source>Listeners</source>
+        <translation>Luisteraars</translation>
+    </message>
+    <message>
+        <source>Fallback</source>
+        <translation>Terugval</translation>
+    </message>
+    <message>
+        <source>Who the listeners of the channel hear now</source>
+        <translation>Wie de luisteraars van het kanaal nu horen</translation>
+    </message>
+    <message>
+        <source>The channel&apos;s level over the last second (RMS), when it is spoken on this server</source>
+        <translation>Het niveau van het kanaal over de laatste seconde (RMS), als er op deze server in wordt gesproken</translation>
+    </message>
+    <message>
+        <source>What the channel carries while no person speaks on it. Machine: the machine interpreter where one serves the language, else the original audio.</source>
+        <translation>Wat het kanaal uitzendt zolang er geen mens in spreekt. Machine: de machinale tolk als die de taal bedient, anders het originele geluid.</translation>
+    </message>
+    <message>
+        <source>Every language channel: who is on it, its level, its listeners and its fallback</source>
+        <translation>Elk taalkanaal: wie erop zit, het niveau, de luisteraars en de terugval</translation>
+    </message>
+    <message>
+        <source>Stream of the new channel</source>
+        <translation>Stream van het nieuwe kanaal</translation>
+    </message>
+    <message>
+        <source>The stream (the floor) the channel interprets; empty: %1</source>
+        <translation>De stream (de zaal) die het kanaal tolkt; leeg: %1</translation>
+    </message>
+    <message>
+        <source>e.g. nl</source>
+        <translation>bijv. nl</translation>
+    </message>
+    <message>
+        <source>Language of the new channel</source>
+        <translation>Taal van het nieuwe kanaal</translation>
+    </message>
+    <message>
+        <source>A 2- or 3-letter language code: nl, en, de, fr, es, …</source>
+        <translation>Een taalcode van 2 of 3 letters: nl, en, de, fr, es, …</translation>
+    </message>
+    <message>
+        <source>Add channel</source>
+        <translation>Kanaal toevoegen</translation>
+    </message>
+    <message>
+        <source>Offer the channel to listeners from now on (kept across restarts)</source>
+        <translation>Bied het kanaal vanaf nu aan luisteraars aan (blijft bewaard na een herstart)</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Verwijderen</translation>
+    </message>
+    <message>
+        <source>Remove the selected channel</source>
+        <translation>Het geselecteerde kanaal verwijderen</translation>
+    </message>
+    <message>
+        <source>Stop offering the selected channel (a person on air on it stays on air)</source>
+        <translation>Bied het geselecteerde kanaal niet meer aan (wie erop in de lucht is, blijft in de lucht)</translation>
+    </message>
+    <message>
+        <source>S&amp;tream</source>
+        <translation>S&amp;tream</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Taal</translation>
+    </message>
+    <message>
+        <source>Channel to speak into</source>
+        <translation>Kanaal om in te spreken</translation>
+    </message>
+    <message>
+        <source>Speak into it</source>
+        <translation>Spreek erin</translation>
+    </message>
+    <message>
+        <source>Be the interpreter on this channel from this computer (the Speak bar&apos;s source)</source>
+        <translation>Wees vanaf deze computer de tolk op dit kanaal (met de bron van Spreken)</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>Overdragen</translation>
+    </message>
+    <message>
+        <source>Let your booth partner take the channel: the next interpreter to connect takes it at once</source>
+        <translation>Laat je cabinepartner het kanaal overnemen: de volgende tolk die verbindt, neemt het meteen over</translation>
+    </message>
+    <message>
+        <source>Booth level</source>
+        <translation>Niveau van de cabine</translation>
+    </message>
+    <message>
+        <source>Spea&amp;k into</source>
+        <translation>Spree&amp;k in</translation>
+    </message>
+    <message>
+        <source>%1: offered to listeners</source>
+        <translation>%1: aangeboden aan luisteraars</translation>
+    </message>
+    <message>
+        <source>%1: listed while someone speaks on it, not declared</source>
+        <translation>%1: getoond zolang iemand erin spreekt, niet aangemeld</translation>
+    </message>
+    <message>
+        <source>No person on air: the machine interpreter speaks</source>
+        <translation>Geen mens in de lucht: de machinale tolk spreekt</translation>
+    </message>
+    <message>
+        <source>No person on air and no machine interpreter for this language</source>
+        <translation>Geen mens in de lucht en geen machinale tolk voor deze taal</translation>
+    </message>
+    <message>
+        <source>No person on air, and the floor is not spoken on this server</source>
+        <translation>Geen mens in de lucht, en in de zaal wordt niet op deze server gesproken</translation>
+    </message>
+    <message>
+        <source>Fallback of %1</source>
+        <translation>Terugval van %1</translation>
+    </message>
+    <message>
+        <source>Measured for channels spoken on this server only</source>
+        <translation>Alleen gemeten voor kanalen waarin op deze server wordt gesproken</translation>
+    </message>
+    <message>
+        <source>silence</source>
+        <translation>stilte</translation>
+    </message>
+    <message>
+        <source>%1 dBFS</source>
+        <translation>%1 dBFS</translation>
+    </message>
+    <message>
+        <source>RMS over the last second: %1</source>
+        <translation>RMS over de laatste seconde: %1</translation>
+    </message>
+    <message>
+        <source>Person (this computer)</source>
+        <translation>Mens (deze computer)</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Mens</translation>
+    </message>
+    <message>
+        <source>Person (%1)</source>
+        <translation>Mens (%1)</translation>
+    </message>
+    <message>
+        <source>Machine</source>
+        <translation>Machine</translation>
+    </message>
+    <message>
+        <source>Original audio</source>
+        <translation>Origineel geluid</translation>
+    </message>
+    <message>
+        <source>Silence</source>
+        <translation>Stilte</translation>
+    </message>
+    <message>
+        <source>Off air</source>
+        <translation>Uit de lucht</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a stream name: 1 to 64 of A-Z a-z 0-9 . _ - (a channel of a channel is not possible).</source>
+        <translation>&apos;%1&apos; is geen streamnaam: 1 tot 64 tekens uit A-Z a-z 0-9 . _ - (een kanaal van een kanaal kan niet).</translation>
+    </message>
+    <message>
+        <source>Type the channel&apos;s language, e.g. nl.</source>
+        <translation>Typ de taal van het kanaal, bijv. nl.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a language code: use a 2- or 3-letter code such as nl, en, de or fr.</source>
+        <translation>&apos;%1&apos; is geen taalcode: gebruik een code van 2 of 3 letters, zoals nl, en, de of fr.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be a channel: %2</source>
+        <translation>%1 kan geen kanaal zijn: %2</translation>
+    </message>
+    <message>
+        <source>%1 is a channel already.</source>
+        <translation>%1 is al een kanaal.</translation>
+    </message>
+    <message>
+        <source>%1 was not removed: %2</source>
+        <translation>%1 is niet verwijderd: %2</translation>
+    </message>
+    <message>
+        <source>%1 was not changed: %2</source>
+        <translation>%1 is niet gewijzigd: %2</translation>
+    </message>
+    <message>
+        <source>%1 is no longer offered to listeners.</source>
+        <translation>%1 wordt niet meer aan luisteraars aangeboden.</translation>
+    </message>
+    <message>
+        <source>%1 added: while no person speaks on it, it carries: %2.</source>
+        <translation>%1 toegevoegd: zolang er geen mens in spreekt, zendt het uit: %2.</translation>
+    </message>
+    <message>
+        <source>%1: while no person speaks on it, it carries: %2.</source>
+        <translation>%1: zolang er geen mens in spreekt, zendt het uit: %2.</translation>
+    </message>
+    <message>
+        <source>This window has no booth speaker.</source>
+        <translation>Dit venster heeft geen cabine om mee te spreken.</translation>
+    </message>
+    <message>
+        <source>Add a channel first, then speak into it.</source>
+        <translation>Voeg eerst een kanaal toe en spreek er dan in.</translation>
+    </message>
+    <message>
+        <source>Choose an audio source in the Speak bar first.</source>
+        <translation>Kies eerst een geluidsbron bij Spreken.</translation>
+    </message>
+    <message>
+        <source>Going on air…</source>
+        <translation>De lucht in…</translation>
+    </message>
+    <message>
+        <source>Going on air on %1…</source>
+        <translation>De lucht in op %1…</translation>
+    </message>
+    <message>
+        <source>● ON AIR — %1</source>
+        <translation>● IN DE LUCHT — %1</translation>
+    </message>
+    <message>
+        <source>Interpreting on %1: press to go off air</source>
+        <translation>Tolkt op %1: druk om uit de lucht te gaan</translation>
+    </message>
+    <message>
+        <source>Speak into the channel</source>
+        <translation>Spreek in het kanaal</translation>
+    </message>
+    <message>
+        <source>You are on air on %1: its listeners hear this computer.</source>
+        <translation>Je bent in de lucht op %1: de luisteraars horen deze computer.</translation>
+    </message>
+    <message>
+        <source>Off air on %1.</source>
+        <translation>Uit de lucht op %1.</translation>
+    </message>
+    <message>
+        <source>Handed over: your booth partner speaks on %1 now. You are off air.</source>
+        <translation>Overgedragen: je cabinepartner spreekt nu op %1. Je bent uit de lucht.</translation>
+    </message>
+    <message>
+        <source>Refused: a person is on air on %1 already. Ask them to hand over, then try again.</source>
+        <translation>Geweigerd: er is al iemand in de lucht op %1. Vraag om over te dragen en probeer het dan opnieuw.</translation>
+    </message>
+    <message>
+        <source>Could not speak into %1: %2</source>
+        <translation>Kon niet in %1 spreken: %2</translation>
+    </message>
+    <message>
+        <source>Nothing to hand over: this computer is not on air on a channel.</source>
+        <translation>Niets over te dragen: deze computer is niet in de lucht op een kanaal.</translation>
+    </message>
+    <message>
+        <source>Handing over: the next interpreter to connect to %1 takes it; you stay on air until then.</source>
+        <translation>Bezig met overdragen: de volgende tolk die met %1 verbindt, neemt het over; tot dan blijf je in de lucht.</translation>
+    </message>
+    <message>
+        <source>Hand-over withdrawn: you stay on air on %1.</source>
+        <translation>Overdracht ingetrokken: je blijft in de lucht op %1.</translation>
+    </message>
 </context>
 <context>
     <name>onair::LevelMeter</name>
@@ -1701,6 +2020,14 @@
     <message>
         <source>this computer</source>
         <translation>deze computer</translation>
+    </message>
+    <message>
+        <source>original audio (from %1)</source>
+        <translation>origineel geluid (van %1)</translation>
+    </message>
+    <message>
+        <source>silence</source>
+        <translation>stilte</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include "cluster/redisbus.h"
 #include "banners/store.h"
 #include "recording/recordings.h"
+#include "protocol/streamid.h"
 
 #ifdef ONAIR_HAS_INTERPRETATION
 #include "interpretation/stages/stages.h"
@@ -267,6 +268,45 @@ void EngineHost::requestRecording(const QString &stream, bool wanted)
             Q_EMIT recordingSet(stream, wanted, ok, id, error);
         });
     });
+}
+
+bool EngineHost::requestLanguageChannels()
+{
+    if (!m_engine || m_channelsPending)
+        return false;
+    m_channelsPending = true;
+    QMetaObject::invokeMethod(m_engine, [this] {
+        const QJsonArray channels = m_engine->languageChannels();
+        QMetaObject::invokeMethod(this, [this, channels] {
+            m_channelsPending = false;
+            Q_EMIT languageChannelsReady(channels);
+        });
+    });
+    return true;
+}
+
+void EngineHost::requestChannelFallback(const QString &channel, const QString &fallback)
+{
+    if (!m_engine) {
+        Q_EMIT channelChanged(channel, fallback, false, tr("the broadcast server is not running"));
+        return;
+    }
+    // The same worker as recording: the store is written in the order the operator asked.
+    m_workers.start([this, channel, fallback] {
+        QString error;
+        const bool ok = fallback.isEmpty() ? m_engine->forgetChannel(channel, &error)
+                                           : m_engine->setChannelFallback(channel, fallback, &error);
+        QMetaObject::invokeMethod(this, [this, channel, fallback, ok, error] { Q_EMIT channelChanged(channel, fallback, ok, error); });
+    });
+}
+
+bool EngineHost::handOverLocalSpeaker(const QString &channel, bool handOver)
+{
+    if (!m_engine || !isLanguageChannel(channel))
+        return false;
+    bool ok = false;
+    QMetaObject::invokeMethod(m_engine, [&] { ok = m_engine->handOverLocalSpeaker(channel, handOver); }, Qt::BlockingQueuedConnection);
+    return ok;
 }
 
 } // namespace onair

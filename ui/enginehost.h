@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 #include <QThread>
@@ -94,6 +95,18 @@ public:
     // follows. Runs on a worker of its own, so neither the window nor the engine waits.
     void requestRecording(const QString &stream, bool wanted);
 
+    // Language channels (docs/interpretation.md "Human interpreters"). Asynchronous:
+    // languageChannelsReady() follows with Engine::languageChannels() of every stream; false
+    // when a request is still in flight.
+    bool requestLanguageChannels();
+    // Declares `channel` with `fallback` ("machine", "original", "silence"), or forgets it
+    // (`fallback` empty). Writes the store, so on the worker: channelChanged() follows.
+    void requestChannelFallback(const QString &channel, const QString &fallback);
+    // The control room's own interpreter on `channel` hands over (the next interpreter to connect
+    // takes the channel at once; this one goes off air with localSpeakerRefused "handed over"),
+    // or withdraws it. False when this computer is not the one on air there.
+    bool handOverLocalSpeaker(const QString &channel, bool handOver);
+
 Q_SIGNALS:
     void snapshotReady(const onair::EngineSnapshot &snapshot);
     void listenersReady(const QString &stream, const QList<onair::ListenerInfo> &listeners, int total);
@@ -105,6 +118,9 @@ Q_SIGNALS:
     void addressChanged(const QHostAddress &address);
     // requestRecording()'s answer: `id` the recording's, `error` why it could not start.
     void recordingSet(const QString &stream, bool wanted, bool ok, const QString &id, const QString &error);
+    void languageChannelsReady(const QJsonArray &channels);
+    // requestChannelFallback()'s answer (`fallback` empty: forgotten).
+    void channelChanged(const QString &channel, const QString &fallback, bool ok, const QString &error);
 
 private:
     EngineConfig m_config;
@@ -114,6 +130,7 @@ private:
     QThreadPool m_workers; // requestRecording(); drained before the engine goes
     bool m_listenersPending = false;
     bool m_interpretationPending = false;
+    bool m_channelsPending = false;
     std::optional<InterpretationBackends> m_backends;
     bool m_interpretationBuilt = false;
     QStringList m_sources;

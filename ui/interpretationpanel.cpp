@@ -3,6 +3,7 @@
 #include "columnfit.h"
 #include "enginehost.h"
 #include "interpretation/interpretation.h"
+#include "languagechannelspanel.h"
 #include "protocol/streamid.h"
 
 #include <QCheckBox>
@@ -16,9 +17,11 @@
 #include <QLocale>
 #include <QPalette>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QStyledItemDelegate>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -85,7 +88,7 @@ public:
 
 // "Spanish (es)": the languages the stages are most likely to offer, by name; others by the
 // name Qt knows (in English) or the bare code.
-static QString languageName(const QString &code)
+QString InterpretationPanel::languageName(const QString &code)
 {
     static const char *const names[][2] = {
         {"en", QT_TRANSLATE_NOOP("onair::InterpretationPanel", "English")},
@@ -141,10 +144,33 @@ InterpretationPanel::InterpretationPanel(EngineHost *host, QWidget *parent) : QW
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
 
+    // Two pages, each the tab's whole width (a laptop has no room for both side by side): the
+    // language channels (people, the machine, the fallbacks: whatever is installed), and the
+    // machine interpreter's own controls, captions and stages.
+    m_languageChannels = new LanguageChannelsPanel(host);
+    auto *machine = new QWidget;
+    auto *ml = new QVBoxLayout(machine);
+    ml->setContentsMargins(0, 4, 0, 0);
+    ml->addLayout(row);
+    ml->addWidget(m_status);
+    ml->addWidget(split, 1);
+    m_pages = new QTabWidget;
+    m_pages->setObjectName(QStringLiteral("interpretationPages"));
+    m_pages->setDocumentMode(true);
+    m_pages->setAccessibleName(tr("Interpretation pages"));
+    m_pages->addTab(m_languageChannels, tr("Language channels"));
+    // The machine's page scrolls on its own when the tab is a laptop's strip: the tab is as
+    // tall as its tallest page, and the channels need less.
+    auto *machineScroll = new QScrollArea;
+    machineScroll->setWidget(machine);
+    machineScroll->setWidgetResizable(true);
+    machineScroll->setFrameShape(QFrame::NoFrame);
+    machineScroll->setAccessibleName(tr("Machine interpretation"));
+    m_pages->addTab(machineScroll, tr("Machine interpretation"));
+
     auto *root = new QVBoxLayout(this);
-    root->addLayout(row);
-    root->addWidget(m_status);
-    root->addWidget(split, 1);
+    root->setContentsMargins(4, 0, 4, 0);
+    root->addWidget(m_pages, 1);
 
     offerInstalledLanguages();
     connect(m_stream, &QComboBox::currentIndexChanged, this, &InterpretationPanel::onStreamChanged);
@@ -316,6 +342,9 @@ void InterpretationPanel::onStreamChanged()
     updateStatus();
     refresh();
 }
+
+void InterpretationPanel::showLanguageChannels() { m_pages->setCurrentIndex(0); }
+void InterpretationPanel::showMachine() { m_pages->setCurrentIndex(1); }
 
 QString InterpretationPanel::currentStream() const { return m_stream->currentData().toString(); }
 

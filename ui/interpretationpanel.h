@@ -11,14 +11,17 @@ class QHBoxLayout;
 class QLabel;
 class QListWidget;
 class QPushButton;
+class QTabWidget;
 class QTableWidget;
 
 namespace onair {
 
 class EngineHost;
+class LanguageChannelsPanel;
 
-// Live interpretation of one stream at a time (the one spoken on, or the one selected in the
-// streams table): the spoken language and the languages to translate into, applied at once
+// The language channels (LanguageChannelsPanel: people, the machine, the fallbacks, the booth)
+// beside live interpretation of one stream at a time (the one spoken on, or the one selected
+// in the streams table): the spoken language and the languages to translate into, applied at once
 // through the engine; the live captions (original and translation); each translated
 // channel's mode and each stage's breaker, latency and failures, refreshed twice a second
 // and on every interpretation event.
@@ -50,6 +53,15 @@ public:
     QTableWidget *stagesTable() const { return m_stages; }
     QLabel *statusLabel() const { return m_status; }
     bool available() const { return m_available; }
+    // Every language channel, people's and the machine's, and the control room as a booth (the
+    // first page); the machine interpreter's controls, captions and stages (the second).
+    LanguageChannelsPanel *languageChannels() const { return m_languageChannels; }
+    void showLanguageChannels();
+    void showMachine();
+    QTabWidget *pages() const { return m_pages; }
+
+    // "Spanish (es)": a language by name (translated where known) and code.
+    static QString languageName(const QString &code);
 
 Q_SIGNALS:
     // A setting was applied (or refused: ok false with the reason), for the status bar.
@@ -92,6 +104,8 @@ private:
     QListWidget *m_captions = nullptr;
     QTableWidget *m_channels = nullptr;
     QTableWidget *m_stages = nullptr;
+    LanguageChannelsPanel *m_languageChannels = nullptr;
+    QTabWidget *m_pages = nullptr;
     QTimer m_poll;
     quint64 m_applied = 0;      // settings applied so far: a refresh asked for before the last
                                 // one carries a stale setting

@@ -8,6 +8,7 @@
 #include "columnfit.h"
 #include "enginehost.h"
 #include "interpretationpanel.h"
+#include "languagechannelspanel.h"
 #include "levelmeter.h"
 #include "listenersmodel.h"
 #include "logmodel.h"
@@ -124,7 +125,10 @@ void MainWindow::setTabOrderThroughPanels(const QList<QWidget *> &panels)
     QList<QWidget *> order;
     for (QWidget *panel : panels) {
         for (QWidget *w = panel->nextInFocusChain(); w != panel; w = w->nextInFocusChain()) {
-            if (panel->isAncestorOf(w) && (w->focusPolicy() & Qt::TabFocus) && !order.contains(w))
+            // A widget that hands its focus to a child of its own (a tab widget to its tab bar)
+            // is in the chain as that child.
+            const bool byChild = w->focusProxy() && w->isAncestorOf(w->focusProxy());
+            if (panel->isAncestorOf(w) && (w->focusPolicy() & Qt::TabFocus) && !byChild && !order.contains(w))
                 order.append(w);
         }
     }
@@ -138,6 +142,9 @@ void MainWindow::startAudioThread()
     m_audioThread.setObjectName(QStringLiteral("onair-audio"));
     m_speaker = new SpeakController(m_host->engine());
     m_speaker->moveToThread(&m_audioThread);
+    m_booth = new SpeakController(m_host->engine()); // the control room as an interpreter's booth
+    m_booth->moveToThread(&m_audioThread);
+    connect(&m_audioThread, &QThread::finished, m_booth, &QObject::deleteLater);
     m_monitor = new Monitor(m_host->engine());
     m_monitor->moveToThread(&m_audioThread);
     connect(&m_audioThread, &QThread::finished, m_speaker, &QObject::deleteLater);
@@ -356,11 +363,17 @@ void MainWindow::showOnAirState(bool on, const QString &stream)
 
 void MainWindow::connectPanels()
 {
+    LanguageChannelsPanel *channels = m_interpretation->languageChannels();
+    channels->setBooth(m_booth, [this] { return currentSourceSpec(); });
+    channels->setDefaultStream(m_streamName->text().trimmed());
+    connect(channels, &LanguageChannelsPanel::message, this, &MainWindow::showMessage);
+    connect(m_host, &EngineHost::snapshotReady, channels, &LanguageChannelsPanel::setSnapshot);
     connect(m_share, &SharePanel::message, this, &MainWindow::showMessage);
     connect(m_archive, &ArchivePanel::message, this, &MainWindow::showMessage);
     connect(m_interpretation, &InterpretationPanel::applied, this,
             [this](bool ok, const QString &message) { showMessage(message, !ok); });
     connect(m_streamName, &QLineEdit::textChanged, this, [this] {
+        m_interpretation->languageChannels()->setDefaultStream(m_streamName->text().trimmed());
         m_interpretation->setStreams(m_streamName->text().trimmed(), m_onAir->isChecked(), selectedStream(), QString());
     });
 }
@@ -462,6 +475,7 @@ void MainWindow::showEvent(QShowEvent *event)
     QMainWindow::showEvent(event);
     QTimer::singleShot(0, this, [this] {
         proportionSplitters();
+        makeRoomForTab(); // a tab shown before the window was (--tab, --translate)
         if (!screen() || isMaximized() || isFullScreen())
             return;
         const QRect available = screen()->availableGeometry();
@@ -482,6 +496,14 @@ void MainWindow::restoreSettings()
 
 void MainWindow::showInterpretation()
 {
+    m_interpretation->showMachine();
+    m_tabs->setCurrentWidget(m_interpretationPage);
+    QTimer::singleShot(0, this, &MainWindow::makeRoomForTab); // once the window is laid out
+}
+
+void MainWindow::showLanguageChannels()
+{
+    m_interpretation->showLanguageChannels();
     m_tabs->setCurrentWidget(m_interpretationPage);
     QTimer::singleShot(0, this, &MainWindow::makeRoomForTab); // once the window is laid out
 }
@@ -495,21 +517,23 @@ void MainWindow::showArchive()
 // Captions and the stage table, or the archive's list, need more than the log's strip.
 void MainWindow::makeRoomForTab()
 {
-    const int want = m_tabs->currentWidget() == m_interpretationPage ? 340 : m_tabs->currentWidget() == m_archivePage ? 240 : 0;
-    if (want == 0)
-        return;
+    const int want = m_tabs->currentWidget() == m_interpretationPage ? 360 : m_tabs->currentWidget() == m_archivePage ? 240 : 0;
     QList<int> sizes = m_vertical->sizes();
-    if (sizes.size() == 2 && sizes[1] < want && sizes[0] + sizes[1] > 2 * want) {
-        sizes[0] -= want - sizes[1];
-        sizes[1] = want;
-        m_vertical->setSizes(sizes);
-    }
+    if (want == 0 || sizes.size() != 2 || sizes[1] >= want)
+        return;
+    // On a laptop the streams and listeners above give way down to their least (the
+    // splitter's handle gives the room back).
+    const int total = sizes[0] + sizes[1];
+    const int tab = qMin(want, total - m_vertical->widget(0)->minimumSizeHint().height());
+    if (tab > sizes[1])
+        m_vertical->setSizes({total - tab, tab});
 }
 
 MainWindow::~MainWindow()
 {
-    QMetaObject::invokeMethod(m_speaker, [s = m_speaker, m = m_monitor] {
+    QMetaObject::invokeMethod(m_speaker, [s = m_speaker, b = m_booth, m = m_monitor] {
         s->goOffAir();
+        b->goOffAir();
         m->setStream(QString());
     }, Qt::BlockingQueuedConnection);
     m_audioThread.quit();
@@ -643,8 +667,12 @@ void MainWindow::refreshDevices()
     } else if (const int i = m_source->findData(current); i >= 0) {
         m_source->setCurrentIndex(i);
     }
-    if (inputs.isEmpty() && m_sourceOverride.isEmpty())
+    // Said once when the microphones go away, not again on every device notification:
+    // a later, more important message (a recording that could not start) stays on screen.
+    const bool missing = inputs.isEmpty() && m_sourceOverride.isEmpty();
+    if (missing && !m_microphoneMissingSaid)
         showMessage(tr("No microphone found: use the test tone or a WAV file, or connect a microphone."), true);
+    m_microphoneMissingSaid = missing;
 }
 
 void MainWindow::setSource(const QString &spec)

@@ -66,12 +66,15 @@ public:
     QPushButton *kickButton() const { return m_kick; }
     QLabel *statusMessage() const { return m_message; }
     SpeakController *speaker() const { return m_speaker; }
+    SpeakController *booth() const { return m_booth; } // speaks into a language channel (Interpretation tab)
     Monitor *monitor() const { return m_monitor; }
     QCheckBox *monitorBox() const { return m_monitorBox; }
     InterpretationPanel *interpretationPanel() const { return m_interpretation; }
     SharePanel *sharePanel() const { return m_share; }
-    // Brings the Interpretation tab to the front (e.g. when launched with --translate).
+    // Brings the Interpretation tab to the front on its machine interpretation page (e.g. when
+    // launched with --translate), or on its language channels.
     void showInterpretation();
+    void showLanguageChannels();
 
     // Recording (docs/recording.md): REC beside ON AIR (Ctrl+R) records the stream named in the
     // stream field; Ctrl+M asks for a mark's text and drops it on the recording's timeline.
@@ -128,8 +131,10 @@ private:
     LogModel *m_log;
     QThread m_audioThread;
     SpeakController *m_speaker = nullptr;
+    SpeakController *m_booth = nullptr;
     Monitor *m_monitor = nullptr;
     QString m_sourceOverride;
+    bool m_microphoneMissingSaid = false; // the status bar said so since the last change
 
     StreamsModel *m_streams = nullptr;
     ListenersModel *m_listeners = nullptr;

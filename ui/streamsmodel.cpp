@@ -78,8 +78,14 @@ QVariant StreamsModel::data(const QModelIndex &index, int role) const
         case Stream: return r.snap.id;
         case Speaker: {
             QString base, lang;
-            if (r.snap.speakerLive && parseTranslatedStreamId(r.snap.id, &base, &lang))
+            // A language channel: a person (as any speaker), else its fallback, by name.
+            if (r.snap.speakerLive && parseTranslatedStreamId(r.snap.id, &base, &lang) && r.snap.source != QLatin1String("human")) {
+                if (r.snap.source == QLatin1String("original"))
+                    return tr("original audio (from %1)").arg(base);
+                if (r.snap.source == QLatin1String("silence"))
+                    return tr("silence");
                 return tr("interpreter (from %1)").arg(base); // this machine's live interpretation
+            }
             if (r.snap.speakerLive && r.snap.speakerAddress == QLatin1String("local microphone"))
                 return tr("this computer"); // the engine's name for the control room's own speaker
             return r.snap.speakerLive ? r.snap.speakerAddress : tr("none");

@@ -39,6 +39,10 @@ void applyControlRoomStyle(QApplication &app)
         "  background: #3a424c; color: #c9d1d9; border: 2px solid #59636e; }"
         "QPushButton#recordButton:checked { background: #2d1c20; color: #ff6b6b; border: 2px solid #d7263d; }"
         "QPushButton#recordButton[failed=\"true\"] { background: #d7263d; color: white; border: 2px solid #ffd166; }"
+        // The booth's ON AIR (Interpretation tab): the same red field, at the size of a button.
+        "QPushButton#boothOnAir:checked { background: #d7263d; color: white; font-weight: bold; border: 1px solid #ff6b6b;"
+        "  border-radius: 4px; padding: 4px 10px; }"
+        "QPushButton#handOver:checked { background: #8a6200; color: white; border: 1px solid #f1c40f; border-radius: 4px; padding: 4px 10px; }"
         "QLabel#bannerPreview { border-radius: 6px; padding: 8px; }"
         "QLabel#counter[over=\"true\"] { color: #ff5c5c; font-weight: bold; }"
         "QHeaderView::section { background: #2b323a; color: #c9d1d9; padding: 4px; border: none; }"

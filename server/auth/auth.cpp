@@ -25,6 +25,7 @@ QString roleName(Role r)
     case Role::Listener: return QStringLiteral("listener");
     case Role::Speaker: return QStringLiteral("speaker");
     case Role::Admin: return QStringLiteral("admin");
+    case Role::Interpreter: return QStringLiteral("interpreter");
     case Role::None: break;
     }
     return QString();
@@ -38,6 +39,8 @@ Role roleFromName(const QString &name)
         return Role::Speaker;
     if (name == QLatin1String("admin"))
         return Role::Admin;
+    if (name == QLatin1String("interpreter"))
+        return Role::Interpreter;
     return Role::None;
 }
 
@@ -45,8 +48,14 @@ bool TokenClaims::maySpeakOn(const QString &stream) const
 {
     if (role == Role::Admin)
         return true;
+    if (role == Role::Interpreter) {
+        // The language channels of its streams ("main~nl" for --stream main), never a floor.
+        const qsizetype tilde = stream.indexOf(u'~');
+        return tilde > 0 && (streams.isEmpty() || streams.contains(stream.left(tilde)));
+    }
     if (role != Role::Speaker)
         return false;
+    // Exact: a token for "main" does not open "main~nl", nor the reverse.
     return streams.isEmpty() || streams.contains(stream);
 }
 

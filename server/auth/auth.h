@@ -9,7 +9,8 @@
 
 namespace onair {
 
-enum class Role { None, Listener, Speaker, Admin };
+// Interpreter: speaks on the language channels ("main~nl") of its streams, not on the floor.
+enum class Role { None, Listener, Speaker, Admin, Interpreter };
 QString roleName(Role r);
 Role roleFromName(const QString &name);
 

@@ -529,15 +529,26 @@ void RedisBus::onMessage(const QByteArray &channel, const QByteArray &message)
             const QJsonObject o = QJsonDocument::fromJson(payload).object();
             const QString type = o.value(QLatin1String("type")).toString();
             if (type == QLatin1String("speaker_joined") || type == QLatin1String("format")
-                || type == QLatin1String("speaker_left")) {
-                QMutexLocker lock(&m_stateMutex);
-                RemoteStream &rs = m_replicas[origin].streams[stream];
-                rs.speaker = type != QLatin1String("speaker_left");
-                if (type == QLatin1String("format"))
-                    rs.format = o.value(QLatin1String("format")).toObject();
-                else
-                    rs.format = {};
-                m_replicas[origin].at.start();
+                || type == QLatin1String("speaker_left") || type == QLatin1String("channel_source")) {
+                bool speakerChanged = false;
+                {
+                    QMutexLocker lock(&m_stateMutex);
+                    RemoteStream &rs = m_replicas[origin].streams[stream];
+                    const RemoteStream before = rs;
+                    rs.speaker = type != QLatin1String("speaker_left");
+                    if (type == QLatin1String("format"))
+                        rs.format = o.value(QLatin1String("format")).toObject();
+                    else if (type == QLatin1String("channel_source"))
+                        rs.source = o.value(QLatin1String("source")).toString();
+                    else {
+                        rs.format = {};
+                        rs.source.clear();
+                    }
+                    m_replicas[origin].at.start();
+                    speakerChanged = before.speaker != rs.speaker || before.source != rs.source;
+                }
+                if (speakerChanged)
+                    Q_EMIT remoteSpeakersChanged({stream});
             }
             m_sink->deliverRemote(stream, false, payload);
         } else if (kind == Kind::Audio) {
@@ -576,7 +587,7 @@ void RedisBus::onMessage(const QByteArray &channel, const QByteArray &message)
 
 void RedisBus::onPresence(const QString &origin, const QJsonObject &p)
 {
-    QStringList changed;
+    QStringList changed, speakers;
     {
         QMutexLocker lock(&m_stateMutex);
         const QHash<QString, RemoteStream> before = m_replicas.value(origin).streams;
@@ -589,6 +600,7 @@ void RedisBus::onPresence(const QString &origin, const QJsonObject &p)
                 rs.listeners = s.value(QLatin1String("listeners")).toInt();
                 rs.speaker = s.value(QLatin1String("speaker")).toBool();
                 rs.format = s.value(QLatin1String("format")).toObject();
+                rs.source = s.value(QLatin1String("source")).toString();
                 rs.hearing = HearingCounts::fromJson(s.value(QLatin1String("hearing")).toObject());
                 now.insert(it.key(), rs);
             }
@@ -601,16 +613,23 @@ void RedisBus::onPresence(const QString &origin, const QJsonObject &p)
             qCInfo(lcEngine).noquote() << "redis: replica" << origin << "left the cluster";
         }
         for (auto it = now.cbegin(); it != now.cend(); ++it) {
-            if (before.value(it.key()).listeners != it->listeners)
+            const RemoteStream was = before.value(it.key());
+            if (was.listeners != it->listeners)
                 changed.append(it.key());
+            if (was.speaker != it->speaker || was.source != it->source)
+                speakers.append(it.key());
         }
         for (auto it = before.cbegin(); it != before.cend(); ++it) {
             if (!now.contains(it.key()) && it->listeners != 0)
                 changed.append(it.key());
+            if (!now.contains(it.key()) && it->speaker)
+                speakers.append(it.key());
         }
     }
     if (!changed.isEmpty())
         Q_EMIT remoteCountsChanged(changed);
+    if (!speakers.isEmpty())
+        Q_EMIT remoteSpeakersChanged(speakers);
 }
 
 void RedisBus::expirePresence()
@@ -630,8 +649,10 @@ void RedisBus::expirePresence()
             }
         }
     }
-    if (!changed.isEmpty())
+    if (!changed.isEmpty()) {
         Q_EMIT remoteCountsChanged(changed);
+        Q_EMIT remoteSpeakersChanged(changed);
+    }
     // A connection that stopped answering (a stalled Redis) is not closed by the kernel.
     if (m_connected.load() && m_presenceSentMs > 0 && monotonicMs() - m_presenceSentMs > qMax<qint64>(ttl, 3000))
         goDown(QStringLiteral("Redis stopped answering"));
@@ -665,6 +686,8 @@ void RedisBus::publishPresence(bool bye)
                           {QStringLiteral("hearing"), s.hearing.toJson()}};
             if (s.speakerLive && !s.format.isEmpty())
                 o.insert(QStringLiteral("format"), s.format);
+            if (s.speakerLive && !s.source.isEmpty())
+                o.insert(QStringLiteral("source"), s.source);
             streams.insert(s.id, o);
         }
         p.insert(QStringLiteral("connections"), m_sink->connections());
@@ -773,18 +796,35 @@ QList<RedisBus::Replica> RedisBus::remoteReplicas() const
     return out;
 }
 
-std::optional<QPair<QString, QJsonObject>> RedisBus::remoteSpeaker(const QString &stream) const
+QPair<QString, const RedisBus::RemoteStream *> RedisBus::remoteSpeakerLocked(const QString &stream) const
 {
     const qint64 ttl = 3LL * m_options.presenceIntervalMs;
-    QMutexLocker lock(&m_stateMutex);
     for (auto it = m_replicas.cbegin(); it != m_replicas.cend(); ++it) {
         if (!it->at.isValid() || it->at.elapsed() > ttl)
             continue;
         const auto s = it->streams.constFind(stream);
         if (s != it->streams.cend() && s->speaker)
-            return QPair<QString, QJsonObject>(it.key(), s->format);
+            return {it.key(), &*s};
     }
-    return std::nullopt;
+    return {};
+}
+
+std::optional<QPair<QString, QJsonObject>> RedisBus::remoteSpeaker(const QString &stream) const
+{
+    QMutexLocker lock(&m_stateMutex);
+    const auto [replica, s] = remoteSpeakerLocked(stream);
+    if (!s)
+        return std::nullopt;
+    return QPair<QString, QJsonObject>(replica, s->format);
+}
+
+QString RedisBus::remoteSource(const QString &stream) const
+{
+    QMutexLocker lock(&m_stateMutex);
+    const auto [replica, s] = remoteSpeakerLocked(stream);
+    if (!s)
+        return {};
+    return s->source.isEmpty() ? QStringLiteral("human") : s->source;
 }
 
 int RedisBus::remoteListeners(const QString &stream) const

@@ -65,6 +65,7 @@ public:
         int listeners = 0;
         bool speaker = false;
         QJsonObject format;
+        QString source; // a language channel's speaker: human, machine, original
         HearingCounts hearing;
     };
     struct Replica
@@ -111,6 +112,7 @@ public:
     bool connected() const { return m_connected.load(std::memory_order_acquire); }
     QList<Replica> remoteReplicas() const;
     std::optional<QPair<QString, QJsonObject>> remoteSpeaker(const QString &stream) const override;
+    QString remoteSource(const QString &stream) const override;
     int remoteListeners(const QString &stream) const override;
     HearingCounts remoteHearing(const QString &stream) const override;
 
@@ -135,6 +137,8 @@ Q_SIGNALS:
     void leaseLost(const QString &stream, quint64 connection, const QString &holder);
     // Remote listener counts changed for these streams (for the listeners events).
     void remoteCountsChanged(const QStringList &streams);
+    // Another replica's speaker of these streams came, went or changed source.
+    void remoteSpeakersChanged(const QStringList &streams);
 
 private:
     struct Outgoing
@@ -192,6 +196,9 @@ private:
         QHash<QString, RemoteStream> streams;
     };
     QHash<QString, Seen> m_replicas;   // other replicas' presence
+    // The replica whose fresh presence has a speaker on `stream`, and that stream's entry
+    // (m_stateMutex held); {} when none.
+    QPair<QString, const RemoteStream *> remoteSpeakerLocked(const QString &stream) const;
 };
 
 } // namespace onair

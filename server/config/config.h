@@ -126,6 +126,10 @@ struct EngineConfig
     int recordingIdleStopS = 300;    // a --record/--record-all recording ends after this long without a speaker
     bool publicRecordings = false;   // listing and playback without an admin token
 
+    // Human interpreters (docs/interpretation.md): a hand-over no booth partner took within
+    // this long is withdrawn (hand_over_cancelled, reason "timeout"); 0 = it waits for ever.
+    int handOverTimeoutS = 120;
+
     // Live interpretation (docs/interpretation.md): targets for every stream whose speaker is
     // on this replica (empty = off unless set per stream).
     QStringList translateTargets;

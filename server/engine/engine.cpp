@@ -7,6 +7,7 @@
 #include "history/journal.h"
 
 #include "interpretation/interpreter.h"
+#include "channels/languagechannels.h"
 #include "protocol/controlmessages.h"
 
 #include "net/acceptor.h"
@@ -62,8 +63,8 @@ static InterpreterHost interpreterHost(Engine *e)
 {
     InterpreterHost host{e->hub(), e->config(), e->interpretationBackends(), [e] { return e->isRunning(); }, {}, {}, {}, {}};
     host.startChannel = [e](const QString &ch, const QJsonObject &f, QString *err) { return e->startInterpretationChannel(ch, f, err); };
-    host.publish = [e](const QString &ch, const QByteArray &packet) { e->publishLocal(ch, packet); };
-    host.stopChannel = [e](const QString &ch) { e->stopLocalSpeaker(ch); };
+    host.publish = [e](const QString &ch, const QByteArray &packet) { e->channels()->machinePacket(ch, packet); };
+    host.stopChannel = [e](const QString &ch) { e->channels()->machineStopped(ch); };
     host.event = [e](const QJsonObject &event) { QMetaObject::invokeMethod(e, [e, event] { Q_EMIT e->interpretationEvent(event); }); };
     return host;
 }
@@ -74,6 +75,8 @@ Engine::~Engine()
         m_acceptor->setFileRoutes(nullptr); // m_recordingFiles goes before the acceptor (a child)
     if (m_interpreters)
         m_interpreters->stopAll();
+    if (m_channels)
+        m_channels->stop();
     stopThreads();
 }
 
@@ -94,6 +97,7 @@ bool Engine::start(QString *error)
     }
     if (m_config.openSpeakers)
         qCWarning(lcEngine).noquote() << "--open-speakers: ANYONE who can reach this server may speak on any stream";
+    startChannels();
     const int n = startWorkers();
     if (!startServing(&err)) {
         if (error)
@@ -103,6 +107,7 @@ bool Engine::start(QString *error)
     }
     if (!m_config.redisUrl.isEmpty())
         startBus();
+    m_channels->start();
     m_watch = std::make_unique<StreamWatch>(m_hub.get(), m_config);
     m_watch->start();
     if (!startRecordings(&err)) {
@@ -117,6 +122,35 @@ bool Engine::start(QString *error)
     m_running = true;
     qCInfo(lcEngine).noquote() << "engine listening on" << baseUrl().toString() << "with" << n << "workers";
     return true;
+}
+
+void Engine::startChannels()
+{
+    // The language channels' arbiter: a person on a channel, else its fallback (machine or
+    // original audio). The hub tells it (and the speakers that lose their slot) what happens.
+    m_channels = new LanguageChannels(m_hub.get(), dynamic_cast<ChannelStore *>(m_store.get()), this);
+    m_hub->setSpeakerEvents({[this](const QString &stream, quint64 connection) { onSpeakerYielded(stream, connection); },
+                             [c = m_channels](const QString &stream) { c->speakerChanged(stream); }});
+}
+
+void Engine::onSpeakerYielded(const QString &stream, quint64 connection)
+{
+    // Any thread. The fallback's own reconcile follows the hub's "changed" event.
+    if (m_channels->ownsConnection(connection))
+        return;
+    bool local = false;
+    {
+        QMutexLocker lock(&m_localMutex);
+        local = m_localSpeakers.value(stream).id() == connection;
+    }
+    if (local) {
+        QMetaObject::invokeMethod(this, [this, stream] {
+            stopLocalSpeaker(stream);
+            Q_EMIT localSpeakerRefused(stream, QStringLiteral("handed over: another interpreter speaks on %1 now").arg(stream));
+        });
+    } else if (FanoutWorker *w = m_hub->ingestWorker()) {
+        QMetaObject::invokeMethod(w, [w, connection] { w->yieldSpeaker(connection); });
+    }
 }
 
 bool Engine::openStore(QString *error)
@@ -306,6 +340,7 @@ void Engine::startBus()
             qCInfo(lcEngine).noquote() << "kicked connection" << id << "at another replica's request";
     });
     connect(m_bus, &RedisBus::leaseLost, this, &Engine::onLeaseLost);
+    connect(m_bus, &RedisBus::remoteSpeakersChanged, m_channels, &LanguageChannels::remoteSpeakersChanged);
     connect(m_bus, &RedisBus::remoteCountsChanged, this, [this](const QStringList &streams) {
         m_hub->markCountsDirty(streams);
     });
@@ -388,6 +423,8 @@ void Engine::shutdown()
     qCInfo(lcEngine).noquote() << "shutting down: closing clients with 1001";
     if (m_interpreters)
         m_interpreters->stopAll();
+    if (m_channels)
+        m_channels->stop();
     m_acceptor->close();
     auto remaining = std::make_shared<int>(int(m_workers.size()));
     auto finished = std::make_shared<bool>(false);
@@ -489,7 +526,8 @@ void Engine::stopThreads()
 
 bool Engine::startLocalSpeaker(const QString &stream, const QJsonObject &format, QString *error)
 {
-    if (const QString e = streamIdError(stream); !e.isEmpty()) {
+    // A language channel too: the control room as an interpreter's booth ("main~nl").
+    if (const QString e = listenableStreamIdError(stream); !e.isEmpty()) {
         *error = e;
         return false;
     }
@@ -502,12 +540,38 @@ bool Engine::startInterpretationChannel(const QString &channel, const QJsonObjec
         *error = QStringLiteral("not a translated channel id: %1").arg(channel.left(80));
         return false;
     }
-    return startSpeakerOn(channel, format, error);
+    m_channels->machineStarted(channel, format); // on air while no person speaks on it
+    return true;
+}
+
+QJsonArray Engine::languageChannels(const QString &stream) const
+{
+    return m_channels ? m_channels->json(stream) : QJsonArray();
+}
+
+bool Engine::setChannelFallback(const QString &channel, const QString &fallback, QString *error)
+{
+    if (!m_channels) {
+        *error = QStringLiteral("the engine is not running");
+        return false;
+    }
+    return m_channels->setFallback(channel, fallback, error);
+}
+
+bool Engine::forgetChannel(const QString &channel, QString *error)
+{
+    if (!m_channels) {
+        *error = QStringLiteral("the engine is not running");
+        return false;
+    }
+    return m_channels->forget(channel, error);
 }
 
 bool Engine::startSpeakerOn(const QString &stream, const QJsonObject &format, QString *error)
 {
-    if (const auto remote = m_bus ? m_bus->remoteSpeaker(stream) : std::nullopt) {
+    // (A language channel's fallback on another replica yields to this person.)
+    const auto remote = m_bus ? m_bus->remoteSpeaker(stream) : std::nullopt;
+    if (remote && (!isLanguageChannel(stream) || m_bus->remoteSource(stream) == QLatin1String("human"))) {
         *error = QStringLiteral("stream '%1' already has a speaker on replica %2").arg(stream, remote->first);
         return false;
     }
@@ -586,7 +650,7 @@ void Engine::publishLocal(const QString &stream, const QByteArray &frame)
 {
     if (const auto session = localOnAir(stream)) {
         session->countIn(frame.size());
-        m_hub->publishAudio(session->stream(), frame);
+        session->publishAudio(frame);
     }
 }
 
@@ -594,6 +658,19 @@ void Engine::markLocal(const QString &stream, qint64 id, qint64 captureMs)
 {
     if (const auto session = localOnAir(stream))
         m_hub->publishJson(session->stream(), markMessage(stream, {{QStringLiteral("id"), id}, {QStringLiteral("t"), captureMs}}));
+}
+
+bool Engine::handOverLocalSpeaker(const QString &stream, bool handOver)
+{
+    const auto session = localOnAir(stream);
+    if (!session || !isLanguageChannel(stream) || !session->holdsSlot())
+        return false;
+    if (!m_hub->setSpeakerYields(m_hub->find(stream), session->connection(), handOver))
+        return false;
+    qCInfo(lcEngine).noquote() << "local speaker" << (handOver ? "hands over" : "keeps") << stream;
+    if (!handOver && m_hub->cluster()) // the lease back, as FanoutWorker::handleHandOver does
+        m_hub->cluster()->acquireLease(stream, session->connection(), [](ClusterLink::Lease, const QString &) {});
+    return true;
 }
 
 void Engine::stopLocalSpeaker(const QString &stream)

@@ -30,6 +30,7 @@ class BannerService;
 class RedisBus;
 class FileWatcher;
 class Interpreters;
+class LanguageChannels;
 class PlayerStreams;
 class RecordingFiles;
 class Recordings;
@@ -99,6 +100,10 @@ public:
     // captured at `captureMs` (ms since the epoch). Listeners receive {"type":"mark",…}.
     void markLocal(const QString &stream, qint64 id, qint64 captureMs);
     void stopLocalSpeaker(const QString &stream);
+    // The desktop as a booth: its local speaker on a language channel hands over (the next
+    // interpreter to connect takes the channel) or cancels that. False when it is not on air
+    // there. Engine thread.
+    bool handOverLocalSpeaker(const QString &stream, bool handOver);
     // In-process listeners (the desktop's monitor, the interpreter) read a stream's payloads
     // through a StreamFeed (fanout/streamfeed.h) on hub().
 
@@ -111,8 +116,19 @@ public:
     // {"available","stages","languages","sessions":[…]} — see docs/interpretation.md
     QJsonObject interpretationJson() const;
     QJsonArray interpretationChannels(const QString &stream) const; // [{"lang","stream_id","mode"}]
-    // The interpreter's own speaker on a translated channel ("main~es").
+    // The machine interpreter's speech on a language channel ("main~es"): on air there while
+    // no person speaks on it (server/channels).
     bool startInterpretationChannel(const QString &channel, const QJsonObject &format, QString *error);
+    // Language channels (docs/interpretation.md "Human interpreters"). Thread-safe.
+    // Every channel (declared, with a person on air, or served by the machine) of `stream`, or
+    // of every stream when empty: [{"stream_id","floor","lang","source","fallback","declared",
+    // "machine","speaker","listeners"}]; source: human, machine, original, silence or off.
+    QJsonArray languageChannels(const QString &stream = {}) const;
+    // Declares the channel with its fallback ("machine", "original", "silence"); blocks on the
+    // store. forgetChannel undeclares it (a person on air stays on air).
+    bool setChannelFallback(const QString &channel, const QString &fallback, QString *error);
+    bool forgetChannel(const QString &channel, QString *error);
+    LanguageChannels *channels() const { return m_channels; } // null before start()
     // Per-stage fault injection ("speech_to_text", "translator", "text_to_speech"); null for
     // an unknown stage. Applies to every session.
     StageFaults *stageFaults(const QString &stage);
@@ -149,6 +165,8 @@ Q_SIGNALS:
 
 private:
     bool openStore(QString *error);     // the secret, the store, the banners, the history
+    void startChannels();
+    void onSpeakerYielded(const QString &stream, quint64 connection);
     bool openHistory(QString *error);
     int startWorkers();                 // the fan-out shards and the ingest worker; returns the shards
     bool startServing(QString *error);  // routes, file watcher, TLS, the listening socket
@@ -199,6 +217,7 @@ private:
 
     InterpretationBackends m_backends;
     Interpreters *m_interpreters = nullptr;
+    LanguageChannels *m_channels = nullptr;
     std::unique_ptr<StreamWatch> m_watch;
     std::unique_ptr<Recordings> m_recordings;
     std::unique_ptr<RecordingFiles> m_recordingFiles; // the acceptor serves recordings' audio through it

@@ -23,6 +23,7 @@ public:
     const QByteArray &secret() const override { return m_engine->secret(); }
     QList<ListenerInfo> listenersOf(const QString &stream) const override { return m_engine->listenersOf(stream); }
     bool kick(quint64 connection, const QString &reason) override { return m_engine->kick(connection, reason); }
+    LanguageChannels *languageChannels() const override { return m_engine->channels(); }
     QJsonArray interpretationChannels(const QString &stream) const override
     {
         return m_engine->interpretationChannels(stream);

@@ -76,6 +76,7 @@ const IntOption kIntOptions[] = {
     {"translated-bitrate", "Interpretation: Opus bitrate of the translated channels, b/s.", &EngineConfig::translatedBitrate, 6000},
     {"listener-report-interval", "Listener reports (listener_report) faster than one per this many ms are ignored.", &EngineConfig::listenerReportMinIntervalMs, 100},
     {"listener-report-stale", "A listener's last report older than this many ms no longer counts (state unknown).", &EngineConfig::listenerReportStaleMs, 1000},
+    {"hand-over-timeout", "Interpreters: a hand-over no booth partner took within this many s is withdrawn (0 = never).", &EngineConfig::handOverTimeoutS, 0},
     {"warn-unheard", "Warn when a stream on air has had nobody hearing it for this many s (0 = off).", &EngineConfig::warnUnheardS, 0},
     {"warn-silence", "Warn when a stream on air has had a silent input for this many s (0 = off).", &EngineConfig::warnSilenceS, 0},
     {"silence-threshold", "Input below this RMS level in dBFS counts as silent (--warn-silence).", &EngineConfig::silenceThresholdDbfs, -120},

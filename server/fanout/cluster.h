@@ -43,6 +43,8 @@ public:
     virtual void releaseLease(const QString &stream, quint64 connection) = 0;
     // The replica whose speaker is live on `stream` (not this one), with its format.
     virtual std::optional<QPair<QString, QJsonObject>> remoteSpeaker(const QString &stream) const = 0;
+    // The source of that remote speaker on a language channel ("human" when it did not say).
+    virtual QString remoteSource(const QString &stream) const = 0;
     virtual int remoteListeners(const QString &stream) const = 0;
     // What the other replicas' listeners of the stream hear (their last presence).
     virtual HearingCounts remoteHearing(const QString &stream) const = 0;

@@ -71,6 +71,8 @@ struct Connection
         // once granted).
         bool leasePending = false;
         QList<QPair<bool, QByteArray>> deferred; // (binary, message)
+        // An interpreter's pending hand-over: since when (monotonic ms; 0 = none).
+        qint64 handOverSinceMs = 0;
     };
     std::unique_ptr<Speaker> speaker;
     // HTTP players (/stream/{id}.ogg|.mp3) only: kept apart so that the many WebSocket

@@ -471,7 +471,11 @@ bool FanoutWorker::joinAsListener(Connection *c, const QString &streamId, const 
                  {QStringLiteral("format"), fmt.isEmpty() ? QJsonValue() : QJsonValue(fmt)},
                  {QStringLiteral("listeners"), clusterAudience(*c->stream)},
                  {QStringLiteral("message"), QStringLiteral("Connected to stream %1").arg(streamId)}});
-    sendActiveBanner(c);
+    sendActiveBanner(c); // right after connected (docs/protocol.md)
+    if (isLanguageChannel(streamId)) {
+        if (const QString source = m_hub->source(c->stream); !source.isEmpty()) // here or on another replica
+            sendJson(c, SpeakerSession::channelSourceMessage(streamId, source));
+    }
     return true;
 }
 
@@ -577,17 +581,24 @@ void FanoutWorker::goOnAir(Connection *c)
                         m_config.breakerThreshold, m_config.breakerCooldownMs},
         s->pipeline);
     connect(c->pipeline.get(), &Pipeline::output, this,
-            [hub = m_hub, s, emitted = c->speaker->framesEmitted, marks = c->speaker->pendingMarks](const QByteArray &frame) {
+            [hub = m_hub, s, session = c->speaker->session.get(), emitted = c->speaker->framesEmitted,
+             marks = c->speaker->pendingMarks](const QByteArray &frame) {
+                if (!session->holdsSlot())
+                    return; // handed over: the next interpreter speaks now
                 const quint64 index = (*emitted)++;
                 while (!marks->isEmpty() && marks->head().first <= index)
                     hub->publishJson(s, marks->dequeue().second);
                 hub->publishAudio(s, frame);
             });
     qCInfo(lcWs).noquote() << "speaker" << c->id << c->peer << "on air on" << streamId;
-    sendJson(c, {{QStringLiteral("type"), QStringLiteral("connected")},
-                 {QStringLiteral("role"), QStringLiteral("speaker")},
-                 {QStringLiteral("stream_id"), streamId},
-                 {QStringLiteral("listeners"), clusterAudience(*s)}});
+    QJsonObject connected{{QStringLiteral("type"), QStringLiteral("connected")},
+                          {QStringLiteral("role"), QStringLiteral("speaker")},
+                          {QStringLiteral("stream_id"), streamId},
+                          {QStringLiteral("listeners"), clusterAudience(*s)}};
+    QString floor, lang;
+    if (parseTranslatedStreamId(streamId, &floor, &lang))
+        connected.insert(QStringLiteral("channel"), QJsonObject{{QStringLiteral("floor"), floor}, {QStringLiteral("lang"), lang}});
+    sendJson(c, connected);
     c->speaker->session->goOnAir();
     const QList<QPair<bool, QByteArray>> held = std::exchange(c->speaker->deferred, {});
     for (const auto &[binary, message] : held) {
@@ -762,6 +773,10 @@ void FanoutWorker::onText(Connection *c, const QString &text)
         handleHello(c, m.object);
         return;
     }
+    if ((m.type == QLatin1String("hand_over") || m.type == QLatin1String("cancel_hand_over")) && c->speaker) {
+        handleHandOver(c, m.type == QLatin1String("hand_over"));
+        return;
+    }
     if (m.type == QLatin1String("get_active_broadcast")) {
         sendActiveBanner(c);
         return;
@@ -854,6 +869,63 @@ void FanoutWorker::handleHello(Connection *c, const QJsonObject &msg)
     sendJson(c, {{QStringLiteral("type"), QStringLiteral("format_accepted")},
                  {QStringLiteral("format"), format}});
     c->speaker->session->setFormat(format);
+}
+
+// `reason`: empty when the interpreter asked; "timeout" when --hand-over-timeout withdrew it.
+void FanoutWorker::handleHandOver(Connection *c, bool handOver, const QString &reason)
+{
+    if (!isLanguageChannel(c->stream->id)) {
+        sendError(c, QStringLiteral("not_a_channel"), QStringLiteral("hand-over is for interpreters on a language channel"));
+        return;
+    }
+    if (!m_hub->setSpeakerYields(c->stream, c->id, handOver)) {
+        sendError(c, QStringLiteral("not_on_air"), QStringLiteral("this interpreter is not on air"));
+        return;
+    }
+    qCInfo(lcWs).noquote() << "interpreter" << c->id << c->peer << (handOver ? "hands over" : "keeps") << c->stream->id;
+    if (!handOver && m_hub->cluster()) {
+        // Taking the lease back: a person who joined elsewhere meanwhile has it (that replica's
+        // presence makes this one yield).
+        m_hub->cluster()->acquireLease(c->stream->id, c->id, [](ClusterLink::Lease, const QString &) {});
+    }
+    c->speaker->handOverSinceMs = handOver ? monotonicMs() : 0;
+    QJsonObject reply{{QStringLiteral("type"), handOver ? QStringLiteral("hand_over_pending") : QStringLiteral("hand_over_cancelled")},
+                      {QStringLiteral("stream_id"), c->stream->id}};
+    if (handOver)
+        reply.insert(QStringLiteral("expires_in"), m_config.handOverTimeoutS); // s; 0 = never
+    else if (!reason.isEmpty())
+        reply.insert(QStringLiteral("reason"), reason);
+    sendJson(c, reply);
+}
+
+// A pending hand-over older than --hand-over-timeout (the heartbeat's pass over the connections asks).
+bool FanoutWorker::handOverExpired(const Connection *c, qint64 nowMs) const
+{
+    return m_config.handOverTimeoutS > 0 && c->speaker && c->speaker->handOverSinceMs
+        && nowMs - c->speaker->handOverSinceMs >= qint64(m_config.handOverTimeoutS) * 1000;
+}
+
+void FanoutWorker::withdrawHandOvers(const QList<Connection *> &expired)
+{
+    for (Connection *c : expired) {
+        qCInfo(lcWs).noquote() << "interpreter" << c->id << c->peer << "hand-over withdrawn: nobody took it within"
+                               << m_config.handOverTimeoutS << "s";
+        c->speaker->handOverSinceMs = 0; // once, whatever the hub answers
+        handleHandOver(c, false, QStringLiteral("timeout"));
+    }
+}
+
+bool FanoutWorker::yieldSpeaker(quint64 connection)
+{
+    for (Connection *c : std::as_const(m_byWs)) {
+        if (c->id != connection || !c->speaker || c->closing)
+            continue;
+        qCInfo(lcWs).noquote() << "interpreter" << c->id << c->peer << "handed over" << c->stream->id;
+        sendJson(c, {{QStringLiteral("type"), QStringLiteral("handed_over")}, {QStringLiteral("stream_id"), c->stream->id}});
+        closeConnection(c, QWebSocketProtocol::CloseCodeNormal, QStringLiteral("handed over"));
+        return true;
+    }
+    return false;
 }
 
 void FanoutWorker::handleMark(Connection *c, const QJsonObject &msg)
@@ -1060,10 +1132,12 @@ void FanoutWorker::deliver(StreamState *stream, const QByteArray &frame, int fra
 void FanoutWorker::heartbeat()
 {
     const qint64 now = monotonicMs();
-    QList<Connection *> dead, slow;
+    QList<Connection *> dead, slow, handOvers;
     for (Connection *c : std::as_const(m_byWs)) {
         if (c->closing)
             continue;
+        if (handOverExpired(c, now))
+            handOvers.append(c);
         if (c->awaitingPongSinceMs && now - c->awaitingPongSinceMs > m_config.pingTimeoutMs) {
             dead.append(c);
             continue;
@@ -1080,6 +1154,7 @@ void FanoutWorker::heartbeat()
             c->ws->ping();
         }
     }
+    withdrawHandOvers(handOvers);
     QList<Connection *> slowPlayers;
     for (Connection *c : std::as_const(m_playerConns)) {
         if (!c->closing && c->overSoftSinceMs && now - c->overSoftSinceMs >= m_config.slowGraceMs

@@ -81,6 +81,9 @@ public:
     // Closes one connection by id with 1008 and `reason`; false when this worker does not
     // hold it. Blocks the caller briefly (never call it from another worker).
     bool kick(quint64 connectionId, const QString &reason, int code = 1008);
+    // On this worker's thread: an interpreter whose channel another person took (a hand-over)
+    // gets "handed_over" and is closed with 1000. false when this worker does not hold it.
+    bool yieldSpeaker(quint64 connection);
 
     // Called on any thread; blocks briefly on this worker's queue.
     QList<ListenerInfo> listeners(const QString &stream);
@@ -116,6 +119,9 @@ private:
     bool writeFrame(Connection *c, const QByteArray &frame);
     void sendError(Connection *c, const QString &code, const QString &message);
     void handleHello(Connection *c, const QJsonObject &msg);
+    void handleHandOver(Connection *c, bool handOver, const QString &reason = {});
+    bool handOverExpired(const Connection *c, qint64 nowMs) const;
+    void withdrawHandOvers(const QList<Connection *> &expired);
     void goOnAir(Connection *c);
     void leaseAnswered(QWebSocket *ws, quint64 id, int result, const QString &holder);
     void handleMark(Connection *c, const QJsonObject &msg);

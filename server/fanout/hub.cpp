@@ -4,6 +4,7 @@
 #include "fanout/fanoutworker.h"
 #include "core/logging.h"
 #include "history/journal.h"
+#include "protocol/streamid.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -87,40 +88,135 @@ void Hub::leaveListener(const std::shared_ptr<StreamState> &s, int worker)
 }
 
 std::shared_ptr<StreamState> Hub::joinSpeaker(const QString &id, quint64 connection,
-                                              const QString &address, Refusal *why)
+                                              const QString &address, Refusal *why, bool yields)
 {
-    QMutexLocker lock(&m_mutex);
-    auto s = findOrCreateLocked(id, why);
-    if (!s)
-        return nullptr;
-    if (s->speakerConnection != 0) {
-        *why = Refusal::StreamTaken;
-        return nullptr;
+    quint64 displaced = 0;
+    std::shared_ptr<StreamState> s;
+    {
+        QMutexLocker lock(&m_mutex);
+        s = findOrCreateLocked(id, why);
+        if (!s)
+            return nullptr;
+        if (s->speakerConnection != 0) {
+            if (yields || !s->speakerYields) {
+                *why = Refusal::StreamTaken;
+                return nullptr;
+            }
+            displaced = s->speakerConnection;
+            if (m_cluster)
+                m_cluster->releaseLease(id, displaced);
+        }
+        setSlotLocked(*s, connection, address, yields);
     }
-    s->speakerConnection = connection;
-    s->speakerAddress = address;
-    s->format = {};
-    if (m_cluster) {
-        m_cluster->refreshInterest(id);
-        m_cluster->presenceChanged();
-    }
+    speakerChanged(id, displaced);
     return s;
 }
 
-void Hub::leaveSpeaker(const std::shared_ptr<StreamState> &s, quint64 connection)
+void Hub::setSlotLocked(StreamState &s, quint64 connection, const QString &address, bool yields)
+{
+    s.speakerConnection = connection;
+    s.liveSpeaker.store(connection, std::memory_order_release);
+    s.speakerYields = yields;
+    s.speakerAddress = address;
+    s.format = {};
+    s.source.clear();
+    if (m_cluster) {
+        m_cluster->refreshInterest(s.id);
+        m_cluster->presenceChanged();
+    }
+}
+
+void Hub::speakerChanged(const QString &id, quint64 yieldedConnection)
+{
+    if (id.startsWith(u'~'))
+        return; // internal (the health probe)
+    if (yieldedConnection != 0 && m_speakerEvents.yielded)
+        m_speakerEvents.yielded(id, yieldedConnection);
+    if (m_speakerEvents.changed)
+        m_speakerEvents.changed(id);
+}
+
+bool Hub::leaveSpeaker(const std::shared_ptr<StreamState> &s, quint64 connection, const std::function<void()> &lastWords)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (s->speakerConnection != connection)
+            return false;
+        if (m_cluster)
+            m_cluster->releaseLease(s->id, connection);
+        setSlotLocked(*s, 0);
+        forgetIfIdleLocked(s);
+    }
+    if (lastWords)
+        lastWords();
+    speakerChanged(s->id);
+    return true;
+}
+
+bool Hub::setSpeakerYields(const std::shared_ptr<StreamState> &s, quint64 connection, bool yields)
 {
     QMutexLocker lock(&m_mutex);
     if (s->speakerConnection != connection)
-        return;
-    s->speakerConnection = 0;
-    s->speakerAddress.clear();
-    s->format = {};
-    if (m_cluster) {
-        m_cluster->releaseLease(s->id, connection);
-        m_cluster->refreshInterest(s->id);
-        m_cluster->presenceChanged();
+        return false;
+    s->speakerYields = yields;
+    if (yields && m_cluster)
+        m_cluster->releaseLease(s->id, connection); // a person on another replica may take it now
+    return true;
+}
+
+bool Hub::speakerYields(const QString &id) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto s = m_streams.value(id);
+    return s && s->speakerConnection != 0 && s->speakerYields;
+}
+
+QString Hub::speakerAddress(const QString &id) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto s = m_streams.value(id);
+    return s && s->speakerConnection != 0 ? s->speakerAddress : QString();
+}
+
+bool Hub::yieldToRemote(const QString &id)
+{
+    quint64 old = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        const auto s = m_streams.value(id);
+        if (!s || s->speakerConnection == 0 || !s->speakerYields || !m_cluster)
+            return false;
+        const auto remote = m_cluster->remoteSpeaker(id);
+        if (!remote || m_cluster->remoteSource(id) != QLatin1String("human"))
+            return false;
+        old = s->speakerConnection;
+        setSlotLocked(*s, 0);
+        forgetIfIdleLocked(s);
     }
-    forgetIfIdleLocked(s);
+    speakerChanged(id, old);
+    return true;
+}
+
+void Hub::setSource(const std::shared_ptr<StreamState> &s, quint64 connection, const QString &source)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (s->speakerConnection != connection)
+            return;
+        s->source = source;
+    }
+    if (m_cluster)
+        m_cluster->presenceChanged();
+}
+
+QString Hub::source(const std::shared_ptr<StreamState> &s) const
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (s->speakerConnection != 0)
+            return s->source;
+    }
+    return m_cluster && m_cluster->remoteSpeaker(s->id) ? m_cluster->remoteSource(s->id) : QString();
 }
 
 bool Hub::hasLocalSpeaker(const QString &id) const
@@ -315,6 +411,13 @@ void Hub::flushStreamEvents()
     }
 }
 
+void Hub::publishJsonLocal(const std::shared_ptr<StreamState> &s, const QJsonObject &message)
+{
+    const QByteArray json = QJsonDocument(message).toJson(QJsonDocument::Compact);
+    fanout(s, false, json, false);
+    tap(*s, false, json);
+}
+
 void Hub::publishJson(const std::shared_ptr<StreamState> &s, const QJsonObject &message)
 {
     const QByteArray json = QJsonDocument(message).toJson(QJsonDocument::Compact);
@@ -422,6 +525,7 @@ QList<StreamSnapshot> Hub::snapshot() const
         snap.speakerLive = s->speakerConnection != 0;
         snap.speakerAddress = s->speakerAddress;
         snap.format = s->format;
+        snap.source = s->source;
         snap.listeners = s->audience();
         snap.players = s->players.load();
         snap.framesIn = s->framesIn.load();

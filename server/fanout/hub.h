@@ -55,9 +55,35 @@ public:
     void leaveListener(const std::shared_ptr<StreamState> &s, int worker);
 
     // Makes `connection` the one speaker of the stream; nullptr with StreamTaken or MaxStreams.
+    // A speaker that `yields` (a language channel's fallback) gives the slot to the next one
+    // that does not (a person), and so does a person handing over (setSpeakerYields).
     std::shared_ptr<StreamState> joinSpeaker(const QString &id, quint64 connection,
-                                             const QString &address, Refusal *why);
-    void leaveSpeaker(const std::shared_ptr<StreamState> &s, quint64 connection);
+                                             const QString &address, Refusal *why, bool yields = false);
+    // false when `connection` no longer held the slot (it yielded it).
+    // `lastWords` (the speaker_left message) goes out after the slot is free and before the
+    // speaker events: what takes the slot next (a channel's fallback) speaks after it.
+    bool leaveSpeaker(const std::shared_ptr<StreamState> &s, quint64 connection, const std::function<void()> &lastWords = {});
+    // A person hands over: the slot goes to the next person who joins, here or on another
+    // replica (the cluster lease is released now). false if `connection` does not hold it.
+    bool setSpeakerYields(const std::shared_ptr<StreamState> &s, quint64 connection, bool yields);
+    bool speakerYields(const QString &id) const;
+    // Where this replica's speaker of the stream connects from (empty: none here).
+    QString speakerAddress(const QString &id) const;
+    // Another replica has a person on the stream: a local speaker that yields gives it up.
+    bool yieldToRemote(const QString &id);
+    // Who speaks on a language channel ("human", "machine", "original"), set by its speaker;
+    // empty when nobody does here or on another replica.
+    void setSource(const std::shared_ptr<StreamState> &s, quint64 connection, const QString &source);
+    QString source(const std::shared_ptr<StreamState> &s) const;
+    // What happens to speaker slots, called outside the hub's lock on the thread that caused
+    // it: `yielded` for the connection that lost a language channel's slot to a person,
+    // `changed` after any join, leave or yield (of any stream). Set before the engine starts.
+    struct SpeakerEvents
+    {
+        std::function<void(const QString &stream, quint64 connection)> yielded;
+        std::function<void(const QString &stream)> changed;
+    };
+    void setSpeakerEvents(SpeakerEvents events) { m_speakerEvents = std::move(events); }
     // A speaker anywhere in the cluster / on this replica.
     bool hasSpeaker(const QString &id) const;
     bool hasLocalSpeaker(const QString &id) const;
@@ -111,6 +137,8 @@ public:
     void publishProbe(const std::shared_ptr<StreamState> &s, const QByteArray &payload);
     // Delivers a JSON control message to every listener of the stream (never dropped).
     void publishJson(const std::shared_ptr<StreamState> &s, const QJsonObject &message);
+    // The same, for this replica's listeners only (not forwarded to the other replicas).
+    void publishJsonLocal(const std::shared_ptr<StreamState> &s, const QJsonObject &message);
 
     // Taps see every payload the stream's listeners get (see StreamTap), from now on.
     void addTap(const std::shared_ptr<StreamState> &s, std::shared_ptr<StreamTap> tap);
@@ -138,6 +166,9 @@ private:
     std::shared_ptr<StreamState> findOrCreateLocked(const QString &id, Refusal *why);
     int streamCountLocked() const;
     void forgetIfIdleLocked(const std::shared_ptr<StreamState> &s);
+    // The speaker slot's holder (0: free) and what goes with it; tells the cluster.
+    void setSlotLocked(StreamState &s, quint64 connection, const QString &address = {}, bool yields = false);
+    void speakerChanged(const QString &id, quint64 yieldedConnection = 0);
     void fanout(const std::shared_ptr<StreamState> &s, bool audio, const QByteArray &payload, bool droppable);
     static void tap(StreamState &s, bool audio, const QByteArray &payload);
 
@@ -152,6 +183,7 @@ private:
     QSet<QString> m_dirtyStreams; // guarded by m_mutex
     QHash<QString, HearingCounts> m_hearing; // the last hearing(), guarded by m_mutex
     ProcessorFactory m_processorFactory;
+    SpeakerEvents m_speakerEvents;
     mutable QMutex m_mutex;
     QHash<QString, std::shared_ptr<StreamState>> m_streams;
     std::atomic<int> m_connections{0};

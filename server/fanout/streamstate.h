@@ -55,8 +55,16 @@ struct StreamState
     LatencyHistogram fanout; // hub -> written to the listeners of one worker
     std::shared_ptr<PipelineStats> pipeline = std::make_shared<PipelineStats>();
 
+    // speakerConnection, readable without the lock: a speaker's frames go out only while it
+    // holds the slot (a language channel's speaker can lose it to a person mid-frame).
+    std::atomic<quint64> liveSpeaker{0};
+
     // Guarded by Hub::m_mutex
     quint64 speakerConnection = 0; // 0 = no speaker
+    // The speaker gives the slot to the next person who joins: a language channel's fallback
+    // (machine or original audio), or an interpreter handing over.
+    bool speakerYields = false;
+    QString source; // a language channel's speaker: "human", "machine" or "original"
     QString speakerAddress;
     QJsonObject format;            // empty = unknown
     qint64 createdMs = 0;
@@ -76,6 +84,7 @@ struct StreamSnapshot
     bool passthrough = true;
     double fanoutP99Ms = 0;
     HearingCounts hearing; // this replica's listeners, as of the last Hub::hearing()
+    QString source; // a language channel's speaker (StreamState::source)
 };
 
 } // namespace onair

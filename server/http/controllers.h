@@ -19,6 +19,8 @@ void installStreamRoutes(QHttpServer *http, ServerContext *ctx, const std::share
 void installHistoryRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
 // /api/streams/{id}/recording(/marks), /api/recordings…: recording and the archive (docs/recording.md).
 void installRecordingRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
+// /api/streams/{id}/channels(/{lang}): the language channels, who is on each, their fallback.
+void installChannelRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
 // /api/connections/{id}/kick, /api/publish: the operator's actions.
 void installAdminRoutes(QHttpServer *http, ServerContext *ctx, const std::shared_ptr<const RestGuard> &guard);
 

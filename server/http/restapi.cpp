@@ -13,6 +13,7 @@ void installRestApi(QHttpServer *http, ServerContext *ctx)
     installAdminRoutes(http, ctx, guard);
     installHistoryRoutes(http, ctx, guard);
     installRecordingRoutes(http, ctx, guard);
+    installChannelRoutes(http, ctx, guard);
 }
 
 } // namespace onair

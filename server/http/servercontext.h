@@ -16,6 +16,7 @@ class Hub;
 class Journal;
 class Metrics;
 class Recordings;
+class LanguageChannels;
 class RedisBus;
 class Store;
 
@@ -44,6 +45,8 @@ public:
     virtual bool kick(quint64 connection, const QString &reason) = 0;
     // The live interpretation channels of a stream: [{"lang","stream_id","mode"}].
     virtual QJsonArray interpretationChannels(const QString &stream) const = 0;
+    // The language channels' arbiter (null before the engine started).
+    virtual LanguageChannels *languageChannels() const = 0;
 
     // /health, /health/connections, /health/full, /metrics (engine/healthreport.h).
     virtual QJsonObject healthJson() const = 0;

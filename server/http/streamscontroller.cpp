@@ -1,5 +1,6 @@
 #include "http/controllers.h"
 
+#include "channels/languagechannels.h"
 #include "cluster/redisbus.h"
 #include "fanout/hub.h"
 #include "http/restsupport.h"
@@ -80,6 +81,11 @@ void addTranslations(ServerContext *ctx, Rows *rows)
         for (const QJsonValue &c : ctx->interpretationChannels(base))
             if (c.toObject().value(QLatin1String("stream_id")).toString() == it.key())
                 entry.insert(QStringLiteral("mode"), c.toObject().value(QLatin1String("mode")));
+        // Who is on it: a person, the machine, the floor's own audio (or silence).
+        const QString source = ctx->languageChannels() ? ctx->languageChannels()->sourceOf(it.key()) : QString();
+        if (!source.isEmpty())
+            entry.insert(QStringLiteral("source"), source);
+        it->insert(QStringLiteral("source"), source.isEmpty() ? QJsonValue() : QJsonValue(source));
         QJsonArray list = (*rows)[base].value(QLatin1String("translations")).toArray();
         list.append(entry);
         (*rows)[base].insert(QStringLiteral("translations"), list);

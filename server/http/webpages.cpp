@@ -61,6 +61,15 @@ QHttpServerResponse streamPage(const QString &name, const QString &rawId)
     return page(name);
 }
 
+// The interpreter's booth for the language channel "<stream>~<lang>": both halves must make a
+// valid channel id (docs/interpretation.md "Human interpreters"), else 400 with the reason.
+QHttpServerResponse boothPage(const QString &stream, const QString &lang)
+{
+    if (const QString err = translatedStreamIdError(translatedStreamId(stream, lang)); !err.isEmpty())
+        return restError(Status::BadRequest, QStringLiteral("invalid_stream_id"), err);
+    return page(QStringLiteral("interpret.html"));
+}
+
 QByteArray mimeOf(const QString &name)
 {
     if (name.endsWith(QLatin1String(".js")))
@@ -89,6 +98,9 @@ void installWebPages(QHttpServer *http)
     });
     http->route(QStringLiteral("/speak/<arg>"), Method::Get, [](const QString &id) {
         return streamPage(QStringLiteral("speak.html"), id);
+    });
+    http->route(QStringLiteral("/interpret/<arg>/<arg>"), Method::Get, [](const QString &stream, const QString &lang) {
+        return boothPage(stream, lang);
     });
     http->route(QStringLiteral("/assets/<arg>"), Method::Get, [](const QString &name) {
         static const QRegularExpression valid(QStringLiteral("^[a-z0-9][a-z0-9-]{0,63}\\.(js|css|svg|webmanifest)$"));

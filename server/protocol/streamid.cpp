@@ -1,5 +1,7 @@
 #include "protocol/streamid.h"
 
+#include <QLocale>
+
 namespace onair {
 
 QString streamIdError(QStringView id)
@@ -27,33 +29,56 @@ QString translatedStreamId(const QString &base, const QString &lang)
 
 bool isValidLanguageCode(QStringView lang)
 {
+    return languageCodeError(lang).isEmpty();
+}
+
+QString languageCodeError(QStringView lang)
+{
     if (lang.size() < 2 || lang.size() > 3)
-        return false;
+        return QStringLiteral("a language is a 2- or 3-letter code such as nl, en, de");
     for (const QChar c : lang)
         if (c.unicode() < u'a' || c.unicode() > u'z')
-            return false;
-    return true;
+            return QStringLiteral("a language code is lowercase letters a-z");
+    // Qt's locale database knows ISO 639-1/2/3 codes: "xx" and "qqq" are not languages.
+    if (QLocale::codeToLanguage(lang) == QLocale::AnyLanguage)
+        return QStringLiteral("unknown language '%1'").arg(lang.toString());
+    return {};
+}
+
+QString translatedStreamIdError(QStringView id)
+{
+    const qsizetype tilde = id.indexOf(u'~');
+    if (tilde < 0)
+        return QStringLiteral("not a language channel: no '~'");
+    const QStringView b = id.left(tilde), l = id.mid(tilde + 1);
+    if (b.isEmpty())
+        return QStringLiteral("a language channel is <stream>~<lang>: the stream is missing");
+    if (l.contains(u'~'))
+        return l.startsWith(u'~') ? QStringLiteral("'~~' is not a language channel (one '~' between stream and language)")
+                                  : QStringLiteral("a channel of a channel is not a stream (one '~' only)");
+    if (const QString e = streamIdError(b); !e.isEmpty())
+        return e;
+    if (l.isEmpty())
+        return QStringLiteral("a language channel is <stream>~<lang>: the language is missing");
+    return languageCodeError(l);
 }
 
 bool parseTranslatedStreamId(QStringView id, QString *base, QString *lang)
 {
+    if (!translatedStreamIdError(id).isEmpty())
+        return false;
     const qsizetype tilde = id.indexOf(u'~');
-    if (tilde <= 0 || id.size() > 64 + 4)
-        return false;
-    const QStringView b = id.left(tilde), l = id.mid(tilde + 1);
-    if (!isValidStreamId(b) || !isValidLanguageCode(l))
-        return false;
     if (base)
-        *base = b.toString();
+        *base = id.left(tilde).toString();
     if (lang)
-        *lang = l.toString();
+        *lang = id.mid(tilde + 1).toString();
     return true;
 }
 
 QString listenableStreamIdError(QStringView id)
 {
-    if (id.contains(u'~') && parseTranslatedStreamId(id))
-        return {};
+    if (id.contains(u'~'))
+        return translatedStreamIdError(id);
     return streamIdError(id);
 }
 

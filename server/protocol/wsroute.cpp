@@ -26,10 +26,8 @@ WsRoute parseWsRoute(const QString &path)
     } else {
         return r;
     }
-    // Translated channels ("main~es") can be listened to; only the interpreter speaks on them.
-    QString err = kind == WsRoute::Listen ? listenableStreamIdError(rest) : streamIdError(rest);
-    if (kind == WsRoute::Speak && parseTranslatedStreamId(rest))
-        err = QStringLiteral("'%1' is a translated channel: only the interpreter speaks on it").arg(rest.toString());
+    // Language channels ("main~nl") are spoken on by interpreters and listened to like streams.
+    const QString err = listenableStreamIdError(rest);
     if (!err.isEmpty()) {
         r.kind = WsRoute::Invalid;
         r.error = err;

@@ -1,4 +1,5 @@
-// SqlStore's recordings (RecordingStore): the rows the archive lists, and the cluster's wish list.
+// SqlStore's recordings (RecordingStore): the rows the archive lists, and the cluster's wish list;
+// and the declared language channels (ChannelStore), kept the same way.
 #include "store/sqlstore.h"
 #include "store/sqlsupport.h"
 
@@ -160,6 +161,43 @@ std::optional<QStringList> SqlStore::recordingsWanted(QString *error)
         return true;
     }, error);
     return ok ? std::optional<QStringList>(out) : std::nullopt;
+}
+
+bool SqlStore::setChannelFallback(const QString &channel, const QString &fallback, QString *error)
+{
+    return write([&](QSqlQuery &q, QSqlError *e) {
+        if (!prepare(q, QStringLiteral("INSERT INTO language_channels (channel, fallback, since) VALUES (?, ?, ?) "
+                                       "ON CONFLICT (channel) DO UPDATE SET fallback = excluded.fallback"), e))
+            return false;
+        q.addBindValue(channel);
+        q.addBindValue(fallback);
+        q.addBindValue(iso(QDateTime::currentDateTimeUtc()));
+        return exec(q, e);
+    }, error);
+}
+
+bool SqlStore::forgetChannel(const QString &channel, QString *error)
+{
+    return write([&](QSqlQuery &q, QSqlError *e) {
+        if (!prepare(q, QStringLiteral("DELETE FROM language_channels WHERE channel = ?"), e))
+            return false;
+        q.addBindValue(channel);
+        return exec(q, e);
+    }, error);
+}
+
+std::optional<QHash<QString, QString>> SqlStore::channelFallbacks(QString *error)
+{
+    QHash<QString, QString> out;
+    const bool ok = read([&](QSqlQuery &q, QSqlError *e) {
+        if (!exec(q, QStringLiteral("SELECT channel, fallback FROM language_channels"), e))
+            return false;
+        out.clear();
+        while (q.next())
+            out.insert(q.value(0).toString(), q.value(1).toString());
+        return true;
+    }, error);
+    return ok ? std::optional<QHash<QString, QString>>(out) : std::nullopt;
 }
 
 } // namespace onair

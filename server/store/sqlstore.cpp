@@ -126,6 +126,12 @@ const char *const kMigrations[] = {
     "CREATE TABLE recording_wishes ("
     " stream TEXT PRIMARY KEY,"
     " since TEXT NOT NULL);",
+    // 6: language channels (issue 21): declared channels and what each falls back to while no
+    // interpreter speaks on it.
+    "CREATE TABLE language_channels ("
+    " channel TEXT PRIMARY KEY,"
+    " fallback TEXT NOT NULL CHECK (fallback IN ('machine','original','silence')),"
+    " since TEXT NOT NULL);",
 };
 static_assert(std::size(kMigrations) == SqlStore::kSchemaVersion);
 

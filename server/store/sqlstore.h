@@ -2,6 +2,7 @@
 
 #include "banners/store.h"
 #include "history/eventlog.h"
+#include "channels/channelstore.h"
 #include "recording/recordingstore.h"
 
 #include <QMutex>
@@ -25,7 +26,7 @@ namespace onair {
 // failing statement and reopened: a read is retried once on the new connection; a write
 // transaction is retried once only when it failed before its COMMIT was sent. Anything else
 // fails with an error, never with half a write.
-class SqlStore final : public Store, public EventLog, public RecordingStore
+class SqlStore final : public Store, public EventLog, public RecordingStore, public ChannelStore
 {
 public:
     // `sqlitePath` for the embedded default.
@@ -71,9 +72,14 @@ public:
     bool setRecordingWanted(const QString &stream, bool wanted, QString *error) override;
     std::optional<QStringList> recordingsWanted(QString *error) override;
 
+    // ChannelStore (sqlrecordings.cpp)
+    bool setChannelFallback(const QString &channel, const QString &fallback, QString *error) override;
+    bool forgetChannel(const QString &channel, QString *error) override;
+    std::optional<QHash<QString, QString>> channelFallbacks(QString *error) override;
+
     bool isPostgres() const { return m_dialect == Dialect::Postgres; }
 
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
 private:
     enum class Dialect { Sqlite, Postgres };

@@ -2,6 +2,7 @@
 // Each check prints "ok - …" or throws; the exit status is 0 only when all passed.
 //   node e2e.mjs --base URL --admin TOKEN --speaker TOKEN --late-speaker TOKEN --ctl 'SCRIPT' --shots DIR [--bench SECONDS] [--only REGEX]
 // SCRIPT start|stop starts and stops the server (the page must reconnect).
+import { assert, check, failures, inEnglish, onlyChecks, sleep } from './harness.mjs';
 import { createRequire } from 'node:module';
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -23,23 +24,9 @@ const flags = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
   '--host-resolver-rules=MAP onair.test 127.0.0.1'];
 const lanBase = base.replace('//127.0.0.1:', '//onair.test:');
 
-let failures = 0;
 // --only REGEX: run just the checks whose name matches (while working on one; some checks
 // build on the listener page the first ones open).
-const only = args.only ? new RegExp(args.only) : null;
-async function check(name, fn) {
-  if (only && !only.test(name)) return;
-  const t0 = Date.now();
-  try {
-    await fn();
-    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failures++;
-    console.log(`not ok - ${name}: ${e && e.stack ? e.stack : e}`);
-  }
-}
-function assert(cond, what) { if (!cond) throw new Error(`assertion failed: ${what}`); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+if (args.only) onlyChecks(new RegExp(args.only));
 const stats = (page) => page.evaluate(() => JSON.parse(JSON.stringify({ ...window.onair.stats, marks: undefined,
   markCount: window.onair.stats.marks ? window.onair.stats.marks.length : 0 })));
 async function waitFor(page, fn, arg, timeout = 15000) { await page.waitForFunction(fn, arg, { timeout, polling: 100 }); }
@@ -58,8 +45,8 @@ async function api(method, path, body, headers = {}) {
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-  args: [...flags, '--autoplay-policy=no-user-gesture-required'] });
+const browser = await chromium.launch(inEnglish({ executablePath: '/usr/bin/chromium', headless: true,
+  args: [...flags, '--autoplay-policy=no-user-gesture-required'] }));
 const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
 
 if (args.bench) {
@@ -263,8 +250,8 @@ await check('works on a phone screen: no sideways scrolling, readable contrast',
 });
 
 await check('autoplay blocked: an explicit tap-to-start, then audio', async () => {
-  const strict = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: [...flags, '--autoplay-policy=document-user-activation-required'] });
+  const strict = await chromium.launch(inEnglish({ executablePath: '/usr/bin/chromium', headless: true,
+    args: [...flags, '--autoplay-policy=document-user-activation-required'] }));
   const p = await (await strict.newContext()).newPage();
   // As a phone on the LAN opens it: plain http to a name, not a secure context.
   await p.goto(`${lanBase}/listen/tone`);
@@ -904,8 +891,8 @@ await check('cross-site WebSocket hijacking: a page of another origin cannot ope
   // A malicious site (served by the test under http://evil.localhost:8081, no CSP of ours)
   // opens a WebSocket to OnAir in the visitor's browser; Chromium's own Local Network Access
   // check is switched off here so that OnAir's Origin check is what is tested.
-  const b2 = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
-    args: [...flags, '--disable-features=LocalNetworkAccessChecks'] });
+  const b2 = await chromium.launch(inEnglish({ executablePath: '/usr/bin/chromium', headless: true,
+    args: [...flags, '--disable-features=LocalNetworkAccessChecks'] }));
   const ctx = await b2.newContext();
   await ctx.route('http://evil.localhost:8081/**', (route) =>
     route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>a page elsewhere</title>' }));
@@ -937,6 +924,6 @@ await check('no script errors in the page', async () => {
 });
 
 await browser.close();
-writeFileSync(`${args.shots}/result.txt`, failures ? 'fail\n' : 'ok\n');
-console.log(failures ? `${failures} check(s) failed` : 'all checks passed');
-process.exit(failures ? 1 : 0);
+writeFileSync(`${args.shots}/result.txt`, failures() ? 'fail\n' : 'ok\n');
+console.log(failures() ? `${failures()} check(s) failed` : 'all checks passed');
+process.exit(failures() ? 1 : 0);

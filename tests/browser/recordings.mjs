@@ -6,6 +6,7 @@
 // Each check prints "ok - …" or "not ok - …"; the exit status is 0 only when all passed.
 //   node recordings.mjs --base URL --admin TOKEN --ctl SCRIPT --shots DIR
 // SCRIPT private: restarts the server without --public-recordings (same port, same recordings).
+import { assert, check, fail, failures, inEnglish, sleep } from './harness.mjs';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 
@@ -24,19 +25,6 @@ const flags = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
   '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP onair.test 127.0.0.1',
   '--autoplay-policy=no-user-gesture-required'];
 
-let failures = 0;
-async function check(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failures++;
-    console.log(`not ok - ${name}: ${e && e.stack ? e.stack : e}`);
-  }
-}
-function assert(cond, what) { if (!cond) throw new Error(`assertion failed: ${what}`); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function until(cond, timeoutMs) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) { if (await cond()) return true; await sleep(200); }
@@ -55,7 +43,7 @@ const CAPTION_1 = 'Welcome to the recorded service';
 const CAPTION_2 = 'Please take your seats';
 const BANNER = 'Doors close in five minutes';
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: flags });
+const browser = await chromium.launch(inEnglish({ executablePath: '/usr/bin/chromium', headless: true, args: flags }));
 let recording = null;   // RecordingInfo
 let timeline = [];
 
@@ -303,10 +291,8 @@ await check('without --public-recordings the page asks for a token, then lists a
   await ctx.close();
 });
 
-if (errors.length) {
-  failures++;
-  console.log(`not ok - the page logged errors: ${errors.join(' | ')}`);
-}
+if (errors.length)
+  fail(`the page logged errors: ${errors.join(' | ')}`);
 await browser.close();
-console.log(failures ? `${failures} check(s) failed` : 'all checks passed');
-process.exit(failures ? 1 : 0);
+console.log(failures() ? `${failures()} check(s) failed` : 'all checks passed');
+process.exit(failures() ? 1 : 0);

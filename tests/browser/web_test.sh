@@ -9,14 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 onair="$1"; server="$2"; shift 2
 
-bash "$here/../../scripts/deps.sh" test || echo "web_test.sh: scripts/deps.sh test failed; using what is installed" >&2
-# The one rule for a missing tool: skip (exit 77, the test's SKIP_RETURN_CODE), naming it.
-for tool in /usr/bin/chromium node npm; do
-  command -v "$tool" >/dev/null || { echo "SKIP: needs ${tool##*/}, which is not installed here (scripts/deps.sh test installs it)"; exit 77; }
-done
-if [ ! -d "$here/node_modules/playwright-core" ]; then
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-fi
+source "$here/prelude.sh"
 
 work="$(mktemp -d)"
 pids=()

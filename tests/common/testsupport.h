@@ -140,6 +140,7 @@ public:
     bool ok() const { return m_ok; }
     void stop();
     qint64 framesSent() const { return m_sent; } // 20 ms frames sent so far
+    WsClient &client() { return m_client; }      // its socket and what the server answered
     QSet<QByteArray> sentPackets; // Opus packets as sent
 
 private:

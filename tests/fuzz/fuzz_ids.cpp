@@ -14,6 +14,7 @@
 #include "protocol/topics.h"
 #include "protocol/wsroute.h"
 
+#include <QLocale>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -37,7 +38,7 @@ bool refStreamId(QStringView id)
     return true;
 }
 
-// A stream id, or a translated channel "<id>~<lang>" (lang: 2-3 of a-z).
+// A stream id, or a language channel "<id>~<lang>" (lang: 2-3 of a-z, a known ISO 639 code).
 bool refListenable(QStringView id)
 {
     if (refStreamId(id))
@@ -51,7 +52,8 @@ bool refListenable(QStringView id)
     for (QChar c : lang)
         if (c.unicode() < 'a' || c.unicode() > 'z')
             return false;
-    return refStreamId(id.left(tilde));
+    // A language Qt's locale database knows (ISO 639): "xx" is none.
+    return QLocale::codeToLanguage(lang) != QLocale::AnyLanguage && refStreamId(id.left(tilde));
 }
 
 bool refTopic(const QString &t)
@@ -107,7 +109,7 @@ void checkRoute(const QString &path)
         break;
     case WsRoute::Speak:
     case WsRoute::Listen:
-        FUZZ_CHECK((r.kind == WsRoute::Speak ? refStreamId(r.streamId) : refListenable(r.streamId)) && r.error.isEmpty());
+        FUZZ_CHECK(refListenable(r.streamId) && r.error.isEmpty()); // an interpreter speaks on a channel (issue 21)
         FUZZ_CHECK(path == (r.kind == WsRoute::Speak ? QStringLiteral("/ws/speak/") : QStringLiteral("/ws/listen/")) + r.streamId);
         break;
     case WsRoute::Invalid:
@@ -136,7 +138,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (parseTranslatedStreamId(s, &base, &lang)) {
         FUZZ_CHECK(!valid && refListenable(s) && translatedStreamId(base, lang) == s);
         const WsRoute sp = parseWsRoute(QStringLiteral("/ws/speak/") + s);
-        FUZZ_CHECK(sp.kind == WsRoute::Invalid); // only the interpreter speaks on a channel
+        FUZZ_CHECK(sp.kind == WsRoute::Speak && sp.streamId == s); // interpreters speak on channels
     }
     if (refListenable(s)) {
         const PlayerRoute p = parsePlayerRoute(QStringLiteral("/stream/") + s + QStringLiteral(".mp3"));

@@ -204,7 +204,10 @@ void TestArchive::recordingThatCannotStartTurnsRecRed()
     QVERIFY2(rec->toolTip().contains(QLatin1String("cannot create the directory")), qPrintable(rec->toolTip()));
     QCOMPARE(rec->accessibleDescription(), rec->toolTip());
     QCOMPARE(rec->accessibleName(), QStringLiteral("Recording failed"));
-    QVERIFY2(m_window->statusMessage()->text().contains(QLatin1String("could not start")), qPrintable(m_window->statusMessage()->text()));
+    // REC turns red from the recorder's status; the answer to the request (the status bar's
+    // sentence) is queued from the engine's thread and may come a moment later.
+    const auto saysCouldNotStart = [this] { return m_window->statusMessage()->text().contains(QLatin1String("could not start")); };
+    QTRY_VERIFY2_WITH_TIMEOUT(saysCouldNotStart(), qPrintable(m_window->statusMessage()->text()), 5000);
     QVERIFY(!recordings()->status(QStringLiteral("blocked")).recording);
     // Nothing listed for it.
     m_window->archivePanel()->refresh();

@@ -3,6 +3,9 @@
 // and its expiry reach the clients of both replicas exactly once, the receipts of one replica
 // include the other's clients, and "Alert again" reaches the not-dismissed client over there.
 // And recording (issue 20): asked for on one replica, the speaker's replica records; both list it.
+// And human interpreters (issue 21): an interpreter on r2 serves the channel's listeners on both
+// replicas, taking it from r1's fallback (the floor's audio) and giving it back; one interpreter
+// per channel cluster-wide.
 
 #include "banners/bannerservice.h"
 #include "cluster/redisbus.h"
@@ -46,6 +49,7 @@ private Q_SLOTS:
     void scheduledAndExpiredOnce();
     void receiptsAndAlertAgainAcrossReplicas();
     void recordingOnTheSpeakersReplica();
+    void interpreterOnTheOtherReplica();
 
 private:
     EngineConfig replicaConfig(const QString &id) const
@@ -213,6 +217,64 @@ void TestBannerReplicas::recordingOnTheSpeakersReplica()
     // machine answers 404 not_on_this_replica, naming r2).
     QCOMPARE(httpGet(r(0).port(), QStringLiteral("/api/recordings/%1.ogg").arg(id), admin()).body, there.body);
     speaker.stop();
+}
+
+namespace {
+int framesIn(const WsClient &c, const QSet<QByteArray> &set, qsizetype from = 0)
+{
+    int n = 0;
+    for (qsizetype i = from; i < c.binary.size(); ++i)
+        n += set.contains(c.binary[i]) ? 1 : 0;
+    return n;
+}
+QString sourceOf(const WsClient &c)
+{
+    return c.lastJsonOfType(QStringLiteral("channel_source")).value(QLatin1String("source")).toString();
+}
+} // namespace
+
+void TestBannerReplicas::interpreterOnTheOtherReplica()
+{
+    QCOMPARE(httpSend(r(0).port(), "PUT", QStringLiteral("/api/streams/hall/channels/nl"), R"({"fallback":"original"})", admin()).status, 200);
+    ToneSpeaker floor(r(0).ws(QStringLiteral("/ws/speak/hall")), 440);
+    QVERIFY(floor.ok());
+    WsClient here, there; // listeners of hall~nl on r1 (the floor's replica) and on r2
+    QVERIFY(here.openAndWaitConnected(r(0).ws(QStringLiteral("/ws/listen/hall~nl"))));
+    QVERIFY(there.openAndWaitConnected(r(1).ws(QStringLiteral("/ws/listen/hall~nl"))));
+    QTRY_VERIFY_WITH_TIMEOUT(framesIn(here, floor.sentPackets) >= 10 && framesIn(there, floor.sentPackets) >= 10, 5000);
+    QCOMPARE(sourceOf(here), QStringLiteral("original"));
+    QTRY_COMPARE_WITH_TIMEOUT(sourceOf(there), QStringLiteral("original"), 3000);
+
+    // The interpreter connects to r2: both replicas' listeners hear them, byte-identical.
+    const qsizetype hereFrom = here.binary.size(), thereFrom = there.binary.size();
+    auto interpreter = std::make_unique<ToneSpeaker>(r(1).ws(QStringLiteral("/ws/speak/hall~nl")), 660);
+    QVERIFY(interpreter->ok());
+    QTRY_VERIFY_WITH_TIMEOUT(framesIn(here, interpreter->sentPackets, hereFrom) >= 25
+                                 && framesIn(there, interpreter->sentPackets, thereFrom) >= 25, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(sourceOf(here), QStringLiteral("human"), 3000);
+    QCOMPARE(sourceOf(there), QStringLiteral("human"));
+    const qsizetype settled = here.binary.size();
+    QTest::qWait(300);
+    QCOMPARE(framesIn(here, floor.sentPackets, settled), 0); // r1's fallback gave the channel up
+    QVERIFY(framesIn(here, interpreter->sentPackets, settled) >= 10);
+    QTRY_COMPARE_WITH_TIMEOUT(httpGet(r(0).port(), QStringLiteral("/api/streams/hall/channels")).json()
+                                  .value(QLatin1String("channels")).toArray().first().toObject().value(QLatin1String("source")).toString(),
+                              QStringLiteral("human"), 3000);
+
+    // One interpreter per channel in the whole cluster: a second one on r1 is refused.
+    WsClient second;
+    QVERIFY(second.open(r(0).ws(QStringLiteral("/ws/speak/hall~nl"))));
+    QVERIFY(second.waitDisconnected());
+    QCOMPARE(second.closeCode, 4409);
+
+    // The interpreter leaves: r1 puts the floor back on the channel, for both replicas.
+    interpreter->stop();
+    const qsizetype hereBack = here.binary.size(), thereBack = there.binary.size();
+    QTRY_VERIFY_WITH_TIMEOUT(framesIn(here, floor.sentPackets, hereBack) >= 10
+                                 && framesIn(there, floor.sentPackets, thereBack) >= 10, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(sourceOf(here), QStringLiteral("original"), 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(sourceOf(there), QStringLiteral("original"), 3000);
+    floor.stop();
 }
 
 QTEST_GUILESS_MAIN(TestBannerReplicas)

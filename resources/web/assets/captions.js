@@ -6,6 +6,18 @@
 // `since`): the captions missed meanwhile are applied at once, in order, and the latest of them
 // shown — no replay of the outage line by line; an event seen before is never applied twice.
 import { $, Backoff, clientId, languageName, listenHref, modeLabel, modeText, pageToken, splitChannel, wsUrl } from './common.js';
+import { texts } from './i18n.js';
+
+const T = texts('captions', {
+  en: {
+    originalIn: (name, code) => `Listen in ${name} (${code}) — original`, original: 'Listen to the original',
+    listenIn: (name, code) => `Listen in ${name} (${code})`,
+  },
+  nl: {
+    originalIn: (name, code) => `Luisteren in ${name} (${code}) — origineel`, original: 'Luisteren naar het origineel',
+    listenIn: (name, code) => `Luisteren in ${name} (${code})`,
+  },
+});
 
 const MAX_LINES = 3;        // subtitles kept on screen; older ones fade, then go
 const LINE_TTL_MS = 15000;  // a line goes this long after its last update: no box when silent
@@ -163,19 +175,24 @@ export function startInterpretation(streamId, stats) {
     };
     if (lang) {
       const src = state.source;
-      items.push(link(base, src ? `Listen in ${languageName(src)} (${src}) — original` : 'Listen to the original'));
+      items.push(link(base, src ? T.originalIn(languageName(src), src) : T.original));
     }
     for (const ch of state.channels) {
       if (ch.lang === lang || typeof ch.lang !== 'string' || typeof ch.stream_id !== 'string') continue;
-      items.push(link(ch.stream_id, `Listen in ${languageName(ch.lang)} (${ch.lang})`, ch.mode));
+      items.push(link(ch.stream_id, T.listenIn(languageName(ch.lang), ch.lang), ch.mode));
     }
-    $('channel-list').replaceChildren(...items);
-    $('channels').hidden = items.length === 0;
+    if ($('channel-list')) { // the booth shows captions only
+      $('channel-list').replaceChildren(...items);
+      $('channels').hidden = items.length === 0;
+    }
     const own = lang ? state.channels.find((ch) => ch.lang === lang) : null;
     state.mode = own && own.mode ? own.mode : 'speech';
-    const note = lang ? modeText(state.mode) : '';
-    $('mode').textContent = note;
-    $('mode').hidden = !note;
+    // A person interprets: the machine's mode says nothing about what is heard.
+    const note = lang && stats.source !== 'human' ? modeText(state.mode) : '';
+    if ($('mode')) {
+      $('mode').textContent = note;
+      $('mode').hidden = !note;
+    }
     if (!lang && state.channels.length && !state.available) { state.available = true; showToggle(); }
     if (!catchingUp) lines.forEach(renderLine);
   }
@@ -348,4 +365,5 @@ export function startInterpretation(streamId, stats) {
   connect();
   setInterval(refresh, 15000); // a missed event heals within 15 s
   window.addEventListener('online', () => { if (!ws) connect(); });
+  return { refresh: renderChannels };
 }

@@ -1,6 +1,25 @@
 // Shared by the OnAir pages: identity, URLs, reconnect backoff, the banner box, clock sync.
+import { texts } from './i18n.js';
 
 export const $ = (id) => document.getElementById(id);
+
+// The shared modules' words (i18n.js): what a channel carries, the banner's button.
+const T = texts('common', {
+  en: {
+    captionsOnly: 'Captions only — speech synthesis unavailable', originalAudio: 'Original audio — translation unavailable',
+    captionsOnlyShort: 'captions only', originalAudioShort: 'original audio',
+    human: 'Interpreted by a person', machine: 'Machine translation', original: 'Original (no interpreter)', silence: 'Silence',
+    humanShort: 'interpreter', machineShort: 'machine', originalShort: 'original', silenceShort: 'silent',
+    dismiss: 'Dismiss',
+  },
+  nl: {
+    captionsOnly: 'Alleen ondertitels — spraaksynthese niet beschikbaar', originalAudio: 'Origineel geluid — vertaling niet beschikbaar',
+    captionsOnlyShort: 'alleen ondertitels', originalAudioShort: 'origineel geluid',
+    human: 'Vertaald door een tolk', machine: 'Machinevertaling', original: 'Origineel (geen tolk)', silence: 'Stilte',
+    humanShort: 'tolk', machineShort: 'machine', originalShort: 'origineel', silenceShort: 'stil',
+    dismiss: 'Sluiten',
+  },
+});
 
 // A random id kept in localStorage: the server remembers which banners this browser dismissed.
 export function clientId() {
@@ -47,16 +66,30 @@ export function languageName(code) {
 
 // What a translated channel carries when it is not translated speech.
 export function modeText(mode) {
-  if (mode === 'captions_only') return 'Captions only — speech synthesis unavailable';
-  if (mode === 'original_audio') return 'Original audio — translation unavailable';
+  if (mode === 'captions_only') return T.captionsOnly;
+  if (mode === 'original_audio') return T.originalAudio;
   return '';
 }
 
 // The same, short: for a link or a chip.
 export function modeLabel(mode) {
-  if (mode === 'captions_only') return 'captions only';
-  if (mode === 'original_audio') return 'original audio';
+  if (mode === 'captions_only') return T.captionsOnlyShort;
+  if (mode === 'original_audio') return T.originalAudioShort;
   return '';
+}
+
+// Who a language channel carries now (channel_source, docs/interpretation.md "Human interpreters").
+export function sourceText(source) {
+  if (source === 'human') return T.human;
+  if (source === 'machine') return T.machine;
+  if (source === 'original') return T.original;
+  if (source === 'silence') return T.silence;
+  return '';
+}
+
+// The same, short: for a chip in the list of streams.
+export function sourceLabel(source) {
+  return ['human', 'machine', 'original', 'silence'].includes(source) ? T[`${source}Short`] : '';
 }
 
 // "?token=…" to carry a listener token on to another page, or ''.
@@ -125,6 +158,7 @@ export class BannerBox {
     this.settling = false; // between `connected` and the message after it
     this.settleTimer = 0;
     this.seenSent = new Set(); // ids reported as on screen (broadcast_seen), once each
+    $('banner-dismiss').textContent = T.dismiss;
     $('banner-dismiss').addEventListener('click', () => this.dismiss());
     // A banner shown while the page was in the background counts as seen once it is looked at.
     document.addEventListener('visibilitychange', () => this.reportSeen());

@@ -2,7 +2,28 @@
 // The list is current state (who is on air, listener counts), not history: after a reconnect
 // the page fetches it again once its subscription is in place, so nothing that changed while it
 // was away (or in between) is missed; replaying the missed stream events would add nothing.
-import { $, BannerBox, Backoff, clientId, languageName, listenHref, modeLabel, modeText, pageToken, splitChannel, tokenQuery, wsUrl } from './common.js';
+import { $, BannerBox, Backoff, clientId, languageName, listenHref, modeLabel, modeText, pageToken, sourceLabel, sourceText, splitChannel, tokenQuery, wsUrl } from './common.js';
+import { texts, translatePage } from './i18n.js';
+
+const t = texts('index', {
+  en: {
+    pageTitle: 'OnAir — live streams', skip: 'Skip to the streams', title: 'Live streams', connecting: 'Connecting…',
+    empty: 'Nothing is on air right now. This list updates by itself.', tagline: 'OnAir · low-latency live audio',
+    recordings: 'Recordings', liveUpdates: 'Live updates', reconnecting: 'Reconnecting…', offline: 'Offline',
+    onAir: 'on air', offAir: 'off air', listeners: (n) => `${n} listener${n === 1 ? '' : 's'}`,
+    inLanguage: (id, name) => `${id} in ${name}`, otherLanguages: (id) => `${id} in other languages`,
+    otherApps: 'Other apps: ', forApps: (id, label) => `${id} as ${label} for other apps`,
+  },
+  nl: {
+    pageTitle: 'OnAir — live streams', skip: 'Naar de streams', title: 'Live streams', connecting: 'Verbinden…',
+    empty: 'Er is nu niets in de lucht. Deze lijst werkt zichzelf bij.', tagline: 'OnAir · live geluid met weinig vertraging',
+    recordings: 'Opnames', liveUpdates: 'Wordt live bijgewerkt', reconnecting: 'Opnieuw verbinden…', offline: 'Offline',
+    onAir: 'in de lucht', offAir: 'niet in de lucht', listeners: (n) => `${n} luisteraar${n === 1 ? '' : 's'}`,
+    inLanguage: (id, name) => `${id} in ${name}`, otherLanguages: (id) => `${id} in andere talen`,
+    otherApps: 'Andere apps: ', forApps: (id, label) => `${id} als ${label} voor andere apps`,
+  },
+});
+translatePage(t, t.pageTitle);
 
 const list = $('streams');
 let ws = null;
@@ -17,7 +38,7 @@ const banner = new BannerBox((m) => {
 
 function showConn() {
   const open = ws && ws.readyState === WebSocket.OPEN;
-  $('conn').textContent = open ? 'Live updates' : 'Reconnecting…';
+  $('conn').textContent = open ? t.liveUpdates : t.reconnecting;
   $('conn').className = open ? 'pill live' : 'pill bad';
 }
 
@@ -33,7 +54,7 @@ async function refresh() {
     if (ws && ws.readyState === WebSocket.OPEN) showConn(); // after an 'Offline'
   } catch (e) {
     if (seq !== fetchSeq) return;
-    $('conn').textContent = 'Offline';
+    $('conn').textContent = t.offline;
     $('conn').className = 'pill bad';
   }
 }
@@ -51,13 +72,14 @@ function streamLink(s) {
   const meta = document.createElement('span');
   meta.className = 'muted';
   const n = s.listeners;
-  meta.textContent = `${s.speaker_live ? 'on air' : 'off air'} · ${n} listener${n === 1 ? '' : 's'}`;
+  meta.textContent = `${s.speaker_live ? t.onAir : t.offAir} · ${t.listeners(n)}`;
   a.append(dot, name, meta);
   a.setAttribute('aria-label', `${s.id}: ${meta.textContent}`);
   return a;
 }
 
-// A translated channel (main~es) as a chip under its stream: "Español (es)".
+// A translated channel (main~es) as a chip under its stream: "Español (es)", and who it
+// carries now when the server says (channel_source: "Nederlands (nl) interpreter").
 function channelChip(base, ch) {
   const li = document.createElement('li');
   const a = document.createElement('a');
@@ -67,14 +89,16 @@ function channelChip(base, ch) {
   const name = document.createElement('span');
   name.textContent = `${languageName(ch.lang)} (${ch.lang})`;
   a.append(name);
-  const mode = modeText(ch.mode);
-  if (mode) {
+  const mode = modeText(ch.mode) || sourceText(ch.source);
+  const label = modeLabel(ch.mode) || sourceLabel(ch.source);
+  if (label) {
     const m = document.createElement('span');
-    m.className = 'muted';
-    m.textContent = modeLabel(ch.mode);
+    m.className = `muted source-${ch.source || 'none'}`;
+    m.textContent = label;
     a.append(m);
   }
-  a.setAttribute('aria-label', `${base} in ${languageName(ch.lang)}${mode ? ` (${mode})` : ''}`);
+  a.dataset.source = ch.source || '';
+  a.setAttribute('aria-label', `${t.inLanguage(base, languageName(ch.lang))}${mode ? ` (${mode})` : ''}`);
   li.append(a);
   return li;
 }
@@ -92,12 +116,12 @@ function playerLinks(s) {
     a.href = path + (path.includes('?') ? '' : tokenQuery());
     a.dataset.player = kind;
     a.textContent = label;
-    a.setAttribute('aria-label', `${s.id} as ${label} for other apps`);
+    a.setAttribute('aria-label', t.forApps(s.id, label));
     return a;
   });
   const p = document.createElement('p');
   p.className = 'players muted';
-  p.append('Other apps: ');
+  p.append(t.otherApps);
   links.forEach((a, i) => p.append(...(i ? [' · ', a] : [a])));
   return p;
 }
@@ -109,7 +133,7 @@ function render(streams) {
   const channelsOf = new Map();
   for (const s of streams) {
     if (Array.isArray(s.translations)) {
-      channelsOf.set(s.id, s.translations.filter((t) => t && typeof t.lang === 'string' && typeof t.stream_id === 'string'));
+      channelsOf.set(s.id, s.translations.filter((c) => c && typeof c.lang === 'string' && typeof c.stream_id === 'string'));
     }
   }
   const grouped = new Set();
@@ -118,19 +142,19 @@ function render(streams) {
     if (!base || !ids.has(base)) continue;
     grouped.add(s.id);
     const list = channelsOf.get(base) || [];
-    if (!list.some((t) => t.stream_id === s.id)) list.push({ lang: s.lang || splitChannel(s.id).lang, stream_id: s.id, mode: 'speech' });
+    if (!list.some((c) => c.stream_id === s.id)) list.push({ lang: s.lang || splitChannel(s.id).lang, stream_id: s.id, mode: 'speech', source: s.source });
     channelsOf.set(base, list);
   }
   const items = streams.filter((s) => !grouped.has(s.id)).map((s) => {
     const li = document.createElement('li');
     li.dataset.id = s.id;
     li.append(streamLink(s));
-    const chans = (channelsOf.get(s.id) || []).filter((t) => t.lang);
+    const chans = (channelsOf.get(s.id) || []).filter((c) => c.lang);
     if (chans.length) {
       const ul = document.createElement('ul');
       ul.className = 'chips';
-      ul.setAttribute('aria-label', `${s.id} in other languages`);
-      ul.append(...chans.map((t) => channelChip(s.id, t)));
+      ul.setAttribute('aria-label', t.otherLanguages(s.id));
+      ul.append(...chans.map((ch) => channelChip(s.id, ch)));
       li.append(ul);
     }
     li.append(playerLinks(s));

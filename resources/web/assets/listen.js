@@ -1,15 +1,64 @@
-// The listener page: one stream over /ws/listen/{id}. Opus is decoded with WebCodecs where the
-// browser has it, else with a WebAssembly libopus (a page that is not a secure context — a phone
-// on http://192.168.x.y — or an older Safari); both feed the same small adaptive jitter buffer
-// on AudioBufferSourceNodes, which jumps back to live after a stall. PCM is played as is. Last
-// resort, and for playing on with a phone's screen off: an <audio> element on the server's MP3
-// stream. The page says "Live" only while sound is really being played. Counters are exposed as
-// window.onair for tests and benchmarks.
+// The listener page: one stream over /ws/listen/{id}, played by a StreamReceiver (receiver.js:
+// WebCodecs or WebAssembly Opus, a small adaptive jitter buffer). Last resort, and for playing
+// on with a phone's screen off: an <audio> element on the server's MP3 stream. On a language
+// channel (main~nl) it says who interprets (channel_source) and can mix the original faintly
+// underneath (original.js). The page says "Live" only while sound is really being played.
+// Counters are exposed as window.onair for tests and benchmarks.
 //   ?decoder=webcodecs|wasm|audio picks the path (tests, the benchmark, a listener with a problem).
-import { $, BannerBox, Backoff, ClockSync, clientId, languageName, pageToken, splitChannel, streamFromPath, tokenQuery, wsUrl } from './common.js';
+import { $, BannerBox, Backoff, ClockSync, clientId, languageName, pageToken, sourceText, splitChannel, streamFromPath, tokenQuery, wsUrl } from './common.js';
 import { startInterpretation } from './captions.js';
-import { WasmDecoder, WebCodecsDecoder, loadWasmOpus, webCodecsOpus } from './decoders.js';
+import { OriginalMix } from './original.js';
 import { PLAYER_EXTRA_MS, StreamPlayer } from './player.js';
+import { StreamReceiver, createPlaybackContext, receiverStats } from './receiver.js';
+import { texts, translatePage } from './i18n.js';
+
+const t = texts('listen', {
+  en: {
+    listeningTo: 'Listening to', languages: 'Languages', tap: '▶ Tap to listen', captions: 'Captions', volume: 'Volume',
+    mute: 'Mute', unmute: 'Unmute', original: 'Original at 15\u00a0%', originalTitle: 'Hear the speaker faintly under the interpreter',
+    keepPlayingShort: 'Keep playing with the screen off',
+    keepPlaying: (s) => `Keep playing with the screen off (about ${s}\u00a0s more delay)`,
+    backToLowDelay: 'Back to low delay (stops with the screen off)',
+    otherApp: 'Listen in another app', otherAppNote: '(VLC, a radio app)', delay: 'Delay', buffer: 'Buffer', audio: 'Audio',
+    frames: 'Frames', underruns: 'Underruns', allStreams: 'All streams', mp3Stream: 'MP3 stream', mediaPlayer: 'media player',
+    delayTitle: (ms) => `the media player's distance to the newest audio + ~${ms} ms (capture, encoder, output)`,
+    pills: { live: 'Live', waiting: 'Off air', ended: 'Ended', buffering: 'Buffering…', blocked: 'Tap to listen',
+      connecting: 'Connecting…', reconnecting: 'Reconnecting…', error: 'Problem' },
+    notAllowed: (why) => `Not allowed to listen: ${why}. Open the link with a valid ?token=.`,
+    cannotPlay: 'This browser cannot play this stream. Open it in another app:', playlist: 'stream playlist (.m3u)',
+    connecting: 'Connecting…', reconnecting: 'Reconnecting…',
+    lost: (why, s) => `Connection lost${why}. Reconnecting in ${s} s…`,
+    ended: 'The broadcast has ended. This page picks it up again if it resumes.',
+    waiting: 'Connected. Waiting for the speaker to go on air…',
+    blocked: 'On air. The browser waits for a tap before it plays sound: tap the button below.',
+    playerLive: 'Playing live through the media player; it keeps playing with the screen off.',
+    playerBuffering: 'On air. The media player is buffering…', loadingDecoder: 'On air. Loading the audio decoder…',
+    live: 'Playing live.', noAudio: 'On air, but no audio is arriving. Waiting for it…', buffering: 'Buffering…',
+  },
+  nl: {
+    listeningTo: 'U luistert naar', languages: 'Talen', tap: '▶ Tik om te luisteren', captions: 'Ondertitels', volume: 'Volume',
+    mute: 'Geluid uit', unmute: 'Geluid aan', original: 'Origineel op 15\u00a0%', originalTitle: 'Hoor de spreker zacht onder de tolk',
+    keepPlayingShort: 'Blijven spelen met het scherm uit',
+    keepPlaying: (s) => `Blijven spelen met het scherm uit (ongeveer ${s}\u00a0s meer vertraging)`,
+    backToLowDelay: 'Terug naar weinig vertraging (stopt als het scherm uitgaat)',
+    otherApp: 'Luisteren in een andere app', otherAppNote: '(VLC, een radio-app)', delay: 'Vertraging', buffer: 'Buffer', audio: 'Geluid',
+    frames: 'Frames', underruns: 'Haperingen', allStreams: 'Alle streams', mp3Stream: 'MP3-stream', mediaPlayer: 'mediaspeler',
+    delayTitle: (ms) => `hoe ver de mediaspeler achter het nieuwste geluid zit + ~${ms} ms (opname, encoder, weergave)`,
+    pills: { live: 'Live', waiting: 'Niet in de lucht', ended: 'Afgelopen', buffering: 'Bufferen…', blocked: 'Tik om te luisteren',
+      connecting: 'Verbinden…', reconnecting: 'Opnieuw verbinden…', error: 'Probleem' },
+    notAllowed: (why) => `U mag niet luisteren: ${why}. Open de link met een geldig ?token=.`,
+    cannotPlay: 'Deze browser kan deze stream niet afspelen. Open hem in een andere app:', playlist: 'afspeellijst van de stream (.m3u)',
+    connecting: 'Verbinden…', reconnecting: 'Opnieuw verbinden…',
+    lost: (why, s) => `Verbinding verbroken${why}. Opnieuw verbinden over ${s} s…`,
+    ended: 'De uitzending is afgelopen. Gaat ze verder, dan speelt deze pagina vanzelf weer.',
+    waiting: 'Verbonden. Wachten tot de spreker in de lucht komt…',
+    blocked: 'In de lucht. De browser wacht op een tik voordat hij geluid afspeelt: tik op de knop hieronder.',
+    playerLive: 'Live via de mediaspeler; die blijft spelen met het scherm uit.',
+    playerBuffering: 'In de lucht. De mediaspeler buffert…', loadingDecoder: 'In de lucht. De audiodecoder wordt geladen…',
+    live: 'U hoort de uitzending live.', noAudio: 'In de lucht, maar er komt geen geluid binnen. Even wachten…', buffering: 'Bufferen…',
+  },
+});
+translatePage(t);
 
 const streamId = streamFromPath();
 const forced = new URLSearchParams(location.search).get('decoder');
@@ -24,253 +73,67 @@ const playlistUrl = `/stream/${encodeURIComponent(streamId)}.m3u${tokenQuery()}`
 $('other-app').href = playlistUrl;
 
 const stats = {
-  state: 'connecting', path: null, framesReceived: 0, framesDecoded: 0, framesScheduled: 0, underruns: 0,
-  catchups: 0, trims: 0, dropped: 0, decodeErrors: 0, reconnects: 0, targetMs: 30, leadMs: 0,
-  delayMs: null, delayKind: null, codec: null, marks: [], decodeCalls: 0, decodeMsTotal: 0,
-  secureContext: window.isSecureContext,
+  state: 'connecting', path: null, reconnects: 0, secureContext: window.isSecureContext, source: null,
+  ...receiverStats(),
 };
-window.onair = { stats };
-startInterpretation(streamId, stats);
+window.onair = { stats, analyser: null };
+const interpretation = startInterpretation(streamId, stats);
 
 // ---- audio output ---------------------------------------------------------------------------
-// Web Audio is there in every current browser, secure context or not; an old one without it
-// (or one that refuses a context) plays through the <audio> element only.
-function createContext() {
-  const AC = window.AudioContext || window.webkitAudioContext;
-  if (!AC) return null;
-  try { return new AC({ latencyHint: 'interactive', sampleRate: 48000 }); } catch (_) { /* options unsupported */ }
-  try { return new AC(); } catch (_) { return null; }
-}
-const ctx = createContext();
+// An old browser without Web Audio (or one that refuses a context) plays through the <audio>
+// element only.
+const ctx = createPlaybackContext();
 const gain = ctx ? ctx.createGain() : null;
 if (gain) gain.connect(ctx.destination);
+// What the page plays, for tests (window.onair.analyser: the mix of channel and original).
+const analyser = ctx ? ctx.createAnalyser() : null;
+if (analyser) { analyser.fftSize = 2048; gain.connect(analyser); }
 // client_id: the server matches this page's reports (on its WebSocket) to its player connection.
 const player = new StreamPlayer($('player'), `/stream/${encodeURIComponent(streamId)}.mp3?` +
   new URLSearchParams(pageToken() ? { token: pageToken() } : { client_id: clientId() }).toString());
 let mode = 'webaudio'; // or 'player': the <audio> element plays, binary frames are ignored
 let fallbackToPlayer = false; // the player is the only way this browser plays the stream
-
-// target: the safety margin the latest-arriving frame of the last couple of seconds should
-// still have ahead of the play head. It grows by 20 ms on an underrun and shrinks by 5 ms after
-// 10 calm seconds. When every frame of the last second had whole frames more than the target
-// ahead, that many frames are dropped: the page returns to live instead of keeping a delay.
-const jb = { target: 0.03, min: 0.015, max: 0.4, lastUnderrunAt: 0, lastShrinkAt: 0, windowStart: 0, windowMinLead: Infinity, trimBudget: 0 };
-let nextTime = 0;          // context time where the next frame starts; 0: not primed
-let lastArrival = 0;       // performance.now() of the previous frame
-let lastScheduledAt = 0;   // performance.now() of the last frame given to the speakers
-let lastReceivedAt = 0;    // performance.now() of the last binary frame from the server
-
-function setTarget(t) {
-  jb.target = Math.min(jb.max, Math.max(jb.min, t));
-  stats.targetMs = Math.round(jb.target * 1000);
-}
-
-function resetPlayout() { nextTime = 0; }
-
-// Every decoded frame, whichever decoder made it, comes through here.
-function onBuffer(buffer, mark) {
-  stats.framesDecoded++;
-  schedule(buffer, mark);
-}
-
-function schedule(buffer, mark) {
-  const nowPerf = performance.now();
-  const flowing = nowPerf - lastArrival < 1000;
-  lastArrival = nowPerf;
-  if (mode !== 'webaudio') return;
-  if (ctx.state !== 'running') { stats.dropped++; return; } // not audible yet: stay live
-  const now = ctx.currentTime;
-  let lead = nextTime - now;
-  if (nextTime === 0 || lead < 0.003) {
-    if (nextTime !== 0 && flowing) { // ran dry mid-stream: a real underrun, buffer more
-      stats.underruns++;
-      jb.lastUnderrunAt = nowPerf;
-      setTarget(jb.target + 0.02);
-    }
-    nextTime = now + jb.target;
-    lead = jb.target;
-  } else if (lead > jb.target + Math.max(0.08, jb.target)) {
-    // Far behind live (a stall, then a burst): drop frames until we are back near the target.
-    stats.catchups++;
-    stats.dropped++;
-    return;
-  }
-  // Calm for 10 s: try a smaller margin again.
-  if (nowPerf - jb.lastUnderrunAt > 10000 && nowPerf - jb.lastShrinkAt > 10000) {
-    jb.lastShrinkAt = nowPerf;
-    setTarget(jb.target - 0.005);
-  }
-  jb.windowMinLead = Math.min(jb.windowMinLead, lead);
-  if (nowPerf - jb.windowStart > 1000) {
-    // Every frame of the last second had this much more than the target ahead of it: drop
-    // that many whole frames (rounded; one per arrival) to come back towards live. The audio clock
-    // falls behind when the device stalls; this is what keeps the delay from creeping up.
-    jb.trimBudget = Math.max(0, Math.round((jb.windowMinLead - jb.target) / buffer.duration));
-    jb.windowStart = nowPerf;
-    jb.windowMinLead = Infinity;
-  }
-  if (jb.trimBudget > 0 && !mark) {
-    jb.trimBudget--;
-    stats.trims++;
-    stats.dropped++;
-    return;
-  }
-  const src = ctx.createBufferSource();
-  src.buffer = buffer;
-  src.connect(gain);
-  src.start(nextTime);
-  if (mark) reportMark(mark, nextTime);
-  nextTime += buffer.duration;
-  stats.framesScheduled++;
-  stats.leadMs = Math.round(lead * 1000);
-  lastScheduledAt = nowPerf;
-  if (stats.state !== 'live') updateState();
-}
-
-// The page-clock wall time (ms) at which context time `t` reaches the speakers.
-function playWallMs(t) {
-  const ts = ctx.getOutputTimestamp ? ctx.getOutputTimestamp() : null;
-  const perfToWall = Date.now() - performance.now();
-  if (ts && ts.performanceTime) return perfToWall + ts.performanceTime + (t - ts.contextTime) * 1000;
-  return Date.now() + (t - ctx.currentTime + (ctx.outputLatency || ctx.baseLatency || 0)) * 1000;
-}
-
 const clock = new ClockSync();
-let lastMarkAt = 0;
-function reportMark(mark, when) {
-  // mark.t: capture time of the frame's first sample on the speaker's clock (the server's, for
-  // the control room's own microphone); translate it to ours with the measured offset.
-  const play = playWallMs(when);
-  const captured = mark.t - clock.offsetMs;
-  const delay = play - captured;
-  const now = Date.now();
-  // Where the delay goes: to arrival (capture, server, network), decoding, then the buffer
-  // ahead of the play head and the output device.
-  stats.marks.push({ id: mark.id, t: mark.t, play, delayMs: delay, arrivalMs: mark.arrivedAt - captured,
-    decodeMs: now - mark.arrivedAt, aheadMs: (when - ctx.currentTime) * 1000, outputMs: play - now - (when - ctx.currentTime) * 1000 });
-  if (stats.marks.length > 2000) stats.marks.shift();
-  stats.delayMs = Math.round(delay);
-  stats.delayKind = 'measured';
-  lastMarkAt = performance.now();
+const receiver = ctx ? new StreamReceiver(ctx, gain, stats, { forced: forced === 'wasm' ? 'wasm' : null, clock,
+  onFallback: (why) => fallBackToPlayer(why), onChange: () => { showPath(); updateState(); } }) : null;
+// On a language channel: the original, faintly underneath, on request.
+const original = channel.lang && ctx ? new OriginalMix(ctx, gain, channel.base, stats) : null;
+window.onair.analyser = analyser;
+
+// channel_source: who the channel carries (a person, the machine, the original, silence).
+function showSource(source) {
+  const text = sourceText(source);
+  stats.source = text ? source : null;
+  const el = $('source');
+  el.textContent = text;
+  el.className = `source source-${stats.source || 'none'}`;
+  el.hidden = !text;
+  interpretation.refresh();
 }
 
-// ---- decoding -------------------------------------------------------------------------------
-let format = null;
-let decoder = null;
-let decoderLoading = false;
-let formatGen = 0;          // a format change while a decoder loads makes that one stale
-let pendingMark = null;
-let opusPath = null;        // promise of 'webcodecs' | 'wasm' | 'player', decided once per page
-let webCodecsFailures = [];  // times of recent WebCodecs errors
-
-function closeDecoder() {
-  if (decoder) decoder.close();
-  decoder = null;
-  decoderLoading = false;
-}
-
-// Which way this page decodes Opus: WebCodecs where it can (?decoder= may say otherwise),
-// then WebAssembly, then the <audio> element.
-function chooseOpusPath() {
-  if (!opusPath) {
-    opusPath = (async () => {
-      if (forced !== 'wasm' && await webCodecsOpus(format)) return 'webcodecs';
-      if (typeof WebAssembly === 'object') return 'wasm';
-      return 'player';
-    })();
-  }
-  return opusPath;
-}
+function resetPlayout() { if (receiver) receiver.reset(); }
+const format = () => (receiver && receiver.format) || pendingFormat;
+let pendingFormat = null; // the format when no receiver plays (no Web Audio)
 
 async function setFormat(f) {
-  closeDecoder();
-  format = f || null;
-  const gen = ++formatGen;
-  stats.codec = format ? format.codec : null;
-  if (format && (!ctx || forced === 'audio')) {
+  if (f && (!ctx || forced === 'audio')) {
+    pendingFormat = f;
+    stats.codec = f.codec;
     fallBackToPlayer(ctx ? 'asked for by ?decoder=audio' : 'no Web Audio');
-  } else if (format && format.codec === 'opus') {
-    const path = await chooseOpusPath();
-    if (gen !== formatGen) return;
-    openDecoder(path, gen);
+  } else if (receiver) {
+    await receiver.setFormat(f);
   }
   showPath();
   updateState();
 }
 
-function openDecoder(path, gen) {
-  if (path === 'player') { fallBackToPlayer('no Opus decoder'); return; }
-  if (path === 'webcodecs') {
-    try {
-      decoder = new WebCodecsDecoder(ctx, format, onBuffer, onWebCodecsError);
-      return;
-    } catch (e) {
-      console.warn('WebCodecs decoder', e);
-      opusPath = Promise.resolve('wasm');
-    }
-  }
-  decoderLoading = true;
-  loadWasmOpus().then((OpusDecoder) => {
-    if (gen !== formatGen) return null;
-    decoder = new WasmDecoder(ctx, OpusDecoder, format, onBuffer, stats);
-    return decoder.whenReady;
-  }).then(() => {
-    if (gen !== formatGen) return;
-    decoderLoading = false;
-    showPath();
-    updateState();
-  }, (e) => {
-    if (gen !== formatGen) return;
-    console.warn('the WebAssembly decoder', e);
-    decoderLoading = false;
-    opusPath = Promise.resolve('player');
-    fallBackToPlayer('no WebAssembly');
-  });
-}
-
-// A decoder error: start a new one. Three within 10 s: WebCodecs does not work here, use wasm.
-function onWebCodecsError(e) {
-  stats.decodeErrors++;
-  console.warn('decoder', e);
-  const now = performance.now();
-  webCodecsFailures = webCodecsFailures.filter((t) => now - t < 10000).concat(now);
-  if (webCodecsFailures.length >= 3) opusPath = Promise.resolve('wasm');
-  setFormat(format);
-}
-
 function onAudio(bytes) {
-  stats.framesReceived++;
-  lastReceivedAt = performance.now();
-  const mark = pendingMark;
-  pendingMark = null;
-  if (!format || mode !== 'webaudio') return; // the <audio> element plays: nothing to decode
-  // Autoplay blocked (or iOS interrupted the context): nothing could be heard, so decode nothing
-  // either (a phone's battery); playback starts fresh at live after the tap.
-  if (ctx.state !== 'running') { stats.dropped++; return; }
-  if (format.codec === 'opus') {
-    if (!decoder || !decoder.ready) { stats.dropped++; return; }
-    if (decoder.backlog > 25) { stats.dropped++; return; } // decoder starved of CPU: stay live
-    try {
-      decoder.decode(bytes, mark);
-    } catch (e) {
-      stats.decodeErrors++;
-      console.warn('decode', e);
-    }
-    return;
-  }
-  // PCM: s16le or f32le, interleaved.
-  const ch = format.channels || 1;
-  const rate = format.sample_rate || 48000;
-  const f32 = format.sample_format === 'f32le';
-  const samples = f32 ? new Float32Array(bytes) : new Int16Array(bytes, 0, bytes.byteLength >> 1);
-  const frames = Math.floor(samples.length / ch);
-  if (!frames) return;
-  const buffer = ctx.createBuffer(ch, frames, rate);
-  for (let c = 0; c < ch; c++) {
-    const out = buffer.getChannelData(c);
-    for (let i = 0; i < frames; i++) out[i] = f32 ? samples[i * ch + c] : samples[i * ch + c] / 32768;
-  }
-  onBuffer(buffer, mark);
+  // On a language channel, audio after `speaker_left` is its next source: the server may
+  // announce the fallback (speaker_joined, channel_source, format) before the person's
+  // speaker_left, and the channel is not over while audio comes.
+  if (channel.lang && !speakerLive) { speakerLive = true; ended = false; }
+  if (receiver) receiver.push(bytes);
+  else stats.framesReceived++;
 }
 
 // ---- the <audio> element path ---------------------------------------------------------------
@@ -283,6 +146,7 @@ function fallBackToPlayer(why) {
 function usePlayer(on) {
   if (on === (mode === 'player')) { showPath(); return; }
   resetPlayout();
+  if (receiver) receiver.enabled = !on;
   if (on) {
     mode = 'player';
     if (ctx) ctx.suspend().catch(() => {});
@@ -291,7 +155,7 @@ function usePlayer(on) {
     player.stop();
     mode = 'webaudio';
     ctx.resume().catch(() => {});
-    setFormat(format); // a fresh decoder: the old one's state is from before the gap
+    setFormat(format()); // a fresh decoder: the old one's state is from before the gap
   }
   showPath();
   updateState();
@@ -315,18 +179,19 @@ function setText(el, text) { if (el.textContent !== text) el.textContent = text;
 
 // What plays the sound, for the Audio stat, stats.path and the background toggle.
 function showPath() {
-  const kbps = format && format.bitrate ? ` ${Math.round(format.bitrate / 1000)} kb/s` : '';
+  const f = format();
+  const kbps = f && f.bitrate ? ` ${Math.round(f.bitrate / 1000)} kb/s` : '';
   let codec = '–';
   let how = '';
   if (mode === 'player') {
     stats.path = 'audio-element';
-    codec = 'MP3 stream';
-    how = 'media player';
-  } else if (format && format.codec === 'opus') {
-    stats.path = decoder instanceof WasmDecoder || decoderLoading ? 'wasm' : decoder ? 'webcodecs' : null;
+    codec = t.mp3Stream;
+    how = t.mediaPlayer;
+  } else if (f && f.codec === 'opus') {
+    stats.path = receiver.path;
     codec = `Opus${kbps}`;
     how = stats.path === 'wasm' ? 'WebAssembly' : stats.path === 'webcodecs' ? 'WebCodecs' : '';
-  } else if (format) {
+  } else if (f) {
     stats.path = 'pcm';
     codec = 'PCM';
     how = 'Web Audio';
@@ -339,9 +204,9 @@ function showPath() {
   // Phones (a coarse pointer) lock their screens and suspend Web Audio; and whoever switched
   // needs the way back.
   toggle.hidden = fallbackToPlayer || !ctx || !(mode === 'player' || matchMedia('(pointer: coarse)').matches);
+  if (original) original.setAvailable(mode !== 'player');
   toggle.setAttribute('aria-pressed', String(mode === 'player'));
-  setText(toggle, mode === 'player' ? 'Back to low delay (stops with the screen off)'
-    : `Keep playing with the screen off (about ${playerExtraSeconds()}\u00a0s more delay)`);
+  setText(toggle, mode === 'player' ? t.backToLowDelay : t.keepPlaying(playerExtraSeconds()));
 }
 
 // How much later the <audio> element plays than Web Audio: as estimated on this page once it
@@ -369,9 +234,6 @@ const banner = new BannerBox((m) => {
   return true;
 });
 
-const PILLS = { live: 'Live', waiting: 'Off air', ended: 'Ended', buffering: 'Buffering…', blocked: 'Tap to listen',
-  connecting: 'Connecting…', reconnecting: 'Reconnecting…', error: 'Problem' };
-
 function setState(state, text, link) {
   stats.state = state;
   const el = $('state');
@@ -387,7 +249,7 @@ function setState(state, text, link) {
     }
   }
   const pill = $('conn');
-  pill.textContent = PILLS[state] || state;
+  pill.textContent = t.pills[state] || state;
   pill.className = 'pill' + (state === 'live' ? ' live' : ['error', 'reconnecting', 'blocked'].includes(state) ? ' bad' : '');
   $('start').hidden = !needsTap();
 }
@@ -401,12 +263,12 @@ function needsTap() {
 // Derives the state from the facts, so that "Live" is said only while sound is being played.
 function updateState() {
   if (closedFor) {
-    setState('error', `Not allowed to listen: ${closedFor}. Open the link with a valid ?token=.`);
+    setState('error', t.notAllowed(closedFor));
     return;
   }
   if (mode === 'player' && player.state() === 'failed') {
     if (fallbackToPlayer) {
-      setState('error', 'This browser cannot play this stream. Open it in another app:', { href: playlistUrl, text: 'stream playlist (.m3u)' });
+      setState('error', t.cannotPlay, { href: playlistUrl, text: t.playlist });
       return;
     }
     console.warn('media player', player.failed);
@@ -414,31 +276,31 @@ function updateState() {
     return;
   }
   if (!ws || ws.readyState !== WebSocket.OPEN) {
-    if (stats.reconnects) setState('reconnecting', reconnectText || 'Reconnecting…');
-    else setState('connecting', 'Connecting…');
+    if (stats.reconnects) setState('reconnecting', reconnectText || t.reconnecting);
+    else setState('connecting', t.connecting);
     return;
   }
   if (!speakerLive) {
-    if (ended) setState('ended', 'The broadcast has ended. This page picks it up again if it resumes.');
-    else setState('waiting', 'Connected. Waiting for the speaker to go on air…');
+    if (ended) setState('ended', t.ended);
+    else setState('waiting', t.waiting);
     return;
   }
   if (mode === 'player') {
     const s = player.state();
-    if (s === 'blocked') setState('blocked', 'On air. The browser waits for a tap before it plays sound: tap the button below.');
-    else if (s === 'live') setState('live', 'Playing live through the media player; it keeps playing with the screen off.');
-    else setState('buffering', 'On air. The media player is buffering…');
+    if (s === 'blocked') setState('blocked', t.blocked);
+    else if (s === 'live') setState('live', t.playerLive);
+    else setState('buffering', t.playerBuffering);
     return;
   }
   if (ctx.state !== 'running') {
-    setState('blocked', 'On air. The browser waits for a tap before it plays sound: tap the button below.');
+    setState('blocked', t.blocked);
     return;
   }
   const now = performance.now();
-  if (decoderLoading) setState('buffering', 'On air. Loading the audio decoder…');
-  else if (now - lastScheduledAt < 600 && nextTime > ctx.currentTime) setState('live', 'Playing live.');
-  else if (now - lastReceivedAt > 1000) setState('buffering', 'On air, but no audio is arriving. Waiting for it…');
-  else setState('buffering', 'Buffering…');
+  if (receiver.loading) setState('buffering', t.loadingDecoder);
+  else if (receiver.playing) setState('live', t.live);
+  else if (now - receiver.lastReceivedAt > 1000) setState('buffering', t.noAudio);
+  else setState('buffering', t.buffering);
 }
 
 // ---- connection -----------------------------------------------------------------------------
@@ -467,7 +329,7 @@ function connect() {
     const delay = backoff.next();
     stats.reconnects++;
     const why = ev.code === 1001 && ev.reason ? ` (${ev.reason})` : '';
-    reconnectText = `Connection lost${why}. Reconnecting in ${Math.ceil(delay / 1000)} s…`;
+    reconnectText = t.lost(why, Math.ceil(delay / 1000));
     retryTimer = setTimeout(connect, delay);
     updateState();
   };
@@ -475,6 +337,12 @@ function connect() {
 }
 
 function onMessage(msg) {
+  // Before the banner box: the server sends it between `connected` and `active_broadcast`, and
+  // it says nothing about banners.
+  if (msg.type === 'channel_source') {
+    if (msg.stream_id === streamId) showSource(msg.source);
+    return;
+  }
   if (banner.handle(msg)) return;
   switch (msg.type) {
   case 'connected':
@@ -500,9 +368,9 @@ function onMessage(msg) {
     updateState();
     break;
   case 'mark':
-    msg.arrivedAt = Date.now();
-    pendingMark = msg;
+    if (receiver) receiver.mark(msg);
     break;
+
   case 'pong':
     clock.pong(msg);
     break;
@@ -532,7 +400,7 @@ $('volume').addEventListener('input', volume);
 $('mute').addEventListener('click', (e) => {
   const muted = e.currentTarget.getAttribute('aria-pressed') !== 'true';
   e.currentTarget.setAttribute('aria-pressed', String(muted));
-  e.currentTarget.textContent = muted ? 'Unmute' : 'Mute';
+  e.currentTarget.textContent = muted ? t.unmute : t.mute;
   volume();
 });
 
@@ -546,25 +414,19 @@ function showDelay() {
     if (stats.delayMs !== null && player.state() === 'live') playerDelayMs = stats.delayMs;
     stats.playerCatchups = player.catchups;
     stats.playerRestarts = player.restarts;
-  } else {
-    const lead = nextTime && ctx ? Math.max(0, nextTime - ctx.currentTime) : 0;
-    $('buffer').textContent = nextTime ? `${Math.round(lead * 1000)} ms` : '–';
-    if (performance.now() - lastMarkAt > 10000) {
+  } else if (receiver) {
+    $('buffer').textContent = receiver.nextTime ? `${Math.round(receiver.lead * 1000)} ms` : '–';
+    if (performance.now() - receiver.lastMarkAt > 10000) {
       // No recent mark from the speaker: estimate from what this page knows.
-      if (nextTime && clock.rttMs !== null) {
-        const out = (ctx.outputLatency || ctx.baseLatency || 0) * 1000;
-        stats.delayMs = Math.round(clock.rttMs / 2 + lead * 1000 + out + (format ? format.frame_ms || 20 : 20));
-        stats.delayKind = 'estimated';
-      } else {
-        stats.delayMs = null;
-      }
+      stats.delayMs = receiver.estimateDelayMs();
+      if (stats.delayMs !== null) stats.delayKind = 'estimated';
     }
   }
   $('frames').textContent = String(stats.framesDecoded);
   $('underruns').textContent = String(stats.underruns);
   const d = stats.delayMs;
   setText($('delay'), d === null ? '–' : d < 1000 ? `≈ ${d} ms` : `≈ ${(d / 1000).toFixed(1)}\u00a0s`);
-  $('delay').title = mode === 'player' ? `the media player's distance to the newest audio + ~${PLAYER_EXTRA_MS} ms (capture, encoder, output)` : '';
+  $('delay').title = mode === 'player' ? t.delayTitle(PLAYER_EXTRA_MS) : '';
 }
 
 // ---- "are they hearing me?": what this page plays, for the operator -----------------------------

@@ -6,10 +6,11 @@
 // Access: an admin token (unless the server runs with --public-recordings), from #token=… or
 // the token field, kept in sessionStorage, sent as Authorization: Bearer (and as ?token= on the
 // audio URL, which an <audio> element cannot send headers for). English, or Dutch when the
-// browser prefers it (?lang=en|nl overrides). State for tests: window.onair.
+// browser prefers it (?lang=en|nl overrides: i18n.js). State for tests: window.onair.
 import { $ } from './common.js';
+import { lang, texts, translatePage } from './i18n.js';
 
-const TEXT = {
+const t = texts('recordings', {
   en: {
     skip: 'Skip to the recordings', loading: 'Loading…', title: 'Recordings', tokenLabel: 'Admin token',
     tokenUse: 'Use this token', play: 'Play', pause: 'Pause', speed: 'Speed', captions: 'Captions',
@@ -32,12 +33,10 @@ const TEXT = {
     states: { recording: 'neemt op', finished: 'klaar', interrupted: 'onderbroken', failed: 'mislukt' },
     preparing: 'De MP3 wordt gemaakt…', playError: 'Deze opname kan hier niet worden afgespeeld.', noAudio: 'Uw browser speelt Ogg Opus noch MP3.',
   },
-};
+});
 const CAPTION_MAX_MS = 4000; // a caption stays until the next one, or this long
 const TOKEN_KEY = 'onair.recordings.token';
 
-const lang = pickLanguage();
-const t = TEXT[lang];
 const audio = $('audio');
 const state = {
   lang, recordings: [], selected: null, source: null, blob: false, attempts: [], attempt: 0, markers: [], captions: [], captionLang: null,
@@ -45,27 +44,6 @@ const state = {
 };
 window.onair = { state };
 
-function pickLanguage() {
-  const forced = new URLSearchParams(location.search).get('lang');
-  if (forced === 'nl' || forced === 'en') return forced;
-  const prefs = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'];
-  for (const p of prefs) {
-    const code = String(p).toLowerCase().slice(0, 2);
-    if (code === 'nl' || code === 'en') return code;
-  }
-  return 'en';
-}
-
-function translateStatic() {
-  document.documentElement.lang = lang;
-  for (const el of document.querySelectorAll('[data-i18n]')) {
-    const v = t[el.dataset.i18n];
-    if (typeof v === 'string') el.textContent = v;
-  }
-  document.title = `OnAir — ${t.title.toLowerCase()}`;
-  $('seek').setAttribute('aria-label', t.position);
-  $('cc-lang').setAttribute('aria-label', t.captionLang);
-}
 
 // ---- the token ------------------------------------------------------------------------------
 function takeToken() {
@@ -528,7 +506,7 @@ function showError(text) {
 }
 
 // ---- start ----------------------------------------------------------------------------------
-translateStatic();
+translatePage(t, `OnAir — ${t.title.toLowerCase()}`);
 takeToken();
 wireTransport();
 $('stream-filter').addEventListener('change', render);

@@ -1,21 +1,49 @@
-// The browser speaker page: microphone (getUserMedia) → AudioWorklet frames → Opus through
-// WebCodecs AudioEncoder → /ws/speak/{id}. PCM when the browser has no AudioEncoder. Needs a
-// speaker token (kept in sessionStorage, never in the address bar).
+// The browser speaker page: the microphone (capture.js: Opus through WebCodecs, PCM without it)
+// → /ws/speak/{id}. Needs a speaker token (kept in sessionStorage, never in the address bar).
 import { $, Backoff, ClockSync, streamFromPath, wsUrl } from './common.js';
+import { MIC_TEXT, Microphone, listMicrophones, microphoneAvailable, microphoneError } from './capture.js';
+import { texts, translatePage } from './i18n.js';
+
+const t = texts('speak', {
+  en: {
+    pageTitle: (id) => `OnAir — speak on ${id}`, speakOn: 'Speak on', tokenLabel: 'Speaker token',
+    tokenPlaceholder: 'paste the token the operator gave you', microphone: 'Microphone', quality: 'Quality',
+    speech32: '32 kb/s (speech)', music64: '64 kb/s (music)', go: '● Go on air', stop: '■ Go off air',
+    sent: 'Sent', listeners: 'Listeners', audio: 'Audio', listenLink: 'Listen to this stream',
+    onAirPill: 'ON AIR', connectingPill: 'Connecting…', errorPill: 'Problem', offAirPill: 'Off air',
+    offAir: 'Off air.', connecting: 'Connecting…',
+    // On a plain-http page (a phone on http://192.168.x.y) browsers hide the microphone
+    // (navigator.mediaDevices is undefined), AudioWorklet and WebCodecs.
+    insecure: 'Speaking from a browser needs HTTPS: browsers open the microphone only on secure pages '
+      + '(https://, or localhost on this computer). Ask the operator for the https:// address. Listening works here.',
+    onAir: (id) => `On air on “${id}”. Everyone on the listen page hears you.`,
+    heldByLost: (s) => `The stream is still held by the server we lost. Retrying in ${s} s…`,
+    taken: 'Someone else is already speaking on this stream.',
+    refused: (why) => `The server refused: ${why}. Check the token.`, notAllowed: 'not allowed',
+    lost: (s) => `Connection lost. Reconnecting in ${s} s…`,
+  },
+  nl: {
+    pageTitle: (id) => `OnAir — spreken op ${id}`, speakOn: 'Spreken op', tokenLabel: 'Sprekerstoken',
+    tokenPlaceholder: 'plak het token van de technicus', microphone: 'Microfoon', quality: 'Kwaliteit',
+    speech32: '32 kb/s (spraak)', music64: '64 kb/s (muziek)', go: '● Uitzending starten', stop: '■ Uitzending stoppen',
+    sent: 'Verzonden', listeners: 'Luisteraars', audio: 'Geluid', listenLink: 'Luisteren naar deze stream',
+    onAirPill: 'IN DE LUCHT', connectingPill: 'Verbinden…', errorPill: 'Probleem', offAirPill: 'Niet in de lucht',
+    offAir: 'Niet in de lucht.', connecting: 'Verbinden…',
+    insecure: 'Spreken vanuit een browser kan alleen via HTTPS: browsers geven de microfoon alleen vrij op beveiligde '
+      + 'pagina’s (https://, of localhost op deze computer). Vraag de technicus om het https://-adres. Luisteren kan hier wel.',
+    onAir: (id) => `In de lucht op “${id}”. Iedereen op de luisterpagina hoort u.`,
+    heldByLost: (s) => `De stream wordt nog vastgehouden door de server waarmee de verbinding wegviel. Opnieuw proberen over ${s} s…`,
+    taken: 'Er spreekt al iemand anders op deze stream.',
+    refused: (why) => `De server weigerde: ${why}. Controleer het token.`, notAllowed: 'niet toegestaan',
+    lost: (s) => `Verbinding verbroken. Opnieuw verbinden over ${s} s…`,
+  },
+});
 
 const streamId = streamFromPath();
+translatePage({ ...MIC_TEXT, ...t }, t.pageTitle(streamId));
 $('stream-name').textContent = streamId;
-document.title = `OnAir — speak on ${streamId}`;
 $('listen-link').href = `/listen/${encodeURIComponent(streamId)}`;
 
-// On a plain-http page (a phone on http://192.168.x.y) browsers hide the microphone
-// (navigator.mediaDevices is undefined), AudioWorklet and WebCodecs.
-const INSECURE = 'Speaking from a browser needs HTTPS: browsers open the microphone only on secure pages '
-  + '(https://, or localhost on this computer). Ask the operator for the https:// address. Listening works here.';
-
-const FRAME_MS = 20;
-const RATE = 48000;
-const FRAME_SAMPLES = RATE * FRAME_MS / 1000;
 const stats = { state: 'off', framesSent: 0, bytesSent: 0, codec: null, error: null, listeners: null };
 window.onair = { stats };
 
@@ -30,11 +58,7 @@ $('token').value = sessionStorage.getItem('onair.speak_token') || '';
 
 let wantOnAir = false;
 let ws = null;
-let media = null;
-let ctx = null;
-let node = null;
-let encoder = null;
-let timestampUs = 0;
+let mic = null;
 let markId = 0;
 let lastMarkAt = 0;
 let retryTimer = 0;
@@ -47,9 +71,9 @@ function setState(state, text) {
   stats.state = state;
   $('state').textContent = text;
   const pill = $('conn');
-  pill.textContent = state === 'onair' ? 'ON AIR' : state === 'connecting' ? 'Connecting…' : state === 'error' ? 'Problem' : 'Off air';
+  pill.textContent = state === 'onair' ? t.onAirPill : state === 'connecting' ? t.connectingPill : state === 'error' ? t.errorPill : t.offAirPill;
   pill.className = 'pill' + (state === 'onair' ? ' onair' : state === 'error' ? ' bad' : '');
-  $('go').textContent = wantOnAir ? '■ Go off air' : '● Go on air';
+  $('go').textContent = wantOnAir ? t.stop : t.go;
 }
 
 function fail(text) {
@@ -58,16 +82,6 @@ function fail(text) {
   stopAudio();
   if (ws) ws.close(1000, 'off air');
   setState('error', text);
-}
-
-async function listDevices() {
-  if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
-  const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput');
-  const sel = $('device');
-  const current = sel.value;
-  sel.replaceChildren(new Option('Default microphone', ''));
-  devices.forEach((d, i) => { if (d.deviceId) sel.append(new Option(d.label || `Microphone ${i + 1}`, d.deviceId)); });
-  sel.value = current;
 }
 
 function send(bytes) {
@@ -87,78 +101,31 @@ function maybeMark(captureWallMs) {
 }
 
 async function startAudio() {
-  const deviceId = $('device').value;
-  media = await navigator.mediaDevices.getUserMedia({
-    audio: { deviceId: deviceId ? { exact: deviceId } : undefined, channelCount: 1,
-      echoCancellation: true, noiseSuppression: true, autoGainControl: true },
-  });
-  listDevices();
-  ctx = new AudioContext({ sampleRate: RATE, latencyHint: 'interactive' });
-  await ctx.audioWorklet.addModule('/assets/capture-worklet.js');
-  node = new AudioWorkletNode(ctx, 'onair-capture', { processorOptions: { frameSamples: FRAME_SAMPLES } });
-  const silent = ctx.createGain();
-  silent.gain.value = 0;
-  ctx.createMediaStreamSource(media).connect(node);
-  node.connect(silent).connect(ctx.destination); // keeps the graph pulling the worklet
   const bitrate = Number($('bitrate').value) || 32000;
-  const opusConfig = { codec: 'opus', sampleRate: RATE, numberOfChannels: 1, bitrate,
-    opus: { frameDuration: FRAME_MS * 1000, useinbandfec: true, packetlossperc: 5 } };
-  let useOpus = 'AudioEncoder' in window;
-  if (useOpus) {
-    try { useOpus = (await AudioEncoder.isConfigSupported(opusConfig)).supported; } catch (_) { useOpus = false; }
-  }
-  stats.codec = useOpus ? 'opus' : 'pcm';
-  $('codec').textContent = useOpus ? `opus ${bitrate / 1000} kb/s` : 'pcm 768 kb/s';
-  if (useOpus) {
-    encoder = new AudioEncoder({
-      output: (chunk) => {
-        const bytes = new Uint8Array(chunk.byteLength);
-        chunk.copyTo(bytes);
-        maybeMark(chunk.timestamp / 1000);
-        send(bytes);
-      },
-      error: (e) => fail(`The Opus encoder failed: ${e.message}`),
-    });
-    encoder.configure(opusConfig);
-  }
-  node.port.onmessage = ({ data }) => {
-    $('level').style.width = `${Math.min(100, Math.round(Math.sqrt(data.peak) * 100))}%`;
-    // The frame's first sample was captured one frame plus the input latency ago.
-    const capturedAt = Date.now() - FRAME_MS - (ctx.baseLatency || 0) * 1000;
-    if (encoder) {
-      if (encoder.encodeQueueSize > 10) return; // CPU starved: skip rather than lag
-      const ad = new AudioData({ format: 'f32-planar', sampleRate: RATE, numberOfFrames: data.frame.length,
-        numberOfChannels: 1, timestamp: Math.round(capturedAt * 1000), data: data.frame });
-      encoder.encode(ad);
-      ad.close();
-    } else {
-      const pcm = new Int16Array(data.frame.length);
-      for (let i = 0; i < pcm.length; i++) pcm[i] = Math.max(-32768, Math.min(32767, Math.round(data.frame[i] * 32767)));
-      maybeMark(capturedAt);
-      send(pcm.buffer);
-    }
-  };
-  return useOpus ? { codec: 'opus', sample_rate: RATE, channels: 1, frame_ms: FRAME_MS, bitrate, fec: true }
-    : { codec: 'pcm', sample_rate: RATE, channels: 1, frame_ms: FRAME_MS, sample_format: 's16le' };
+  mic = new Microphone({ deviceId: $('device').value, bitrate,
+    onPacket: (bytes, capturedAtMs) => { maybeMark(capturedAtMs); send(bytes); },
+    onLevel: (peak) => { $('level').style.width = `${Math.min(100, Math.round(Math.sqrt(peak) * 100))}%`; },
+    onError: (text) => fail(text) });
+  const format = await mic.start();
+  listMicrophones($('device'));
+  stats.codec = mic.codec;
+  $('codec').textContent = mic.codec === 'opus' ? `opus ${bitrate / 1000} kb/s` : 'pcm 768 kb/s';
+  return format;
 }
 
 function stopAudio() {
-  if (node) { node.port.onmessage = null; node.disconnect(); node = null; }
-  if (encoder && encoder.state !== 'closed') encoder.close();
-  encoder = null;
-  if (ctx) { ctx.close(); ctx = null; }
-  if (media) { media.getTracks().forEach((t) => t.stop()); media = null; }
+  if (mic) mic.stop();
+  mic = null;
   $('level').style.width = '0';
 }
 
 async function connect() {
   const token = $('token').value.trim();
-  setState('connecting', 'Connecting…');
+  setState('connecting', t.connecting);
   try {
-    if (!media) currentFormat = await startAudio();
+    if (!mic) currentFormat = await startAudio();
   } catch (e) {
-    fail(e && e.name === 'NotAllowedError' ? 'Microphone access was refused. Allow it in the browser and try again.'
-      : `The microphone could not start: ${e && e.message ? e.message : e}`);
+    fail(microphoneError(e));
     return;
   }
   ws = new WebSocket(wsUrl(`/ws/speak/${encodeURIComponent(streamId)}`, { token }));
@@ -176,7 +143,7 @@ async function connect() {
       $('listeners').textContent = String(msg.listeners);
     } else if (msg.type === 'format_accepted') {
       wasOnAirAt = 0;
-      setState('onair', `On air on “${streamId}”. Everyone on the listen page hears you.`);
+      setState('onair', t.onAir(streamId));
     } else if (msg.type === 'pong') {
       clock.pong(msg);
     } else if (msg.type === 'error') {
@@ -185,23 +152,23 @@ async function connect() {
   };
   ws.onclose = (ev) => {
     ws = null;
-    if (!wantOnAir) { setState('off', 'Off air.'); return; }
+    if (!wantOnAir) { setState('off', t.offAir); return; }
     if (stats.state === 'onair') wasOnAirAt = Date.now();
     if (ev.code === 4409) {
       // Right after a lost connection the stream may still be held for us by a replica that
       // died: the cluster hands it over within seconds, so keep trying for a while.
       if (wasOnAirAt && Date.now() - wasOnAirAt < 20000) {
         const delay = backoff.next();
-        setState('connecting', `The stream is still held by the server we lost. Retrying in ${Math.ceil(delay / 1000)} s…`);
+        setState('connecting', t.heldByLost(Math.ceil(delay / 1000)));
         retryTimer = setTimeout(connect, delay);
         return;
       }
-      fail('Someone else is already speaking on this stream.');
+      fail(t.taken);
       return;
     }
-    if (ev.code === 1008) { fail(`The server refused: ${ev.reason || 'not allowed'}. Check the token.`); return; }
+    if (ev.code === 1008) { fail(t.refused(ev.reason || t.notAllowed)); return; }
     const delay = backoff.next();
-    setState('connecting', `Connection lost. Reconnecting in ${Math.ceil(delay / 1000)} s…`);
+    setState('connecting', t.lost(Math.ceil(delay / 1000)));
     retryTimer = setTimeout(connect, delay);
   };
 }
@@ -214,11 +181,11 @@ $('form').addEventListener('submit', async (e) => {
     if (ws) ws.close(1000, 'off air');
     stopAudio();
     currentFormat = null;
-    setState('off', 'Off air.');
+    setState('off', t.offAir);
     return;
   }
-  if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-    fail(INSECURE);
+  if (!microphoneAvailable()) {
+    fail(t.insecure);
     return;
   }
   sessionStorage.setItem('onair.speak_token', $('token').value.trim());
@@ -229,5 +196,5 @@ $('form').addEventListener('submit', async (e) => {
 
 setInterval(() => { $('sent').textContent = String(stats.framesSent); }, 500);
 setInterval(() => clock.ping(ws), 5000);
-setState('off', window.isSecureContext ? 'Off air.' : `Off air. ${INSECURE}`);
-listDevices();
+setState('off', window.isSecureContext ? t.offAir : `${t.offAir} ${t.insecure}`);
+listMicrophones($('device'));

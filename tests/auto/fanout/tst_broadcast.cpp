@@ -156,7 +156,10 @@ void TestBroadcast::listenerBeforeSpeakerAndRawAudioWithoutHello()
     s.socket.sendBinaryMessage(QByteArray("\x00\x00\x01\x00", 4)); // no hello: relayed as-is
     QVERIFY(l.waitBinary(1));
     QCOMPARE(l.binary.first(), QByteArray("\x00\x00\x01\x00", 4));
-    QVERIFY(l.lastJsonOfType(QStringLiteral("format")).isEmpty());
+    // The format said after speaker_joined is null (the default PCM), and no other follows.
+    const QJsonObject said = l.lastJsonOfType(QStringLiteral("format"));
+    QVERIFY(said.contains(QLatin1String("format")));
+    QVERIFY(said.value(QLatin1String("format")).isNull());
 }
 
 QTEST_GUILESS_MAIN(TestBroadcast)

@@ -29,6 +29,9 @@ private Q_SLOTS:
         QTest::newRow("speak") << QStringLiteral("/speak/main") << QStringLiteral("/assets/speak.js");
         QTest::newRow("listen odd id") << QStringLiteral("/listen/a.b-c_1") << QStringLiteral("/assets/listen.js");
         QTest::newRow("recordings") << QStringLiteral("/recordings") << QStringLiteral("/assets/recordings.js");
+        QTest::newRow("listen channel") << QStringLiteral("/listen/main~nl") << QStringLiteral("/assets/listen.js");
+        QTest::newRow("booth") << QStringLiteral("/interpret/main/nl") << QStringLiteral("/assets/interpret.js");
+        QTest::newRow("booth three-letter language") << QStringLiteral("/interpret/a.b-c_1/nld") << QStringLiteral("/assets/interpret.js");
     }
     void pagesAreServedWithSecurityHeaders()
     {
@@ -69,6 +72,14 @@ private Q_SLOTS:
         QTest::newRow("id too long") << QStringLiteral("/listen/") + QString(65, u'a') << 400 << QStringLiteral("invalid_stream_id");
         QTest::newRow("unicode id") << QStringLiteral("/listen/caf%C3%A9") << 400 << QStringLiteral("invalid_stream_id");
         QTest::newRow("speak bad id") << QStringLiteral("/speak/a%20b") << 400 << QStringLiteral("invalid_stream_id");
+        QTest::newRow("booth unknown language") << QStringLiteral("/interpret/main/xx") << 400 << QStringLiteral("invalid_stream_id");
+        QTest::newRow("booth upper-case language") << QStringLiteral("/interpret/main/NL") << 400 << QStringLiteral("invalid_stream_id");
+        QTest::newRow("booth bad stream") << QStringLiteral("/interpret/a%20b/nl") << 400 << QStringLiteral("invalid_stream_id");
+        QTest::newRow("booth on a channel") << QStringLiteral("/interpret/main~en/nl") << 400 << QStringLiteral("invalid_stream_id");
+        QTest::newRow("booth doubled tilde") << QStringLiteral("/interpret/main~/nl") << 400 << QStringLiteral("invalid_stream_id");
+        QTest::newRow("booth stream too long") << QStringLiteral("/interpret/") + QString(65, u'a') + QStringLiteral("/nl") << 400 << QStringLiteral("invalid_stream_id");
+        QTest::newRow("booth without language") << QStringLiteral("/interpret/main") << 404 << QStringLiteral("not_found");
+        QTest::newRow("listen unknown language") << QStringLiteral("/listen/main~xx") << 400 << QStringLiteral("invalid_stream_id");
         QTest::newRow("missing asset") << QStringLiteral("/assets/nope.js") << 404 << QStringLiteral("not_found");
         QTest::newRow("traversal") << QStringLiteral("/assets/..%2Findex.html") << 404 << QStringLiteral("not_found");
         QTest::newRow("html not an asset") << QStringLiteral("/assets/index.html") << 404 << QStringLiteral("not_found");

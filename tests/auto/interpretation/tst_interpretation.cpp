@@ -128,6 +128,15 @@ QJsonObject stageOf(Engine &engine, const QString &stream, const QString &stage)
     return {};
 }
 
+// The engine's row for a language channel (Engine::languageChannels).
+QJsonObject channelOfFloor(Engine &engine, const QString &channel)
+{
+    for (const QJsonValue &v : engine.languageChannels())
+        if (v.toObject().value(QLatin1String("stream_id")).toString() == channel)
+            return v.toObject();
+    return {};
+}
+
 // A speaker sending a WAV as 20 ms PCM frames at (about) real time.
 class WavSpeaker
 {
@@ -398,9 +407,13 @@ private Q_SLOTS:
         const HttpReply speakPage = httpGet(server.port(), QStringLiteral("/speak/main~es"));
         QCOMPARE(speakPage.status, 400);
         QVERIFY(speakPage.body.contains("invalid_stream_id"));
-        // Nobody but the interpreter speaks on a translated channel.
+        // A person may speak on a language channel (issue 21: a human interpreter).
         WsClient speaker;
-        QVERIFY(!speaker.openAndWaitConnected(server.ws(QStringLiteral("/ws/speak/main~es")), 3000));
+        QVERIFY(speaker.openAndWaitConnected(server.ws(QStringLiteral("/ws/speak/main~es")), 3000));
+        QCOMPARE(speaker.lastJsonOfType(QStringLiteral("connected")).value(QLatin1String("channel")).toObject()
+                     .value(QLatin1String("lang")).toString(), QStringLiteral("es"));
+        speaker.socket.close();
+        QVERIFY(speaker.waitDisconnected());
         WsClient listener;
         QVERIFY(listener.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/main~es"))));
         WsClient events;
@@ -533,6 +546,74 @@ private Q_SLOTS:
     }
 
     // Failing stages: the original never stalls, the channel falls back, health says which.
+    // Issue 21: a human interpreter takes the Spanish channel from the machine, and the
+    // machine takes it back the moment they leave.
+    void personTakesOverFromTheMachine()
+    {
+        const EngineConfig c = interpretingConfig();
+        TestServer server(c, {}, defaultInterpretationBackends(c));
+        const Wav w = speech(QStringList(kWarmup) << kSentence << kSentence << kSentence);
+        WsClient events;
+        QVERIFY(events.openAndWaitConnected(server.ws(QStringLiteral("/ws/events"))));
+        QVERIFY(events.subscribe({QStringLiteral("stream:main")}));
+        WavSpeaker speaker(server, QStringLiteral("main"), w);
+        QTimer pump;
+        QObject::connect(&pump, &QTimer::timeout, &speaker.client, [&speaker] { speaker.pump(); });
+        pump.start(5);
+        QTRY_VERIFY_WITH_TIMEOUT(server.engine().hub()->hasSpeaker(QStringLiteral("main~es")), 5000);
+        WsClient spanish;
+        QList<QPair<qint64, QByteArray>> frames;
+        QElapsedTimer clock;
+        clock.start();
+        QObject::connect(&spanish.socket, &QWebSocket::binaryMessageReceived, &spanish.socket,
+                         [&](const QByteArray &b) { frames.append({clock.elapsed(), b}); });
+        QVERIFY(spanish.openAndWaitConnected(server.ws(QStringLiteral("/ws/listen/main~es"))));
+        auto source = [&] { return spanish.lastJsonOfType(QStringLiteral("channel_source")).value(QLatin1String("source")).toString(); };
+        QTRY_COMPARE_WITH_TIMEOUT(source(), QStringLiteral("machine"), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(frames.size() >= 25, 3000);
+
+        auto person = std::make_unique<ToneSpeaker>(server.ws(QStringLiteral("/ws/speak/main~es")), 660);
+        QVERIFY(person->ok());
+        QTRY_COMPARE_WITH_TIMEOUT(source(), QStringLiteral("human"), 3000);
+        const qsizetype eventsAtHuman = events.json.size();
+        const auto firstHuman = [&] {
+            for (qsizetype i = 0; i < frames.size(); ++i)
+                if (person->sentPackets.contains(frames[i].second))
+                    return i;
+            return qsizetype(-1);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(firstHuman() >= 0 && frames.size() - firstHuman() >= 50, 5000);
+        const qsizetype from = firstHuman();
+        qsizetype machineAfter = 0;
+        for (qsizetype i = from; i < frames.size(); ++i)
+            machineAfter += person->sentPackets.contains(frames[i].second) ? 0 : 1;
+        QCOMPARE(machineAfter, 0); // byte-identical, and nothing of the machine meanwhile
+        qInfo("machine -> person: %lld ms between frames", frames[from].first - frames[from - 1].first);
+        QCOMPARE(channelOfFloor(server.engine(), QStringLiteral("main~es")).value(QLatin1String("source")).toString(), QStringLiteral("human"));
+
+        // The floor is still recognised while the person interprets: its captions keep flowing.
+        QTRY_VERIFY_WITH_TIMEOUT(!captionsOf(events.json.mid(eventsAtHuman), QStringLiteral("en")).isEmpty(), waitMs(15000));
+        QCOMPARE(source(), QStringLiteral("human"));
+
+        const QSet<QByteArray> personPackets = person->sentPackets;
+        const qsizetype before = frames.size();
+        person->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(source(), QStringLiteral("machine"), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(frames.size() - before >= 25, 5000);
+        qint64 lastHuman = -1, gap = -1;
+        for (qsizetype i = qMax<qsizetype>(0, before - 5); i < frames.size() && gap < 0; ++i) {
+            if (personPackets.contains(frames[i].second))
+                lastHuman = frames[i].first;
+            else if (lastHuman >= 0)
+                gap = frames[i].first - lastHuman;
+        }
+        qInfo("person -> machine: %lld ms between the last person frame and the machine's next", gap);
+        QVERIFY2(gap >= 0 && gap <= 100, qPrintable(QString::number(gap)));
+        const QJsonObject ch = channelOfFloor(server.engine(), QStringLiteral("main~es"));
+        QCOMPARE(ch.value(QLatin1String("source")).toString(), QStringLiteral("machine"));
+        QVERIFY(ch.value(QLatin1String("machine")).toBool());
+    }
+
     void textToSpeechFailsCaptionsOnly()
     {
         EngineConfig c = interpretingConfig();

@@ -164,7 +164,7 @@ void TestPgStore::init()
     QVERIFY(pg("start"));
     Raw raw(m_port);
     QVERIFY(raw.exec(QStringLiteral("DROP TABLE IF EXISTS acknowledgements, broadcasts, audit_log, schema_version,"
-                                     " topic_heads, topic_events, history_epoch, recordings, recording_wishes CASCADE")));
+                                     " topic_heads, topic_events, history_epoch, recordings, recording_wishes, language_channels CASCADE")));
 }
 
 void TestPgStore::migratesToCurrentSchema()
