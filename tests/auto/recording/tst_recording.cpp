@@ -85,25 +85,19 @@ double rms(const QByteArray &pcm, double fromS, double toS)
     return b > a ? std::sqrt(sum / double(b - a)) / 32768.0 : 0;
 }
 
-// The first 10 ms window from `fromS` on whose RMS is above `threshold` (seconds; -1: none).
-double onsetS(const QByteArray &pcm, double fromS, double threshold)
+// The first 10 ms window from `fromS` on whose RMS is above (`above`) or below `threshold`
+// (seconds; -1: none).
+double firstWindowS(const QByteArray &pcm, double fromS, double threshold, bool above)
 {
     const double total = double(pcm.size()) / 2 / kRate;
     for (double t = fromS; t + 0.01 <= total; t += 0.01)
-        if (rms(pcm, t, t + 0.01) > threshold)
+        if ((rms(pcm, t, t + 0.01) > threshold) == above)
             return t;
     return -1;
 }
 
-// The first 10 ms window from `fromS` on whose RMS is below `threshold` (seconds; -1: none).
-double offsetS(const QByteArray &pcm, double fromS, double threshold)
-{
-    const double total = double(pcm.size()) / 2 / kRate;
-    for (double t = fromS; t + 0.01 <= total; t += 0.01)
-        if (rms(pcm, t, t + 0.01) < threshold)
-            return t;
-    return -1;
-}
+double onsetS(const QByteArray &pcm, double fromS, double threshold) { return firstWindowS(pcm, fromS, threshold, true); }
+double offsetS(const QByteArray &pcm, double fromS, double threshold) { return firstWindowS(pcm, fromS, threshold, false); }
 
 QJsonArray timelineOf(const QString &oggPath)
 {
