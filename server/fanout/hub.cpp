@@ -31,6 +31,8 @@ std::shared_ptr<StreamState> Hub::findOrCreateLocked(const QString &id, Refusal 
     }
     auto s = std::make_shared<StreamState>(id);
     s->createdMs = QDateTime::currentMSecsSinceEpoch();
+    for (const auto &tap : m_watchers.value(id))
+        addTap(s, tap);
     m_streams.insert(id, s);
     qCDebug(lcHub).noquote() << "stream created" << id;
     return s;
@@ -452,6 +454,29 @@ void Hub::removeTap(const std::shared_ptr<StreamState> &s, const StreamTap *tap)
     QMutexLocker lock(&s->tapMutex);
     s->taps.removeIf([tap](const std::shared_ptr<StreamTap> &t) { return t.get() == tap; });
     s->tapCount.store(int(s->taps.size()), std::memory_order_release);
+}
+
+std::shared_ptr<StreamState> Hub::watch(const QString &id, std::shared_ptr<StreamTap> tap)
+{
+    QMutexLocker lock(&m_mutex);
+    m_watchers[id].append(tap);
+    std::shared_ptr<StreamState> s = m_streams.value(id);
+    if (s)
+        addTap(s, std::move(tap));
+    return s;
+}
+
+void Hub::unwatch(const QString &id, const StreamTap *tap)
+{
+    QMutexLocker lock(&m_mutex);
+    auto it = m_watchers.find(id);
+    if (it != m_watchers.end()) {
+        it->removeIf([tap](const std::shared_ptr<StreamTap> &t) { return t.get() == tap; });
+        if (it->isEmpty())
+            m_watchers.erase(it);
+    }
+    if (const std::shared_ptr<StreamState> s = m_streams.value(id))
+        removeTap(s, tap);
 }
 
 void Hub::publishPlayerChunk(const std::shared_ptr<StreamState> &s, PlayerFormat format, quint64 seq,

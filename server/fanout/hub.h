@@ -143,6 +143,11 @@ public:
     // Taps see every payload the stream's listeners get (see StreamTap), from now on.
     void addTap(const std::shared_ptr<StreamState> &s, std::shared_ptr<StreamTap> tap);
     void removeTap(const std::shared_ptr<StreamState> &s, const StreamTap *tap);
+    // A standing tap on the stream `id`: on the stream the hub has now (returned) and on every
+    // one it makes for `id` later, attached as it is made, so that nothing the stream publishes
+    // (its speaker's "speaker_joined", the first packets) comes before the tap. Until unwatch().
+    std::shared_ptr<StreamState> watch(const QString &id, std::shared_ptr<StreamTap> tap);
+    void unwatch(const QString &id, const StreamTap *tap);
     // A chunk of the stream rendered for HTTP players in `format` (Ogg pages, MP3 frames),
     // numbered `seq`, to the workers holding such players (skippable for slow ones).
     void publishPlayerChunk(const std::shared_ptr<StreamState> &s, PlayerFormat format, quint64 seq,
@@ -186,6 +191,7 @@ private:
     SpeakerEvents m_speakerEvents;
     mutable QMutex m_mutex;
     QHash<QString, std::shared_ptr<StreamState>> m_streams;
+    QHash<QString, QList<std::shared_ptr<StreamTap>>> m_watchers; // standing taps, by stream id
     std::atomic<int> m_connections{0};
     std::atomic<quint64> m_nextConnectionId{0};
 };

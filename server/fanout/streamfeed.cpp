@@ -35,28 +35,22 @@ StreamFeed::StreamFeed(Hub *hub, QString stream, Receiver receiver)
 
 StreamFeed::~StreamFeed()
 {
-    detach();
+    m_hub->unwatch(m_stream, m_tap.get());
+    if (m_state)
+        m_hub->removeTap(m_state, m_tap.get()); // a stream the hub has since forgotten
     m_tap->close();
 }
 
 bool StreamFeed::refresh()
 {
-    std::shared_ptr<StreamState> now = m_hub->find(m_stream);
+    // The hub attaches the tap to each stream it makes for the id, as it makes it: here the
+    // feed only follows which one that is.
+    std::shared_ptr<StreamState> now = m_watching ? m_hub->find(m_stream) : m_hub->watch(m_stream, m_tap);
+    m_watching = true;
     if (now == m_state)
         return false;
-    detach();
     m_state = std::move(now);
-    if (!m_state)
-        return false;
-    m_hub->addTap(m_state, m_tap);
-    return true;
-}
-
-void StreamFeed::detach()
-{
-    if (m_state)
-        m_hub->removeTap(m_state, m_tap.get());
-    m_state.reset();
+    return m_state != nullptr;
 }
 
 } // namespace onair

@@ -15,7 +15,8 @@ struct StreamState;
 // the hub publishes them, for an in-process consumer (the interpreter, the desktop's monitor):
 // a StreamTap on the stream, not a listener (no socket, no WebSocket frames, not counted).
 // The hub forgets a stream that has neither speaker nor listener, and makes a new one when a
-// speaker comes back: refresh() follows it. Used from one thread (the owner's).
+// speaker comes back: the feed's tap is on it from its first payload (Hub::watch), and
+// refresh() follows which stream that is. Used from one thread (the owner's).
 class StreamFeed final
 {
 public:
@@ -36,12 +37,12 @@ public:
 
 private:
     class Tap;
-    void detach();
 
     Hub *m_hub;
     const QString m_stream;
     std::shared_ptr<Tap> m_tap;
     std::shared_ptr<StreamState> m_state;
+    bool m_watching = false; // the hub holds the tap as a standing one (from the first refresh)
 };
 
 } // namespace onair

@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
+#include <utility>
 
 namespace onair {
 
@@ -122,6 +123,7 @@ bool Recorder::open(QString *error)
     if (m_feed->state()) {
         format = m_hub->format(m_feed->state());
         m_speakerLive = m_hub->speakerLive(m_feed->state());
+        m_joinSaidAtAttach = m_speakerLive;
     }
     const int channels = format.value(QLatin1String("channels")).toInt(1);
     m_writer = std::make_unique<OggOpusWriter>(int(QRandomGenerator::global()->bounded(1, 0x7fffffff)), channels, 312,
@@ -191,15 +193,9 @@ bool Recorder::tick(qint64 nowNs)
 {
     if (m_failed || m_finished)
         return !m_failed;
-    if (m_feed->refresh() && m_feed->state()) {
-        // The stream came (back): its speaker's format now; later changes arrive as messages.
-        // A speaker who made it come back joined before the feed was attached: said here.
-        setFormat(m_hub->format(m_feed->state()));
-        if (!m_speakerLive && m_hub->speakerLive(m_feed->state())) {
-            m_speakerLive = true;
-            writeLine({{QStringLiteral("type"), QStringLiteral("speaker_joined")}}, nowNs);
-        }
-    }
+    // The feed's tap is on every stream the hub makes for the id from its first payload: the
+    // speaker's "speaker_joined" and "format" come as messages, in order with the audio.
+    m_feed->refresh();
     QList<Item> batch;
     {
         QMutexLocker lock(&m_inboxMutex);
@@ -240,11 +236,19 @@ void Recorder::process(const Item &item)
 {
     if (item.line) {
         writeLine(item.fields, item.atNs);
-    } else if (item.audio) {
-        audio(item.payload, item.atNs);
-    } else {
-        message(QJsonDocument::fromJson(item.payload).object(), item.atNs);
+        return;
     }
+    // A speaker seen live when the feed was attached may have been published a moment later
+    // too: that "speaker_joined", if it is the feed's first word, is the same join.
+    const bool firstWord = std::exchange(m_joinSaidAtAttach, false);
+    if (item.audio) {
+        audio(item.payload, item.atNs);
+        return;
+    }
+    const QJsonObject msg = QJsonDocument::fromJson(item.payload).object();
+    if (firstWord && msg.value(QLatin1String("type")).toString() == QLatin1String("speaker_joined"))
+        return;
+    message(msg, item.atNs);
 }
 
 void Recorder::message(const QJsonObject &msg, qint64 atNs)

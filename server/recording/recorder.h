@@ -105,6 +105,7 @@ private:
     QJsonObject m_lastReceipts; // the last banner receipts line's counts (a new line when they change)
     bool m_opus = false;
     bool m_speakerLive = false;
+    bool m_joinSaidAtAttach = false; // live when the feed was attached: its own join may echo
     qint64 m_lastAudioNs = 0;
     qint64 m_lastFlushNs = 0;
     qint64 m_lastCountNs = 0;

@@ -4,6 +4,7 @@
 // real binary (kill -9, a full disk) are in tests/system/tst_recordingfaults.cpp.
 #include "testsupport.h"
 
+#include "fanout/hub.h"
 #include "net/byterange.h"
 #include "recording/recordings.h"
 #include "recording/recordingstore.h"
@@ -126,6 +127,7 @@ private Q_SLOTS:
     void badRequests();
     void unwritableDirectory();
     void gapIsSilence();
+    void joinsAndLeavesInTurn();
     void rotationAndTotalCap();
     void keepDays();
 };
@@ -502,6 +504,53 @@ void TestRecording::gapIsSilence()
     QVERIFY2(rms(pcm, endS + 0.03, backS - 0.03) < 0.001, qPrintable(QString::number(rms(pcm, endS + 0.03, backS - 0.03))));
     QVERIFY(rms(pcm, joinedS + 0.1, joinedS + 1.0) > 0.1);
     QVERIFY(std::abs(pitchHz(pcm, joinedS + 0.1, joinedS + 1.0) - 440) < 5);
+}
+
+// A speaker who comes and goes while nobody listens: each time, the stream is made anew and the
+// recorder attaches to it while the speaker's "speaker_joined" is being published. The timeline
+// says each join once and each leave once, in turn (CI once saw a join said twice).
+void TestRecording::joinsAndLeavesInTurn()
+{
+    ONAIR_SKIP_WITHOUT("ffmpeg");
+    TestServer server;
+    const QByteArray admin = bearer(server.token(Role::Admin));
+    const HttpReply on = httpSend(server.port(), "POST", QStringLiteral("/api/streams/main/recording"), R"({"record":true})", admin);
+    QCOMPARE(on.status, 200);
+    constexpr int kRounds = 16;
+    Hub *hub = server.engine().hub();
+    qint64 framesSent = 0;
+    for (int i = 0; i < kRounds; ++i) {
+        ToneSpeaker speaker(server.ws(QStringLiteral("/ws/speak/main")), 440);
+        QVERIFY(speaker.ok());
+        QTest::qWait(40 + 37 * (i % 5)); // across the recorder's 100 ms tick
+        speaker.stop();
+        framesSent += speaker.framesSent();
+        QTRY_VERIFY(!hub->find(QStringLiteral("main")));
+        QTest::qWait(13 * (i % 4));
+    }
+    QCOMPARE(httpSend(server.port(), "POST", QStringLiteral("/api/streams/main/recording"), R"({"record":false})", admin).status, 200);
+    QString error;
+    const auto info = server.engine().recordings()->find(on.json().value(QLatin1String("id")).toString(), &error);
+    QVERIFY2(info && !info->id.isEmpty(), qPrintable(error));
+    QStringList said;
+    for (const QJsonValue &v : timelineOf(info->path)) {
+        const QString type = v.toObject().value(QLatin1String("type")).toString();
+        if (type == QLatin1String("speaker_joined") || type == QLatin1String("speaker_left"))
+            said.append(type.mid(8));
+    }
+    QStringList expected;
+    for (int i = 0; i < kRounds; ++i)
+        expected << QStringLiteral("joined") << QStringLiteral("left");
+    QCOMPARE(said.join(u' '), expected.join(u' '));
+    // And every appearance's audio, from its first packet: as much tone as was sent.
+    const QByteArray pcm = decode(info->path);
+    int toneWindows = 0;
+    for (double t = 0; t + 0.01 <= double(pcm.size()) / 2 / kRate; t += 0.01)
+        toneWindows += rms(pcm, t, t + 0.01) > 0.05 ? 1 : 0;
+    const double sentS = double(framesSent) * 0.02;
+    const double toneS = toneWindows * 0.01;
+    qInfo("%d appearances: %.2f s of tone sent, %.2f s in the recording", kRounds, sentS, toneS);
+    QVERIFY2(std::abs(toneS - sentS) < 0.05 * sentS + 0.1, qPrintable(QString::number(toneS)));
 }
 
 // --recording-max-bytes rotates to a new file (reason "rotated"); --recordings-max-total-bytes
